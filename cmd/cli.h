@@ -1,0 +1,120 @@
+/*
+ * cli.h - what the leakwalk commands share: exit codes, the common options,
+ * loading rules and configuration, and writing reports safely.
+ */
+#ifndef LW_CLI_H
+#define LW_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "leakwalk.h"
+#include "banned.h"
+
+/* Exit codes: the contract with scripts and CI. */
+enum {
+	LW_EXIT_CLEAN = 0,    /* nothing found */
+	LW_EXIT_FINDINGS = 1, /* secrets found (changed by --exit-code) */
+	LW_EXIT_USAGE = 2,    /* usage or configuration error */
+	LW_EXIT_INPUT = 3     /* the input could not be (fully) read */
+};
+
+typedef struct lw_cli {
+	const char *format_name;
+	lw_format format;
+	const char *output;
+	const char *config;
+	const char *ignore_file;
+	const char *baseline;
+	const char *color;
+	int redact;
+	int exit_code;
+	unsigned threads;
+	uint64_t max_file_size;
+	int quiet;
+	int no_inline_allow;
+	int no_config;
+} lw_cli;
+
+void lw_cli_init(lw_cli *cli);
+
+/* Common options as getopt_long entries; values >= 1000 are ours. */
+enum {
+	OPT_FORMAT = 1000, OPT_OUTPUT, OPT_CONFIG, OPT_NO_REDACT, OPT_COLOR, OPT_EXIT_CODE,
+	OPT_THREADS, OPT_MAX_FILE_SIZE, OPT_BASELINE, OPT_IGNORE_FILE, OPT_QUIET,
+	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_LAST_COMMON
+};
+
+#define LW_COMMON_LONGOPTS                                           \
+	{ "format", required_argument, NULL, OPT_FORMAT },             \
+	{ "output", required_argument, NULL, OPT_OUTPUT },             \
+	{ "config", required_argument, NULL, OPT_CONFIG },             \
+	{ "no-redact", no_argument, NULL, OPT_NO_REDACT },             \
+	{ "color", required_argument, NULL, OPT_COLOR },               \
+	{ "exit-code", required_argument, NULL, OPT_EXIT_CODE },       \
+	{ "threads", required_argument, NULL, OPT_THREADS },           \
+	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE }, \
+	{ "baseline", required_argument, NULL, OPT_BASELINE },         \
+	{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },   \
+	{ "quiet", no_argument, NULL, OPT_QUIET },                     \
+	{ "no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW }, \
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },             \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+#define LW_COMMON_HELP \
+	"  -f, --format FMT        text, json, jsonl, sarif or csv (default text)\n" \
+	"  -o, --output FILE       write the report to FILE (mode 0600, atomically)\n" \
+	"  -c, --config FILE       rules and allowlists (default: .leakwalk.json at the root)\n" \
+	"      --no-config         ignore .leakwalk.json in the scanned tree\n" \
+	"      --ignore-file FILE  fingerprints to ignore (default: .leakwalkignore at the root)\n" \
+	"      --baseline FILE     report only findings not in this earlier JSON report\n" \
+	"      --no-redact         show secrets in full (they are redacted by default)\n" \
+	"      --color WHEN        auto, always or never (NO_COLOR is respected)\n" \
+	"      --exit-code N       exit status when secrets are found (default 1)\n" \
+	"  -j, --threads N         worker threads (default: number of cores)\n" \
+	"      --max-file-size N   skip files larger than N bytes (K, M, G suffixes; default 100M)\n" \
+	"      --no-inline-allow   report lines marked leakwalk:allow too\n" \
+	"  -q, --quiet             no summary or progress on stderr\n"
+
+/* Handles one common option; 1 if handled, 0 if not ours, -1 on a bad value. */
+int lw_cli_option(lw_cli *cli, int opt, const char *arg);
+int lw_parse_size(const char *s, uint64_t *out);
+
+/* Loads the built-in rules, then `config_path` (if not NULL and, when
+ * `must_exist` is 0, only if it exists). Prints the error and returns NULL
+ * on failure. */
+lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config);
+
+/* Loads the ignore file (explicit, or `default_path` if it exists) and the
+ * baseline. Returns 0 or an exit code. */
+int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset **ignore,
+	lw_fpset **baseline);
+
+/* Drops ignored and baselined findings, sorts, renders, writes. Returns 0
+ * or LW_EXIT_INPUT when the report could not be written. */
+int lw_cli_emit(const lw_cli *cli, lw_report *rep, const lw_report_meta *meta,
+	const lw_ruleset *rs, lw_fpset *ignore, lw_fpset *baseline);
+
+/* Final exit status from what was found and what could not be read. */
+int lw_cli_status(const lw_cli *cli, size_t findings, uint64_t errors);
+
+/* Prints a library error as "leakwalk: error: ..." */
+void lw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lw_cli_warn_diag(const lw_diag *d);
+
+/* Safe write of a whole buffer to FILE (temp + rename, 0600) or stdout. */
+int lw_cli_write_output(const char *path, const char *data, size_t len);
+
+/* Reads a whole file, bounded. */
+int lw_cli_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Sets up SIGINT/SIGTERM so a temp report is removed and the exit is clean. */
+void lw_cli_signals(void);
+int lw_cli_interrupted(void);
+
+/* Commands */
+int cmd_scan(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,382 @@
+/* cli_common.c - option handling, rule loading and report output shared
+ * by the commands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t lw_interrupted;
+static char lw_tmp_report[PATH_MAX];
+
+void lw_cli_init(lw_cli *cli)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->format = LW_FORMAT_TEXT;
+	cli->format_name = "text";
+	cli->redact = 1;
+	cli->exit_code = LW_EXIT_FINDINGS;
+	cli->max_file_size = (uint64_t)100 << 20;
+	cli->color = "auto";
+}
+
+void lw_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[2048];
+	lw_buf b;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	lw_buf_init(&b, 0);
+	lw_escape_text(&b, (const unsigned char *)msg, strlen(msg));
+	fprintf(stderr, "leakwalk: error: %s\n", lw_buf_cstr(&b));
+	lw_buf_release(&b);
+}
+
+void lw_cli_warn_diag(const lw_diag *d)
+{
+	lw_buf b;
+
+	lw_buf_init(&b, 0);
+	lw_escape_text(&b, (const unsigned char *)d->path, strlen(d->path));
+	if (d->line)
+		lw_buf_printf(&b, ":%u", d->line);
+	if (d->rule_id)
+		lw_buf_printf(&b, ": rule %s", d->rule_id);
+	lw_buf_puts(&b, ": ");
+	lw_escape_text(&b, (const unsigned char *)d->message, strlen(d->message));
+	fprintf(stderr, "leakwalk: warning: %s\n", lw_buf_cstr(&b));
+	lw_buf_release(&b);
+}
+
+int lw_parse_size(const char *s, uint64_t *out)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (*end && strcmp(end, "B") && strcmp(end, "iB"))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int lw_parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int lw_cli_option(lw_cli *cli, int opt, const char *arg)
+{
+	unsigned u;
+
+	switch (opt) {
+	case 'f':
+	case OPT_FORMAT:
+		if (lw_format_parse(arg) < 0) {
+			lw_cli_error("unknown format \"%s\": use text, json, jsonl, sarif or csv", arg);
+			return -1;
+		}
+		cli->format = (lw_format)lw_format_parse(arg);
+		cli->format_name = arg;
+		return 1;
+	case 'o': case OPT_OUTPUT: cli->output = arg; return 1;
+	case 'c': case OPT_CONFIG: cli->config = arg; return 1;
+	case OPT_NO_REDACT: cli->redact = 0; return 1;
+	case OPT_COLOR:
+		if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never")) {
+			lw_cli_error("--color takes auto, always or never");
+			return -1;
+		}
+		cli->color = arg;
+		return 1;
+	case OPT_EXIT_CODE:
+		if (lw_parse_uint(arg, 255, &u) < 0) {
+			lw_cli_error("--exit-code takes a number from 0 to 255");
+			return -1;
+		}
+		cli->exit_code = (int)u;
+		return 1;
+	case 'j':
+	case OPT_THREADS:
+		if (lw_parse_uint(arg, 256, &u) < 0) {
+			lw_cli_error("--threads takes a number from 0 (all cores) to 256");
+			return -1;
+		}
+		cli->threads = u;
+		return 1;
+	case OPT_MAX_FILE_SIZE:
+		if (lw_parse_size(arg, &cli->max_file_size) < 0) {
+			lw_cli_error("--max-file-size takes a size such as 1048576, 512K or 100M");
+			return -1;
+		}
+		return 1;
+	case OPT_BASELINE: cli->baseline = arg; return 1;
+	case OPT_IGNORE_FILE: cli->ignore_file = arg; return 1;
+	case 'q': case OPT_QUIET: cli->quiet = 1; return 1;
+	case OPT_NO_INLINE_ALLOW: cli->no_inline_allow = 1; return 1;
+	case OPT_NO_CONFIG: cli->no_config = 1; return 1;
+	default: return 0;
+	}
+}
+
+lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config)
+{
+	lw_ruleset *rs = NULL;
+	lw_error err = { 0 };
+	struct stat st;
+
+	if (lw_ruleset_new(&rs) < 0) {
+		lw_cli_error("out of memory");
+		return NULL;
+	}
+	/* configuration first, so "defaults": false can keep the built-ins out */
+	if (cli->config && lw_ruleset_add_file(rs, cli->config, &err) < 0)
+		goto fail;
+	if (!cli->config && allow_repo_config && !cli->no_config && repo_config &&
+	    lstat(repo_config, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err.msg, sizeof(err.msg), "%s: not a regular file", repo_config);
+			goto fail;
+		}
+		if (lw_ruleset_add_file(rs, repo_config, &err) < 0)
+			goto fail;
+	}
+	if (lw_ruleset_wants_defaults(rs) && lw_ruleset_add_defaults(rs, &err) < 0)
+		goto fail;
+	if (lw_ruleset_finalize(rs, &err) < 0)
+		goto fail;
+	return rs;
+fail:
+	lw_cli_error("%s", err.msg);
+	lw_ruleset_free(rs);
+	return NULL;
+}
+
+int lw_cli_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	lw_buf b;
+	char tmp[65536];
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	lw_buf_init(&b, max);
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof(tmp));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || lw_buf_put(&b, tmp, (size_t)r) < 0) {
+			if (r < 0 || b.overflow) {
+				close(fd);
+				lw_buf_release(&b);
+				errno = r < 0 ? errno : EFBIG;
+				return -1;
+			}
+			break;
+		}
+	}
+	close(fd);
+	*len = b.len;
+	*out = b.data ? b.data : calloc(1, 1);
+	return *out ? 0 : -1;
+}
+
+int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset **ignore,
+	lw_fpset **baseline)
+{
+	const char *ipath = cli->ignore_file ? cli->ignore_file : default_ignore;
+	lw_error err = { 0 };
+	char *data;
+	size_t len;
+
+	*ignore = *baseline = NULL;
+	if (lw_fpset_new(ignore) < 0 || lw_fpset_new(baseline) < 0)
+		return LW_EXIT_USAGE;
+	if (ipath && (cli->ignore_file || access(ipath, F_OK) == 0)) {
+		if (lw_cli_read_file(ipath, 64u << 20, &data, &len) < 0) {
+			lw_cli_error("%s: cannot read: %s", ipath, strerror(errno));
+			return LW_EXIT_USAGE;
+		}
+		int rc = lw_fpset_load_ignore(*ignore, ipath, data, len, &err);
+		free(data);
+		if (rc < 0) {
+			lw_cli_error("%s", err.msg);
+			return LW_EXIT_USAGE;
+		}
+	}
+	if (cli->baseline) {
+		if (lw_cli_read_file(cli->baseline, 1u << 30, &data, &len) < 0) {
+			lw_cli_error("%s: cannot read: %s", cli->baseline, strerror(errno));
+			return LW_EXIT_USAGE;
+		}
+		int rc = lw_fpset_load_report(*baseline, cli->baseline, data, len, &err);
+		free(data);
+		if (rc < 0) {
+			lw_cli_error("%s", err.msg);
+			return LW_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int lw_known_fp(const lw_record *rec, void *p)
+{
+	lw_fpset **sets = p;
+
+	return lw_fpset_contains(sets[0], rec->fingerprint) ||
+	       lw_fpset_contains(sets[1], rec->fingerprint);
+}
+
+static int lw_cli_use_color(const lw_cli *cli)
+{
+	if (cli->format != LW_FORMAT_TEXT || !strcmp(cli->color, "never"))
+		return 0;
+	if (!strcmp(cli->color, "always"))
+		return 1;
+	const char *nc = getenv("NO_COLOR");
+	return !cli->output && !(nc && *nc) && isatty(STDOUT_FILENO);
+}
+
+int lw_cli_emit(const lw_cli *cli, lw_report *rep, const lw_report_meta *meta,
+	const lw_ruleset *rs, lw_fpset *ignore, lw_fpset *baseline)
+{
+	lw_output_options o = LW_OUTPUT_OPTIONS_INIT;
+	lw_fpset *sets[2] = { ignore, baseline };
+	lw_buf out;
+	int rc;
+
+	lw_report_remove_if(rep, lw_known_fp, sets);
+	lw_report_sort(rep);
+	o.format = cli->format;
+	o.redact = cli->redact;
+	o.color = lw_cli_use_color(cli);
+	o.rules = rs;
+	lw_buf_init(&out, 0);
+	out.wipe = !cli->redact;
+	if (lw_report_render(&out, rep, meta, &o) < 0) {
+		lw_buf_release(&out);
+		lw_cli_error("the report is too large to render");
+		return LW_EXIT_INPUT;
+	}
+	rc = lw_cli_write_output(cli->output, lw_buf_cstr(&out), out.len);
+	lw_buf_release(&out);
+	return rc;
+}
+
+static int lw_write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int lw_cli_write_output(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	int fd;
+
+	if (!path || !strcmp(path, "-")) {
+		if (lw_write_all(STDOUT_FILENO, data, len) < 0 && errno != EPIPE) {
+			lw_cli_error("cannot write the report: %s", strerror(errno));
+			return LW_EXIT_INPUT;
+		}
+		return 0;
+	}
+	/* never write through a planted symlink, nor into something odd */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		lw_cli_error("%s: exists and is not a regular file; refusing to write the report", path);
+		return LW_EXIT_USAGE;
+	}
+	if (snprintf(lw_tmp_report, sizeof(lw_tmp_report), "%s.tmp-XXXXXX", path) >=
+	    (int)sizeof(lw_tmp_report)) {
+		lw_cli_error("%s: path too long", path);
+		return LW_EXIT_USAGE;
+	}
+	mode_t old = umask(077);
+	fd = mkstemp(lw_tmp_report);
+	umask(old);
+	if (fd < 0) {
+		lw_cli_error("%s: cannot create: %s", path, strerror(errno));
+		lw_tmp_report[0] = 0;
+		return LW_EXIT_INPUT;
+	}
+	if (lw_write_all(fd, data, len) < 0 || fsync(fd) < 0 || close(fd) < 0 ||
+	    rename(lw_tmp_report, path) < 0) {
+		int e = errno;
+		unlink(lw_tmp_report);
+		lw_tmp_report[0] = 0;
+		lw_cli_error("%s: cannot write the report: %s (nothing was written)", path, strerror(e));
+		return LW_EXIT_INPUT;
+	}
+	lw_tmp_report[0] = 0;
+	return 0;
+}
+
+int lw_cli_status(const lw_cli *cli, size_t findings, uint64_t errors)
+{
+	if (lw_interrupted)
+		return 128 + (int)lw_interrupted;
+	if (errors)
+		return LW_EXIT_INPUT;
+	return findings ? cli->exit_code : LW_EXIT_CLEAN;
+}
+
+static void lw_on_signal(int sig)
+{
+	if (lw_tmp_report[0])
+		unlink(lw_tmp_report);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void lw_cli_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = lw_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int lw_cli_interrupted(void)
+{
+	return lw_interrupted != 0;
+}

@@ -1,0 +1,202 @@
+/* cmd_scan.c - `leakwalk scan PATH... | -`: files, directories, stdin. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char scan_help[] =
+	"usage: leakwalk scan [OPTIONS] [PATH...]\n"
+	"\n"
+	"Scans files and directories (default: the current directory), or stdin\n"
+	"when PATH is '-'. Symlinks below a root are not followed, .git is skipped,\n"
+	"binary and oversized files are skipped and counted.\n"
+	"\n"
+	"options:\n" LW_COMMON_HELP
+	"\n"
+	"examples:\n"
+	"  leakwalk scan .\n"
+	"  leakwalk scan --format sarif --output leakwalk.sarif src/ config/\n"
+	"  git diff | leakwalk scan -\n";
+
+typedef struct scan_ctx {
+	lw_report *rep;
+	uint64_t diags;
+	int quiet;
+	int failed;
+} scan_ctx;
+
+static int scan_on_finding(const lw_finding *f, void *p)
+{
+	scan_ctx *c = p;
+
+	if (lw_report_add(c->rep, f, NULL, NULL) < 0)
+		c->failed = 1;
+	return 0;
+}
+
+static void scan_on_diag(const lw_diag *d, void *p)
+{
+	scan_ctx *c = p;
+
+	c->diags++;
+	if (!c->quiet)
+		lw_cli_warn_diag(d);
+}
+
+static double scan_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int scan_stdin(const lw_cli *cli, const lw_ruleset *rs, const lw_sink *sink,
+	lw_fs_stats *st)
+{
+	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	lw_chunk chunk = LW_CHUNK_INIT;
+	char *data;
+	size_t len;
+
+	if (lw_cli_read_file("/dev/stdin", (size_t)cli->max_file_size, &data, &len) < 0) {
+		lw_cli_error("cannot read stdin (or it is larger than --max-file-size)");
+		st->errors++;
+		return 0;
+	}
+	so.honour_inline_allow = !cli->no_inline_allow;
+	chunk.data = (const unsigned char *)data;
+	chunk.len = len;
+	chunk.path = "<stdin>";
+	int rc = lw_scan_buffer(rs, &so, &chunk, sink);
+	st->files++;
+	st->bytes += len;
+	free(data);
+	return rc;
+}
+
+static void scan_summary(const lw_fs_stats *st, size_t findings, double secs, uint64_t diags)
+{
+	fprintf(stderr, "leakwalk: scanned %llu files (%.1f MB) in %.2fs: %zu finding%s",
+		(unsigned long long)st->files, (double)st->bytes / 1e6, secs, findings,
+		findings == 1 ? "" : "s");
+	uint64_t skipped = st->skipped_binary + st->skipped_large + st->skipped_symlink +
+			   st->skipped_other;
+	if (skipped)
+		fprintf(stderr, "; skipped %llu (%llu binary, %llu too large, %llu symlinks, %llu other)",
+			(unsigned long long)skipped, (unsigned long long)st->skipped_binary,
+			(unsigned long long)st->skipped_large, (unsigned long long)st->skipped_symlink,
+			(unsigned long long)st->skipped_other);
+	if (st->errors)
+		fprintf(stderr, "; %llu unreadable", (unsigned long long)st->errors);
+	if (st->limit_hits || diags)
+		fprintf(stderr, "; coverage incomplete (%llu regex limit hits)",
+			(unsigned long long)st->limit_hits);
+	fputc('\n', stderr);
+}
+
+static char *scan_root_file(const char *root, const char *name)
+{
+	struct stat st;
+	size_t n = strlen(root) + strlen(name) + 2;
+	char *p;
+
+	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", root, name);
+	return p;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = { LW_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	lw_cli cli;
+	lw_fs_options fo = LW_FS_OPTIONS_INIT;
+	lw_fs_stats st = { 0 }, st_in = { 0 };
+	scan_ctx ctx = { 0 };
+	lw_sink sink = { scan_on_finding, scan_on_diag, &ctx };
+	lw_fpset *ignore = NULL, *baseline = NULL;
+	lw_ruleset *rs = NULL;
+	lw_error err = { 0 };
+	char *cfg = NULL, *ign = NULL;
+	int opt, rc, status = LW_EXIT_USAGE, use_stdin = 0;
+	double t0 = scan_now();
+
+	lw_cli_init(&cli);
+	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			fputs(scan_help, stdout);
+			return 0;
+		}
+		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
+			if (rc == 0)
+				fputs(scan_help, stderr);
+			return LW_EXIT_USAGE;
+		}
+	}
+	const char *dot = ".";
+	const char *const *roots = (const char *const *)argv + optind;
+	size_t nroots = (size_t)(argc - optind);
+	if (nroots == 0) {
+		roots = &dot;
+		nroots = 1;
+	}
+	for (size_t i = 0; i < nroots; i++)
+		if (!strcmp(roots[i], "-"))
+			use_stdin = 1;
+	cfg = scan_root_file(roots[0], ".leakwalk.json");
+	ign = scan_root_file(roots[0], ".leakwalkignore");
+	if (!(rs = lw_cli_load_rules(&cli, cfg, 1)))
+		goto done;
+	if ((status = lw_cli_load_filters(&cli, ign, &ignore, &baseline)) != 0)
+		goto done;
+	if (lw_report_new(&ctx.rep) < 0)
+		goto done;
+	ctx.quiet = cli.quiet;
+	fo.max_file_size = cli.max_file_size;
+	fo.threads = cli.threads;
+	fo.scan.honour_inline_allow = !cli.no_inline_allow;
+	if (use_stdin)
+		scan_stdin(&cli, rs, &sink, &st_in);
+	const char **fsroots = calloc(nroots, sizeof(char *));
+	size_t nfs = 0;
+	for (size_t i = 0; fsroots && i < nroots; i++)
+		if (strcmp(roots[i], "-"))
+			fsroots[nfs++] = roots[i];
+	if (nfs && lw_fs_scan(fsroots, nfs, rs, &fo, &sink, &st, &err) < 0) {
+		lw_cli_error("%s", err.msg);
+		free(fsroots);
+		status = LW_EXIT_INPUT;
+		goto done;
+	}
+	free(fsroots);
+	st.files += st_in.files;
+	st.bytes += st_in.bytes;
+	st.errors += st_in.errors;
+	lw_report_meta meta = { "scan", st.files, st.bytes, 0, st.errors, 0, 0, NULL, 0 };
+	meta.incomplete = st.errors || st.limit_hits || ctx.diags;
+	if (ctx.failed) {
+		lw_cli_error("out of memory while collecting findings");
+		status = LW_EXIT_INPUT;
+		goto done;
+	}
+	if ((status = lw_cli_emit(&cli, ctx.rep, &meta, rs, ignore, baseline)) != 0)
+		goto done;
+	if (!cli.quiet)
+		scan_summary(&st, lw_report_count(ctx.rep), scan_now() - t0, ctx.diags);
+	status = lw_cli_status(&cli, lw_report_count(ctx.rep), st.errors);
+done:
+	lw_report_free(ctx.rep);
+	lw_fpset_free(ignore);
+	lw_fpset_free(baseline);
+	lw_ruleset_free(rs);
+	free(cfg);
+	free(ign);
+	return status;
+}

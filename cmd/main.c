@@ -1,0 +1,52 @@
+/* main.c - the leakwalk command: a table of subcommands, each a thin
+ * client of libleakwalk in its own cmd_<name>.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct lw_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} lw_command;
+
+static const lw_command lw_commands[] = {
+	{ "scan", cmd_scan, "scan files, directories or stdin for secrets" },
+	{ "rules", cmd_rules, "list, check and test rules" },
+	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
+};
+
+static void lw_usage(FILE *f)
+{
+	fprintf(f, "usage: leakwalk COMMAND [OPTIONS] [ARGS]\n\n"
+		   "leakwalk finds secrets (API keys, tokens, passwords, private keys) in files\n"
+		   "and git history.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
+		fprintf(f, "  %-12s %s\n", lw_commands[i].name, lw_commands[i].summary);
+	fprintf(f, "\nRun 'leakwalk COMMAND --help' for a command's options.\n"
+		   "Exit status: 0 nothing found, 1 secrets found, 2 usage or configuration error,\n"
+		   "3 input could not be read.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		lw_usage(stderr);
+		return LW_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		lw_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("leakwalk %s\n", LW_VERSION);
+		return 0;
+	}
+	lw_cli_signals();
+	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
+		if (!strcmp(argv[1], lw_commands[i].name))
+			return lw_commands[i].fn(argc - 1, argv + 1);
+	lw_cli_error("unknown command \"%s\"; run 'leakwalk --help' for the list", argv[1]);
+	return LW_EXIT_USAGE;
+}

@@ -1,0 +1,22 @@
+# Turns patterns/*.json into a C source holding each file's bytes, so the
+# binary carries its default rules and needs no data files at run time.
+# Usage: cmake -DOUT=file.c -DDIR=patterns -P embed_rules.cmake
+file(GLOB files RELATIVE "${DIR}" "${DIR}/*.json")
+list(SORT files)
+set(body "/* generated from the patterns folder by embed_rules.cmake; do not edit */\n#include \"internal.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(f IN LISTS files)
+  file(READ "${DIR}/${f}" hex HEX)
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n" bytes "${bytes}")
+  string(APPEND body "static const unsigned char lw_rules_${i}[] = {\n${bytes}0x00 };\n")
+  string(APPEND table "\t{ \"${f}\", lw_rules_${i}, ${len} },\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "\nconst lw_embedded_file lw_embedded_rules[] = {\n${table}\t{ NULL, NULL, 0 }\n};\n")
+string(APPEND body "const size_t lw_embedded_rules_count = ${i};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(RENAME "${OUT}.tmp" "${OUT}")

@@ -1,0 +1,447 @@
+/*
+ * leakwalk.h - the public interface of libleakwalk, a secret scanner.
+ *
+ * The library finds credentials (API keys, tokens, passwords, private keys)
+ * in byte buffers, files and git history. It never prints and never exits:
+ * every function returns an error code and, where one is given, fills a
+ * caller-owned lw_error with a message.
+ *
+ * Typical use:
+ *
+ *     lw_ruleset *rs = NULL;
+ *     lw_error err = {0};
+ *     if (lw_ruleset_new(&rs) < 0 || lw_ruleset_add_defaults(rs, &err) < 0 ||
+ *         lw_ruleset_finalize(rs, &err) < 0) { report err.msg; }
+ *     lw_scanner *sc = NULL;
+ *     lw_scanner_new(&sc, rs, NULL);
+ *     lw_chunk chunk = LW_CHUNK_INIT;
+ *     chunk.data = buf; chunk.len = len; chunk.path = "config.yml";
+ *     lw_scanner_scan(sc, &chunk, on_finding, payload);
+ *     lw_scanner_free(sc);
+ *     lw_ruleset_free(rs);
+ *
+ * Ownership: an object returned through a `**out` parameter belongs to the
+ * caller and is released with its own `_free` function (passing NULL is a
+ * harmless no-op). Pointers inside structures handed to callbacks are
+ * borrowed and valid only during the callback. A finalized lw_ruleset is
+ * read-only and may be shared by any number of threads; an lw_scanner
+ * belongs to one thread at a time.
+ */
+#ifndef LEAKWALK_H
+#define LEAKWALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LW_VERSION "0.1.0"
+
+/** Error codes. 0 is success; failures are negative. */
+enum {
+	LW_OK = 0,
+	LW_ERROR = -1,   /**< generic failure, see lw_error */
+	LW_ENOMEM = -2,  /**< allocation failed */
+	LW_ECONFIG = -3, /**< invalid rule file, configuration or argument */
+	LW_EIO = -4,     /**< input could not be read */
+	LW_ELIMIT = -5,  /**< a configured bound was exceeded */
+	LW_ESTOP = -6,   /**< a callback asked to stop */
+	LW_ENOTFOUND = -7
+};
+
+/** A caller-owned buffer that carries an error message out of the library. */
+typedef struct lw_error {
+	int code;
+	char msg[1024];
+} lw_error;
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum lw_severity {
+	LW_SEV_INFO = 0,
+	LW_SEV_LOW,
+	LW_SEV_MEDIUM,
+	LW_SEV_HIGH,
+	LW_SEV_CRITICAL
+} lw_severity;
+
+/** Returns "info" .. "critical". */
+const char *lw_severity_name(lw_severity sev);
+
+/** A read-only view of one rule, borrowed from its rule set. */
+typedef struct lw_rule_info {
+	const char *id;
+	const char *description;
+	const char *regex;
+	const char *source; /**< file the rule came from ("<builtin>/aws.json") */
+	lw_severity severity;
+	const char *const *tags;
+	size_t ntags;
+	const char *const *keywords;
+	size_t nkeywords;
+	double entropy;     /**< minimum entropy, 0 when none */
+	const char *checksum; /**< offline check name or NULL */
+	const char *const *match_examples;
+	size_t nmatch_examples;
+	const char *const *no_match_examples;
+	size_t nno_match_examples;
+	int disabled;
+} lw_rule_info;
+
+typedef struct lw_ruleset lw_ruleset;
+
+/** Creates an empty rule set. */
+int lw_ruleset_new(lw_ruleset **out);
+
+/** Adds the rules compiled into the library (the patterns folder). */
+int lw_ruleset_add_defaults(lw_ruleset *rs, lw_error *err);
+
+/**
+ * Adds a rule file or a configuration file. `name` names the source in
+ * error messages. A rule file is `{"rules": [...]}`; a configuration file
+ * may also hold `"disable": [ids]`, `"allow": {paths, regexes, stopwords}`
+ * and `"defaults": false` (do not use the built-in rules; only meaningful
+ * before lw_ruleset_add_defaults is called, see lw_ruleset_wants_defaults).
+ * On any error nothing from the file is kept.
+ */
+int lw_ruleset_add_json(lw_ruleset *rs, const char *name, const char *data,
+	size_t len, lw_error *err);
+
+/** Reads `path` (bounded to 16 MiB) and calls lw_ruleset_add_json. */
+int lw_ruleset_add_file(lw_ruleset *rs, const char *path, lw_error *err);
+
+/** 1 unless a configuration said `"defaults": false`. */
+int lw_ruleset_wants_defaults(const lw_ruleset *rs);
+
+/** Disables a rule by id. LW_ENOTFOUND if no rule has that id. */
+int lw_ruleset_disable(lw_ruleset *rs, const char *id, lw_error *err);
+
+/**
+ * Resolves deferred disables and builds the keyword automaton. Must be
+ * called once, after the last add, before scanning. The set is read-only
+ * afterwards.
+ */
+int lw_ruleset_finalize(lw_ruleset *rs, lw_error *err);
+
+size_t lw_ruleset_count(const lw_ruleset *rs);
+/** Borrowed; valid for the rule set's lifetime. */
+const lw_rule_info *lw_ruleset_rule(const lw_ruleset *rs, size_t i);
+/** Index of the rule with `id`, or -1. */
+long lw_ruleset_find(const lw_ruleset *rs, const char *id);
+
+/**
+ * Compiles every enabled rule's regex now (rules are otherwise compiled on
+ * first use) and checks it against adversarial inputs under the match
+ * limit. Returns LW_ECONFIG naming the first rule that fails.
+ */
+int lw_ruleset_check(lw_ruleset *rs, lw_error *err);
+
+void lw_ruleset_free(lw_ruleset *rs);
+
+/* ------------------------------------------------------------------ */
+/* Scanning                                                           */
+/* ------------------------------------------------------------------ */
+
+/** Options of a scanner. Initialise with LW_SCAN_OPTIONS_INIT. */
+typedef struct lw_scan_options {
+	unsigned int version;
+	int honour_inline_allow;   /**< drop lines containing leakwalk:allow (default 1) */
+	uint32_t match_limit;      /**< PCRE2 match limit per regex call */
+	uint32_t heap_limit_kib;   /**< PCRE2 heap limit */
+	size_t max_window;         /**< bytes either side of a keyword hit on one line */
+	int only_rule;             /**< -1, or restrict to one rule index */
+} lw_scan_options;
+
+#define LW_SCAN_OPTIONS_VERSION 1
+#define LW_SCAN_OPTIONS_INIT { LW_SCAN_OPTIONS_VERSION, 1, 2000000, 20480, 4096, -1 }
+
+/** A byte buffer to scan and where it came from. */
+typedef struct lw_chunk {
+	const unsigned char *data;
+	size_t len;
+	const char *path;      /**< shown and fingerprinted; never NULL */
+	uint32_t first_line;   /**< line number of data[0], usually 1 */
+	const char *fingerprint_path; /**< path used in fingerprints; NULL: path */
+} lw_chunk;
+
+#define LW_CHUNK_INIT { NULL, 0, "", 1, NULL }
+
+typedef enum lw_checksum_state {
+	LW_CHECKSUM_NONE = 0,
+	LW_CHECKSUM_VALID = 1,
+	LW_CHECKSUM_INVALID = -1
+} lw_checksum_state;
+
+/** One finding, borrowed for the duration of the callback. */
+typedef struct lw_finding {
+	const lw_rule_info *rule;
+	size_t rule_index;
+	const char *path;
+	uint32_t line, column, end_line, end_column; /**< 1-based, bytes */
+	size_t offset, length;         /**< of the whole match in the chunk */
+	const unsigned char *secret;   /**< not NUL-terminated */
+	size_t secret_len;
+	const unsigned char *match;
+	size_t match_len;
+	const unsigned char *line_text; /**< the first line of the match, bounded */
+	size_t line_len;
+	size_t secret_col;             /**< offset of the secret in line_text */
+	double entropy;
+	lw_checksum_state checksum;
+	char fingerprint[33];          /**< hex, from rule id, path and secret */
+} lw_finding;
+
+/** A problem that made coverage incomplete (a regex hit its limit, ...). */
+typedef struct lw_diag {
+	const char *rule_id; /**< may be NULL */
+	const char *path;
+	uint32_t line;
+	const char *message;
+} lw_diag;
+
+/** Return 0 to go on, non-zero to stop the scan (LW_ESTOP). */
+typedef int (*lw_finding_cb)(const lw_finding *f, void *payload);
+typedef void (*lw_diag_cb)(const lw_diag *d, void *payload);
+
+typedef struct lw_sink {
+	lw_finding_cb on_finding;
+	lw_diag_cb on_diag; /**< may be NULL */
+	void *payload;
+} lw_sink;
+
+typedef struct lw_scanner lw_scanner;
+
+/** Per-thread matcher state. `opts` may be NULL for defaults. */
+int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs,
+	const lw_scan_options *opts);
+
+/**
+ * Scans one chunk and calls the sink for every finding, in order of
+ * position. Returns 0, LW_ESTOP, or a negative error.
+ */
+int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink);
+
+/** Number of regex limit hits since the scanner was created. */
+uint64_t lw_scanner_limit_hits(const lw_scanner *sc);
+
+void lw_scanner_free(lw_scanner *sc);
+
+/**
+ * Runs every example of rule `index` through a fresh scan restricted to that
+ * rule. Fills `err` with the first failing example. Returns 0 when all pass.
+ */
+int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Utilities                                                          */
+/* ------------------------------------------------------------------ */
+
+/** Shannon entropy in bits per byte. */
+double lw_entropy(const unsigned char *data, size_t len);
+
+/** Fills `out` (33 bytes) with the stable fingerprint of a finding. */
+void lw_fingerprint(char out[33], const char *rule_id, const char *path,
+	const unsigned char *secret, size_t secret_len);
+
+/** 1 if `secret` looks like a placeholder or a documented example value. */
+int lw_is_placeholder(const unsigned char *secret, size_t len);
+
+/** Validates a token with the named offline check. */
+lw_checksum_state lw_checksum_verify(const char *name,
+	const unsigned char *secret, size_t len);
+
+/** The library's and its dependencies' versions, one per line. */
+const char *lw_version_deps(char *buf, size_t size);
+
+/* ------------------------------------------------------------------ */
+/* Bounded buffers and escaping                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * A growable byte buffer with a hard maximum. `data` is always
+ * NUL-terminated once anything was appended. Appending past `max` fails
+ * with LW_ELIMIT and sets `overflow`; nothing is ever truncated silently.
+ * With `wipe` set, memory is zeroed before it is freed (secret bytes).
+ */
+typedef struct lw_buf {
+	char *data;
+	size_t len, cap, max;
+	int overflow;
+	int wipe;
+} lw_buf;
+
+#define LW_BUF_DEFAULT_MAX ((size_t)1 << 30)
+
+void lw_buf_init(lw_buf *b, size_t max);
+void lw_buf_release(lw_buf *b);
+int lw_buf_put(lw_buf *b, const void *p, size_t n);
+int lw_buf_puts(lw_buf *b, const char *s);
+int lw_buf_putc(lw_buf *b, char c);
+int lw_buf_printf(lw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *lw_buf_cstr(const lw_buf *b);
+
+/**
+ * Appends `s` escaped for a terminal: C0 controls, DEL, C1 controls, bidi
+ * and other invisible format characters and invalid UTF-8 become visible
+ * escapes (\x1b, \u202e); everything else is copied.
+ */
+int lw_escape_text(lw_buf *out, const unsigned char *s, size_t len);
+/** Appends `s` as the inside of a JSON string (valid UTF-8 out, always). */
+int lw_escape_json(lw_buf *out, const unsigned char *s, size_t len);
+
+/** Appends the redacted form of a secret (a short prefix, then stars). */
+int lw_redact(lw_buf *out, const unsigned char *secret, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                            */
+/* ------------------------------------------------------------------ */
+
+/** Where a finding came from in git; every field may be NULL. */
+typedef struct lw_provenance {
+	const char *commit;
+	const char *author;
+	const char *email;
+	const char *date;    /**< ISO 8601 */
+	const char *message; /**< first line */
+	const char *blob;
+} lw_provenance;
+
+/** An owned copy of one finding and its provenance, kept in a report. */
+typedef struct lw_record {
+	char *rule_id, *description, *path, *secret, *match, *line_text;
+	size_t secret_len, match_len, line_len, secret_col, secret_in_match;
+	lw_severity severity;
+	uint32_t line, column, end_line, end_column;
+	double entropy;
+	lw_checksum_state checksum;
+	char fingerprint[33];
+	char *commit, *author, *email, *date, *message, *blob;
+	char **present; /**< audit: refs whose tip still holds the secret */
+	size_t npresent;
+	int has_present;
+	char *decoded; /**< decoding chain ("base64"), or NULL */
+	uint64_t order; /**< caller's ordering key (commit sequence) */
+} lw_record;
+
+typedef struct lw_report lw_report;
+
+int lw_report_new(lw_report **out);
+void lw_report_free(lw_report *r);
+/** Copies a finding into the report. Not thread-safe: serialise callers. */
+int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p,
+	lw_record **added);
+size_t lw_report_count(const lw_report *r);
+lw_record *lw_report_get(lw_report *r, size_t i);
+/** Removes record i (order of the rest is kept). */
+void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload);
+/** Sorts by path, line, column, rule. */
+void lw_report_sort(lw_report *r);
+/** Frees one record's contents and memory (secrets are wiped). */
+void lw_record_free(lw_record *rec);
+
+/** Notes, skipped objects and incomplete coverage carried into reports. */
+typedef struct lw_report_meta {
+	const char *command;     /**< "scan", "audit", ... */
+	uint64_t files, bytes, skipped, errors;
+	double seconds;
+	int incomplete;          /**< coverage was not complete */
+	const char *const *notes; /**< human sentences, e.g. skipped large blobs */
+	size_t nnotes;
+} lw_report_meta;
+
+typedef enum lw_format {
+	LW_FORMAT_TEXT = 0,
+	LW_FORMAT_JSON,
+	LW_FORMAT_JSONL,
+	LW_FORMAT_SARIF,
+	LW_FORMAT_CSV
+} lw_format;
+
+/** Parses "text", "json", ...; -1 when unknown. */
+int lw_format_parse(const char *name);
+
+typedef struct lw_output_options {
+	unsigned int version;
+	lw_format format;
+	int redact;   /**< default 1 */
+	int color;    /**< ANSI colour in text output */
+	const lw_ruleset *rules; /**< for SARIF's rule table; may be NULL */
+} lw_output_options;
+
+#define LW_OUTPUT_OPTIONS_INIT { 1, LW_FORMAT_TEXT, 1, 0, NULL }
+
+/** Renders the whole report into `out`. */
+int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
+	const lw_output_options *opts);
+
+/* ------------------------------------------------------------------ */
+/* Fingerprint sets: the ignore file and baselines                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct lw_fpset lw_fpset;
+
+int lw_fpset_new(lw_fpset **out);
+void lw_fpset_free(lw_fpset *s);
+int lw_fpset_add(lw_fpset *s, const char *fingerprint);
+int lw_fpset_contains(const lw_fpset *s, const char *fingerprint);
+size_t lw_fpset_count(const lw_fpset *s);
+/**
+ * Reads an ignore file: one fingerprint per line (32 hex digits), `#`
+ * starts a comment, blank lines are skipped. Anything else is an error
+ * naming the line.
+ */
+int lw_fpset_load_ignore(lw_fpset *s, const char *name, const char *data, size_t len,
+	lw_error *err);
+/** Reads the fingerprints of a JSON report written by leakwalk. */
+int lw_fpset_load_report(lw_fpset *s, const char *name, const char *data, size_t len,
+	lw_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Scanning files and directories                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct lw_fs_options {
+	unsigned int version;
+	uint64_t max_file_size;   /**< larger files are skipped and counted */
+	unsigned int threads;     /**< workers; 0 = number of cores */
+	unsigned int max_depth;   /**< directory nesting bound */
+	lw_scan_options scan;
+} lw_fs_options;
+
+#define LW_FS_OPTIONS_INIT { 1, (uint64_t)100 << 20, 0, 256, LW_SCAN_OPTIONS_INIT }
+
+typedef struct lw_fs_stats {
+	uint64_t files, bytes;
+	uint64_t skipped_binary, skipped_large, skipped_symlink, skipped_other;
+	uint64_t errors;       /**< files or directories that could not be read */
+	uint64_t limit_hits;   /**< regex limits hit: coverage incomplete */
+} lw_fs_stats;
+
+/**
+ * Scans files and directory trees. Symbolic links below a root are never
+ * followed (a link's target inside the root is scanned at its real path; one
+ * outside it is out of scope); `.git` directories are skipped; files with a
+ * NUL byte in their first KiB are binary and skipped. The sink's callbacks
+ * are serialised: they never run on two threads at once. A file that cannot
+ * be read becomes a diagnostic and counts in `errors`; the scan goes on.
+ */
+int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
+	const lw_fs_options *opts, const lw_sink *sink, lw_fs_stats *stats, lw_error *err);
+
+/** Scans a buffer already in memory with a temporary scanner. */
+int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
+	const lw_chunk *chunk, const lw_sink *sink);
+
+/** Number of online processors, at least 1. */
+unsigned int lw_cpu_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

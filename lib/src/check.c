@@ -1,0 +1,90 @@
+/* check.c - compiles every rule and drives it over adversarial inputs so a
+ * regex that backtracks catastrophically is rejected before it runs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct check_state {
+	int limit;
+} check_state;
+
+static int check_finding(const lw_finding *f, void *p)
+{
+	(void)f;
+	(void)p;
+	return 0;
+}
+
+static void check_diag(const lw_diag *d, void *p)
+{
+	(void)d;
+	((check_state *)p)->limit = 1;
+}
+
+/* Inputs that make backtracking regexes explode: long runs of one class
+ * after a keyword, with and without a failing tail. */
+static int check_rule(lw_ruleset *rs, size_t ri, lw_error *err)
+{
+	static const char *const fills[] = { "a", "A", "0", " ", "=", "-", "_", ".", "/", "+",
+		"aA0", "a ", "\"", "'", ":", "\\", "\t", "=a", "a@", "%" };
+	lw_rule *r = &rs->rules[ri];
+	lw_scan_options opts = LW_SCAN_OPTIONS_INIT;
+	lw_scanner *sc = NULL;
+	check_state st = { 0 };
+	lw_sink sink = { check_finding, check_diag, &st };
+	size_t cap = 8192;
+	char *buf = malloc(cap + 256);
+	int rc = 0;
+
+	opts.only_rule = (int)ri;
+	opts.match_limit = 200000;
+	opts.max_window = cap + 256;
+	if (!buf || lw_scanner_new(&sc, rs, &opts) < 0) {
+		free(buf);
+		return lw_error_set(err, LW_ENOMEM, "out of memory");
+	}
+	size_t nk = r->keywords.n ? r->keywords.n : 1;
+	for (size_t k = 0; k < nk && !rc; k++) {
+		const char *kw = r->keywords.n ? r->keywords.v[k] : "";
+		for (size_t f = 0; f < sizeof(fills) / sizeof(*fills) && !rc; f++) {
+			for (int tail = 0; tail < 2 && !rc; tail++) {
+				size_t kl = strlen(kw) > 64 ? 64 : strlen(kw), fl = strlen(fills[f]), n = 0;
+				memcpy(buf, kw, kl);
+				n = kl;
+				while (n + fl < cap) {
+					memcpy(buf + n, fills[f], fl);
+					n += fl;
+				}
+				if (tail)
+					buf[n++] = '!';
+				lw_chunk ch = { (const unsigned char *)buf, n, "check", 1, NULL };
+				st.limit = 0;
+				lw_scanner_scan(sc, &ch, &sink);
+				if (st.limit)
+					rc = lw_error_set(err, LW_ECONFIG,
+						"%s: rule \"%s\": regex backtracks catastrophically (match limit "
+						"hit on %zu bytes of \"%s\" after keyword \"%s\")",
+						r->info.source, r->info.id, n, fills[f], kw);
+			}
+		}
+	}
+	lw_scanner_free(sc);
+	free(buf);
+	return rc;
+}
+
+int lw_ruleset_check(lw_ruleset *rs, lw_error *err)
+{
+	if (!rs->finalized && lw_ruleset_finalize(rs, err) < 0)
+		return LW_ECONFIG;
+	for (size_t i = 0; i < rs->n; i++) {
+		if (rs->rules[i].info.disabled)
+			continue;
+		if (lw_rule_ensure_compiled(rs, &rs->rules[i], err) < 0)
+			return LW_ECONFIG;
+		if (check_rule(rs, i, err) < 0)
+			return LW_ECONFIG;
+	}
+	return 0;
+}

@@ -1,0 +1,127 @@
+/*
+ * internal.h - structures shared by the library's modules. Not installed.
+ *
+ * Invariants: a lw_rule owns every string its lw_rule_info points to; a
+ * rule's regex is compiled at most once (under the rule set's lock) and is
+ * read-only afterwards, so scanners on several threads share it.
+ */
+#ifndef LW_INTERNAL_H
+#define LW_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "leakwalk.h"
+#include "banned.h"
+
+#define LW_MAX_RULE_FILE (16u << 20)
+#define LW_MAX_JSON_DEPTH 16
+#define LW_MAX_RULES 100000
+#define LW_MAX_WINDOW (1u << 20)
+
+typedef struct lw_regex_list {
+	pcre2_code **codes;
+	char **sources;
+	size_t n;
+} lw_regex_list;
+
+typedef struct lw_strlist {
+	char **v;
+	size_t n;
+} lw_strlist;
+
+typedef struct lw_allow {
+	lw_regex_list paths;
+	lw_regex_list regexes;
+	lw_strlist stopwords;
+} lw_allow;
+
+typedef struct lw_rule {
+	lw_rule_info info;
+	lw_strlist tags, keywords, match_ex, no_match_ex;
+	uint32_t secret_group;
+	size_t window;
+	lw_allow allow;
+	pcre2_code *code;
+	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
+	int jit;   /* JIT compiled successfully */
+} lw_rule;
+
+typedef struct lw_ac lw_ac;
+
+struct lw_ruleset {
+	lw_rule *rules;
+	size_t n, cap;
+	lw_allow allow;
+	lw_strlist pending_disable;
+	int no_defaults;
+	int finalized;
+	lw_ac *ac;
+	uint32_t *kw_rules; /* automaton keyword id -> rule index */
+	const char **kw_str; /* automaton keyword id -> keyword (borrowed) */
+	size_t nkeywords;
+	size_t *always; /* rules without keywords */
+	size_t nalways;
+	pthread_mutex_t lock;
+};
+
+/* errors */
+int lw_error_set(lw_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* memory helpers: abort-free, return NULL on failure */
+char *lw_strdup(const char *s);
+char *lw_strndup(const char *s, size_t n);
+void *lw_reallocarray(void *p, size_t n, size_t size);
+void lw_wipe(void *p, size_t n);
+
+void lw_strlist_dispose(lw_strlist *l);
+void lw_regex_list_dispose(lw_regex_list *l);
+void lw_allow_dispose(lw_allow *a);
+
+/* regex helpers */
+pcre2_code *lw_regex_compile(const char *pattern, lw_error *err);
+int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
+	size_t len, pcre2_match_data *md);
+
+/* rules */
+int lw_rule_ensure_compiled(lw_ruleset *rs, lw_rule *r, lw_error *err);
+void lw_rule_dispose(lw_rule *r);
+int lw_rule_parse(lw_rule *out, const void *json_obj, const char *source,
+	int compile_now, lw_error *err);
+int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
+	lw_error *err);
+
+/* case-insensitive substring search, bytes */
+const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
+	const char *needle, size_t nl);
+
+/* keyword automaton */
+int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
+void lw_ac_free(lw_ac *ac);
+typedef int (*lw_ac_hit_cb)(uint32_t kw, size_t end, void *payload);
+int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
+	lw_ac_hit_cb cb, void *payload);
+
+int lw_checksum_known(const char *name);
+
+/* sha256 */
+void lw_sha256(const void *data, size_t len, unsigned char out[32]);
+
+/* line helpers: a line ends at \n, \r\n or a lone \r */
+size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);
+size_t lw_line_end(const unsigned char *d, size_t len, size_t pos);
+
+/* embedded default rules (generated) */
+typedef struct lw_embedded_file {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+} lw_embedded_file;
+extern const lw_embedded_file lw_embedded_rules[];
+extern const size_t lw_embedded_rules_count;
+
+#endif

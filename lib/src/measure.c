@@ -1,0 +1,127 @@
+/* measure.c - entropy, fingerprints and offline checksums of candidates. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+double lw_entropy(const unsigned char *data, size_t len)
+{
+	size_t counts[256] = { 0 };
+	double h = 0.0;
+
+	if (len == 0)
+		return 0.0;
+	for (size_t i = 0; i < len; i++)
+		counts[data[i]]++;
+	for (int c = 0; c < 256; c++) {
+		if (counts[c]) {
+			double p = (double)counts[c] / (double)len;
+			h -= p * log2(p);
+		}
+	}
+	return h;
+}
+
+void lw_fingerprint(char out[33], const char *rule_id, const char *path,
+	const unsigned char *secret, size_t secret_len)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char secret_hash[32], digest[32];
+	size_t idl = strlen(rule_id), pl = strlen(path);
+	size_t total = idl + 1 + pl + 1 + sizeof(secret_hash);
+	unsigned char buf[4096];
+	unsigned char *p = total <= sizeof(buf) ? buf : NULL;
+
+	/* The secret enters only through its own hash, so the fingerprint
+	 * cannot be reversed into the secret by reading the ignore file. */
+	lw_sha256(secret, secret_len, secret_hash);
+	if (!p) {
+		/* very long path: hash it first to keep the buffer bounded */
+		unsigned char path_hash[32];
+		lw_sha256(path, pl, path_hash);
+		memcpy(buf, rule_id, idl < 1024 ? idl : 1024);
+		size_t o = idl < 1024 ? idl : 1024;
+		buf[o++] = 0;
+		memcpy(buf + o, path_hash, 32);
+		o += 32;
+		buf[o++] = 0;
+		memcpy(buf + o, secret_hash, 32);
+		lw_sha256(buf, o + 32, digest);
+	} else {
+		memcpy(p, rule_id, idl);
+		p[idl] = 0;
+		memcpy(p + idl + 1, path, pl);
+		p[idl + 1 + pl] = 0;
+		memcpy(p + idl + 2 + pl, secret_hash, 32);
+		lw_sha256(p, total, digest);
+	}
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[32] = '\0';
+	lw_wipe(secret_hash, sizeof(secret_hash));
+}
+
+static uint32_t lw_crc32(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return c ^ 0xffffffffu;
+}
+
+/* GitHub (and npm) tokens: prefix_, 30 random base62 characters, then the
+ * CRC32 of those 30 characters in base62, left-padded with '0' to 6. */
+static lw_checksum_state lw_check_crc32_base62(const unsigned char *s, size_t len)
+{
+	static const char b62[] =
+		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	const unsigned char *us = memchr(s, '_', len);
+	char enc[7];
+	uint32_t crc;
+
+	if (!us)
+		return LW_CHECKSUM_INVALID;
+	us++;
+	if ((size_t)(s + len - us) != 36)
+		return LW_CHECKSUM_INVALID;
+	crc = lw_crc32(us, 30);
+	for (int i = 5; i >= 0; i--) {
+		enc[i] = b62[crc % 62];
+		crc /= 62;
+	}
+	enc[6] = 0;
+	return memcmp(enc, us + 30, 6) == 0 ? LW_CHECKSUM_VALID : LW_CHECKSUM_INVALID;
+}
+
+static const struct {
+	const char *name;
+	lw_checksum_state (*fn)(const unsigned char *, size_t);
+} lw_checksums[] = {
+	{ "github-crc32", lw_check_crc32_base62 },
+	{ "npm-crc32", lw_check_crc32_base62 },
+};
+
+int lw_checksum_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(lw_checksums) / sizeof(lw_checksums[0]); i++)
+		if (strcmp(lw_checksums[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+lw_checksum_state lw_checksum_verify(const char *name,
+	const unsigned char *secret, size_t len)
+{
+	if (!name)
+		return LW_CHECKSUM_NONE;
+	for (size_t i = 0; i < sizeof(lw_checksums) / sizeof(lw_checksums[0]); i++)
+		if (strcmp(lw_checksums[i].name, name) == 0)
+			return lw_checksums[i].fn(secret, len);
+	return LW_CHECKSUM_NONE;
+}

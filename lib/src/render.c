@@ -1,0 +1,171 @@
+/* render.c - report formats for people: text and CSV, and the dispatcher. */
+#include <string.h>
+
+#include "internal.h"
+#include "render.h"
+
+int lw_format_parse(const char *name)
+{
+	static const char *const names[] = { "text", "json", "jsonl", "sarif", "csv" };
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Appends `len` bytes of `s`, replacing the secret at [so, so + sl) by its
+ * redacted form unless `redact` is off. */
+void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t sl,
+	const lw_record *rec, int redact, int json)
+{
+	int (*esc)(lw_buf *, const unsigned char *, size_t) = json ? lw_escape_json : lw_escape_text;
+
+	if (!redact || so > len) {
+		esc(out, (const unsigned char *)s, len);
+		return;
+	}
+	if (so + sl > len)
+		sl = len - so;
+	esc(out, (const unsigned char *)s, so);
+	lw_buf tmp;
+	lw_buf_init(&tmp, 0);
+	lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
+	esc(out, (const unsigned char *)tmp.data, tmp.len);
+	lw_buf_release(&tmp);
+	esc(out, (const unsigned char *)s + so + sl, len - so - sl);
+}
+
+static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
+{
+	const char *bold = opt->color ? "\033[1m" : "", *red = opt->color ? "\033[1;31m" : "";
+	const char *dim = opt->color ? "\033[2m" : "", *reset = opt->color ? "\033[0m" : "";
+
+	lw_buf_puts(o, bold);
+	lw_escape_text(o, (const unsigned char *)rec->path, strlen(rec->path));
+	lw_buf_printf(o, ":%u:%u:%s %s%s%s: ", rec->line, rec->column, reset, red, rec->rule_id, reset);
+	lw_escape_text(o, (const unsigned char *)rec->description, strlen(rec->description));
+	lw_buf_printf(o, " [%s]", lw_severity_name(rec->severity));
+	if (rec->checksum == LW_CHECKSUM_VALID)
+		lw_buf_puts(o, " (checksum valid)");
+	else if (rec->checksum == LW_CHECKSUM_INVALID)
+		lw_buf_puts(o, " (checksum invalid)");
+	lw_buf_puts(o, "\n    ");
+	lw_render_masked(o, rec->line_text, rec->line_len, rec->secret_col, rec->secret_len, rec,
+		opt->redact, 0);
+	lw_buf_putc(o, '\n');
+	if (rec->commit) {
+		lw_buf_printf(o, "    %scommit %.12s", dim, rec->commit);
+		if (rec->author) {
+			lw_buf_puts(o, " by ");
+			lw_escape_text(o, (const unsigned char *)rec->author, strlen(rec->author));
+		}
+		if (rec->email) {
+			lw_buf_puts(o, " <");
+			lw_escape_text(o, (const unsigned char *)rec->email, strlen(rec->email));
+			lw_buf_puts(o, ">");
+		}
+		if (rec->date)
+			lw_buf_printf(o, " on %s", rec->date);
+		if (rec->message) {
+			lw_buf_puts(o, ": ");
+			lw_escape_text(o, (const unsigned char *)rec->message, strlen(rec->message));
+		}
+		lw_buf_printf(o, "%s\n", reset);
+	}
+	if (rec->has_present) {
+		lw_buf_printf(o, "    %s", dim);
+		if (!rec->npresent)
+			lw_buf_puts(o, "only in history: no ref tip holds it any more");
+		else
+			lw_buf_puts(o, "still present at the tip of:");
+		for (size_t i = 0; i < rec->npresent && i < 8; i++) {
+			lw_buf_putc(o, ' ');
+			lw_escape_text(o, (const unsigned char *)rec->present[i], strlen(rec->present[i]));
+		}
+		if (rec->npresent > 8)
+			lw_buf_printf(o, " and %zu more", rec->npresent - 8);
+		lw_buf_printf(o, "%s\n", reset);
+	}
+	if (rec->decoded)
+		lw_buf_printf(o, "    found after decoding: %s\n", rec->decoded);
+}
+
+static void lw_csv_field(lw_buf *o, const char *s, size_t len)
+{
+	lw_buf tmp;
+
+	lw_buf_init(&tmp, 0);
+	lw_escape_text(&tmp, (const unsigned char *)s, len);
+	lw_buf_putc(o, '"');
+	/* a leading = + - @ (or tab/CR) makes spreadsheets evaluate a formula */
+	if (tmp.len && strchr("=+-@\t\r", tmp.data[0]))
+		lw_buf_putc(o, '\'');
+	for (size_t i = 0; i < tmp.len; i++) {
+		if (tmp.data[i] == '"')
+			lw_buf_putc(o, '"');
+		lw_buf_putc(o, tmp.data[i]);
+	}
+	lw_buf_putc(o, '"');
+	lw_buf_release(&tmp);
+}
+
+static void lw_csv_str(lw_buf *o, const char *s)
+{
+	lw_csv_field(o, s ? s : "", s ? strlen(s) : 0);
+	lw_buf_putc(o, ',');
+}
+
+static void lw_render_csv(lw_buf *o, lw_report *r, const lw_output_options *opt)
+{
+	lw_buf_puts(o, "rule,severity,path,line,column,end_line,end_column,secret,entropy,"
+		       "commit,author,email,date,message,fingerprint\r\n");
+	for (size_t i = 0; i < lw_report_count(r); i++) {
+		const lw_record *rec = lw_report_get(r, i);
+		lw_buf secret;
+		lw_csv_str(o, rec->rule_id);
+		lw_csv_str(o, lw_severity_name(rec->severity));
+		lw_csv_str(o, rec->path);
+		lw_buf_printf(o, "%u,%u,%u,%u,", rec->line, rec->column, rec->end_line, rec->end_column);
+		lw_buf_init(&secret, 0);
+		secret.wipe = 1;
+		if (opt->redact)
+			lw_redact(&secret, (const unsigned char *)rec->secret, rec->secret_len);
+		else
+			lw_buf_put(&secret, rec->secret, rec->secret_len);
+		lw_csv_field(o, lw_buf_cstr(&secret), secret.len);
+		lw_buf_release(&secret);
+		lw_buf_printf(o, ",%.3f,", rec->entropy);
+		lw_csv_str(o, rec->commit);
+		lw_csv_str(o, rec->author);
+		lw_csv_str(o, rec->email);
+		lw_csv_str(o, rec->date);
+		lw_csv_str(o, rec->message);
+		lw_csv_field(o, rec->fingerprint, strlen(rec->fingerprint));
+		lw_buf_puts(o, "\r\n");
+	}
+}
+
+int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
+	const lw_output_options *opt)
+{
+	switch (opt->format) {
+	case LW_FORMAT_TEXT:
+		for (size_t i = 0; i < lw_report_count(r); i++)
+			lw_render_text_one(out, lw_report_get(r, i), opt);
+		break;
+	case LW_FORMAT_CSV:
+		lw_render_csv(out, r, opt);
+		break;
+	case LW_FORMAT_JSON:
+	case LW_FORMAT_JSONL:
+		lw_render_json(out, r, opt);
+		break;
+	case LW_FORMAT_SARIF:
+		lw_render_sarif(out, r, meta, opt);
+		break;
+	default:
+		return LW_ECONFIG;
+	}
+	return out->overflow ? LW_ELIMIT : 0;
+}

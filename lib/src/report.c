@@ -1,0 +1,169 @@
+/* report.c - the owned collection of findings a command reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LW_MAX_RECORDS 10000000
+
+struct lw_report {
+	lw_record **v;
+	size_t n, cap;
+};
+
+int lw_report_new(lw_report **out)
+{
+	*out = calloc(1, sizeof(lw_report));
+	return *out ? 0 : LW_ENOMEM;
+}
+
+static void lw_free_secret(char *p, size_t n)
+{
+	lw_wipe(p, n);
+	free(p);
+}
+
+void lw_record_free(lw_record *rec)
+{
+	if (!rec)
+		return;
+	lw_free_secret(rec->secret, rec->secret_len);
+	lw_free_secret(rec->match, rec->match_len);
+	lw_free_secret(rec->line_text, rec->line_len);
+	free(rec->rule_id);
+	free(rec->description);
+	free(rec->path);
+	free(rec->commit);
+	free(rec->author);
+	free(rec->email);
+	free(rec->date);
+	free(rec->message);
+	free(rec->blob);
+	free(rec->decoded);
+	for (size_t i = 0; i < rec->npresent; i++)
+		free(rec->present[i]);
+	free(rec->present);
+	free(rec);
+}
+
+void lw_report_free(lw_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		lw_record_free(r->v[i]);
+	free(r->v);
+	free(r);
+}
+
+static int lw_dup_opt(char **out, const char *s)
+{
+	*out = NULL;
+	return s && !(*out = lw_strdup(s)) ? LW_ENOMEM : 0;
+}
+
+static int lw_record_fill(lw_record *rec, const lw_finding *f, const lw_provenance *p)
+{
+	rec->rule_id = lw_strdup(f->rule->id);
+	rec->description = lw_strdup(f->rule->description);
+	rec->path = lw_strdup(f->path);
+	rec->secret = lw_strndup((const char *)f->secret, f->secret_len);
+	rec->match = lw_strndup((const char *)f->match, f->match_len);
+	rec->line_text = lw_strndup((const char *)f->line_text, f->line_len);
+	if (!rec->rule_id || !rec->description || !rec->path || !rec->secret ||
+	    !rec->match || !rec->line_text)
+		return LW_ENOMEM;
+	rec->secret_len = f->secret_len;
+	rec->match_len = f->match_len;
+	rec->line_len = f->line_len;
+	rec->secret_col = f->secret_col;
+	rec->secret_in_match = (size_t)(f->secret - f->match);
+	rec->severity = f->rule->severity;
+	rec->line = f->line;
+	rec->column = f->column;
+	rec->end_line = f->end_line;
+	rec->end_column = f->end_column;
+	rec->entropy = f->entropy;
+	rec->checksum = f->checksum;
+	memcpy(rec->fingerprint, f->fingerprint, sizeof(rec->fingerprint));
+	if (!p)
+		return 0;
+	if (lw_dup_opt(&rec->commit, p->commit) < 0 || lw_dup_opt(&rec->author, p->author) < 0 ||
+	    lw_dup_opt(&rec->email, p->email) < 0 || lw_dup_opt(&rec->date, p->date) < 0 ||
+	    lw_dup_opt(&rec->message, p->message) < 0 || lw_dup_opt(&rec->blob, p->blob) < 0)
+		return LW_ENOMEM;
+	return 0;
+}
+
+int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p, lw_record **added)
+{
+	lw_record *rec;
+
+	if (added)
+		*added = NULL;
+	if (r->n >= LW_MAX_RECORDS)
+		return LW_ELIMIT;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		lw_record **v = lw_reallocarray(r->v, cap, sizeof(*v));
+		if (!v)
+			return LW_ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return LW_ENOMEM;
+	if (lw_record_fill(rec, f, p) < 0) {
+		lw_record_free(rec);
+		return LW_ENOMEM;
+	}
+	r->v[r->n++] = rec;
+	if (added)
+		*added = rec;
+	return 0;
+}
+
+size_t lw_report_count(const lw_report *r)
+{
+	return r->n;
+}
+
+lw_record *lw_report_get(lw_report *r, size_t i)
+{
+	return i < r->n ? r->v[i] : NULL;
+}
+
+void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (pred(r->v[i], payload))
+			lw_record_free(r->v[i]);
+		else
+			r->v[k++] = r->v[i];
+	}
+	r->n = k;
+}
+
+static int lw_record_cmp(const void *a, const void *b)
+{
+	const lw_record *x = *(lw_record *const *)a, *y = *(lw_record *const *)b;
+	int c;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	if ((c = strcmp(x->path, y->path)))
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return strcmp(x->rule_id, y->rule_id);
+}
+
+void lw_report_sort(lw_report *r)
+{
+	qsort(r->v, r->n, sizeof(*r->v), lw_record_cmp);
+}

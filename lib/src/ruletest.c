@@ -1,0 +1,72 @@
+/* ruletest.c - proves a rule's examples: every `match` example yields a
+ * finding of the rule, no `no_match` example does. */
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct lw_count {
+	size_t rule;
+	size_t hits;
+	int limit;
+} lw_count;
+
+static int lw_count_finding(const lw_finding *f, void *payload)
+{
+	lw_count *c = payload;
+
+	if (f->rule_index == c->rule)
+		c->hits++;
+	return 0;
+}
+
+static void lw_count_diag(const lw_diag *d, void *payload)
+{
+	(void)d;
+	((lw_count *)payload)->limit = 1;
+}
+
+static int lw_rule_try(lw_scanner *sc, size_t index, const char *example, lw_count *c)
+{
+	lw_chunk chunk = LW_CHUNK_INIT;
+	lw_sink sink = { lw_count_finding, lw_count_diag, c };
+
+	c->rule = index;
+	c->hits = 0;
+	c->limit = 0;
+	chunk.data = (const unsigned char *)example;
+	chunk.len = strlen(example);
+	chunk.path = "example.txt";
+	return lw_scanner_scan(sc, &chunk, &sink);
+}
+
+int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err)
+{
+	lw_scan_options opts = LW_SCAN_OPTIONS_INIT;
+	const lw_rule *r = &rs->rules[index];
+	lw_scanner *sc = NULL;
+	lw_count c;
+	int rc = 0;
+
+	opts.only_rule = (int)index;
+	opts.honour_inline_allow = 0;
+	if (lw_scanner_new(&sc, rs, &opts) < 0)
+		return lw_error_set(err, LW_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < r->match_ex.n; i++) {
+		if ((rc = lw_rule_try(sc, index, r->match_ex.v[i], &c)) < 0)
+			break;
+		if (c.limit || c.hits == 0)
+			rc = lw_error_set(err, LW_ERROR, "%s: rule \"%s\": match example %zu %s: %.200s",
+				r->info.source, r->info.id, i + 1,
+				c.limit ? "hit the match limit" : "was not found", r->match_ex.v[i]);
+	}
+	for (size_t i = 0; !rc && i < r->no_match_ex.n; i++) {
+		if ((rc = lw_rule_try(sc, index, r->no_match_ex.v[i], &c)) < 0)
+			break;
+		if (c.limit || c.hits)
+			rc = lw_error_set(err, LW_ERROR, "%s: rule \"%s\": no_match example %zu %s: %.200s",
+				r->info.source, r->info.id, i + 1,
+				c.limit ? "hit the match limit" : "was reported", r->no_match_ex.v[i]);
+	}
+	lw_scanner_free(sc);
+	return rc;
+}

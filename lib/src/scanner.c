@@ -1,0 +1,417 @@
+/*
+ * scanner.c - the matcher: keyword hits select rules, each selected rule's
+ * regex runs only on bounded windows around its hits, candidates are
+ * filtered and handed to the sink in order of position.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct lw_cand {
+	size_t rule;
+	size_t off, len;   /* whole match */
+	size_t soff, slen; /* secret */
+	int drop;
+} lw_cand;
+
+struct lw_scanner {
+	lw_ruleset *rs;
+	lw_scan_options opts;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+	size_t *win_start, *win_end;
+	uint32_t *active; /* rules with an open window */
+	uint8_t *is_active;
+	size_t nactive;
+	lw_cand *cands;
+	size_t ncands, capcands;
+	uint64_t limit_hits;
+	const lw_chunk *chunk;
+	const lw_sink *sink;
+	int rc;
+};
+
+#define LW_MAX_CANDS_PER_CHUNK 100000
+#define LW_LINE_TEXT_MAX 400
+
+int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options *opts)
+{
+	lw_scanner *sc = calloc(1, sizeof(*sc));
+	lw_scan_options defaults = LW_SCAN_OPTIONS_INIT;
+	size_t n = rs->n ? rs->n : 1;
+
+	*out = NULL;
+	if (!sc)
+		return LW_ENOMEM;
+	sc->rs = (lw_ruleset *)rs;
+	sc->opts = opts ? *opts : defaults;
+	if (sc->opts.max_window == 0)
+		sc->opts.max_window = defaults.max_window;
+	sc->md = pcre2_match_data_create(32, NULL);
+	sc->mctx = pcre2_match_context_create(NULL);
+	sc->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	sc->win_start = calloc(n, sizeof(size_t));
+	sc->win_end = calloc(n, sizeof(size_t));
+	sc->active = calloc(n, sizeof(uint32_t));
+	sc->is_active = calloc(n, 1);
+	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
+	    !sc->active || !sc->is_active) {
+		lw_scanner_free(sc);
+		return LW_ENOMEM;
+	}
+	pcre2_set_match_limit(sc->mctx, sc->opts.match_limit);
+	pcre2_set_depth_limit(sc->mctx, sc->opts.match_limit);
+	pcre2_set_heap_limit(sc->mctx, sc->opts.heap_limit_kib);
+	pcre2_jit_stack_assign(sc->mctx, NULL, sc->jstack);
+	*out = sc;
+	return 0;
+}
+
+void lw_scanner_free(lw_scanner *sc)
+{
+	if (!sc)
+		return;
+	pcre2_match_data_free(sc->md);
+	pcre2_match_context_free(sc->mctx);
+	pcre2_jit_stack_free(sc->jstack);
+	free(sc->win_start);
+	free(sc->win_end);
+	free(sc->active);
+	free(sc->is_active);
+	free(sc->cands);
+	free(sc);
+}
+
+uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
+{
+	return sc->limit_hits;
+}
+
+static uint32_t lw_line_of(const unsigned char *d, size_t off)
+{
+	uint32_t line = 0;
+
+	for (size_t i = 0; i < off; i++)
+		if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= off || d[i + 1] != '\n')))
+			line++;
+	return line;
+}
+
+static void lw_diag_emit(lw_scanner *sc, const lw_rule *r, size_t off, const char *msg)
+{
+	lw_diag d;
+
+	if (!sc->sink->on_diag)
+		return;
+	d.rule_id = r ? r->info.id : NULL;
+	d.path = sc->chunk->path;
+	d.line = sc->chunk->first_line + lw_line_of(sc->chunk->data, off);
+	d.message = msg;
+	sc->sink->on_diag(&d, sc->sink->payload);
+}
+
+static int lw_cand_push(lw_scanner *sc, size_t rule, size_t off, size_t len, size_t soff,
+	size_t slen)
+{
+	if (sc->ncands == sc->capcands) {
+		size_t cap = sc->capcands ? sc->capcands * 2 : 64;
+		if (sc->ncands >= LW_MAX_CANDS_PER_CHUNK)
+			return LW_ELIMIT;
+		lw_cand *c = lw_reallocarray(sc->cands, cap, sizeof(*c));
+		if (!c)
+			return LW_ENOMEM;
+		sc->cands = c;
+		sc->capcands = cap;
+	}
+	sc->cands[sc->ncands++] = (lw_cand){ rule, off, len, soff, slen, 0 };
+	return 0;
+}
+
+static int lw_is_limit_error(int rc)
+{
+	return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	       rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+	       rc == PCRE2_ERROR_NOMEMORY;
+}
+
+/* Runs one rule over [ws, we): every match, resuming after the line on
+ * which a limit was hit so one pathological line cannot hide the rest. */
+static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
+{
+	lw_rule *r = &sc->rs->rules[ri];
+	const unsigned char *d = sc->chunk->data;
+	size_t off = ws;
+	lw_error err = { 0 };
+	int rc;
+
+	if (lw_rule_ensure_compiled(sc->rs, r, &err) < 0) {
+		lw_diag_emit(sc, r, ws, err.msg);
+		return 0;
+	}
+	while (off < we) {
+		rc = pcre2_match(r->code, d, we, off, 0, sc->md, sc->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			char msg[256];
+			unsigned char pmsg[120];
+			pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
+			snprintf(msg, sizeof(msg), "regex stopped (%s); the rest of the line was not checked by this rule",
+				(const char *)pmsg);
+			sc->limit_hits++;
+			lw_diag_emit(sc, r, off, msg);
+			if (!lw_is_limit_error(rc))
+				break;
+			off = lw_line_end(d, we, off) + 1;
+			continue;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+		size_t ms = ov[0], me = ov[1], ss = ms, se = me;
+		if (r->secret_group && (uint32_t)rc > r->secret_group &&
+		    ov[2 * r->secret_group] != PCRE2_UNSET) {
+			ss = ov[2 * r->secret_group];
+			se = ov[2 * r->secret_group + 1];
+		}
+		if (se > ss && (rc = lw_cand_push(sc, ri, ms, me - ms, ss, se - ss)) < 0) {
+			if (rc == LW_ELIMIT) {
+				lw_diag_emit(sc, r, ms, "too many candidates in one chunk; the rest was not checked");
+				sc->limit_hits++;
+				return 0;
+			}
+			return rc;
+		}
+		off = me > ms ? me : ms + 1;
+	}
+	return 0;
+}
+
+static int lw_flush(lw_scanner *sc, uint32_t ri)
+{
+	sc->is_active[ri] = 0;
+	return lw_run_rule(sc, ri, sc->win_start[ri], sc->win_end[ri]);
+}
+
+static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
+{
+	lw_scanner *sc = payload;
+	const unsigned char *d = sc->chunk->data;
+	size_t len = sc->chunk->len, mw = sc->opts.max_window;
+	uint32_t ri = sc->rs->kw_rules[kw];
+	lw_rule *r = &sc->rs->rules[ri];
+	size_t hit = end - strlen(sc->rs->kw_str[kw]), ws, we, limit;
+	int rc;
+
+	if (sc->opts.only_rule >= 0 && (size_t)sc->opts.only_rule != ri)
+		return 0;
+	ws = lw_line_start(d, hit, hit > mw ? hit - mw : 0);
+	limit = end + mw < len ? end + mw : len;
+	we = lw_line_end(d, limit, end);
+	if (r->window) {
+		size_t ext = we + r->window < len ? we + r->window : len;
+		we = lw_line_end(d, ext + mw < len ? ext + mw : len, ext);
+	}
+	if (sc->is_active[ri]) {
+		if (ws <= sc->win_end[ri]) {
+			if (we > sc->win_end[ri])
+				sc->win_end[ri] = we;
+			return 0;
+		}
+		if ((rc = lw_flush(sc, ri)) < 0)
+			return rc;
+	} else {
+		sc->active[sc->nactive++] = ri;
+	}
+	sc->is_active[ri] = 1;
+	sc->win_start[ri] = ws;
+	sc->win_end[ri] = we;
+	return 0;
+}
+
+static int lw_cand_cmp(const void *a, const void *b)
+{
+	const lw_cand *x = a, *y = b;
+
+	if (x->soff != y->soff)
+		return x->soff < y->soff ? -1 : 1;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	return x->slen < y->slen ? -1 : x->slen > y->slen;
+}
+
+static int lw_rule_is_generic(const lw_rule *r)
+{
+	for (size_t i = 0; i < r->tags.n; i++)
+		if (strcmp(r->tags.v[i], "generic") == 0)
+			return 1;
+	return 0;
+}
+
+/* Duplicates of one (rule, secret range), and generic findings whose secret
+ * overlaps a specific rule's, are dropped: the specific rule says more. */
+static void lw_cands_dedup(lw_scanner *sc)
+{
+	for (size_t i = 0; i < sc->ncands; i++) {
+		lw_cand *a = &sc->cands[i];
+		if (a->drop)
+			continue;
+		for (size_t j = i + 1; j < sc->ncands && sc->cands[j].soff < a->soff + a->slen; j++) {
+			lw_cand *b = &sc->cands[j];
+			if (b->drop)
+				continue;
+			if (a->rule == b->rule && a->soff == b->soff && a->slen == b->slen) {
+				b->drop = 1;
+				continue;
+			}
+			int ga = lw_rule_is_generic(&sc->rs->rules[a->rule]);
+			int gb = lw_rule_is_generic(&sc->rs->rules[b->rule]);
+			if (ga && !gb)
+				a->drop = 1;
+			else if (gb && !ga)
+				b->drop = 1;
+		}
+	}
+}
+
+static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t slen,
+	const char *path, pcre2_match_data *md)
+{
+	for (size_t i = 0; i < a->stopwords.n; i++)
+		if (lw_memcasemem(secret, slen, a->stopwords.v[i], strlen(a->stopwords.v[i])))
+			return 1;
+	if (lw_regex_list_matches(&a->regexes, secret, slen, md))
+		return 1;
+	return lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
+}
+
+static int lw_line_has_allow(const unsigned char *line, size_t len)
+{
+	return lw_memcasemem(line, len, "leakwalk:allow", 14) != NULL;
+}
+
+typedef struct lw_cursor {
+	size_t pos;
+	uint32_t line;
+	size_t line_start;
+} lw_cursor;
+
+static void lw_cursor_advance(lw_cursor *c, const unsigned char *d, size_t len, size_t to)
+{
+	for (size_t i = c->pos; i < to; i++) {
+		if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= len || d[i + 1] != '\n'))) {
+			c->line++;
+			c->line_start = i + 1;
+		}
+	}
+	c->pos = to;
+}
+
+/* Filters that depend only on the secret run before deduplication, so a
+ * specific rule's rejected candidate never hides a generic finding. */
+static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
+{
+	const unsigned char *secret = sc->chunk->data + c->soff;
+	lw_rule *r = &sc->rs->rules[c->rule];
+
+	if (lw_entropy(secret, c->slen) < r->info.entropy ||
+	    lw_is_placeholder(secret, c->slen) ||
+	    lw_allowed_by(&r->allow, secret, c->slen, sc->chunk->path, sc->md) ||
+	    lw_allowed_by(&sc->rs->allow, secret, c->slen, "", sc->md))
+		c->drop = 1;
+}
+
+static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
+{
+	const unsigned char *d = sc->chunk->data;
+	size_t len = sc->chunk->len;
+	lw_rule *r = &sc->rs->rules[c->rule];
+	lw_finding f;
+	lw_cursor end;
+	size_t le, ls;
+
+	memset(&f, 0, sizeof(f));
+	f.secret = d + c->soff;
+	f.secret_len = c->slen;
+	f.entropy = lw_entropy(f.secret, f.secret_len);
+	lw_cursor_advance(cur, d, len, c->soff);
+	ls = cur->line_start;
+	le = lw_line_end(d, len, c->soff);
+	if (sc->opts.honour_inline_allow) {
+		size_t ms = lw_line_start(d, c->off, 0);
+		if (lw_line_has_allow(d + ms, lw_line_end(d, len, c->off) - ms) ||
+		    lw_line_has_allow(d + ls, le - ls))
+			return 0;
+	}
+	f.rule = &r->info;
+	f.rule_index = c->rule;
+	f.path = sc->chunk->path;
+	f.line = sc->chunk->first_line + cur->line;
+	f.column = (uint32_t)(c->soff - ls + 1);
+	end = *cur;
+	lw_cursor_advance(&end, d, len, c->soff + c->slen - 1);
+	f.end_line = sc->chunk->first_line + end.line;
+	f.end_column = (uint32_t)(c->soff + c->slen - 1 - end.line_start + 1);
+	f.offset = c->off;
+	f.length = c->len;
+	f.match = d + c->off;
+	f.match_len = c->len;
+	/* the line shown is bounded around the secret */
+	size_t tstart = c->soff - ls > LW_LINE_TEXT_MAX ? c->soff - LW_LINE_TEXT_MAX : ls;
+	size_t tend = le - c->soff > c->slen + LW_LINE_TEXT_MAX ? c->soff + c->slen + LW_LINE_TEXT_MAX : le;
+	f.line_text = d + tstart;
+	f.line_len = tend - tstart;
+	f.secret_col = c->soff - tstart;
+	f.checksum = lw_checksum_verify(r->info.checksum, f.secret, f.secret_len);
+	lw_fingerprint(f.fingerprint, r->info.id,
+		sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
+		f.secret, f.secret_len);
+	return sc->sink->on_finding(&f, sc->sink->payload) ? LW_ESTOP : 0;
+}
+
+static int lw_scan_collect(lw_scanner *sc)
+{
+	int rc;
+
+	rc = lw_ac_scan(sc->rs->ac, sc->chunk->data, sc->chunk->len, lw_on_keyword, sc);
+	for (size_t i = 0; i < sc->nactive; i++) {
+		int frc = sc->is_active[sc->active[i]] ? lw_flush(sc, sc->active[i]) : 0;
+		if (!rc)
+			rc = frc;
+	}
+	sc->nactive = 0;
+	for (size_t i = 0; !rc && i < sc->rs->nalways; i++) {
+		size_t ri = sc->rs->always[i];
+		if (sc->opts.only_rule < 0 || (size_t)sc->opts.only_rule == ri)
+			rc = lw_run_rule(sc, ri, 0, sc->chunk->len);
+	}
+	return rc;
+}
+
+int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
+{
+	lw_cursor cur = { 0, 0, 0 };
+	int rc;
+
+	if (!sc->rs->finalized)
+		return LW_ERROR;
+	if (lw_regex_list_matches(&sc->rs->allow.paths, (const unsigned char *)chunk->path,
+		    strlen(chunk->path), sc->md))
+		return 0;
+	sc->chunk = chunk;
+	sc->sink = sink;
+	sc->ncands = 0;
+	rc = lw_scan_collect(sc);
+	if (rc >= 0 && sc->ncands) {
+		qsort(sc->cands, sc->ncands, sizeof(*sc->cands), lw_cand_cmp);
+		for (size_t i = 0; i < sc->ncands; i++)
+			lw_cand_filter(sc, &sc->cands[i]);
+		lw_cands_dedup(sc);
+		for (size_t i = 0; rc >= 0 && i < sc->ncands; i++)
+			if (!sc->cands[i].drop)
+				rc = lw_emit(sc, &sc->cands[i], &cur);
+	}
+	sc->chunk = NULL;
+	sc->sink = NULL;
+	return rc;
+}

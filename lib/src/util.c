@@ -1,0 +1,179 @@
+/* util.c - errors, allocation, string lists and line helpers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int lw_error_set(lw_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+char *lw_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *lw_strdup(const char *s)
+{
+	return s ? lw_strndup(s, strlen(s)) : NULL;
+}
+
+void *lw_reallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(p, (n && size) ? n * size : 1);
+}
+
+/* A volatile function pointer keeps the compiler from eliding the wipe of a
+ * buffer that is about to be freed. */
+static void *(*const volatile lw_memset_v)(void *, int, size_t) = memset;
+
+void lw_wipe(void *p, size_t n)
+{
+	if (p && n)
+		lw_memset_v(p, 0, n);
+}
+
+void lw_strlist_dispose(lw_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void lw_regex_list_dispose(lw_regex_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		pcre2_code_free(l->codes[i]);
+		free(l->sources[i]);
+	}
+	free(l->codes);
+	free(l->sources);
+	memset(l, 0, sizeof(*l));
+}
+
+void lw_allow_dispose(lw_allow *a)
+{
+	lw_regex_list_dispose(&a->paths);
+	lw_regex_list_dispose(&a->regexes);
+	lw_strlist_dispose(&a->stopwords);
+}
+
+static int lw_regex_reject_callout(pcre2_callout_enumerate_block *b, void *p)
+{
+	(void)b;
+	(void)p;
+	return 1;
+}
+
+pcre2_code *lw_regex_compile(const char *pattern, lw_error *err)
+{
+	int ec = 0;
+	PCRE2_SIZE eo = 0;
+	unsigned char msg[256];
+	pcre2_code *code;
+	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+
+	/* ^ and $ mean line boundaries (LF, CRLF or a lone CR), because rules
+	 * run on windows of lines cut out of larger files. */
+	if (!cc) {
+		lw_error_set(err, LW_ENOMEM, "out of memory");
+		return NULL;
+	}
+	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+		PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C,
+		&ec, &eo, cc);
+	pcre2_compile_context_free(cc);
+	if (!code) {
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		lw_error_set(err, LW_ECONFIG, "regex does not compile at offset %zu: %s",
+			(size_t)eo, (const char *)msg);
+		return NULL;
+	}
+	/* Callouts would hand control to code; rule files never execute anything. */
+	if (pcre2_callout_enumerate(code, lw_regex_reject_callout, NULL) != 0) {
+		pcre2_code_free(code);
+		lw_error_set(err, LW_ECONFIG, "regex uses a callout, which is not allowed");
+		return NULL;
+	}
+	return code;
+}
+
+int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
+	size_t len, pcre2_match_data *md)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (pcre2_match(l->codes[i], s, len, 0, 0, md, NULL) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+static unsigned char lw_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
+	const char *needle, size_t nl)
+{
+	if (nl == 0)
+		return h;
+	if (hl < nl)
+		return NULL;
+	unsigned char first = lw_lower((unsigned char)needle[0]);
+	for (size_t i = 0; i + nl <= hl; i++) {
+		if (lw_lower(h[i]) != first)
+			continue;
+		size_t j = 1;
+		while (j < nl && lw_lower(h[i + j]) == lw_lower((unsigned char)needle[j]))
+			j++;
+		if (j == nl)
+			return h + i;
+	}
+	return NULL;
+}
+
+size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor)
+{
+	while (pos > floor && d[pos - 1] != '\n' && d[pos - 1] != '\r')
+		pos--;
+	return pos;
+}
+
+size_t lw_line_end(const unsigned char *d, size_t len, size_t pos)
+{
+	while (pos < len && d[pos] != '\n' && d[pos] != '\r')
+		pos++;
+	return pos;
+}
+
+const char *lw_severity_name(lw_severity sev)
+{
+	static const char *const names[] = { "info", "low", "medium", "high", "critical" };
+
+	return (unsigned)sev < 5 ? names[sev] : "unknown";
+}
