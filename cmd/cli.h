@@ -116,5 +116,7 @@ int lw_cli_interrupted(void);
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int lw_parse_since(const char *s, int64_t *out);
 
 #endif

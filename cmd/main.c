@@ -13,6 +13,7 @@ typedef struct lw_command {
 
 static const lw_command lw_commands[] = {
 	{ "scan", cmd_scan, "scan files, directories or stdin for secrets" },
+	{ "audit", cmd_audit, "scan the whole history of a git repository" },
 	{ "rules", cmd_rules, "list, check and test rules" },
 	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
 };

@@ -332,6 +332,10 @@ typedef struct lw_report lw_report;
 
 int lw_report_new(lw_report **out);
 void lw_report_free(lw_report *r);
+/** Builds an owned record from a finding (caller frees with lw_record_free). */
+int lw_record_new(lw_record **out, const lw_finding *f, const lw_provenance *p);
+/** Moves an owned record into the report. */
+int lw_report_take(lw_report *r, lw_record *rec);
 /** Copies a finding into the report. Not thread-safe: serialise callers. */
 int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p,
 	lw_record **added);
@@ -439,6 +443,63 @@ int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
 
 /** Number of online processors, at least 1. */
 unsigned int lw_cpu_count(void);
+
+/* ------------------------------------------------------------------ */
+/* Git history                                                        */
+/* ------------------------------------------------------------------ */
+
+/** Counters of a history scan; readable while it runs (for progress). */
+typedef struct lw_history_stats {
+	uint64_t commits;        /**< commits processed */
+	uint64_t commits_total;  /**< commits to process, known after the walk is planned */
+	uint64_t blobs, bytes;   /**< unique blobs scanned and their size */
+	uint64_t skipped_large, skipped_binary, gitlinks, tags;
+	uint64_t errors;         /**< objects that could not be read */
+	uint64_t findings;       /**< raw findings before deduplication */
+	uint64_t limit_hits;
+	uint64_t shallow_boundaries; /**< commits whose parents are missing (shallow) */
+	int truncated;           /**< --max-commits stopped the walk */
+	char inflight[16][41];   /**< objects being read by each worker (watchdog) */
+} lw_history_stats;
+
+typedef struct lw_history_options {
+	unsigned int version;
+	const char *const *revs;  /**< git revision syntax; none: every ref */
+	size_t nrevs;
+	const char *const *hide;  /**< commits (hex ids or names) the walk excludes */
+	size_t nhide;
+	int hide_all_refs;        /**< exclude what existing refs reach (server hooks) */
+	const char *const *object_dirs; /**< extra object stores (git's quarantine) */
+	size_t nobject_dirs;
+	int new_objects_only;     /**< skip blobs the repository already stores outside object_dirs */
+	int64_t since;            /**< unix time; older commits are not scanned; 0: all */
+	uint64_t max_blob_size;   /**< bigger blobs are listed, never inflated */
+	uint64_t max_commits;     /**< 0: no bound */
+	unsigned int threads;     /**< 0: number of cores */
+	int scan_messages;        /**< commit and tag messages (default 1) */
+	int compute_present;      /**< fill `present` (default 1) */
+	int tag_messages_all;     /**< scan every annotated tag, not only revs' */
+	lw_scan_options scan;
+	lw_diag_cb on_diag;       /**< notes and problems; serialised */
+	void *payload;
+	volatile int *cancel;     /**< set non-zero to stop early */
+} lw_history_options;
+
+#define LW_HISTORY_OPTIONS_INIT { 1, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0, \
+	(uint64_t)100 << 20, 0, 0, 1, 1, 1, LW_SCAN_OPTIONS_INIT, NULL, NULL, NULL }
+
+/**
+ * Scans the history of the repository at `repo_path` (NULL: discover from
+ * the current directory and GIT_DIR). Every unique blob is read once; each
+ * finding is reported once per (rule, secret, path), attributed to the
+ * oldest commit in topological order that introduced it, with `present`
+ * listing the refs whose tip still holds it. Records are added to `out`.
+ * Unreadable objects are diagnostics and count in stats->errors; the scan
+ * goes on. Returns 0, or a negative error when nothing could be scanned.
+ */
+int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
+	const lw_history_options *opts, lw_report *out, lw_history_stats *stats,
+	lw_error *err);
 
 #ifdef __cplusplus
 }

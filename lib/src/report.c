@@ -95,12 +95,23 @@ static int lw_record_fill(lw_record *rec, const lw_finding *f, const lw_provenan
 	return 0;
 }
 
-int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p, lw_record **added)
+int lw_record_new(lw_record **out, const lw_finding *f, const lw_provenance *p)
 {
-	lw_record *rec;
+	lw_record *rec = calloc(1, sizeof(*rec));
 
-	if (added)
-		*added = NULL;
+	*out = NULL;
+	if (!rec)
+		return LW_ENOMEM;
+	if (lw_record_fill(rec, f, p) < 0) {
+		lw_record_free(rec);
+		return LW_ENOMEM;
+	}
+	*out = rec;
+	return 0;
+}
+
+int lw_report_take(lw_report *r, lw_record *rec)
+{
 	if (r->n >= LW_MAX_RECORDS)
 		return LW_ELIMIT;
 	if (r->n == r->cap) {
@@ -111,14 +122,23 @@ int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p, lw_
 		r->v = v;
 		r->cap = cap;
 	}
-	rec = calloc(1, sizeof(*rec));
-	if (!rec)
-		return LW_ENOMEM;
-	if (lw_record_fill(rec, f, p) < 0) {
-		lw_record_free(rec);
-		return LW_ENOMEM;
-	}
 	r->v[r->n++] = rec;
+	return 0;
+}
+
+int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p, lw_record **added)
+{
+	lw_record *rec;
+	int rc;
+
+	if (added)
+		*added = NULL;
+	if ((rc = lw_record_new(&rec, f, p)) < 0)
+		return rc;
+	if ((rc = lw_report_take(r, rec)) < 0) {
+		lw_record_free(rec);
+		return rc;
+	}
 	if (added)
 		*added = rec;
 	return 0;

@@ -316,7 +316,9 @@ static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
 
 	if (lw_entropy(secret, c->slen) < r->info.entropy ||
 	    lw_is_placeholder(secret, c->slen) ||
-	    lw_allowed_by(&r->allow, secret, c->slen, sc->chunk->path, sc->md) ||
+	    lw_allowed_by(&r->allow, secret, c->slen,
+		    sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
+		    sc->md) ||
 	    lw_allowed_by(&sc->rs->allow, secret, c->slen, "", sc->md))
 		c->drop = 1;
 }
@@ -395,8 +397,9 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 
 	if (!sc->rs->finalized)
 		return LW_ERROR;
-	if (lw_regex_list_matches(&sc->rs->allow.paths, (const unsigned char *)chunk->path,
-		    strlen(chunk->path), sc->md))
+	const char *rel = chunk->fingerprint_path ? chunk->fingerprint_path : chunk->path;
+	if (lw_regex_list_matches(&sc->rs->allow.paths, (const unsigned char *)rel, strlen(rel),
+		    sc->md))
 		return 0;
 	sc->chunk = chunk;
 	sc->sink = sink;

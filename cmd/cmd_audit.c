@@ -1,0 +1,292 @@
+/* cmd_audit.c - `leakwalk audit [REPO] [REV...]`: the whole history. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "monitor.h"
+
+static const char audit_help[] =
+	"usage: leakwalk audit [OPTIONS] [REPO] [REV...]\n"
+	"\n"
+	"Scans every commit of every ref (branches, tags, remotes, notes, stash) of\n"
+	"a repository, or the revisions given (main, A..B, A...B, ^X, --all). Each\n"
+	"unique blob is read once; each secret is reported once per path, at the\n"
+	"commit that introduced it, with the refs whose tip still holds it.\n"
+	"Commit and tag messages are scanned too.\n"
+	"\n"
+	"options:\n" LW_COMMON_HELP
+	"      --since DATE        skip commits older than DATE (2024-01-31, @UNIX, '3 weeks ago')\n"
+	"      --max-blob-size N   never inflate blobs over N bytes (default 100M); they are listed\n"
+	"      --timeout SECONDS   stop with exit 3 if the audit runs longer (default: none)\n"
+	"      --progress          show progress even when stderr is not a terminal\n"
+	"\n"
+	"examples:\n"
+	"  leakwalk audit\n"
+	"  leakwalk audit /srv/git/app.git --format json --output findings.json\n"
+	"  leakwalk audit . origin/main..HEAD\n"
+	"  leakwalk audit --baseline old.json   # only what is new since old.json\n";
+
+enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL };
+
+typedef struct audit_ctx {
+	int quiet;
+	uint64_t diags;
+	lw_buf notes;
+	size_t nnotes;
+} audit_ctx;
+
+static void audit_on_diag(const lw_diag *d, void *p)
+{
+	audit_ctx *c = p;
+
+	c->diags++;
+	if (strstr(d->message, "--max-blob-size")) {
+		/* listed in the reports too */
+		if (c->nnotes < 1000) {
+			lw_buf_puts(&c->notes, d->path);
+			lw_buf_puts(&c->notes, ": ");
+			lw_buf_puts(&c->notes, d->message);
+			lw_buf_putc(&c->notes, '\0');
+			c->nnotes++;
+		}
+	}
+	if (!c->quiet)
+		lw_cli_warn_diag(d);
+}
+
+int lw_parse_since(const char *s, int64_t *out)
+{
+	struct tm tm;
+	char *end;
+	long n;
+
+	if (s[0] == '@') {
+		*out = strtoll(s + 1, &end, 10);
+		return *end ? -1 : 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || *end) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, "%Y-%m-%d", &tm);
+	}
+	if (end && !*end) {
+		*out = (int64_t)timegm(&tm);
+		return 0;
+	}
+	n = strtol(s, &end, 10);
+	if (end == s || n < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	static const struct { const char *unit; int64_t secs; } units[] = {
+		{ "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
+		{ "week", 604800 }, { "month", 2629746 }, { "year", 31556952 } };
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++) {
+		size_t ul = strlen(units[i].unit);
+		if (strncmp(end, units[i].unit, ul))
+			continue;
+		const char *rest = end + ul;
+		if (*rest == 's')
+			rest++;
+		if (strcmp(rest, " ago") && *rest)
+			return -1;
+		*out = (int64_t)time(NULL) - n * units[i].secs;
+		return 0;
+	}
+	return -1;
+}
+
+static double audit_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void audit_summary(const lw_history_stats *s, size_t findings, double secs,
+	const audit_ctx *c)
+{
+	fprintf(stderr, "leakwalk: audited %llu commits, %llu blobs (%.1f MB) in %.2fs: %zu finding%s",
+		(unsigned long long)s->commits, (unsigned long long)s->blobs, (double)s->bytes / 1e6,
+		secs, findings, findings == 1 ? "" : "s");
+	if (s->skipped_large || s->skipped_binary)
+		fprintf(stderr, "; skipped %llu binary, %llu over --max-blob-size",
+			(unsigned long long)s->skipped_binary, (unsigned long long)s->skipped_large);
+	if (s->gitlinks)
+		fprintf(stderr, "; %llu submodule links not followed", (unsigned long long)s->gitlinks);
+	if (s->shallow_boundaries)
+		fprintf(stderr, "; shallow clone (%llu boundary commits)",
+			(unsigned long long)s->shallow_boundaries);
+	if (s->errors)
+		fprintf(stderr, "; %llu unreadable objects", (unsigned long long)s->errors);
+	if (s->limit_hits)
+		fprintf(stderr, "; coverage incomplete (%llu regex limit hits)",
+			(unsigned long long)s->limit_hits);
+	if (s->truncated)
+		fprintf(stderr, "; stopped at --max-commits");
+	fputc('\n', stderr);
+	const char *p = lw_buf_cstr(&c->notes);
+	for (size_t i = 0; i < c->nnotes; i++, p += strlen(p) + 1) {
+		lw_buf b;
+		lw_buf_init(&b, 0);
+		lw_escape_text(&b, (const unsigned char *)p, strlen(p));
+		fprintf(stderr, "leakwalk: skipped %s\n", lw_buf_cstr(&b));
+		lw_buf_release(&b);
+	}
+}
+
+static int audit_is_repo_arg(const char *a)
+{
+	struct stat st;
+
+	return a[0] != '-' && !strstr(a, "..") && stat(a, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *audit_worktree_file(const char *repo, const char *name)
+{
+	/* configuration lives in the working tree of a non-bare repository */
+	const char *base = repo ? repo : ".";
+	size_t n = strlen(base) + strlen(name) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s", base, name);
+	return p;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		LW_COMMON_LONGOPTS,
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "max-blob-size", required_argument, NULL, OPT_MAX_BLOB },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ NULL, 0, NULL, 0 }
+	};
+	lw_cli cli;
+	lw_history_options ho = LW_HISTORY_OPTIONS_INIT;
+	lw_history_stats st;
+	lw_monitor mon;
+	audit_ctx ctx;
+	lw_report *rep = NULL;
+	lw_ruleset *rs = NULL;
+	lw_fpset *ignore = NULL, *baseline = NULL;
+	lw_error err = { 0 };
+	const char *repo = NULL;
+	const char **revs = NULL;
+	size_t nrevs = 0;
+	char *cfg = NULL, *ign = NULL;
+	int opt, rc, status = LW_EXIT_USAGE, force_progress = 0, all = 0;
+	unsigned timeout = 0;
+	double t0 = audit_now();
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&mon, 0, sizeof(mon));
+	lw_buf_init(&ctx.notes, 1 << 20);
+	lw_cli_init(&cli);
+	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			fputs(audit_help, stdout);
+			return 0;
+		}
+		if (opt == OPT_SINCE) {
+			if (lw_parse_since(optarg, &ho.since) < 0) {
+				lw_cli_error("--since: cannot read \"%s\" as a date (2024-01-31, @1700000000, '2 weeks ago')", optarg);
+				return LW_EXIT_USAGE;
+			}
+		} else if (opt == OPT_MAX_BLOB) {
+			if (lw_parse_size(optarg, &ho.max_blob_size) < 0) {
+				lw_cli_error("--max-blob-size takes a size such as 50M");
+				return LW_EXIT_USAGE;
+			}
+		} else if (opt == OPT_TIMEOUT) {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || v > 86400 * 30) {
+				lw_cli_error("--timeout takes a number of seconds");
+				return LW_EXIT_USAGE;
+			}
+			timeout = (unsigned)v;
+		} else if (opt == OPT_PROGRESS) {
+			force_progress = 1;
+		} else if (opt == OPT_ALL) {
+			all = 1;
+		} else if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
+			if (rc == 0)
+				fputs(audit_help, stderr);
+			return LW_EXIT_USAGE;
+		}
+	}
+	if (optind < argc && audit_is_repo_arg(argv[optind]))
+		repo = argv[optind++];
+	revs = calloc((size_t)(argc - optind) + 2, sizeof(char *));
+	if (!revs)
+		return LW_EXIT_USAGE;
+	for (int i = optind; i < argc; i++)
+		revs[nrevs++] = argv[i];
+	if (all && nrevs)
+		revs[nrevs++] = "--all";
+	ho.revs = revs;
+	ho.nrevs = nrevs;
+	cfg = audit_worktree_file(repo, ".leakwalk.json");
+	ign = audit_worktree_file(repo, ".leakwalkignore");
+	if (!(rs = lw_cli_load_rules(&cli, cfg, 1)))
+		goto done;
+	if ((status = lw_cli_load_filters(&cli, ign, &ignore, &baseline)) != 0)
+		goto done;
+	status = LW_EXIT_INPUT;
+	if (lw_report_new(&rep) < 0)
+		goto done;
+	ctx.quiet = cli.quiet;
+	ho.threads = cli.threads;
+	ho.scan.honour_inline_allow = !cli.no_inline_allow;
+	ho.on_diag = audit_on_diag;
+	ho.payload = &ctx;
+	memset(&st, 0, sizeof(st));
+	mon.stats = &st;
+	mon.timeout = timeout;
+	mon.progress = !cli.quiet && (force_progress || isatty(STDERR_FILENO));
+	mon.exit_code = LW_EXIT_INPUT;
+	mon.what = "the audit";
+	lw_monitor_start(&mon);
+	rc = lw_history_scan(repo, rs, &ho, rep, &st, &err);
+	lw_monitor_stop(&mon);
+	if (rc < 0) {
+		lw_cli_error("%s", err.msg);
+		status = rc == LW_ECONFIG ? LW_EXIT_USAGE : LW_EXIT_INPUT;
+		goto done;
+	}
+	const char *notes[1000];
+	const char *p = lw_buf_cstr(&ctx.notes);
+	for (size_t i = 0; i < ctx.nnotes; i++, p += strlen(p) + 1)
+		notes[i] = p;
+	lw_report_meta meta = { "audit", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
+		st.errors || st.limit_hits || st.truncated, notes, ctx.nnotes };
+	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
+		goto done;
+	if (!cli.quiet) {
+		if (st.commits_total == 0)
+			fprintf(stderr, "leakwalk: nothing to scan: the repository has no commits in the given range\n");
+		audit_summary(&st, lw_report_count(rep), audit_now() - t0, &ctx);
+	}
+	status = lw_cli_status(&cli, lw_report_count(rep), st.errors || st.truncated);
+done:
+	lw_report_free(rep);
+	lw_fpset_free(ignore);
+	lw_fpset_free(baseline);
+	lw_ruleset_free(rs);
+	lw_buf_release(&ctx.notes);
+	free(revs);
+	free(cfg);
+	free(ign);
+	return status;
+}

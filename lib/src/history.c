@@ -1,0 +1,586 @@
+/*
+ * history.c - the history source. One walker (the calling thread) plans a
+ * revision walk, visits commits oldest first and compares each tree with
+ * its parents' trees, handing every blob never seen before to workers
+ * through a bounded queue. Workers (each with its own repository handle)
+ * read the blob's header first, inflate it only when it is within bounds,
+ * and scan it. Findings meet in history_sink.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "history.h"
+
+int lw_hist_open(git_repository **out, const hctx *c, lw_error *err)
+{
+	git_odb *odb = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = c->repo_path ? git_repository_open_ext(out, c->repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)
+			  : git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+		return lw_error_set(err, LW_EIO, "%s: not a git repository (%s)",
+			c->repo_path ? c->repo_path : ".", e ? e->message : "unknown error");
+	}
+	/* Quarantined objects: added by us, not through GIT_ALTERNATE_OBJECT_DIRECTORIES,
+	 * which libgit2 splits on ':' without git's quoting. */
+	if (c->opts->nobject_dirs && git_repository_odb(&odb, *out) == 0) {
+		for (size_t i = 0; i < c->opts->nobject_dirs; i++) {
+			if (git_odb_add_disk_alternate(odb, c->opts->object_dirs[i]) < 0) {
+				git_odb_free(odb);
+				git_repository_free(*out);
+				*out = NULL;
+				return lw_error_set(err, LW_EIO, "%s: cannot open object directory",
+					c->opts->object_dirs[i]);
+			}
+		}
+		git_odb_free(odb);
+	}
+	return 0;
+}
+
+/* ---- queue ---------------------------------------------------------- */
+
+static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path)
+{
+	char *p = lw_strdup(path);
+
+	if (!p)
+		return LW_ENOMEM;
+	pthread_mutex_lock(&c->lock);
+	while (c->qn == LW_HQ && !c->stop)
+		pthread_cond_wait(&c->not_full, &c->lock);
+	if (c->stop) {
+		pthread_mutex_unlock(&c->lock);
+		free(p);
+		return LW_ESTOP;
+	}
+	hjob *j = &c->q[(c->qh + c->qn++) % LW_HQ];
+	j->blob = *blob;
+	j->commit = *commit;
+	j->seq = seq;
+	j->path = p;
+	pthread_cond_signal(&c->not_empty);
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+static int hq_pop(hctx *c, hjob *out)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->qn == 0 && !c->done)
+		pthread_cond_wait(&c->not_empty, &c->lock);
+	if (c->qn == 0) {
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	*out = c->q[c->qh];
+	c->qh = (c->qh + 1) % LW_HQ;
+	c->qn--;
+	pthread_cond_signal(&c->not_full);
+	pthread_mutex_unlock(&c->lock);
+	return 1;
+}
+
+/* ---- workers -------------------------------------------------------- */
+
+static void hw_count(hctx *c, uint64_t *field, uint64_t n)
+{
+	pthread_mutex_lock(&c->lock);
+	*field += n;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void hw_scan_blob(hworker *w, git_odb *odb, lw_scanner *sc, const hjob *job)
+{
+	hctx *c = w->c;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size = 0;
+	lw_sink sink = { lw_hist_on_finding, lw_hist_on_diag, w };
+
+	git_oid_tostr(hex, sizeof(hex), &job->blob);
+	if (w->id < 16) {
+		pthread_mutex_lock(&c->lock);
+		memcpy(c->st->inflight[w->id], hex, sizeof(hex));
+		pthread_mutex_unlock(&c->lock);
+	}
+	/* the header says how big the blob is before anything is inflated */
+	if (git_odb_read_header(&size, &type, odb, &job->blob) < 0) {
+		const git_error *e = git_error_last();
+		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
+		hw_count(c, &c->st->errors, 1);
+		return;
+	}
+	if ((uint64_t)size > c->opts->max_blob_size) {
+		lw_hist_diag(c, job->path, "blob %s is %zu bytes, over --max-blob-size; not scanned",
+			hex, size);
+		hw_count(c, &c->st->skipped_large, 1);
+		return;
+	}
+	if (git_odb_read(&obj, odb, &job->blob) < 0) {
+		const git_error *e = git_error_last();
+		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
+		hw_count(c, &c->st->errors, 1);
+		return;
+	}
+	const unsigned char *data = git_odb_object_data(obj);
+	size = git_odb_object_size(obj);
+	if (size && memchr(data, '\0', size < 8000 ? size : 8000)) {
+		hw_count(c, &c->st->skipped_binary, 1);
+	} else {
+		lw_chunk chunk = LW_CHUNK_INIT;
+		chunk.data = data;
+		chunk.len = size;
+		chunk.path = job->path;
+		w->job = job;
+		lw_scanner_scan(sc, &chunk, &sink);
+		pthread_mutex_lock(&c->lock);
+		c->st->blobs++;
+		c->st->bytes += size;
+		pthread_mutex_unlock(&c->lock);
+	}
+	git_odb_object_free(obj);
+}
+
+static void *hw_main(void *p)
+{
+	hworker *w = p;
+	hctx *c = w->c;
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	lw_scanner *sc = NULL;
+	lw_error err = { 0 };
+	hjob job;
+
+	if (lw_hist_open(&repo, c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
+	    lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
+		lw_hist_diag(c, NULL, "worker could not start: %s", err.msg[0] ? err.msg : "out of memory");
+		pthread_mutex_lock(&c->lock);
+		c->stop = 1;
+		c->st->errors++;
+		pthread_cond_broadcast(&c->not_full);
+		pthread_mutex_unlock(&c->lock);
+	}
+	while (hq_pop(c, &job)) {
+		if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
+			hw_scan_blob(w, odb, sc, &job);
+		free(job.path);
+	}
+	if (sc)
+		hw_count(c, &c->st->limit_hits, lw_scanner_limit_hits(sc));
+	lw_scanner_free(sc);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	return NULL;
+}
+
+/* ---- walker --------------------------------------------------------- */
+
+static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
+{
+	/* With a quarantine, objects already stored before the push are old. */
+	if (!c->own_odb)
+		return 0;
+	(void)type;
+	return git_odb_exists(c->own_odb, id);
+}
+
+static int hwalk_tree(hctx *c, git_tree *t, git_tree **parents, size_t np, uint64_t seq,
+	const git_oid *commit, unsigned depth)
+{
+	size_t n = git_tree_entrycount(t), base = c->path.len;
+	int rc = 0;
+
+	if (depth > LW_MAX_TREE_DEPTH) {
+		lw_hist_diag(c, lw_buf_cstr(&c->path),
+			"trees nested deeper than %d levels; the deeper part was not scanned",
+			LW_MAX_TREE_DEPTH);
+		hw_count(c, &c->st->errors, 1);
+		return 0;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const git_oid *id = git_tree_entry_id(e);
+		const char *name = git_tree_entry_name(e);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		const git_tree_entry *pe[64];
+		size_t npe = 0, same = 0;
+
+		for (size_t k = 0; k < np && k < 64; k++) {
+			const git_tree_entry *x = parents[k] ? git_tree_entry_byname(parents[k], name) : NULL;
+			if (x && git_oid_equal(git_tree_entry_id(x), id))
+				same = 1;
+			if (x && git_tree_entry_type(x) == GIT_OBJECT_TREE)
+				pe[npe++] = x;
+		}
+		if (same)
+			continue;
+		if (mode == GIT_FILEMODE_COMMIT) {
+			/* submodules live in other repositories: counted, not followed */
+			hw_count(c, &c->st->gitlinks, 1);
+			continue;
+		}
+		c->path.len = base;
+		lw_buf_puts(&c->path, name);
+		if (c->path.overflow) {
+			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
+			c->path.overflow = 0;
+			c->path.len = base;
+			continue;
+		}
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			if (lw_oidset_contains(&c->seen_trees, id))
+				continue;
+			git_tree *sub = NULL, *psub[64];
+			size_t nps = 0;
+			if (git_tree_lookup(&sub, c->repo, id) < 0) {
+				char hex[GIT_OID_HEXSZ + 1];
+				git_oid_tostr(hex, sizeof(hex), id);
+				lw_hist_diag(c, lw_buf_cstr(&c->path), "cannot read tree %s: %s", hex,
+					git_error_last() ? git_error_last()->message : "?");
+				hw_count(c, &c->st->errors, 1);
+				continue;
+			}
+			for (size_t k = 0; k < npe; k++)
+				if (git_tree_lookup(&psub[nps], c->repo, git_tree_entry_id(pe[k])) == 0)
+					nps++;
+			lw_buf_putc(&c->path, '/');
+			rc = hwalk_tree(c, sub, psub, nps, seq, commit, depth + 1);
+			for (size_t k = 0; k < nps; k++)
+				git_tree_free(psub[k]);
+			git_tree_free(sub);
+			if (rc == 0 && lw_oidset_insert(&c->seen_trees, id) < 0)
+				rc = LW_ENOMEM;
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			int ins = lw_oidset_insert(&c->seen_blobs, id);
+			if (ins < 0)
+				rc = LW_ENOMEM;
+			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
+				rc = hq_push(c, id, commit, seq, lw_buf_cstr(&c->path));
+		}
+	}
+	c->path.len = base;
+	if (c->path.data)
+		c->path.data[base] = '\0';
+	return rc;
+}
+
+static void hwalk_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *kind,
+	const git_oid *id, uint64_t seq)
+{
+	hjob job;
+	hworker w = { c, 99, &job, kind };
+	lw_sink sink = { lw_hist_on_finding, lw_hist_on_diag, &w };
+	lw_chunk chunk = LW_CHUNK_INIT;
+
+	if (!text || !*text)
+		return;
+	memset(&job, 0, sizeof(job));
+	job.commit = *id;
+	job.seq = seq;
+	job.path = (char *)kind;
+	chunk.data = (const unsigned char *)text;
+	chunk.len = strlen(text);
+	chunk.path = kind;
+	lw_scanner_scan(sc, &chunk, &sink);
+}
+
+static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL, *ptrees[64];
+	size_t np = 0;
+	int rc;
+
+	if (git_commit_lookup(&commit, c->repo, id) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), id);
+		lw_hist_diag(c, NULL, "cannot read commit %s: %s", hex,
+			git_error_last() ? git_error_last()->message : "?");
+		hw_count(c, &c->st->errors, 1);
+		return 0;
+	}
+	if (c->opts->since && git_commit_time(commit) < c->opts->since) {
+		git_commit_free(commit);
+		return 0;
+	}
+	if (c->opts->scan_messages)
+		hwalk_scan_text(c, sc, git_commit_message(commit), "<commit message>", id, seq);
+	if (git_commit_tree(&tree, commit) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), git_commit_tree_id(commit));
+		lw_hist_diag(c, NULL, "cannot read tree %s: %s", hex,
+			git_error_last() ? git_error_last()->message : "?");
+		hw_count(c, &c->st->errors, 1);
+		git_commit_free(commit);
+		return 0;
+	}
+	unsigned int nparents = git_commit_parentcount(commit);
+	for (unsigned int k = 0; k < nparents && np < 64; k++) {
+		git_commit *parent = NULL;
+		if (git_commit_parent(&parent, commit, k) < 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+			if (git_repository_is_shallow(c->repo) == 1) {
+				lw_hist_diag(c, NULL, "shallow clone: history before commit %s is missing; "
+					"what it holds is attributed to it", hex);
+				hw_count(c, &c->st->shallow_boundaries, 1);
+			} else {
+				char phex[GIT_OID_HEXSZ + 1];
+				git_oid_tostr(phex, sizeof(phex), git_commit_parent_id(commit, k));
+				lw_hist_diag(c, NULL, "cannot read commit %s (parent of %s): %s", phex, hex,
+					git_error_last() ? git_error_last()->message : "?");
+				hw_count(c, &c->st->errors, 1);
+			}
+			continue;
+		}
+		if (git_commit_tree(&ptrees[np], parent) == 0)
+			np++;
+		git_commit_free(parent);
+	}
+	c->path.len = 0;
+	rc = hwalk_tree(c, tree, ptrees, np, seq, id, 0);
+	if (rc == 0 && lw_oidset_insert(&c->seen_trees, git_tree_id(tree)) < 0)
+		rc = LW_ENOMEM;
+	for (size_t k = 0; k < np; k++)
+		git_tree_free(ptrees[k]);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
+}
+
+/* ---- planning the walk ---------------------------------------------- */
+
+static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hide, lw_error *err)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	git_revspec rs;
+	int rc;
+
+	if (!strcmp(spec, "--all")) {
+		if (git_revwalk_push_glob(walk, "*") < 0)
+			return lw_error_set(err, LW_EIO, "cannot list refs: %s", git_error_last()->message);
+		git_revwalk_push_head(walk);
+		return 0;
+	}
+	if (spec[0] == '^')
+		return hplan_push_spec(c, walk, spec + 1, !hide, err);
+	if (!hide && strstr(spec, "..")) {
+		if (git_revparse(&rs, c->repo, spec) < 0)
+			return lw_error_set(err, LW_ECONFIG, "unknown revision range \"%s\"", spec);
+		rc = 0;
+		if (rs.flags & GIT_REVSPEC_MERGE_BASE) {
+			git_oid base;
+			if (git_merge_base(&base, c->repo, git_object_id(rs.from), git_object_id(rs.to)) == 0)
+				rc = git_revwalk_hide(walk, &base);
+			if (rc == 0)
+				rc = git_revwalk_push(walk, git_object_id(rs.from));
+			if (rc == 0)
+				rc = git_revwalk_push(walk, git_object_id(rs.to));
+		} else {
+			rc = git_revwalk_hide(walk, git_object_id(rs.from));
+			if (rc == 0)
+				rc = git_revwalk_push(walk, git_object_id(rs.to));
+		}
+		git_object_free(rs.from);
+		git_object_free(rs.to);
+		return rc < 0 ? lw_error_set(err, LW_ECONFIG, "cannot walk \"%s\"", spec) : 0;
+	}
+	if (git_revparse_single(&obj, c->repo, spec) < 0)
+		return lw_error_set(err, LW_ECONFIG, "unknown revision \"%s\"", spec);
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (rc == 0)
+		rc = hide ? git_revwalk_hide(walk, git_object_id(peeled))
+			  : git_revwalk_push(walk, git_object_id(peeled));
+	git_object_free(obj);
+	git_object_free(peeled);
+	return rc < 0 ? lw_error_set(err, LW_ECONFIG, "\"%s\" does not name a commit", spec) : 0;
+}
+
+static int hplan_walk(hctx *c, git_revwalk **out, lw_error *err)
+{
+	git_revwalk *walk = NULL;
+	int rc = 0;
+
+	if (git_revwalk_new(&walk, c->repo) < 0)
+		return lw_error_set(err, LW_EIO, "cannot walk history: %s", git_error_last()->message);
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+	if (c->opts->nrevs == 0) {
+		/* every ref: branches, tags, remotes, notes, stash; and a detached HEAD */
+		if (git_revwalk_push_glob(walk, "*") < 0) {
+			git_error_clear();
+		}
+		if (git_revwalk_push_head(walk) < 0)
+			git_error_clear();
+	}
+	for (size_t i = 0; rc == 0 && i < c->opts->nrevs; i++)
+		rc = hplan_push_spec(c, walk, c->opts->revs[i], 0, err);
+	for (size_t i = 0; rc == 0 && i < c->opts->nhide; i++)
+		rc = hplan_push_spec(c, walk, c->opts->hide[i], 1, err);
+	if (rc == 0 && c->opts->hide_all_refs && git_revwalk_hide_glob(walk, "*") < 0)
+		git_error_clear();
+	if (rc < 0) {
+		git_revwalk_free(walk);
+		return rc;
+	}
+	*out = walk;
+	return 0;
+}
+
+typedef struct htagscan {
+	hctx *c;
+	lw_scanner *sc;
+	uint64_t seq;
+} htagscan;
+
+static int hplan_tag(git_reference *ref, void *payload)
+{
+	htagscan *t = payload;
+	git_tag *tag = NULL;
+	const git_oid *target = git_reference_target(ref);
+
+	if (target && strncmp(git_reference_name(ref), "refs/tags/", 10) == 0 &&
+	    git_tag_lookup(&tag, t->c->repo, target) == 0) {
+		hw_count(t->c, &t->c->st->tags, 1);
+		hwalk_scan_text(t->c, t->sc, git_tag_message(tag), "<tag message>", target, t->seq);
+		git_tag_free(tag);
+	}
+	git_error_clear();
+	git_reference_free(ref);
+	return 0;
+}
+
+static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc)
+{
+	git_oid *ids = NULL, id;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	/* the plan first: its length gives progress an end */
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		if (c->opts->max_commits && n >= c->opts->max_commits) {
+			c->st->truncated = 1;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			git_oid *v = lw_reallocarray(ids, cap, sizeof(*v));
+			if (!v) {
+				free(ids);
+				return LW_ENOMEM;
+			}
+			ids = v;
+		}
+		ids[n++] = id;
+	}
+	if (rc < 0 && rc != GIT_ITEROVER) {
+		lw_hist_diag(c, NULL, "history walk stopped: %s",
+			git_error_last() ? git_error_last()->message : "?");
+		hw_count(c, &c->st->errors, 1);
+	}
+	pthread_mutex_lock(&c->lock);
+	c->st->commits_total = n;
+	pthread_mutex_unlock(&c->lock);
+	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (c->opts->cancel && *c->opts->cancel)
+			break;
+		rc = hwalk_commit(c, sc, &ids[i], i);
+		hw_count(c, &c->st->commits, 1);
+	}
+	free(ids);
+	return rc == LW_ESTOP ? 0 : rc;
+}
+
+static int hrun(hctx *c, lw_error *err)
+{
+	git_revwalk *walk = NULL;
+	lw_scanner *sc = NULL;
+	hworker workers[64];
+	pthread_t th[64];
+	unsigned nth = c->opts->threads ? c->opts->threads : lw_cpu_count();
+	int rc;
+
+	if (nth > 64)
+		nth = 64;
+	if ((rc = hplan_walk(c, &walk, err)) < 0)
+		return rc;
+	if (lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
+		git_revwalk_free(walk);
+		return lw_error_set(err, LW_ENOMEM, "out of memory");
+	}
+	for (unsigned i = 0; i < nth; i++) {
+		workers[i] = (hworker){ c, i, NULL, NULL };
+		if (pthread_create(&th[i], NULL, hw_main, &workers[i]) != 0) {
+			nth = i;
+			break;
+		}
+	}
+	rc = nth ? hrun_walk(c, walk, sc) : lw_error_set(err, LW_ERROR, "cannot start threads");
+	if (rc == 0 && c->opts->scan_messages && (c->opts->tag_messages_all || c->opts->nrevs == 0)) {
+		htagscan t = { c, sc, UINT64_MAX - 1 };
+		git_reference_foreach(c->repo, hplan_tag, &t);
+	}
+	pthread_mutex_lock(&c->lock);
+	c->done = 1;
+	pthread_cond_broadcast(&c->not_empty);
+	pthread_mutex_unlock(&c->lock);
+	for (unsigned i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	c->st->limit_hits += lw_scanner_limit_hits(sc);
+	lw_scanner_free(sc);
+	git_revwalk_free(walk);
+	if (rc < 0 && err && !err->msg[0])
+		lw_error_set(err, rc, "history scan failed");
+	return rc;
+}
+
+int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
+	const lw_history_options *opts, lw_report *out, lw_history_stats *stats, lw_error *err)
+{
+	lw_history_options defaults = LW_HISTORY_OPTIONS_INIT;
+	hctx c;
+	int rc;
+
+	git_libgit2_init();
+	memset(&c, 0, sizeof(c));
+	memset(stats, 0, sizeof(*stats));
+	c.rs = rs;
+	c.opts = opts ? opts : &defaults;
+	c.st = stats;
+	c.repo_path = repo_path;
+	lw_oidset_init(&c.seen_blobs);
+	lw_oidset_init(&c.seen_trees);
+	lw_buf_init(&c.path, LW_MAX_PATH);
+	pthread_mutex_init(&c.lock, NULL);
+	pthread_cond_init(&c.not_empty, NULL);
+	pthread_cond_init(&c.not_full, NULL);
+	if ((rc = lw_hist_open(&c.repo, &c, err)) < 0)
+		goto done;
+	if (c.opts->new_objects_only && c.opts->nobject_dirs) {
+		/* the repository's own store, without the quarantine, says what is old */
+		char objdir[4096];
+		snprintf(objdir, sizeof(objdir), "%sobjects", git_repository_commondir(c.repo));
+		if (git_odb_open(&c.own_odb, objdir) < 0)
+			c.own_odb = NULL;
+	}
+	rc = hrun(&c, err);
+	if (rc == 0 && c.oom)
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory while collecting findings");
+	if (rc == 0)
+		rc = lw_hist_finish(&c, out);
+done:
+	lw_hist_release(&c);
+	git_odb_free(c.own_odb);
+	git_repository_free(c.repo);
+	pthread_mutex_destroy(&c.lock);
+	pthread_cond_destroy(&c.not_empty);
+	pthread_cond_destroy(&c.not_full);
+	git_libgit2_shutdown();
+	return rc;
+}

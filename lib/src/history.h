@@ -1,0 +1,73 @@
+/* history.h - state shared by the history walker (history.c) and its
+ * findings sink (history_sink.c). */
+#ifndef LW_HISTORY_H
+#define LW_HISTORY_H
+
+#include <git2.h>
+
+#include "internal.h"
+#include "oidset.h"
+
+#define LW_HQ 1024
+#define LW_MAX_TREE_DEPTH 512
+#define LW_MAX_PATH 65536
+
+typedef struct hjob {
+	git_oid blob;
+	git_oid commit;
+	uint64_t seq;
+	char *path;
+} hjob;
+
+/* one raw occurrence: (blob, rule+secret) for `present` */
+typedef struct hocc {
+	git_oid blob;
+	unsigned char key[16];
+} hocc;
+
+typedef struct hfound {
+	lw_record *rec;
+	git_oid commit;
+	uint64_t seq;
+} hfound;
+
+typedef struct hctx {
+	const lw_ruleset *rs;
+	const lw_history_options *opts;
+	lw_history_stats *st;
+	const char *repo_path;
+	git_repository *repo;        /* the walker's handle */
+	git_odb *own_odb;            /* the repository's store alone (new_objects_only) */
+	lw_oidset seen_blobs, seen_trees;
+	lw_buf path;
+	pthread_mutex_t lock;        /* queue, stats, findings, diagnostics */
+	pthread_cond_t not_empty, not_full;
+	hjob q[LW_HQ];
+	size_t qh, qn;
+	int done, stop;
+	/* findings, deduplicated by fingerprint */
+	hfound *found;
+	size_t nfound, capfound;
+	size_t *fp_index; /* open addressing over found[], SIZE_MAX empty */
+	size_t fp_cap;
+	hocc *occ;
+	size_t nocc, capocc;
+	int oom;
+} hctx;
+
+typedef struct hworker {
+	hctx *c;
+	unsigned id;
+	const hjob *job;
+	const char *kind_path; /* "<commit message>" etc. or NULL */
+} hworker;
+
+void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int lw_hist_open(git_repository **out, const hctx *c, lw_error *err);
+int lw_hist_on_finding(const lw_finding *f, void *payload);
+void lw_hist_on_diag(const lw_diag *d, void *payload);
+int lw_hist_finish(hctx *c, lw_report *out);
+void lw_hist_release(hctx *c);
+
+#endif
