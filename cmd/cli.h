@@ -117,6 +117,11 @@ int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_staged(int argc, char **argv);
+int cmd_pre_push(int argc, char **argv);
+int cmd_pre_receive(int argc, char **argv);
+int cmd_install_hook(int argc, char **argv);
+int lw_cli_read_line(FILE *f, char *buf, size_t size);
 int lw_parse_since(const char *s, int64_t *out);
 
 #endif

@@ -14,6 +14,10 @@ typedef struct lw_command {
 static const lw_command lw_commands[] = {
 	{ "scan", cmd_scan, "scan files, directories or stdin for secrets" },
 	{ "audit", cmd_audit, "scan the whole history of a git repository" },
+	{ "staged", cmd_staged, "pre-commit: scan the lines the next commit adds" },
+	{ "pre-push", cmd_pre_push, "pre-push: scan the commits the remote does not have" },
+	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets" },
+	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook" },
 	{ "rules", cmd_rules, "list, check and test rules" },
 	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
 };

@@ -501,6 +501,44 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	const lw_history_options *opts, lw_report *out, lw_history_stats *stats,
 	lw_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Hooks: staged changes, pushes                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct lw_staged_stats {
+	uint64_t files, bytes, added_lines;
+	uint64_t skipped_binary, skipped_large, errors, limit_hits;
+} lw_staged_stats;
+
+/**
+ * Scans what a commit would add: the index compared with HEAD (an unborn
+ * HEAD compares with the empty tree). Only findings that touch an added
+ * line are reported, at `path:line` of the new file; a multi-line secret
+ * is matched whole in the new file. `repo_path` NULL opens the repository
+ * from the environment (GIT_DIR, GIT_INDEX_FILE, GIT_WORK_TREE), as a hook
+ * runs. Renames are detected, so a moved file is not reported again.
+ */
+int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
+	uint64_t max_file_size, lw_report *out, lw_staged_stats *stats, lw_diag_cb on_diag,
+	void *payload, lw_error *err);
+
+/** The hooks directory of a repository, honouring core.hooksPath. Caller frees. */
+int lw_git_hooks_dir(char **out, const char *repo_path, lw_error *err);
+
+/**
+ * Reads the file `path` as stored in revision `rev` (a commit id), with
+ * extra object directories (quarantine). At most `max` bytes; the caller
+ * frees *out. LW_ENOTFOUND when the revision has no such file.
+ */
+int lw_git_read_file_at(char **out, size_t *len, const char *repo_path,
+	const char *const *object_dirs, size_t ndirs, const char *rev, const char *path,
+	size_t max, lw_error *err);
+
+/** 1 if `s` is 40 or 64 hex digits, all zero. */
+int lw_oid_is_zero_hex(const char *s);
+/** 1 if `s` is exactly 40 or 64 hex digits. */
+int lw_oid_is_hex(const char *s);
+
 #ifdef __cplusplus
 }
 #endif

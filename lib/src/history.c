@@ -370,6 +370,11 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 	}
 	if (spec[0] == '^')
 		return hplan_push_spec(c, walk, spec + 1, !hide, err);
+	if (hide && !strncmp(spec, "refs/", 5) && spec[strlen(spec) - 1] == '*') {
+		if (git_revwalk_hide_glob(walk, spec) < 0)
+			git_error_clear();
+		return 0;
+	}
 	if (!hide && strstr(spec, "..")) {
 		if (git_revparse(&rs, c->repo, spec) < 0)
 			return lw_error_set(err, LW_ECONFIG, "unknown revision range \"%s\"", spec);
@@ -393,6 +398,13 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 	}
 	if (git_revparse_single(&obj, c->repo, spec) < 0)
 		return lw_error_set(err, LW_ECONFIG, "unknown revision \"%s\"", spec);
+	if (!hide && git_object_type(obj) == GIT_OBJECT_TAG && c->ntags < 4096) {
+		git_oid *v = lw_reallocarray(c->tag_ids, c->ntags + 1, sizeof(*v));
+		if (v) {
+			c->tag_ids = v;
+			v[c->ntags++] = *git_object_id(obj);
+		}
+	}
 	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (rc == 0)
 		rc = hide ? git_revwalk_hide(walk, git_object_id(peeled))
@@ -420,8 +432,11 @@ static int hplan_walk(hctx *c, git_revwalk **out, lw_error *err)
 	}
 	for (size_t i = 0; rc == 0 && i < c->opts->nrevs; i++)
 		rc = hplan_push_spec(c, walk, c->opts->revs[i], 0, err);
+	/* a commit to hide that this repository lacks hides nothing (a remote's
+	 * tip we never fetched): it cannot make the walk fail */
 	for (size_t i = 0; rc == 0 && i < c->opts->nhide; i++)
-		rc = hplan_push_spec(c, walk, c->opts->hide[i], 1, err);
+		if (hplan_push_spec(c, walk, c->opts->hide[i], 1, err) < 0)
+			git_error_clear();
 	if (rc == 0 && c->opts->hide_all_refs && git_revwalk_hide_glob(walk, "*") < 0)
 		git_error_clear();
 	if (rc < 0) {
@@ -525,6 +540,16 @@ static int hrun(hctx *c, lw_error *err)
 	if (rc == 0 && c->opts->scan_messages && (c->opts->tag_messages_all || c->opts->nrevs == 0)) {
 		htagscan t = { c, sc, UINT64_MAX - 1 };
 		git_reference_foreach(c->repo, hplan_tag, &t);
+	} else if (rc == 0 && c->opts->scan_messages) {
+		for (size_t i = 0; i < c->ntags; i++) {
+			git_tag *tag = NULL;
+			if (git_tag_lookup(&tag, c->repo, &c->tag_ids[i]) < 0)
+				continue;
+			hw_count(c, &c->st->tags, 1);
+			hwalk_scan_text(c, sc, git_tag_message(tag), "<tag message>", &c->tag_ids[i],
+				UINT64_MAX - 1);
+			git_tag_free(tag);
+		}
 	}
 	pthread_mutex_lock(&c->lock);
 	c->done = 1;

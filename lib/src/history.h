@@ -50,6 +50,8 @@ typedef struct hctx {
 	size_t nfound, capfound;
 	size_t *fp_index; /* open addressing over found[], SIZE_MAX empty */
 	size_t fp_cap;
+	git_oid *tag_ids;  /* annotated tags named by revisions: messages scanned */
+	size_t ntags;
 	hocc *occ;
 	size_t nocc, capocc;
 	int oom;

@@ -339,6 +339,7 @@ void lw_hist_release(hctx *c)
 	free(c->found);
 	free(c->fp_index);
 	free(c->occ);
+	free(c->tag_ids);
 	lw_oidset_release(&c->seen_blobs);
 	lw_oidset_release(&c->seen_trees);
 	lw_buf_release(&c->path);

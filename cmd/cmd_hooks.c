@@ -1,0 +1,381 @@
+/* cmd_hooks.c - the client-side hooks: `leakwalk staged` (pre-commit),
+ * `leakwalk pre-push`, and `leakwalk install-hook`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char staged_help[] =
+	"usage: leakwalk staged [OPTIONS]\n"
+	"\n"
+	"The pre-commit check: scans only the lines the next commit adds (the index\n"
+	"compared with HEAD) and reports path:line in the new file. Honours\n"
+	"GIT_INDEX_FILE, GIT_DIR and linked worktrees. Exit 1 blocks the commit.\n"
+	"\n"
+	"options:\n" LW_COMMON_HELP
+	"\n"
+	"install it with: leakwalk install-hook pre-commit\n";
+
+static void hook_diag(const lw_diag *d, void *p)
+{
+	if (!*(int *)p)
+		lw_cli_warn_diag(d);
+}
+
+static void hook_advice(const char *what)
+{
+	fprintf(stderr,
+		"\nleakwalk: %s blocked: the lines above contain what looks like a secret.\n"
+		"  - remove it (keep it in an environment variable or a secrets manager) and stage again;\n"
+		"  - if it was ever real, revoke or rotate it;\n"
+		"  - a false positive: add 'leakwalk:allow' in a comment on that line, or put the\n"
+		"    fingerprint (leakwalk staged --format json) in .leakwalkignore.\n", what);
+}
+
+int cmd_staged(int argc, char **argv)
+{
+	static const struct option longopts[] = { LW_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	lw_cli cli;
+	lw_ruleset *rs = NULL;
+	lw_report *rep = NULL;
+	lw_fpset *ignore = NULL, *baseline = NULL;
+	lw_staged_stats st;
+	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	lw_error err = { 0 };
+	int opt, rc, status = LW_EXIT_USAGE;
+
+	lw_cli_init(&cli);
+	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			fputs(staged_help, stdout);
+			return 0;
+		}
+		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
+			if (rc == 0)
+				fputs(staged_help, stderr);
+			return LW_EXIT_USAGE;
+		}
+	}
+	/* hooks run at the top of the working tree, where the configuration lives */
+	if (!(rs = lw_cli_load_rules(&cli, ".leakwalk.json", 1)))
+		goto done;
+	if ((status = lw_cli_load_filters(&cli, ".leakwalkignore", &ignore, &baseline)) != 0)
+		goto done;
+	status = LW_EXIT_INPUT;
+	if (lw_report_new(&rep) < 0)
+		goto done;
+	so.honour_inline_allow = !cli.no_inline_allow;
+	if (lw_staged_scan(NULL, rs, &so, cli.max_file_size, rep, &st, hook_diag, &cli.quiet, &err) < 0) {
+		lw_cli_error("%s", err.msg);
+		goto done;
+	}
+	if (st.files == 0 && st.errors == 0 && lw_report_count(rep) == 0) {
+		if (!cli.quiet)
+			fprintf(stderr, "leakwalk: nothing staged adds lines; nothing was scanned\n");
+		status = 0;
+		goto done;
+	}
+	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0, st.errors != 0, NULL, 0 };
+	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
+		goto done;
+	if (!cli.quiet) {
+		if (lw_report_count(rep))
+			hook_advice("commit");
+		else
+			fprintf(stderr, "leakwalk: %llu added lines in %llu files: no secrets\n",
+				(unsigned long long)st.added_lines, (unsigned long long)st.files);
+	}
+	status = lw_cli_status(&cli, lw_report_count(rep), st.errors);
+done:
+	lw_report_free(rep);
+	lw_fpset_free(ignore);
+	lw_fpset_free(baseline);
+	lw_ruleset_free(rs);
+	return status;
+}
+
+/* ---- pre-push --------------------------------------------------------- */
+
+static const char prepush_help[] =
+	"usage: leakwalk pre-push [OPTIONS] [REMOTE [URL]]\n"
+	"\n"
+	"The pre-push check. Reads git's pre-push input on stdin\n"
+	"(<local ref> <local oid> <remote ref> <remote oid> lines) and scans only\n"
+	"the commits the remote does not have. Exit 1 stops the push.\n"
+	"\n"
+	"options:\n" LW_COMMON_HELP
+	"\n"
+	"install it with: leakwalk install-hook pre-push\n";
+
+#define LW_MAX_PUSH_LINES 100000
+
+/* Reads a bounded line; returns its length, -1 at EOF, -2 if too long. */
+int lw_cli_read_line(FILE *f, char *buf, size_t size)
+{
+	size_t n = 0;
+	int ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (n + 1 >= size) {
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			return -2;
+		}
+		buf[n++] = (char)ch;
+	}
+	if (ch == EOF && n == 0)
+		return -1;
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+typedef struct strvec {
+	char **v;
+	size_t n;
+} strvec;
+
+int lw_strvec_push(strvec *s, const char *x)
+{
+	char **v = realloc(s->v, (s->n + 2) * sizeof(char *));
+
+	if (!v)
+		return -1;
+	s->v = v;
+	if (!(v[s->n] = strdup(x)))
+		return -1;
+	s->n++;
+	v[s->n] = NULL;
+	return 0;
+}
+
+void lw_strvec_clear(strvec *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int prepush_read(strvec *revs, strvec *hide, const char *remote)
+{
+	char line[2048], lref[1024], loid[80], rref[1024], roid[80];
+	int n, count = 0;
+
+	while ((n = lw_cli_read_line(stdin, line, sizeof(line))) != -1) {
+		if (n == -2 || ++count > LW_MAX_PUSH_LINES) {
+			lw_cli_error("pre-push input: line too long or too many lines");
+			return -1;
+		}
+		if (!n)
+			continue;
+		if (sscanf(line, "%1023s %79s %1023s %79s", lref, loid, rref, roid) != 4 ||
+		    !lw_oid_is_hex(loid) || !lw_oid_is_hex(roid)) {
+			lw_cli_error("pre-push input: cannot read \"%s\"", line);
+			return -1;
+		}
+		if (lw_oid_is_zero_hex(loid))
+			continue; /* a deletion adds nothing */
+		if (lw_strvec_push(revs, loid) < 0)
+			return -1;
+		if (!lw_oid_is_zero_hex(roid) && lw_strvec_push(hide, roid) < 0)
+			return -1;
+	}
+	/* whatever the remote is known to have is not new to it */
+	if (remote && *remote && strlen(remote) < 900 && !strchr(remote, '*')) {
+		char glob[1024];
+		snprintf(glob, sizeof(glob), "refs/remotes/%s/*", remote);
+		if (lw_strvec_push(hide, glob) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void prepush_diag(const lw_diag *d, void *p)
+{
+	hook_diag(d, p);
+}
+
+int cmd_pre_push(int argc, char **argv)
+{
+	static const struct option longopts[] = { LW_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	lw_cli cli;
+	lw_ruleset *rs = NULL;
+	lw_report *rep = NULL;
+	lw_fpset *ignore = NULL, *baseline = NULL;
+	lw_history_options ho = LW_HISTORY_OPTIONS_INIT;
+	lw_history_stats st;
+	lw_error err = { 0 };
+	strvec revs = { 0 }, hide = { 0 };
+	int opt, rc, status = LW_EXIT_USAGE;
+
+	lw_cli_init(&cli);
+	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			fputs(prepush_help, stdout);
+			return 0;
+		}
+		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
+			if (rc == 0)
+				fputs(prepush_help, stderr);
+			return LW_EXIT_USAGE;
+		}
+	}
+	if (prepush_read(&revs, &hide, optind < argc ? argv[optind] : NULL) < 0)
+		goto done;
+	if (revs.n == 0) {
+		if (!cli.quiet)
+			fprintf(stderr, "leakwalk: the push adds no commits; nothing was scanned\n");
+		status = 0;
+		goto done;
+	}
+	if (!(rs = lw_cli_load_rules(&cli, ".leakwalk.json", 1)))
+		goto done;
+	if ((status = lw_cli_load_filters(&cli, ".leakwalkignore", &ignore, &baseline)) != 0)
+		goto done;
+	status = LW_EXIT_INPUT;
+	if (lw_report_new(&rep) < 0)
+		goto done;
+	ho.revs = (const char *const *)revs.v;
+	ho.nrevs = revs.n;
+	ho.hide = (const char *const *)hide.v;
+	ho.nhide = hide.n;
+	ho.compute_present = 0;
+	ho.threads = cli.threads;
+	ho.max_blob_size = cli.max_file_size;
+	ho.scan.honour_inline_allow = !cli.no_inline_allow;
+	ho.on_diag = prepush_diag;
+	ho.payload = &cli.quiet;
+	if (lw_history_scan(NULL, rs, &ho, rep, &st, &err) < 0) {
+		lw_cli_error("%s", err.msg);
+		goto done;
+	}
+	lw_report_meta meta = { "pre-push", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
+		st.errors != 0, NULL, 0 };
+	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
+		goto done;
+	if (!cli.quiet) {
+		if (lw_report_count(rep))
+			hook_advice("push");
+		else
+			fprintf(stderr, "leakwalk: %llu new commits, %llu blobs: no secrets\n",
+				(unsigned long long)st.commits, (unsigned long long)st.blobs);
+	}
+	status = lw_cli_status(&cli, lw_report_count(rep), st.errors);
+done:
+	lw_strvec_clear(&revs);
+	lw_strvec_clear(&hide);
+	lw_report_free(rep);
+	lw_fpset_free(ignore);
+	lw_fpset_free(baseline);
+	lw_ruleset_free(rs);
+	return status;
+}
+
+/* ---- install-hook ----------------------------------------------------- */
+
+static const char install_help[] =
+	"usage: leakwalk install-hook pre-commit|pre-push [--force] [REPO]\n"
+	"\n"
+	"Writes a small hook script into the repository's hooks directory\n"
+	"(core.hooksPath is respected). An existing different hook is kept unless\n"
+	"--force is given; installing twice changes nothing.\n";
+
+static int install_write(const char *path, const char *content, int force)
+{
+	char tmp[PATH_MAX];
+	struct stat st;
+	char *old = NULL;
+	size_t oldlen = 0;
+	int fd;
+
+	if (lstat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode) && lw_cli_read_file(path, 1 << 20, &old, &oldlen) == 0 &&
+		    oldlen == strlen(content) && memcmp(old, content, oldlen) == 0) {
+			free(old);
+			return 0; /* already installed */
+		}
+		free(old);
+		if (!force) {
+			lw_cli_error("%s already exists and is not leakwalk's hook; keep it, or use --force "
+				"to replace it", path);
+			return LW_EXIT_USAGE;
+		}
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.leakwalk-XXXXXX", path) >= (int)sizeof(tmp))
+		return LW_EXIT_USAGE;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		lw_cli_error("cannot write %s: %s", path, strerror(errno));
+		return LW_EXIT_INPUT;
+	}
+	size_t len = strlen(content);
+	if (write(fd, content, len) != (ssize_t)len || fchmod(fd, 0755) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		lw_cli_error("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return LW_EXIT_INPUT;
+	}
+	return 0;
+}
+
+int cmd_install_hook(int argc, char **argv)
+{
+	const char *kind = NULL, *repo = NULL;
+	char self[PATH_MAX], script[PATH_MAX * 2 + 256], path[PATH_MAX];
+	char *dir = NULL;
+	lw_error err = { 0 };
+	int force = 0, rc;
+	ssize_t n;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--force"))
+			force = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(install_help, stdout);
+			return 0;
+		} else if (!kind)
+			kind = argv[i];
+		else if (!repo)
+			repo = argv[i];
+		else {
+			fputs(install_help, stderr);
+			return LW_EXIT_USAGE;
+		}
+	}
+	if (!kind || (strcmp(kind, "pre-commit") && strcmp(kind, "pre-push"))) {
+		fputs(install_help, stderr);
+		return LW_EXIT_USAGE;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0 || strchr(self, '\'')) {
+		snprintf(self, sizeof(self), "leakwalk");
+	} else {
+		self[n] = '\0';
+	}
+	if (lw_git_hooks_dir(&dir, repo, &err) < 0) {
+		lw_cli_error("%s", err.msg);
+		return LW_EXIT_USAGE;
+	}
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/%s", dir, kind);
+	snprintf(script, sizeof(script),
+		"#!/bin/sh\n"
+		"# installed by leakwalk install-hook %s\n"
+		"exec '%s' %s%s\n",
+		kind, self, !strcmp(kind, "pre-commit") ? "staged" : "pre-push",
+		!strcmp(kind, "pre-commit") ? "" : " \"$@\"");
+	rc = install_write(path, script, force);
+	if (rc == 0)
+		printf("leakwalk: %s hook installed at %s\n", kind, path);
+	free(dir);
+	return rc;
+}

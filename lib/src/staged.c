@@ -1,0 +1,322 @@
+/* staged.c - the pre-commit source: what the index adds over HEAD. */
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct sfile {
+	git_oid id;
+	char *path;
+	uint32_t *ranges; /* pairs: first added line, count */
+	size_t nranges;
+	int binary;
+} sfile;
+
+typedef struct sctx {
+	sfile *files;
+	size_t n;
+	int oom;
+} sctx;
+
+static int s_file_cb(const git_diff_delta *d, float progress, void *p)
+{
+	sctx *c = p;
+	(void)progress;
+
+	if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_IGNORED ||
+	    d->status == GIT_DELTA_UNTRACKED || d->new_file.mode == GIT_FILEMODE_COMMIT)
+		return 0;
+	sfile *v = lw_reallocarray(c->files, c->n + 1, sizeof(*v));
+	if (!v) {
+		c->oom = 1;
+		return -1;
+	}
+	c->files = v;
+	memset(&v[c->n], 0, sizeof(*v));
+	v[c->n].id = d->new_file.id;
+	v[c->n].path = lw_strdup(d->new_file.path);
+	v[c->n].binary = (d->flags & GIT_DIFF_FLAG_BINARY) != 0;
+	c->n++;
+	return 0;
+}
+
+static int s_hunk_cb(const git_diff_delta *d, const git_diff_hunk *h, void *p)
+{
+	sctx *c = p;
+	sfile *f;
+	(void)d;
+
+	if (!c->n || h->new_lines == 0)
+		return 0;
+	f = &c->files[c->n - 1];
+	uint32_t *v = lw_reallocarray(f->ranges, f->nranges + 1, 2 * sizeof(uint32_t));
+	if (!v) {
+		c->oom = 1;
+		return -1;
+	}
+	f->ranges = v;
+	v[2 * f->nranges] = (uint32_t)h->new_start;
+	v[2 * f->nranges + 1] = (uint32_t)h->new_lines;
+	f->nranges++;
+	return 0;
+}
+
+typedef struct sfilter {
+	const sfile *file;
+	lw_report *out;
+	int oom;
+	uint64_t hits;
+} sfilter;
+
+static int s_on_finding(const lw_finding *f, void *p)
+{
+	sfilter *s = p;
+
+	for (size_t i = 0; i < s->file->nranges; i++) {
+		uint32_t a = s->file->ranges[2 * i], b = a + s->file->ranges[2 * i + 1] - 1;
+		if (f->line <= b && f->end_line >= a) {
+			if (lw_report_add(s->out, f, NULL, NULL) < 0)
+				s->oom = 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int s_open(git_repository **repo, const char *path, lw_error *err)
+{
+	int rc = path ? git_repository_open_ext(repo, path, 0, NULL)
+		      : git_repository_open_ext(repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+
+	if (rc < 0)
+		return lw_error_set(err, LW_EIO, "not a git repository: %s",
+			git_error_last() ? git_error_last()->message : "?");
+	return 0;
+}
+
+static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
+{
+	git_diff_options dopt;
+	git_diff_find_options fopt;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_index *index = NULL;
+	int rc;
+
+	git_diff_options_init(&dopt, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fopt, GIT_DIFF_FIND_OPTIONS_VERSION);
+	/* an unborn HEAD compares with the empty tree */
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0)
+		tree = (git_tree *)head;
+	git_error_clear();
+	if (git_repository_index(&index, repo) < 0) {
+		git_object_free(head);
+		return lw_error_set(err, LW_EIO, "cannot read the index: %s",
+			git_error_last() ? git_error_last()->message : "?");
+	}
+	dopt.context_lines = 0;
+	rc = git_diff_tree_to_index(diff, repo, tree, index, &dopt);
+	if (rc == 0) {
+		fopt.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
+		rc = git_diff_find_similar(*diff, &fopt);
+	}
+	git_index_free(index);
+	git_object_free(head);
+	if (rc < 0)
+		return lw_error_set(err, LW_EIO, "cannot compare the index with HEAD: %s",
+			git_error_last() ? git_error_last()->message : "?");
+	return 0;
+}
+
+static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, uint64_t max,
+	lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag, void *payload, int *oom)
+{
+	git_blob *blob = NULL;
+	sfilter filt = { f, out, 0, 0 };
+	lw_sink sink = { s_on_finding, on_diag, &filt };
+	lw_chunk chunk = LW_CHUNK_INIT;
+
+	if (!f->nranges)
+		return;
+	if (git_blob_lookup(&blob, repo, &f->id) < 0) {
+		lw_diag d = { NULL, f->path, 0, "cannot read the staged content" };
+		if (on_diag)
+			on_diag(&d, payload);
+		st->errors++;
+		return;
+	}
+	if ((uint64_t)git_blob_rawsize(blob) > max) {
+		st->skipped_large++;
+	} else if (f->binary || git_blob_is_binary(blob)) {
+		st->skipped_binary++;
+	} else {
+		chunk.data = git_blob_rawcontent(blob);
+		chunk.len = (size_t)git_blob_rawsize(blob);
+		chunk.path = f->path;
+		lw_scanner_scan(sc, &chunk, &sink);
+		st->files++;
+		st->bytes += chunk.len;
+		for (size_t i = 0; i < f->nranges; i++)
+			st->added_lines += f->ranges[2 * i + 1];
+	}
+	*oom |= filt.oom;
+	git_blob_free(blob);
+}
+
+int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
+	uint64_t max_file_size, lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag,
+	void *payload, lw_error *err)
+{
+	git_repository *repo = NULL;
+	git_diff *diff = NULL;
+	lw_scanner *sc = NULL;
+	sctx c = { NULL, 0, 0 };
+	int rc, oom = 0;
+
+	git_libgit2_init();
+	memset(st, 0, sizeof(*st));
+	if ((rc = s_open(&repo, repo_path, err)) < 0 || (rc = s_diff(&diff, repo, err)) < 0)
+		goto done;
+	if (git_diff_foreach(diff, s_file_cb, NULL, s_hunk_cb, NULL, &c) < 0 || c.oom) {
+		rc = lw_error_set(err, c.oom ? LW_ENOMEM : LW_EIO, "cannot read the staged changes: %s",
+			git_error_last() ? git_error_last()->message : "out of memory");
+		goto done;
+	}
+	if ((rc = lw_scanner_new(&sc, rs, so)) < 0) {
+		lw_error_set(err, rc, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		s_scan_file(repo, sc, &c.files[i], max_file_size, out, st, on_diag, payload, &oom);
+	st->limit_hits = lw_scanner_limit_hits(sc);
+	if (oom)
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory while collecting findings");
+done:
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.files[i].path);
+		free(c.files[i].ranges);
+	}
+	free(c.files);
+	lw_scanner_free(sc);
+	git_diff_free(diff);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+int lw_git_hooks_dir(char **out, const char *repo_path, lw_error *err)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	git_libgit2_init();
+	if ((rc = s_open(&repo, repo_path, err)) < 0)
+		goto done;
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_path(&buf, cfg, "core.hooksPath") == 0) {
+		/* a relative core.hooksPath is relative to the working tree (git's rule) */
+		if (buf.ptr[0] != '/' && git_repository_workdir(repo)) {
+			size_t n = strlen(git_repository_workdir(repo)) + strlen(buf.ptr) + 1;
+			if ((*out = malloc(n)))
+				snprintf(*out, n, "%s%s", git_repository_workdir(repo), buf.ptr);
+		} else {
+			*out = lw_strdup(buf.ptr);
+		}
+	} else {
+		const char *common = git_repository_commondir(repo);
+		size_t n = strlen(common) + 6;
+		if ((*out = malloc(n)))
+			snprintf(*out, n, "%shooks", common);
+	}
+	git_error_clear();
+	if (!*out)
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+done:
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+static int lw_hex_len(const char *s)
+{
+	size_t n = 0;
+
+	while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))
+		n++;
+	return s[n] ? -1 : (int)n;
+}
+
+int lw_oid_is_hex(const char *s)
+{
+	int n = lw_hex_len(s);
+
+	return n == 40 || n == 64;
+}
+
+int lw_oid_is_zero_hex(const char *s)
+{
+	if (!lw_oid_is_hex(s))
+		return 0;
+	for (; *s; s++)
+		if (*s != '0')
+			return 0;
+	return 1;
+}
+
+int lw_git_read_file_at(char **out, size_t *len, const char *repo_path,
+	const char *const *object_dirs, size_t ndirs, const char *rev, const char *path,
+	size_t max, lw_error *err)
+{
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	git_object *obj = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	git_tree *tree = NULL;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	git_libgit2_init();
+	if ((rc = s_open(&repo, repo_path, err)) < 0)
+		goto done;
+	if (ndirs && git_repository_odb(&odb, repo) == 0)
+		for (size_t i = 0; i < ndirs; i++)
+			git_odb_add_disk_alternate(odb, object_dirs[i]);
+	rc = LW_ENOTFOUND;
+	if (git_revparse_single(&obj, repo, rev) < 0 ||
+	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0 ||
+	    git_tree_entry_bypath(&e, tree, path) < 0 ||
+	    git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0)
+		goto done;
+	if ((size_t)git_blob_rawsize(blob) > max) {
+		rc = lw_error_set(err, LW_ELIMIT, "%s: larger than %zu bytes", path, max);
+		goto done;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	*out = malloc(*len + 1);
+	if (!*out) {
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(*out, git_blob_rawcontent(blob), *len);
+	(*out)[*len] = '\0';
+	rc = 0;
+done:
+	git_error_clear();
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_object_free(obj);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
