@@ -193,7 +193,7 @@ int cmd_audit(int argc, char **argv)
 	memset(&mon, 0, sizeof(mon));
 	lw_buf_init(&ctx.notes, 1 << 20);
 	lw_cli_init(&cli);
-	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
 			fputs(audit_help, stdout);
 			return 0;

@@ -51,7 +51,7 @@ int cmd_staged(int argc, char **argv)
 	int opt, rc, status = LW_EXIT_USAGE;
 
 	lw_cli_init(&cli);
-	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
 			fputs(staged_help, stdout);
 			return 0;
@@ -218,7 +218,7 @@ int cmd_pre_push(int argc, char **argv)
 	int opt, rc, status = LW_EXIT_USAGE;
 
 	lw_cli_init(&cli);
-	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
 			fputs(prepush_help, stdout);
 			return 0;

@@ -129,7 +129,7 @@ int cmd_scan(int argc, char **argv)
 	double t0 = scan_now();
 
 	lw_cli_init(&cli);
-	while ((opt = getopt_long(argc, argv, "+f:o:c:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
 			fputs(scan_help, stdout);
 			return 0;

@@ -279,6 +279,8 @@ typedef struct lw_buf {
 
 void lw_buf_init(lw_buf *b, size_t max);
 void lw_buf_release(lw_buf *b);
+/** Makes room for `extra` more bytes (plus the terminating NUL). */
+int lw_buf_reserve(lw_buf *b, size_t extra);
 int lw_buf_put(lw_buf *b, const void *p, size_t n);
 int lw_buf_puts(lw_buf *b, const char *s);
 int lw_buf_putc(lw_buf *b, char c);

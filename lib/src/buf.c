@@ -54,6 +54,11 @@ static int lw_buf_grow(lw_buf *b, size_t extra)
 	return 0;
 }
 
+int lw_buf_reserve(lw_buf *b, size_t extra)
+{
+	return lw_buf_grow(b, extra);
+}
+
 int lw_buf_put(lw_buf *b, const void *p, size_t n)
 {
 	int rc = lw_buf_grow(b, n);

@@ -116,33 +116,39 @@ static int fs_pop(fs_ctx *c, fs_item *it)
 	return 1;
 }
 
+/* Reads straight into the buffer, sized once from fstat; a file that grows
+ * while it is read is still bounded by the buffer's maximum. */
 static int fs_read_all(int fd, lw_buf *b, uint64_t size)
 {
-	char tmp[65536];
-
+	if (lw_buf_reserve(b, (size_t)size + 1) < 0)
+		return LW_ELIMIT;
 	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof(tmp));
+		if (b->cap - b->len < 65536 && lw_buf_reserve(b, 65536) < 0)
+			return LW_ELIMIT;
+		ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return LW_EIO;
 		if (r == 0)
 			return 0;
-		if (lw_buf_put(b, tmp, (size_t)r) < 0)
-			return LW_ELIMIT;
-		(void)size;
+		b->len += (size_t)r;
+		b->data[b->len] = '\0';
 	}
 }
 
-static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it)
+/* `b` is the worker's buffer, reused from file to file so large scans do
+ * not pay for fresh pages each time. */
+static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 {
-	lw_buf b;
+	lw_buf *bp = b_, b;
 	lw_chunk chunk = LW_CHUNK_INIT;
 	int rc;
 
-	lw_buf_init(&b, (size_t)c->opts->max_file_size);
-	b.wipe = 1;
-	rc = fs_read_all(it->fd, &b, it->size);
+	bp->len = 0;
+	bp->overflow = 0;
+	rc = fs_read_all(it->fd, bp, it->size);
+	b = *bp;
 	if (rc == LW_ELIMIT) {
 		fs_count(c, &c->stats->skipped_large, 1);
 	} else if (rc < 0) {
@@ -162,7 +168,9 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it)
 		c->stats->bytes += b.len;
 		pthread_mutex_unlock(&c->lock);
 	}
-	lw_buf_release(&b);
+	*bp = b;
+	if (bp->cap > ((size_t)64 << 20))
+		lw_buf_release(bp); /* do not hold on to one huge file's memory */
 }
 
 static void *fs_worker(void *p)
@@ -170,7 +178,10 @@ static void *fs_worker(void *p)
 	fs_ctx *c = p;
 	lw_scanner *sc = NULL;
 	fs_item it;
+	lw_buf buf;
 
+	lw_buf_init(&buf, (size_t)c->opts->max_file_size);
+	buf.wipe = 1;
 	if (lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
 		pthread_mutex_lock(&c->lock);
 		c->fatal = LW_ENOMEM;
@@ -180,7 +191,7 @@ static void *fs_worker(void *p)
 	}
 	while (fs_pop(c, &it)) {
 		if (sc && !c->stop)
-			fs_scan_item(c, sc, &it);
+			fs_scan_item(c, sc, &it, &buf);
 		close(it.fd);
 		free(it.path);
 		free(it.rel);
@@ -191,6 +202,7 @@ static void *fs_worker(void *p)
 		pthread_mutex_unlock(&c->lock);
 	}
 	lw_scanner_free(sc);
+	lw_buf_release(&buf);
 	return NULL;
 }
 

@@ -156,10 +156,15 @@ static int ac_build_outputs(lw_ac *ac, ac_build *b, const uint32_t *term, size_t
 	free(fill);
 	ac->delta = b->go;
 	b->go = NULL;
+	/* entries hold the target row's offset, so the scan loop adds instead
+	 * of multiplying; the state number is the offset divided back */
+	if ((uint64_t)ac->nstates * ac->nclass >= LW_AC_OUT)
+		return LW_ELIMIT;
 	for (size_t i = 0; i < (size_t)ac->nstates * ac->nclass; i++) {
 		uint32_t t = ac->delta[i];
+		ac->delta[i] = t * ac->nclass;
 		if (b->nown[t] || ac->out_link[t])
-			ac->delta[i] = t | LW_AC_OUT;
+			ac->delta[i] |= LW_AC_OUT;
 	}
 	return 0;
 }
@@ -217,13 +222,13 @@ int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 {
 	const uint32_t *delta = ac->delta;
 	const uint8_t *cls = ac->cls;
-	uint32_t k = ac->nclass, s = 0;
+	uint32_t k = ac->nclass, row = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		uint32_t t = delta[(size_t)s * k + cls[data[i]]];
-		s = t & ~LW_AC_OUT;
-		if (t & LW_AC_OUT) {
-			int rc = ac_report(ac, s, i + 1, cb, payload);
+		uint32_t t = delta[row + cls[data[i]]];
+		row = t & ~LW_AC_OUT;
+		if (__builtin_expect(t & LW_AC_OUT, 0)) {
+			int rc = ac_report(ac, row / k, i + 1, cb, payload);
 			if (rc)
 				return rc;
 		}

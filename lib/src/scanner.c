@@ -298,11 +298,29 @@ typedef struct lw_cursor {
 
 static void lw_cursor_advance(lw_cursor *c, const unsigned char *d, size_t len, size_t to)
 {
-	for (size_t i = c->pos; i < to; i++) {
-		if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= len || d[i + 1] != '\n'))) {
-			c->line++;
-			c->line_start = i + 1;
+	size_t i = c->pos;
+
+	if (to <= i)
+		return;
+	/* LF is the common line end: jump between them; a lone CR is rare, so
+	 * each stretch is checked for one before it is skipped */
+	while (i < to) {
+		const unsigned char *nl = memchr(d + i, '\n', to - i);
+		size_t end = nl ? (size_t)(nl - d) : to;
+		const unsigned char *cr = memchr(d + i, '\r', end - i);
+		while (cr) {
+			size_t k = (size_t)(cr - d);
+			if (k + 1 >= len || d[k + 1] != '\n') {
+				c->line++;
+				c->line_start = k + 1;
+			}
+			cr = k + 1 < end ? memchr(d + k + 1, '\r', end - k - 1) : NULL;
 		}
+		if (!nl)
+			break;
+		c->line++;
+		c->line_start = end + 1;
+		i = end + 1;
 	}
 	c->pos = to;
 }
