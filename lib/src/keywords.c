@@ -18,6 +18,7 @@
 
 struct lw_ac {
 	uint8_t cls[256];
+	uint32_t maxkw;    /* longest keyword */
 	uint32_t nclass;
 	uint32_t nstates;
 	uint32_t *delta;    /* nstates * nclass, LW_AC_OUT flags output states */
@@ -179,11 +180,14 @@ int lw_ac_build(lw_ac **out, const char *const *kw, size_t n)
 	*out = NULL;
 	if (!ac)
 		return LW_ENOMEM;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (!kw[i][0]) {
 			rc = LW_ECONFIG;
 			goto done;
 		}
+		if (strlen(kw[i]) > ac->maxkw)
+			ac->maxkw = (uint32_t)strlen(kw[i]);
+	}
 	if ((rc = ac_build_classes(ac, kw, n)) < 0 ||
 	    (rc = ac_build_trie(ac, &b, kw, n, &term)) < 0)
 		goto done;
@@ -217,19 +221,85 @@ static int ac_report(const lw_ac *ac, uint32_t s, size_t end, lw_ac_hit_cb cb,
 	return 0;
 }
 
-int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
-	lw_ac_hit_cb cb, void *payload)
+static int ac_scan_one(const lw_ac *ac, const unsigned char *data, size_t from, size_t to,
+	size_t min_end, lw_ac_hit_cb cb, void *payload)
 {
 	const uint32_t *delta = ac->delta;
 	const uint8_t *cls = ac->cls;
 	uint32_t k = ac->nclass, row = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = from; i < to; i++) {
 		uint32_t t = delta[row + cls[data[i]]];
 		row = t & ~LW_AC_OUT;
-		if (__builtin_expect(t & LW_AC_OUT, 0)) {
+		if (__builtin_expect(t & LW_AC_OUT, 0) && i + 1 > min_end) {
 			int rc = ac_report(ac, row / k, i + 1, cb, payload);
 			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+#define AC_PENDING 4096
+
+typedef struct ac_pending {
+	uint32_t row[AC_PENDING];
+	size_t end[AC_PENDING];
+	size_t n;
+} ac_pending;
+
+/*
+ * A DFA step is one dependent load after another, so one stream cannot use
+ * the core's parallelism. Two halves of the buffer run interleaved instead:
+ * the first half's hits are reported as they come, the second half's are
+ * held and replayed afterwards, so the callback still sees positions in
+ * order. The second half starts early by the longest keyword, and reports
+ * only keywords ending past the midpoint.
+ */
+int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
+	lw_ac_hit_cb cb, void *payload)
+{
+	const uint32_t *delta = ac->delta;
+	const uint8_t *cls = ac->cls;
+	uint32_t k = ac->nclass, ra = 0, rb = 0;
+	size_t mid = len / 2, b0, steps, i;
+	ac_pending pend;
+	int rc, overflow = 0;
+
+	if (len < 8192 || ac->maxkw == 0)
+		return ac_scan_one(ac, data, 0, len, 0, cb, payload);
+	b0 = mid - (ac->maxkw - 1);
+	steps = mid; /* the second stream is at least as long: len - b0 >= mid */
+	pend.n = 0;
+	for (i = 0; i < steps; i++) {
+		uint32_t ta = delta[ra + cls[data[i]]];
+		uint32_t tb = delta[rb + cls[data[b0 + i]]];
+		ra = ta & ~LW_AC_OUT;
+		rb = tb & ~LW_AC_OUT;
+		if (__builtin_expect(ta & LW_AC_OUT, 0) &&
+		    (rc = ac_report(ac, ra / k, i + 1, cb, payload)))
+			return rc;
+		if (__builtin_expect(tb & LW_AC_OUT, 0) && b0 + i + 1 > mid && !overflow) {
+			if (pend.n == AC_PENDING) {
+				overflow = 1;
+			} else {
+				pend.row[pend.n] = rb;
+				pend.end[pend.n++] = b0 + i + 1;
+			}
+		}
+	}
+	if (overflow) /* too many held hits: scan the second half on its own */
+		return ac_scan_one(ac, data, b0, len, mid, cb, payload);
+	for (size_t h = 0; h < pend.n; h++)
+		if ((rc = ac_report(ac, pend.row[h] / k, pend.end[h], cb, payload)))
+			return rc;
+	if (b0 + steps < len) {
+		/* continue the second stream from where it stopped, same state */
+		for (size_t j = b0 + steps; j < len; j++) {
+			uint32_t t = delta[rb + cls[data[j]]];
+			rb = t & ~LW_AC_OUT;
+			if (__builtin_expect(t & LW_AC_OUT, 0) && j + 1 > mid &&
+			    (rc = ac_report(ac, rb / k, j + 1, cb, payload)))
 				return rc;
 		}
 	}
