@@ -130,12 +130,16 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_scanner *sc, const hjob *j
 	}
 	const unsigned char *data = git_odb_object_data(obj);
 	size = git_odb_object_size(obj);
-	if (size && memchr(data, '\0', size < 8000 ? size : 8000)) {
+	lw_buf u16;
+	lw_buf_init(&u16, (size_t)c->opts->max_blob_size * 2 + 16);
+	u16.wipe = 1;
+	int kind = lw_text_prepare(data, size, 8000, &u16);
+	if (kind < 0) {
 		hw_count(c, &c->st->skipped_binary, 1);
 	} else {
 		lw_chunk chunk = LW_CHUNK_INIT;
-		chunk.data = data;
-		chunk.len = size;
+		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : data;
+		chunk.len = kind ? u16.len : size;
 		chunk.path = job->path;
 		w->job = job;
 		lw_scanner_scan(sc, &chunk, &sink);
@@ -144,6 +148,7 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_scanner *sc, const hjob *j
 		c->st->bytes += size;
 		pthread_mutex_unlock(&c->lock);
 	}
+	lw_buf_release(&u16);
 	git_odb_object_free(obj);
 }
 

@@ -111,6 +111,18 @@ int lw_checksum_known(const char *name);
 /* sha256 */
 void lw_sha256(const void *data, size_t len, unsigned char out[32]);
 
+/* Text or not: 0 use as is, 1 UTF-16 transcoded into `out` (UTF-8),
+ * -1 binary (a NUL in the first `sniff` bytes). */
+int lw_text_prepare(const unsigned char *d, size_t n, size_t sniff, lw_buf *out);
+
+/* Finds base64, hex and percent-encoded runs, decodes them and scans the
+ * decoded text with `child`, reporting through `sink` at the run's place. */
+int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
+	const lw_sink *sink);
+
+const lw_scan_options *lw_scanner_options(const lw_scanner *sc);
+const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc);
+
 /* line helpers: a line ends at \n, \r\n or a lone \r */
 size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);
 size_t lw_line_end(const unsigned char *d, size_t len, size_t pos);

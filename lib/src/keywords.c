@@ -241,6 +241,7 @@ static int ac_scan_one(const lw_ac *ac, const unsigned char *data, size_t from, 
 }
 
 #define AC_PENDING 4096
+#define AC_BLOCK (64u << 10)
 
 typedef struct ac_pending {
 	uint32_t row[AC_PENDING];
@@ -250,58 +251,86 @@ typedef struct ac_pending {
 
 /*
  * A DFA step is one dependent load after another, so one stream cannot use
- * the core's parallelism. Two halves of the buffer run interleaved instead:
- * the first half's hits are reported as they come, the second half's are
- * held and replayed afterwards, so the callback still sees positions in
- * order. The second half starts early by the longest keyword, and reports
- * only keywords ending past the midpoint.
+ * the core's parallelism. Each 64 KiB block is split in two halves that run
+ * interleaved: the first half's hits are reported as they come, the second
+ * half's are held and replayed afterwards, so the callback still sees
+ * positions in order. The second half starts early by the longest keyword
+ * (from the start state) and reports only keywords ending past the midpoint;
+ * its final state carries into the next block. A block with more held hits
+ * than fit rescans its second half on its own.
  */
 int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 	lw_ac_hit_cb cb, void *payload)
 {
 	const uint32_t *delta = ac->delta;
 	const uint8_t *cls = ac->cls;
-	uint32_t k = ac->nclass, ra = 0, rb = 0;
-	size_t mid = len / 2, b0, steps, i;
+	uint32_t k = ac->nclass, ra = 0;
 	ac_pending pend;
-	int rc, overflow = 0;
+	size_t bs = 0;
+	int rc;
 
-	if (len < 8192 || ac->maxkw == 0)
-		return ac_scan_one(ac, data, 0, len, 0, cb, payload);
-	b0 = mid - (ac->maxkw - 1);
-	steps = mid; /* the second stream is at least as long: len - b0 >= mid */
-	pend.n = 0;
-	for (i = 0; i < steps; i++) {
-		uint32_t ta = delta[ra + cls[data[i]]];
-		uint32_t tb = delta[rb + cls[data[b0 + i]]];
-		ra = ta & ~LW_AC_OUT;
-		rb = tb & ~LW_AC_OUT;
-		if (__builtin_expect(ta & LW_AC_OUT, 0) &&
-		    (rc = ac_report(ac, ra / k, i + 1, cb, payload)))
-			return rc;
-		if (__builtin_expect(tb & LW_AC_OUT, 0) && b0 + i + 1 > mid && !overflow) {
-			if (pend.n == AC_PENDING) {
-				overflow = 1;
-			} else {
-				pend.row[pend.n] = rb;
-				pend.end[pend.n++] = b0 + i + 1;
+	if (ac->maxkw == 0)
+		return 0;
+	while (bs < len) {
+		size_t be = len - bs > AC_BLOCK ? bs + AC_BLOCK : len;
+		size_t mid = bs + (be - bs) / 2, lead = ac->maxkw - 1;
+		if (be - bs < 4 * (size_t)ac->maxkw + 64 || mid - bs <= lead) {
+			/* too short to split: finish sequentially from the carried state */
+			for (size_t i = bs; i < be; i++) {
+				uint32_t t = delta[ra + cls[data[i]]];
+				ra = t & ~LW_AC_OUT;
+				if (__builtin_expect(t & LW_AC_OUT, 0) &&
+				    (rc = ac_report(ac, ra / k, i + 1, cb, payload)))
+					return rc;
+			}
+			bs = be;
+			continue;
+		}
+		size_t b0 = mid - lead, steps = mid - bs, i;
+		uint32_t rb = 0;
+		int overflow = 0;
+		pend.n = 0;
+		/* second stream is longer (be - b0 >= steps): interleave the common part */
+		for (i = 0; i < steps; i++) {
+			uint32_t ta = delta[ra + cls[data[bs + i]]];
+			uint32_t tb = delta[rb + cls[data[b0 + i]]];
+			ra = ta & ~LW_AC_OUT;
+			rb = tb & ~LW_AC_OUT;
+			if (__builtin_expect(ta & LW_AC_OUT, 0) &&
+			    (rc = ac_report(ac, ra / k, bs + i + 1, cb, payload)))
+				return rc;
+			if (__builtin_expect(tb & LW_AC_OUT, 0) && b0 + i + 1 > mid && !overflow) {
+				if (pend.n == AC_PENDING) {
+					overflow = 1;
+				} else {
+					pend.row[pend.n] = rb;
+					pend.end[pend.n++] = b0 + i + 1;
+				}
 			}
 		}
-	}
-	if (overflow) /* too many held hits: scan the second half on its own */
-		return ac_scan_one(ac, data, b0, len, mid, cb, payload);
-	for (size_t h = 0; h < pend.n; h++)
-		if ((rc = ac_report(ac, pend.row[h] / k, pend.end[h], cb, payload)))
-			return rc;
-	if (b0 + steps < len) {
-		/* continue the second stream from where it stopped, same state */
-		for (size_t j = b0 + steps; j < len; j++) {
+		if (overflow) {
+			if ((rc = ac_scan_one(ac, data, b0, be, mid, cb, payload)))
+				return rc;
+			/* recompute the carried state: rerun the tail quietly */
+			rb = 0;
+			for (size_t j = be - ac->maxkw; j < be; j++)
+				rb = delta[rb + cls[data[j]]] & ~LW_AC_OUT;
+			ra = rb;
+			bs = be;
+			continue;
+		}
+		for (size_t h = 0; h < pend.n; h++)
+			if ((rc = ac_report(ac, pend.row[h] / k, pend.end[h], cb, payload)))
+				return rc;
+		for (size_t j = b0 + steps; j < be; j++) {
 			uint32_t t = delta[rb + cls[data[j]]];
 			rb = t & ~LW_AC_OUT;
 			if (__builtin_expect(t & LW_AC_OUT, 0) && j + 1 > mid &&
 			    (rc = ac_report(ac, rb / k, j + 1, cb, payload)))
 				return rc;
 		}
+		ra = rb;
+		bs = be;
 	}
 	return 0;
 }

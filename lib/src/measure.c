@@ -99,12 +99,69 @@ static lw_checksum_state lw_check_crc32_base62(const unsigned char *s, size_t le
 	return memcmp(enc, us + 30, 6) == 0 ? LW_CHECKSUM_VALID : LW_CHECKSUM_INVALID;
 }
 
+/* Atlassian tokens (Bitbucket ATBB app passwords, ATATT API tokens): the
+ * last 8 characters are the CRC32, upper-case hex, of everything before. */
+static lw_checksum_state lw_check_crc32_hex_suffix(const unsigned char *s, size_t len)
+{
+	char enc[9];
+
+	if (len <= 8)
+		return LW_CHECKSUM_INVALID;
+	snprintf(enc, sizeof(enc), "%08X", lw_crc32(s, len - 8));
+	return memcmp(enc, s + len - 8, 8) == 0 ? LW_CHECKSUM_VALID : LW_CHECKSUM_INVALID;
+}
+
+/* Bech32 (BIP-173), as in age secret keys (AGE-SECRET-KEY-1...). */
+static uint32_t bech32_polymod(const uint8_t *v, size_t n)
+{
+	static const uint32_t g[5] = { 0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3 };
+	uint32_t chk = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t top = (uint8_t)(chk >> 25);
+		chk = ((chk & 0x1ffffff) << 5) ^ v[i];
+		for (int b = 0; b < 5; b++)
+			if ((top >> b) & 1)
+				chk ^= g[b];
+	}
+	return chk;
+}
+
+static lw_checksum_state lw_check_bech32(const unsigned char *s, size_t len)
+{
+	static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+	uint8_t v[512];
+	size_t sep = 0, n = 0;
+
+	if (len > 200)
+		return LW_CHECKSUM_INVALID;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '1')
+			sep = i;
+	if (sep == 0 || sep + 7 > len)
+		return LW_CHECKSUM_INVALID;
+	for (size_t i = 0; i < sep; i++)
+		v[n++] = (uint8_t)((s[i] | 0x20) >> 5);
+	v[n++] = 0;
+	for (size_t i = 0; i < sep; i++)
+		v[n++] = (uint8_t)((s[i] | 0x20) & 31);
+	for (size_t i = sep + 1; i < len; i++) {
+		const char *p = memchr(charset, s[i] | 0x20, 32);
+		if (!p)
+			return LW_CHECKSUM_INVALID;
+		v[n++] = (uint8_t)(p - charset);
+	}
+	return bech32_polymod(v, n) == 1 ? LW_CHECKSUM_VALID : LW_CHECKSUM_INVALID;
+}
+
 static const struct {
 	const char *name;
 	lw_checksum_state (*fn)(const unsigned char *, size_t);
 } lw_checksums[] = {
 	{ "github-crc32", lw_check_crc32_base62 },
 	{ "npm-crc32", lw_check_crc32_base62 },
+	{ "atlassian-crc32", lw_check_crc32_hex_suffix },
+	{ "bech32", lw_check_bech32 },
 };
 
 int lw_checksum_known(const char *name)

@@ -86,6 +86,8 @@ static int lw_record_fill(lw_record *rec, const lw_finding *f, const lw_provenan
 	rec->entropy = f->entropy;
 	rec->checksum = f->checksum;
 	memcpy(rec->fingerprint, f->fingerprint, sizeof(rec->fingerprint));
+	if (f->decoded && !(rec->decoded = lw_strdup(f->decoded)))
+		return LW_ENOMEM;
 	if (!p)
 		return 0;
 	if (lw_dup_opt(&rec->commit, p->commit) < 0 || lw_dup_opt(&rec->author, p->author) < 0 ||

@@ -28,6 +28,7 @@ struct lw_scanner {
 	lw_cand *cands;
 	size_t ncands, capcands;
 	uint64_t limit_hits;
+	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
 	const lw_sink *sink;
 	int rc;
@@ -81,12 +82,23 @@ void lw_scanner_free(lw_scanner *sc)
 	free(sc->active);
 	free(sc->is_active);
 	free(sc->cands);
+	lw_scanner_free(sc->child);
 	free(sc);
+}
+
+const lw_scan_options *lw_scanner_options(const lw_scanner *sc)
+{
+	return &sc->opts;
+}
+
+const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc)
+{
+	return sc->rs;
 }
 
 uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
 {
-	return sc->limit_hits;
+	return sc->limit_hits + (sc->child ? lw_scanner_limit_hits(sc->child) : 0);
 }
 
 static uint32_t lw_line_of(const unsigned char *d, size_t off)
@@ -285,9 +297,13 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 	return lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
 }
 
-static int lw_line_has_allow(const unsigned char *line, size_t len)
+static int lw_line_has_allow(const lw_scanner *sc, const unsigned char *line, size_t len)
 {
-	return lw_memcasemem(line, len, "leakwalk:allow", 14) != NULL;
+	if (lw_memcasemem(line, len, "leakwalk:allow", 14))
+		return 1;
+	/* markers of other scanners, for teams migrating (--compat) */
+	return sc->opts.compat_markers && (lw_memcasemem(line, len, "gitleaks:allow", 14) ||
+		lw_memcasemem(line, len, "pragma: allowlist secret", 24));
 }
 
 typedef struct lw_cursor {
@@ -359,8 +375,8 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	le = lw_line_end(d, len, c->soff);
 	if (sc->opts.honour_inline_allow) {
 		size_t ms = lw_line_start(d, c->off, 0);
-		if (lw_line_has_allow(d + ms, lw_line_end(d, len, c->off) - ms) ||
-		    lw_line_has_allow(d + ls, le - ls))
+		if (lw_line_has_allow(sc, d + ms, lw_line_end(d, len, c->off) - ms) ||
+		    lw_line_has_allow(sc, d + ls, le - ls))
 			return 0;
 	}
 	f.rule = &r->info;
@@ -434,5 +450,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	}
 	sc->chunk = NULL;
 	sc->sink = NULL;
+	if (rc >= 0 && sc->opts.decode_depth > 0 && sc->opts.only_rule < 0)
+		rc = lw_scan_decoded(sc, &sc->child, chunk, sink);
 	return rc;
 }

@@ -146,13 +146,17 @@ static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, ui
 		st->errors++;
 		return;
 	}
-	if ((uint64_t)git_blob_rawsize(blob) > max) {
+	lw_buf u16;
+	lw_buf_init(&u16, (size_t)max * 2 + 16);
+	int kind = (uint64_t)git_blob_rawsize(blob) > max ? -2
+		: lw_text_prepare(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), 8000, &u16);
+	if (kind == -2) {
 		st->skipped_large++;
-	} else if (f->binary || git_blob_is_binary(blob)) {
+	} else if (kind < 0 || (f->binary && kind == 0)) {
 		st->skipped_binary++;
 	} else {
-		chunk.data = git_blob_rawcontent(blob);
-		chunk.len = (size_t)git_blob_rawsize(blob);
+		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : git_blob_rawcontent(blob);
+		chunk.len = kind ? u16.len : (size_t)git_blob_rawsize(blob);
 		chunk.path = f->path;
 		lw_scanner_scan(sc, &chunk, &sink);
 		st->files++;
@@ -160,6 +164,7 @@ static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, ui
 		for (size_t i = 0; i < f->nranges; i++)
 			st->added_lines += f->ranges[2 * i + 1];
 	}
+	lw_buf_release(&u16);
 	*oom |= filt.oom;
 	git_blob_free(blob);
 }
