@@ -38,6 +38,18 @@
 extern "C" {
 #endif
 
+/**
+ * Marks the public API: with -fvisibility=hidden these are the only symbols
+ * the shared library exports.
+ */
+#ifndef LW_EXTERN
+# if defined(__GNUC__) || defined(__clang__)
+#  define LW_EXTERN __attribute__((visibility("default")))
+# else
+#  define LW_EXTERN
+# endif
+#endif
+
 #define LW_VERSION "0.1.0"
 
 /** Error codes. 0 is success; failures are negative. */
@@ -71,7 +83,7 @@ typedef enum lw_severity {
 } lw_severity;
 
 /** Returns "info" .. "critical". */
-const char *lw_severity_name(lw_severity sev);
+LW_EXTERN const char *lw_severity_name(lw_severity sev);
 
 /** A read-only view of one rule, borrowed from its rule set. */
 typedef struct lw_rule_info {
@@ -96,10 +108,10 @@ typedef struct lw_rule_info {
 typedef struct lw_ruleset lw_ruleset;
 
 /** Creates an empty rule set. */
-int lw_ruleset_new(lw_ruleset **out);
+LW_EXTERN int lw_ruleset_new(lw_ruleset **out);
 
 /** Adds the rules compiled into the library (the patterns folder). */
-int lw_ruleset_add_defaults(lw_ruleset *rs, lw_error *err);
+LW_EXTERN int lw_ruleset_add_defaults(lw_ruleset *rs, lw_error *err);
 
 /**
  * Adds a rule file or a configuration file. `name` names the source in
@@ -109,39 +121,39 @@ int lw_ruleset_add_defaults(lw_ruleset *rs, lw_error *err);
  * before lw_ruleset_add_defaults is called, see lw_ruleset_wants_defaults).
  * On any error nothing from the file is kept.
  */
-int lw_ruleset_add_json(lw_ruleset *rs, const char *name, const char *data,
+LW_EXTERN int lw_ruleset_add_json(lw_ruleset *rs, const char *name, const char *data,
 	size_t len, lw_error *err);
 
 /** Reads `path` (bounded to 16 MiB) and calls lw_ruleset_add_json. */
-int lw_ruleset_add_file(lw_ruleset *rs, const char *path, lw_error *err);
+LW_EXTERN int lw_ruleset_add_file(lw_ruleset *rs, const char *path, lw_error *err);
 
 /** 1 unless a configuration said `"defaults": false`. */
-int lw_ruleset_wants_defaults(const lw_ruleset *rs);
+LW_EXTERN int lw_ruleset_wants_defaults(const lw_ruleset *rs);
 
 /** Disables a rule by id. LW_ENOTFOUND if no rule has that id. */
-int lw_ruleset_disable(lw_ruleset *rs, const char *id, lw_error *err);
+LW_EXTERN int lw_ruleset_disable(lw_ruleset *rs, const char *id, lw_error *err);
 
 /**
  * Resolves deferred disables and builds the keyword automaton. Must be
  * called once, after the last add, before scanning. The set is read-only
  * afterwards.
  */
-int lw_ruleset_finalize(lw_ruleset *rs, lw_error *err);
+LW_EXTERN int lw_ruleset_finalize(lw_ruleset *rs, lw_error *err);
 
-size_t lw_ruleset_count(const lw_ruleset *rs);
+LW_EXTERN size_t lw_ruleset_count(const lw_ruleset *rs);
 /** Borrowed; valid for the rule set's lifetime. */
-const lw_rule_info *lw_ruleset_rule(const lw_ruleset *rs, size_t i);
+LW_EXTERN const lw_rule_info *lw_ruleset_rule(const lw_ruleset *rs, size_t i);
 /** Index of the rule with `id`, or -1. */
-long lw_ruleset_find(const lw_ruleset *rs, const char *id);
+LW_EXTERN long lw_ruleset_find(const lw_ruleset *rs, const char *id);
 
 /**
  * Compiles every enabled rule's regex now (rules are otherwise compiled on
  * first use) and checks it against adversarial inputs under the match
  * limit. Returns LW_ECONFIG naming the first rule that fails.
  */
-int lw_ruleset_check(lw_ruleset *rs, lw_error *err);
+LW_EXTERN int lw_ruleset_check(lw_ruleset *rs, lw_error *err);
 
-void lw_ruleset_free(lw_ruleset *rs);
+LW_EXTERN void lw_ruleset_free(lw_ruleset *rs);
 
 /* ------------------------------------------------------------------ */
 /* Scanning                                                           */
@@ -155,10 +167,14 @@ typedef struct lw_scan_options {
 	uint32_t heap_limit_kib;   /**< PCRE2 heap limit */
 	size_t max_window;         /**< bytes either side of a keyword hit on one line */
 	int only_rule;             /**< -1, or restrict to one rule index */
+	int decode_depth;          /**< base64/hex/percent-encoded runs decoded and rescanned (default 2) */
+	size_t decode_max;         /**< bytes decoded per chunk at most (default 4 MiB) */
+	int compat_markers;        /**< also honour gitleaks:allow and "pragma: allowlist secret" */
 } lw_scan_options;
 
 #define LW_SCAN_OPTIONS_VERSION 1
-#define LW_SCAN_OPTIONS_INIT { LW_SCAN_OPTIONS_VERSION, 1, 2000000, 20480, 4096, -1 }
+#define LW_SCAN_OPTIONS_INIT { LW_SCAN_OPTIONS_VERSION, 1, 2000000, 20480, 4096, -1, 2, \
+	(size_t)4 << 20, 0 }
 
 /** A byte buffer to scan and where it came from. */
 typedef struct lw_chunk {
@@ -194,6 +210,8 @@ typedef struct lw_finding {
 	double entropy;
 	lw_checksum_state checksum;
 	char fingerprint[33];          /**< hex, from rule id, path and secret */
+	const char *decoded;           /**< NULL, or the decoding chain ("base64", "hex>base64");
+					    the location is then that of the encoded text */
 } lw_finding;
 
 /** A problem that made coverage incomplete (a regex hit its limit, ...). */
@@ -217,46 +235,46 @@ typedef struct lw_sink {
 typedef struct lw_scanner lw_scanner;
 
 /** Per-thread matcher state. `opts` may be NULL for defaults. */
-int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs,
+LW_EXTERN int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs,
 	const lw_scan_options *opts);
 
 /**
  * Scans one chunk and calls the sink for every finding, in order of
  * position. Returns 0, LW_ESTOP, or a negative error.
  */
-int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink);
+LW_EXTERN int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink);
 
 /** Number of regex limit hits since the scanner was created. */
-uint64_t lw_scanner_limit_hits(const lw_scanner *sc);
+LW_EXTERN uint64_t lw_scanner_limit_hits(const lw_scanner *sc);
 
-void lw_scanner_free(lw_scanner *sc);
+LW_EXTERN void lw_scanner_free(lw_scanner *sc);
 
 /**
  * Runs every example of rule `index` through a fresh scan restricted to that
  * rule. Fills `err` with the first failing example. Returns 0 when all pass.
  */
-int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err);
+LW_EXTERN int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Utilities                                                          */
 /* ------------------------------------------------------------------ */
 
 /** Shannon entropy in bits per byte. */
-double lw_entropy(const unsigned char *data, size_t len);
+LW_EXTERN double lw_entropy(const unsigned char *data, size_t len);
 
 /** Fills `out` (33 bytes) with the stable fingerprint of a finding. */
-void lw_fingerprint(char out[33], const char *rule_id, const char *path,
+LW_EXTERN void lw_fingerprint(char out[33], const char *rule_id, const char *path,
 	const unsigned char *secret, size_t secret_len);
 
 /** 1 if `secret` looks like a placeholder or a documented example value. */
-int lw_is_placeholder(const unsigned char *secret, size_t len);
+LW_EXTERN int lw_is_placeholder(const unsigned char *secret, size_t len);
 
 /** Validates a token with the named offline check. */
-lw_checksum_state lw_checksum_verify(const char *name,
+LW_EXTERN lw_checksum_state lw_checksum_verify(const char *name,
 	const unsigned char *secret, size_t len);
 
 /** The library's and its dependencies' versions, one per line. */
-const char *lw_version_deps(char *buf, size_t size);
+LW_EXTERN const char *lw_version_deps(char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* Bounded buffers and escaping                                       */
@@ -277,27 +295,27 @@ typedef struct lw_buf {
 
 #define LW_BUF_DEFAULT_MAX ((size_t)1 << 30)
 
-void lw_buf_init(lw_buf *b, size_t max);
-void lw_buf_release(lw_buf *b);
+LW_EXTERN void lw_buf_init(lw_buf *b, size_t max);
+LW_EXTERN void lw_buf_release(lw_buf *b);
 /** Makes room for `extra` more bytes (plus the terminating NUL). */
-int lw_buf_reserve(lw_buf *b, size_t extra);
-int lw_buf_put(lw_buf *b, const void *p, size_t n);
-int lw_buf_puts(lw_buf *b, const char *s);
-int lw_buf_putc(lw_buf *b, char c);
-int lw_buf_printf(lw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *lw_buf_cstr(const lw_buf *b);
+LW_EXTERN int lw_buf_reserve(lw_buf *b, size_t extra);
+LW_EXTERN int lw_buf_put(lw_buf *b, const void *p, size_t n);
+LW_EXTERN int lw_buf_puts(lw_buf *b, const char *s);
+LW_EXTERN int lw_buf_putc(lw_buf *b, char c);
+LW_EXTERN int lw_buf_printf(lw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+LW_EXTERN const char *lw_buf_cstr(const lw_buf *b);
 
 /**
  * Appends `s` escaped for a terminal: C0 controls, DEL, C1 controls, bidi
  * and other invisible format characters and invalid UTF-8 become visible
  * escapes (\x1b, \u202e); everything else is copied.
  */
-int lw_escape_text(lw_buf *out, const unsigned char *s, size_t len);
+LW_EXTERN int lw_escape_text(lw_buf *out, const unsigned char *s, size_t len);
 /** Appends `s` as the inside of a JSON string (valid UTF-8 out, always). */
-int lw_escape_json(lw_buf *out, const unsigned char *s, size_t len);
+LW_EXTERN int lw_escape_json(lw_buf *out, const unsigned char *s, size_t len);
 
 /** Appends the redacted form of a secret (a short prefix, then stars). */
-int lw_redact(lw_buf *out, const unsigned char *secret, size_t len);
+LW_EXTERN int lw_redact(lw_buf *out, const unsigned char *secret, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                            */
@@ -332,23 +350,23 @@ typedef struct lw_record {
 
 typedef struct lw_report lw_report;
 
-int lw_report_new(lw_report **out);
-void lw_report_free(lw_report *r);
+LW_EXTERN int lw_report_new(lw_report **out);
+LW_EXTERN void lw_report_free(lw_report *r);
 /** Builds an owned record from a finding (caller frees with lw_record_free). */
-int lw_record_new(lw_record **out, const lw_finding *f, const lw_provenance *p);
+LW_EXTERN int lw_record_new(lw_record **out, const lw_finding *f, const lw_provenance *p);
 /** Moves an owned record into the report. */
-int lw_report_take(lw_report *r, lw_record *rec);
+LW_EXTERN int lw_report_take(lw_report *r, lw_record *rec);
 /** Copies a finding into the report. Not thread-safe: serialise callers. */
-int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p,
+LW_EXTERN int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p,
 	lw_record **added);
-size_t lw_report_count(const lw_report *r);
-lw_record *lw_report_get(lw_report *r, size_t i);
+LW_EXTERN size_t lw_report_count(const lw_report *r);
+LW_EXTERN lw_record *lw_report_get(lw_report *r, size_t i);
 /** Removes record i (order of the rest is kept). */
-void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload);
+LW_EXTERN void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload);
 /** Sorts by path, line, column, rule. */
-void lw_report_sort(lw_report *r);
+LW_EXTERN void lw_report_sort(lw_report *r);
 /** Frees one record's contents and memory (secrets are wiped). */
-void lw_record_free(lw_record *rec);
+LW_EXTERN void lw_record_free(lw_record *rec);
 
 /** Notes, skipped objects and incomplete coverage carried into reports. */
 typedef struct lw_report_meta {
@@ -365,11 +383,14 @@ typedef enum lw_format {
 	LW_FORMAT_JSON,
 	LW_FORMAT_JSONL,
 	LW_FORMAT_SARIF,
-	LW_FORMAT_CSV
+	LW_FORMAT_CSV,
+	LW_FORMAT_JUNIT,  /**< JUnit XML: one failing test case per finding */
+	LW_FORMAT_GITLAB, /**< GitLab secret-detection report (schema 15.0.7) */
+	LW_FORMAT_HTML    /**< one self-contained HTML page */
 } lw_format;
 
 /** Parses "text", "json", ...; -1 when unknown. */
-int lw_format_parse(const char *name);
+LW_EXTERN int lw_format_parse(const char *name);
 
 typedef struct lw_output_options {
 	unsigned int version;
@@ -382,7 +403,7 @@ typedef struct lw_output_options {
 #define LW_OUTPUT_OPTIONS_INIT { 1, LW_FORMAT_TEXT, 1, 0, NULL }
 
 /** Renders the whole report into `out`. */
-int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
+LW_EXTERN int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
 	const lw_output_options *opts);
 
 /* ------------------------------------------------------------------ */
@@ -391,20 +412,20 @@ int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
 
 typedef struct lw_fpset lw_fpset;
 
-int lw_fpset_new(lw_fpset **out);
-void lw_fpset_free(lw_fpset *s);
-int lw_fpset_add(lw_fpset *s, const char *fingerprint);
-int lw_fpset_contains(const lw_fpset *s, const char *fingerprint);
-size_t lw_fpset_count(const lw_fpset *s);
+LW_EXTERN int lw_fpset_new(lw_fpset **out);
+LW_EXTERN void lw_fpset_free(lw_fpset *s);
+LW_EXTERN int lw_fpset_add(lw_fpset *s, const char *fingerprint);
+LW_EXTERN int lw_fpset_contains(const lw_fpset *s, const char *fingerprint);
+LW_EXTERN size_t lw_fpset_count(const lw_fpset *s);
 /**
  * Reads an ignore file: one fingerprint per line (32 hex digits), `#`
  * starts a comment, blank lines are skipped. Anything else is an error
  * naming the line.
  */
-int lw_fpset_load_ignore(lw_fpset *s, const char *name, const char *data, size_t len,
+LW_EXTERN int lw_fpset_load_ignore(lw_fpset *s, const char *name, const char *data, size_t len,
 	lw_error *err);
 /** Reads the fingerprints of a JSON report written by leakwalk. */
-int lw_fpset_load_report(lw_fpset *s, const char *name, const char *data, size_t len,
+LW_EXTERN int lw_fpset_load_report(lw_fpset *s, const char *name, const char *data, size_t len,
 	lw_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -436,15 +457,15 @@ typedef struct lw_fs_stats {
  * are serialised: they never run on two threads at once. A file that cannot
  * be read becomes a diagnostic and counts in `errors`; the scan goes on.
  */
-int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
+LW_EXTERN int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
 	const lw_fs_options *opts, const lw_sink *sink, lw_fs_stats *stats, lw_error *err);
 
 /** Scans a buffer already in memory with a temporary scanner. */
-int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
+LW_EXTERN int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
 	const lw_chunk *chunk, const lw_sink *sink);
 
 /** Number of online processors, at least 1. */
-unsigned int lw_cpu_count(void);
+LW_EXTERN unsigned int lw_cpu_count(void);
 
 /* ------------------------------------------------------------------ */
 /* Git history                                                        */
@@ -499,7 +520,7 @@ typedef struct lw_history_options {
  * Unreadable objects are diagnostics and count in stats->errors; the scan
  * goes on. Returns 0, or a negative error when nothing could be scanned.
  */
-int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
+LW_EXTERN int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	const lw_history_options *opts, lw_report *out, lw_history_stats *stats,
 	lw_error *err);
 
@@ -520,26 +541,26 @@ typedef struct lw_staged_stats {
  * from the environment (GIT_DIR, GIT_INDEX_FILE, GIT_WORK_TREE), as a hook
  * runs. Renames are detected, so a moved file is not reported again.
  */
-int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
+LW_EXTERN int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
 	uint64_t max_file_size, lw_report *out, lw_staged_stats *stats, lw_diag_cb on_diag,
 	void *payload, lw_error *err);
 
 /** The hooks directory of a repository, honouring core.hooksPath. Caller frees. */
-int lw_git_hooks_dir(char **out, const char *repo_path, lw_error *err);
+LW_EXTERN int lw_git_hooks_dir(char **out, const char *repo_path, lw_error *err);
 
 /**
  * Reads the file `path` as stored in revision `rev` (a commit id), with
  * extra object directories (quarantine). At most `max` bytes; the caller
  * frees *out. LW_ENOTFOUND when the revision has no such file.
  */
-int lw_git_read_file_at(char **out, size_t *len, const char *repo_path,
+LW_EXTERN int lw_git_read_file_at(char **out, size_t *len, const char *repo_path,
 	const char *const *object_dirs, size_t ndirs, const char *rev, const char *path,
 	size_t max, lw_error *err);
 
 /** 1 if `s` is 40 or 64 hex digits, all zero. */
-int lw_oid_is_zero_hex(const char *s);
+LW_EXTERN int lw_oid_is_zero_hex(const char *s);
 /** 1 if `s` is exactly 40 or 64 hex digits. */
-int lw_oid_is_hex(const char *s);
+LW_EXTERN int lw_oid_is_hex(const char *s);
 
 #ifdef __cplusplus
 }
