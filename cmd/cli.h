@@ -62,7 +62,8 @@ enum {
 	{ "help", no_argument, NULL, OPT_HELP }
 
 #define LW_COMMON_HELP \
-	"  -f, --format FMT        text, json, jsonl, sarif or csv (default text)\n" \
+	"  -f, --format FMT        text, json, jsonl, sarif, csv, junit, gitlab or html\n" \
+	"                          (default text)\n" \
 	"  -o, --output FILE       write the report to FILE (mode 0600, atomically)\n" \
 	"  -c, --config FILE       rules and allowlists (default: .leakwalk.json at the root)\n" \
 	"      --no-config         ignore .leakwalk.json in the scanned tree\n" \
@@ -122,6 +123,23 @@ int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
 int lw_cli_read_line(FILE *f, char *buf, size_t size);
+
+/* Hook input parsers (pre-push and pre-receive stdin), testable apart. */
+typedef struct strvec {
+	char **v;
+	size_t n;
+} strvec;
+int lw_strvec_push(strvec *s, const char *x);
+void lw_strvec_clear(strvec *s);
+int lw_prepush_parse(FILE *in, strvec *revs, strvec *hide, const char *remote);
+typedef struct pr_push {
+	char **revs;
+	size_t nrevs;
+	char *first_branch_tip;
+	size_t lines;
+} pr_push;
+int lw_prereceive_parse(FILE *in, pr_push *p);
+void lw_prereceive_free(pr_push *p);
 int lw_parse_since(const char *s, int64_t *out);
 
 #endif

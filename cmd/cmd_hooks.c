@@ -137,11 +137,6 @@ int lw_cli_read_line(FILE *f, char *buf, size_t size)
 	return (int)n;
 }
 
-typedef struct strvec {
-	char **v;
-	size_t n;
-} strvec;
-
 int lw_strvec_push(strvec *s, const char *x)
 {
 	char **v = realloc(s->v, (s->n + 2) * sizeof(char *));
@@ -165,12 +160,12 @@ void lw_strvec_clear(strvec *s)
 	s->n = 0;
 }
 
-static int prepush_read(strvec *revs, strvec *hide, const char *remote)
+int lw_prepush_parse(FILE *in, strvec *revs, strvec *hide, const char *remote)
 {
 	char line[2048], lref[1024], loid[80], rref[1024], roid[80];
 	int n, count = 0;
 
-	while ((n = lw_cli_read_line(stdin, line, sizeof(line))) != -1) {
+	while ((n = lw_cli_read_line(in, line, sizeof(line))) != -1) {
 		if (n == -2 || ++count > LW_MAX_PUSH_LINES) {
 			lw_cli_error("pre-push input: line too long or too many lines");
 			return -1;
@@ -229,7 +224,7 @@ int cmd_pre_push(int argc, char **argv)
 			return LW_EXIT_USAGE;
 		}
 	}
-	if (prepush_read(&revs, &hide, optind < argc ? argv[optind] : NULL) < 0)
+	if (lw_prepush_parse(stdin, &revs, &hide, optind < argc ? argv[optind] : NULL) < 0)
 		goto done;
 	if (revs.n == 0) {
 		if (!cli.quiet)

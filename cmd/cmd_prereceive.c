@@ -156,20 +156,13 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 	return 0;
 }
 
-typedef struct pr_push {
-	char **revs;
-	size_t nrevs;
-	char *first_branch_tip;
-	size_t lines;
-} pr_push;
-
-static int pr_read(pr_push *p)
+int lw_prereceive_parse(FILE *in, pr_push *p)
 {
 	char line[4096], old[80], new_[80], ref[2048];
 	int n;
 
 	memset(p, 0, sizeof(*p));
-	while ((n = lw_cli_read_line(stdin, line, sizeof(line))) != -1) {
+	while ((n = lw_cli_read_line(in, line, sizeof(line))) != -1) {
 		if (n == -2 || p->lines >= 100000) {
 			lw_cli_error("pre-receive input: a line is too long or there are too many");
 			return -1;
@@ -195,7 +188,7 @@ static int pr_read(pr_push *p)
 	return 0;
 }
 
-static void pr_free(pr_push *p)
+void lw_prereceive_free(pr_push *p)
 {
 	for (size_t i = 0; i < p->nrevs; i++)
 		free(p->revs[i]);
@@ -397,19 +390,19 @@ int cmd_pre_receive(int argc, char **argv)
 	if ((rc = pr_parse(&o, argc, argv)) != 0)
 		return rc > 0 ? 0 : LW_EXIT_USAGE;
 	pr_prefix = o.gitlab ? "GL-HOOK-ERR: " : "";
-	if (pr_read(&push) < 0) {
+	if (lw_prereceive_parse(stdin, &push) < 0) {
 		pr_say("leakwalk: push rejected: the hook could not read git's input");
-		pr_free(&push);
+		lw_prereceive_free(&push);
 		return LW_EXIT_USAGE;
 	}
 	if (push.nrevs == 0) {
-		pr_free(&push);
+		lw_prereceive_free(&push);
 		return 0;
 	}
 	const char *reason = pr_bypass_reason();
 	if (reason && o.allow_bypass) {
 		pr_log_bypass(&o, reason, &push);
-		pr_free(&push);
+		lw_prereceive_free(&push);
 		return 0;
 	}
 	const char *q = getenv("GIT_QUARANTINE_PATH"), *od = getenv("GIT_OBJECT_DIRECTORY");
@@ -478,6 +471,6 @@ int cmd_pre_receive(int argc, char **argv)
 done:
 	lw_report_free(rep);
 	lw_ruleset_free(rs);
-	pr_free(&push);
+	lw_prereceive_free(&push);
 	return status;
 }

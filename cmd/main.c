@@ -2,6 +2,8 @@
  * client of libleakwalk in its own cmd_<name>.c. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 
@@ -34,8 +36,18 @@ static void lw_usage(FILE *f)
 		   "3 input could not be read.\n");
 }
 
+/* The process holds the secrets it finds: no core file may carry them. */
+static void lw_no_core_dumps(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
+	lw_no_core_dumps();
 	if (argc < 2) {
 		lw_usage(stderr);
 		return LW_EXIT_USAGE;
