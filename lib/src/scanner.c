@@ -260,8 +260,22 @@ static int lw_rule_is_generic(const lw_rule *r)
 	return 0;
 }
 
-/* Duplicates of one (rule, secret range), and generic findings whose secret
- * overlaps a specific rule's, are dropped: the specific rule says more. */
+/* Duplicates of one secret are dropped: a generic finding whose secret
+ * overlaps a specific rule's (the specific rule says more), and of two rules
+ * reporting exactly the same secret, all but the most telling one
+ * (specific over generic, then higher severity, then the earlier rule). */
+static int lw_cand_outranks(const lw_scanner *sc, const lw_cand *a, const lw_cand *b)
+{
+	const lw_rule *ra = &sc->rs->rules[a->rule], *rb = &sc->rs->rules[b->rule];
+	int ga = lw_rule_is_generic(ra), gb = lw_rule_is_generic(rb);
+
+	if (ga != gb)
+		return gb;
+	if (ra->info.severity != rb->info.severity)
+		return ra->info.severity > rb->info.severity;
+	return a->rule < b->rule;
+}
+
 static void lw_cands_dedup(lw_scanner *sc)
 {
 	for (size_t i = 0; i < sc->ncands; i++) {
@@ -272,15 +286,22 @@ static void lw_cands_dedup(lw_scanner *sc)
 			lw_cand *b = &sc->cands[j];
 			if (b->drop)
 				continue;
-			if (a->rule == b->rule && a->soff == b->soff && a->slen == b->slen) {
-				b->drop = 1;
+			if (a->soff == b->soff && a->slen == b->slen) {
+				if (lw_cand_outranks(sc, a, b)) {
+					b->drop = 1;
+				} else {
+					a->drop = 1;
+					break;
+				}
 				continue;
 			}
 			int ga = lw_rule_is_generic(&sc->rs->rules[a->rule]);
 			int gb = lw_rule_is_generic(&sc->rs->rules[b->rule]);
-			if (ga && !gb)
+			if (ga && !gb) {
 				a->drop = 1;
-			else if (gb && !ga)
+				break;
+			}
+			if (gb && !ga)
 				b->drop = 1;
 		}
 	}
