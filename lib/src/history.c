@@ -578,6 +578,10 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	int rc;
 
 	git_libgit2_init();
+	/* bound what libgit2 keeps: mapped pack windows count as resident
+	 * memory, and its object cache is only useful for trees here */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)512 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)128 << 20);
 	memset(&c, 0, sizeof(c));
 	memset(stats, 0, sizeof(*stats));
 	c.rs = rs;

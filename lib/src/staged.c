@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index_fast.h"
 #include "internal.h"
 
 typedef struct sfile {
@@ -116,6 +117,8 @@ static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
 			git_error_last() ? git_error_last()->message : "?");
 	}
 	dopt.context_lines = 0;
+	/* binary or UTF-16 is decided when the blob is read, not by the diff */
+	dopt.flags |= GIT_DIFF_FORCE_TEXT;
 	rc = git_diff_tree_to_index(diff, repo, tree, index, &dopt);
 	if (rc == 0) {
 		fopt.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
@@ -169,6 +172,151 @@ static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, ui
 	git_blob_free(blob);
 }
 
+/* ---- added lines without a diff engine ------------------------------- */
+
+typedef struct s_line {
+	const unsigned char *p;
+	size_t len;
+} s_line;
+
+static size_t s_next_line(const unsigned char *d, size_t n, size_t pos, s_line *out)
+{
+	size_t e = pos;
+
+	while (e < n && d[e] != '\n' && d[e] != '\r')
+		e++;
+	out->p = d + pos;
+	out->len = e - pos;
+	if (e < n && d[e] == '\r' && e + 1 < n && d[e + 1] == '\n')
+		return e + 2;
+	return e < n ? e + 1 : e;
+}
+
+static uint64_t s_hash(const s_line *l)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < l->len; i++)
+		h = (h ^ l->p[i]) * 1099511628211ull;
+	return h | 1; /* 0 marks an empty slot */
+}
+
+/*
+ * A line of the new blob is added unless the old blob had the same line
+ * still unclaimed (a multiset): for a secret scanner a line that only moved
+ * is not new. Consecutive added lines form one range, so a multi-line
+ * secret added whole is matched whole.
+ */
+static int s_added_lines(const unsigned char *od, size_t on, const unsigned char *nd, size_t nn,
+	sctx *c)
+{
+	size_t nold = 0, cap = 16, pos = 0;
+	uint64_t *keys;
+	uint32_t *counts;
+	s_line l;
+	int rc = 0;
+
+	for (pos = 0; pos < on; pos = s_next_line(od, on, pos, &l))
+		nold++;
+	while (cap < nold * 2)
+		cap *= 2;
+	keys = calloc(cap, sizeof(uint64_t));
+	counts = calloc(cap, sizeof(uint32_t));
+	if (!keys || !counts) {
+		rc = -1;
+		goto done;
+	}
+	for (pos = 0; pos < on;) {
+		pos = s_next_line(od, on, pos, &l);
+		uint64_t h = s_hash(&l);
+		size_t j = h & (cap - 1);
+		while (keys[j] && keys[j] != h)
+			j = (j + 1) & (cap - 1);
+		keys[j] = h;
+		counts[j]++;
+	}
+	uint32_t line = 0, start = 0, len = 0;
+	for (pos = 0; pos < nn;) {
+		pos = s_next_line(nd, nn, pos, &l);
+		line++;
+		uint64_t h = s_hash(&l);
+		size_t j = h & (cap - 1);
+		while (keys[j] && keys[j] != h)
+			j = (j + 1) & (cap - 1);
+		int old = keys[j] == h && counts[j] > 0;
+		if (old)
+			counts[j]--;
+		if (!old && len && start + len == line) {
+			len++;
+		} else if (!old) {
+			if (len) {
+				git_diff_hunk hk = { 0 };
+				hk.new_start = (int)start;
+				hk.new_lines = (int)len;
+				if (s_hunk_cb(NULL, &hk, c) < 0) {
+					rc = -1;
+					goto done;
+				}
+			}
+			start = line;
+			len = 1;
+		}
+	}
+	if (len) {
+		git_diff_hunk hk = { 0 };
+		hk.new_start = (int)start;
+		hk.new_lines = (int)len;
+		rc = s_hunk_cb(NULL, &hk, c);
+	}
+done:
+	free(keys);
+	free(counts);
+	return rc;
+}
+
+/* The fast path: changed paths from the index's cache-tree, each compared
+ * blob to blob for its added lines. 1 when it does not apply. */
+static int s_fast(git_repository *repo, const char *repo_path, sctx *c)
+{
+	const char *env = repo_path ? NULL : getenv("GIT_INDEX_FILE");
+	char path[4096];
+	lw_changes ch;
+	int rc;
+
+	if (env && *env)
+		snprintf(path, sizeof(path), "%s", env);
+	else
+		snprintf(path, sizeof(path), "%sindex", git_repository_path(repo));
+	if ((rc = lw_index_changes(repo, path, &ch)) != 0)
+		return rc;
+	for (size_t i = 0; i < ch.n && rc == 0; i++) {
+		git_blob *old = NULL, *new_ = NULL;
+		git_diff_delta d;
+		memset(&d, 0, sizeof(d));
+		d.status = ch.v[i].has_old ? GIT_DELTA_MODIFIED : GIT_DELTA_ADDED;
+		d.new_file.id = ch.v[i].new_id;
+		d.new_file.path = ch.v[i].path;
+		d.new_file.mode = GIT_FILEMODE_BLOB;
+		if (s_file_cb(&d, 0, c) < 0) {
+			rc = -1;
+			break;
+		}
+		if ((ch.v[i].has_old && git_blob_lookup(&old, repo, &ch.v[i].old_id) < 0) ||
+		    git_blob_lookup(&new_, repo, &ch.v[i].new_id) < 0) {
+			git_blob_free(old);
+			rc = -1;
+			break;
+		}
+		rc = s_added_lines(old ? git_blob_rawcontent(old) : NULL,
+			old ? (size_t)git_blob_rawsize(old) : 0, git_blob_rawcontent(new_),
+			(size_t)git_blob_rawsize(new_), c);
+		git_blob_free(old);
+		git_blob_free(new_);
+	}
+	lw_changes_release(&ch);
+	return rc;
+}
+
 int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
 	uint64_t max_file_size, lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag,
 	void *payload, lw_error *err)
@@ -181,13 +329,25 @@ int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_op
 
 	git_libgit2_init();
 	memset(st, 0, sizeof(*st));
-	if ((rc = s_open(&repo, repo_path, err)) < 0 || (rc = s_diff(&diff, repo, err)) < 0)
+	if ((rc = s_open(&repo, repo_path, err)) < 0)
+		goto done;
+	rc = s_fast(repo, repo_path, &c);
+	if (rc < 0) {
+		rc = lw_error_set(err, LW_EIO, "cannot read the staged changes: %s",
+			git_error_last() ? git_error_last()->message : "out of memory");
+		goto done;
+	}
+	if (rc == 0)
+		goto scan;
+	rc = 0;
+	if ((rc = s_diff(&diff, repo, err)) < 0)
 		goto done;
 	if (git_diff_foreach(diff, s_file_cb, NULL, s_hunk_cb, NULL, &c) < 0 || c.oom) {
 		rc = lw_error_set(err, c.oom ? LW_ENOMEM : LW_EIO, "cannot read the staged changes: %s",
 			git_error_last() ? git_error_last()->message : "out of memory");
 		goto done;
 	}
+scan:
 	if ((rc = lw_scanner_new(&sc, rs, so)) < 0) {
 		lw_error_set(err, rc, "out of memory");
 		goto done;
