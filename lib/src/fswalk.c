@@ -120,11 +120,19 @@ static int fs_pop(fs_ctx *c, fs_item *it)
  * while it is read is still bounded by the buffer's maximum. */
 static int fs_read_all(int fd, lw_buf *b, uint64_t size)
 {
-	if (lw_buf_reserve(b, (size_t)size + 1) < 0)
+	char probe;
+
+	if (lw_buf_reserve(b, (size_t)size) < 0)
 		return LW_ELIMIT;
 	for (;;) {
-		if (b->cap - b->len < 65536 && lw_buf_reserve(b, 65536) < 0)
-			return LW_ELIMIT;
+		if (b->cap - b->len <= 1) {
+			size_t room = b->max - b->len < 65536 ? b->max - b->len : 65536;
+			if (room == 0 || lw_buf_reserve(b, room) < 0) {
+				/* full at the bound: an error only if the file goes on */
+				ssize_t r = read(fd, &probe, 1);
+				return r == 0 ? 0 : LW_ELIMIT;
+			}
+		}
 		ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -331,20 +339,26 @@ static int fs_walk_root(fs_ctx *c, const char *root)
 		const char *shown = strcmp(root, ".") == 0 ? "" : root;
 		return fs_walk_dir(c, fd, shown, "", 0);
 	}
-	close(fd);
-	const char *slash = strrchr(root, '/');
-	char *dir = slash ? lw_strndup(root, (size_t)(slash - root + 1)) : lw_strdup(".");
-	if (!dir)
-		return LW_ENOMEM;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (dfd < 0) {
-		fs_count(c, &c->stats->errors, 1);
+	/* a file named as a root (even through a symlink) is scanned as named */
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		fs_count(c, &c->stats->skipped_other, 1);
 		return 0;
 	}
-	int rc = fs_visit(c, dfd, slash ? slash + 1 : root, root, root, 0);
-	close(dfd);
-	return rc;
+	if ((uint64_t)st.st_size > c->opts->max_file_size) {
+		close(fd);
+		fs_count(c, &c->stats->skipped_large, 1);
+		return 0;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	fs_item it = { fd, lw_strdup(root), lw_strdup(root), (uint64_t)st.st_size };
+	if (!it.path || !it.rel) {
+		close(fd);
+		free(it.path);
+		free(it.rel);
+		return LW_ENOMEM;
+	}
+	return fs_push(c, it);
 }
 
 int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,

@@ -1,4 +1,5 @@
 /* render.c - report formats for people: text and CSV, and the dispatcher. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -6,34 +7,91 @@
 
 int lw_format_parse(const char *name)
 {
-	static const char *const names[] = { "text", "json", "jsonl", "sarif", "csv" };
+	static const char *const names[] = { "text", "json", "jsonl", "sarif", "csv", "junit",
+		"gitlab", "html" };
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(*names)); i++)
 		if (strcmp(name, names[i]) == 0)
 			return i;
 	return -1;
 }
 
-/* Appends `len` bytes of `s`, replacing the secret at [so, so + sl) by its
- * redacted form unless `redact` is off. */
+/* The records of the report being rendered, sorted by (path, line), so
+ * that a line shown for one finding also hides the other secrets on it.
+ * Set by lw_report_render for the duration of one call (one thread). */
+static __thread lw_record **lw_mask_sorted;
+static __thread size_t lw_mask_n;
+
+static int lw_mask_cmp(const void *a, const void *b)
+{
+	const lw_record *x = *(lw_record *const *)a, *y = *(lw_record *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Appends `len` bytes of `s` with every secret found on the same line as
+ * `rec` (its own at [so, so + sl) included) redacted, unless `redact` is off. */
 void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t sl,
 	const lw_record *rec, int redact, int json)
 {
 	int (*esc)(lw_buf *, const unsigned char *, size_t) = json ? lw_escape_json : lw_escape_text;
+	unsigned char *mask;
+	size_t lo = 0, hi = lw_mask_n;
 
-	if (!redact || so > len) {
+	if (!redact) {
 		esc(out, (const unsigned char *)s, len);
 		return;
 	}
-	if (so + sl > len)
-		sl = len - so;
-	esc(out, (const unsigned char *)s, so);
-	lw_buf tmp;
-	lw_buf_init(&tmp, 0);
-	lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
-	esc(out, (const unsigned char *)tmp.data, tmp.len);
-	lw_buf_release(&tmp);
-	esc(out, (const unsigned char *)s + so + sl, len - so - sl);
+	mask = calloc(len ? len : 1, 1);
+	if (!mask) {
+		lw_buf_puts(out, "*****");
+		return;
+	}
+	if (so <= len) {
+		size_t e = so + sl > len ? len : so + sl;
+		memset(mask + so, 1, e - so);
+	}
+	/* the group of records on this path and line */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const lw_record *key = rec;
+		if (lw_mask_cmp(&lw_mask_sorted[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t g = lo; g < lw_mask_n && !lw_mask_cmp(&lw_mask_sorted[g], &rec); g++) {
+		const lw_record *o = lw_mask_sorted[g];
+		for (size_t i = 0; o->secret_len && i + o->secret_len <= len; i++)
+			if (!memcmp(s + i, o->secret, o->secret_len))
+				memset(mask + i, 2, o->secret_len);
+	}
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		if (!mask[i]) {
+			while (j < len && !mask[j])
+				j++;
+			esc(out, (const unsigned char *)s + i, j - i);
+		} else {
+			while (j < len && mask[j])
+				j++;
+			/* own secret: its usual redacted form; others: stars */
+			if (mask[i] == 1 || (i == so && j - i == sl)) {
+				lw_buf tmp;
+				lw_buf_init(&tmp, 0);
+				lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
+				esc(out, (const unsigned char *)tmp.data, tmp.len);
+				lw_buf_release(&tmp);
+			} else {
+				lw_buf_puts(out, "*****");
+			}
+		}
+		i = j;
+	}
+	free(mask);
 }
 
 static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
@@ -146,9 +204,30 @@ static void lw_render_csv(lw_buf *o, lw_report *r, const lw_output_options *opt)
 	}
 }
 
+static int lw_render_dispatch(lw_buf *out, lw_report *r, const lw_report_meta *meta,
+	const lw_output_options *opt);
+
 int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
 	const lw_output_options *opt)
 {
+	int rc = lw_render_dispatch(out, r, meta, opt);
+
+	free(lw_mask_sorted);
+	lw_mask_sorted = NULL;
+	lw_mask_n = 0;
+	return rc;
+}
+
+static int lw_render_dispatch(lw_buf *out, lw_report *r, const lw_report_meta *meta,
+	const lw_output_options *opt)
+{
+	lw_mask_n = 0;
+	lw_mask_sorted = malloc((lw_report_count(r) ? lw_report_count(r) : 1) * sizeof(lw_record *));
+	if (!lw_mask_sorted)
+		return LW_ENOMEM;
+	for (size_t i = 0; i < lw_report_count(r); i++)
+		lw_mask_sorted[lw_mask_n++] = lw_report_get(r, i);
+	qsort(lw_mask_sorted, lw_mask_n, sizeof(lw_record *), lw_mask_cmp);
 	switch (opt->format) {
 	case LW_FORMAT_TEXT:
 		for (size_t i = 0; i < lw_report_count(r); i++)
@@ -163,6 +242,15 @@ int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
 		break;
 	case LW_FORMAT_SARIF:
 		lw_render_sarif(out, r, meta, opt);
+		break;
+	case LW_FORMAT_JUNIT:
+		lw_render_junit(out, r, meta, opt);
+		break;
+	case LW_FORMAT_GITLAB:
+		lw_render_gitlab(out, r, meta, opt);
+		break;
+	case LW_FORMAT_HTML:
+		lw_render_html(out, r, meta, opt);
 		break;
 	default:
 		return LW_ECONFIG;

@@ -138,8 +138,7 @@ static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 	lw_buf_puts(o, "\"rules\":[");
 	for (size_t i = 0; i < n; i++) {
 		const lw_rule_info *ri = lw_ruleset_rule(rs, i);
-		if (ri->disabled)
-			continue;
+		/* every rule, disabled ones too, so a result's ruleIndex is its index */
 		lw_buf_puts(o, k++ ? ",\n{" : "\n{");
 		lw_buf_puts(o, "\"id\":");
 		js_str(o, ri->id);

@@ -27,6 +27,7 @@ struct lw_scanner {
 	size_t nactive;
 	lw_cand *cands;
 	size_t ncands, capcands;
+	int cands_full; /* this chunk reached LW_MAX_CANDS_PER_CHUNK */
 	uint64_t limit_hits;
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
@@ -148,9 +149,27 @@ static int lw_is_limit_error(int rc)
 	       rc == PCRE2_ERROR_NOMEMORY;
 }
 
-/* Runs one rule over [ws, we): every match, resuming after the line on
- * which a limit was hit so one pathological line cannot hide the rest. */
-static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
+/* Runs one rule over [ws, we): every match. When a regex limit is hit the
+ * window is retried line by line from there, so the diagnostic names the
+ * pathological line and one such line cannot hide the rest. */
+static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int by_line);
+
+static int lw_run_lines(lw_scanner *sc, size_t ri, size_t from, size_t we)
+{
+	const unsigned char *d = sc->chunk->data;
+	int rc = 0;
+
+	while (from < we && rc >= 0) {
+		size_t le = lw_line_end(d, we, from);
+		rc = lw_run_rule_mode(sc, ri, from, le, 1);
+		from = le + 1;
+		if (from < we && d[from - 1] == '\r' && d[from] == '\n')
+			from++;
+	}
+	return rc;
+}
+
+static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int by_line)
 {
 	lw_rule *r = &sc->rs->rules[ri];
 	const unsigned char *d = sc->chunk->data;
@@ -158,6 +177,8 @@ static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 	lw_error err = { 0 };
 	int rc;
 
+	if (sc->cands_full)
+		return 0;
 	if (lw_rule_ensure_compiled(sc->rs, r, &err) < 0) {
 		lw_diag_emit(sc, r, ws, err.msg);
 		return 0;
@@ -167,6 +188,8 @@ static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {
+			if (lw_is_limit_error(rc) && !by_line && memchr(d + off, '\n', we - off))
+				return lw_run_lines(sc, ri, off, we);
 			char msg[256];
 			unsigned char pmsg[120];
 			pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
@@ -188,8 +211,10 @@ static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 		}
 		if (se > ss && (rc = lw_cand_push(sc, ri, ms, me - ms, ss, se - ss)) < 0) {
 			if (rc == LW_ELIMIT) {
+				/* said once per chunk: past the bound, no rule runs any more */
 				lw_diag_emit(sc, r, ms, "too many candidates in one chunk; the rest was not checked");
 				sc->limit_hits++;
+				sc->cands_full = 1;
 				return 0;
 			}
 			return rc;
@@ -197,6 +222,11 @@ static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 		off = me > ms ? me : ms + 1;
 	}
 	return 0;
+}
+
+static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
+{
+	return lw_run_rule_mode(sc, ri, ws, we, 0);
 }
 
 static int lw_flush(lw_scanner *sc, uint32_t ri)
@@ -459,6 +489,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->chunk = chunk;
 	sc->sink = sink;
 	sc->ncands = 0;
+	sc->cands_full = 0;
 	rc = lw_scan_collect(sc);
 	if (rc >= 0 && sc->ncands) {
 		qsort(sc->cands, sc->ncands, sizeof(*sc->cands), lw_cand_cmp);
