@@ -99,7 +99,7 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 	case 'f':
 	case OPT_FORMAT:
 		if (lw_format_parse(arg) < 0) {
-			lw_cli_error("unknown format \"%s\": use text, json, jsonl, sarif or csv", arg);
+			lw_cli_error("unknown format \"%s\": use text, json, jsonl, sarif, csv, junit, gitlab or html", arg);
 			return -1;
 		}
 		cli->format = (lw_format)lw_format_parse(arg);
