@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /*
  * history.c - the history source. One walker (the calling thread) plans a
  * revision walk, visits commits oldest first and compares each tree with
@@ -43,29 +44,66 @@ int lw_hist_open(git_repository **out, const hctx *c, lw_error *err)
 
 /* ---- queue ---------------------------------------------------------- */
 
-static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t seq,
-	const char *path)
+static int hq_enqueue(hctx *c, const hjob *job)
 {
-	char *p = lw_strdup(path);
-
-	if (!p)
-		return LW_ENOMEM;
 	pthread_mutex_lock(&c->lock);
 	while (c->qn == LW_HQ && !c->stop)
 		pthread_cond_wait(&c->not_full, &c->lock);
 	if (c->stop) {
 		pthread_mutex_unlock(&c->lock);
-		free(p);
+		free(job->path);
 		return LW_ESTOP;
 	}
-	hjob *j = &c->q[(c->qh + c->qn++) % LW_HQ];
-	j->blob = *blob;
-	j->commit = *commit;
-	j->seq = seq;
-	j->path = p;
+	c->q[(c->qh + c->qn++) % LW_HQ] = *job;
 	pthread_cond_signal(&c->not_empty);
 	pthread_mutex_unlock(&c->lock);
 	return 0;
+}
+
+static int hq_batch_cmp(const void *a, const void *b, void *keys)
+{
+	const uint64_t *k = keys;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return k[x] < k[y] ? -1 : k[x] > k[y];
+}
+
+/* Sends the walker's batch in pack order (see packmap.c). */
+static int hq_flush(hctx *c)
+{
+	size_t order[LW_HBATCH];
+	int rc = 0;
+
+	for (size_t i = 0; i < c->nbatch; i++)
+		order[i] = i;
+	qsort_r(order, c->nbatch, sizeof(size_t), hq_batch_cmp, c->batch_key);
+	for (size_t i = 0; i < c->nbatch; i++) {
+		if (rc == 0)
+			rc = hq_enqueue(c, &c->batch[order[i]]);
+		else
+			free(c->batch[order[i]].path);
+	}
+	c->nbatch = 0;
+	return rc;
+}
+
+static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path)
+{
+	if (!c->batch) {
+		c->batch = calloc(LW_HBATCH, sizeof(hjob));
+		c->batch_key = calloc(LW_HBATCH, sizeof(uint64_t));
+		if (!c->batch || !c->batch_key)
+			return LW_ENOMEM;
+	}
+	hjob *j = &c->batch[c->nbatch];
+	if (!(j->path = lw_strdup(path)))
+		return LW_ENOMEM;
+	j->blob = *blob;
+	j->commit = *commit;
+	j->seq = seq;
+	c->batch_key[c->nbatch++] = lw_packmap_position(&c->packs, blob);
+	return c->nbatch == LW_HBATCH ? hq_flush(c) : 0;
 }
 
 static int hq_pop(hctx *c, hjob *out)
@@ -513,6 +551,8 @@ static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc)
 		rc = hwalk_commit(c, sc, &ids[i], i);
 		hw_count(c, &c->st->commits, 1);
 	}
+	if (rc == 0)
+		rc = hq_flush(c);
 	free(ids);
 	return rc == LW_ESTOP ? 0 : rc;
 }
@@ -596,6 +636,11 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	pthread_cond_init(&c.not_full, NULL);
 	if ((rc = lw_hist_open(&c.repo, &c, err)) < 0)
 		goto done;
+	{
+		char objdir[4096];
+		snprintf(objdir, sizeof(objdir), "%sobjects", git_repository_commondir(c.repo));
+		lw_packmap_load(&c.packs, objdir);
+	}
 	if (c.opts->new_objects_only && c.opts->nobject_dirs) {
 		/* the repository's own store, without the quarantine, says what is old */
 		char objdir[4096];

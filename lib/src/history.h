@@ -7,8 +7,10 @@
 
 #include "internal.h"
 #include "oidset.h"
+#include "packmap.h"
 
 #define LW_HQ 1024
+#define LW_HBATCH 4096
 #define LW_MAX_TREE_DEPTH 512
 #define LW_MAX_PATH 65536
 
@@ -44,6 +46,11 @@ typedef struct hctx {
 	pthread_cond_t not_empty, not_full;
 	hjob q[LW_HQ];
 	size_t qh, qn;
+	/* the walker's batch, sent in pack order */
+	hjob *batch;
+	uint64_t *batch_key;
+	size_t nbatch;
+	lw_packmap packs;
 	int done, stop;
 	/* findings, deduplicated by fingerprint */
 	hfound *found;

@@ -340,6 +340,11 @@ void lw_hist_release(hctx *c)
 	free(c->fp_index);
 	free(c->occ);
 	free(c->tag_ids);
+	for (size_t i = 0; i < c->nbatch; i++)
+		free(c->batch[i].path);
+	free(c->batch);
+	free(c->batch_key);
+	lw_packmap_release(&c->packs);
 	lw_oidset_release(&c->seen_blobs);
 	lw_oidset_release(&c->seen_trees);
 	lw_buf_release(&c->path);
