@@ -50,8 +50,9 @@ void lw_cli_warn_diag(const lw_diag *d)
 	if (d->line)
 		lw_buf_printf(&b, ":%u", d->line);
 	if (d->rule_id)
-		lw_buf_printf(&b, ": rule %s", d->rule_id);
-	lw_buf_puts(&b, ": ");
+		lw_buf_printf(&b, "%srule %s", b.len ? ": " : "", d->rule_id);
+	if (b.len)
+		lw_buf_puts(&b, ": ");
 	lw_escape_text(&b, (const unsigned char *)d->message, strlen(d->message));
 	fprintf(stderr, "leakwalk: warning: %s\n", lw_buf_cstr(&b));
 	lw_buf_release(&b);
@@ -273,15 +274,28 @@ int lw_cli_emit(const lw_cli *cli, lw_report *rep, const lw_report_meta *meta,
 	lw_buf out;
 	int rc;
 
-	lw_report_remove_if(rep, lw_known_fp, sets);
+	lw_report *hidden = NULL;
+
+	/* suppressed findings are not reported, but their secrets stay masked
+	 * where they share a line with a reported one */
+	if (lw_report_new(&hidden) < 0)
+		return LW_EXIT_INPUT;
+	if (cli->redact) {
+		/* before suppression: a suppressed secret may be quoted in a message */
+		lw_report_redact_messages(rep);
+	}
+	lw_report_move_if(rep, lw_known_fp, sets, hidden);
 	lw_report_sort(rep);
 	o.format = cli->format;
 	o.redact = cli->redact;
 	o.color = lw_cli_use_color(cli);
 	o.rules = rs;
+	o.also_mask = hidden;
 	lw_buf_init(&out, 0);
 	out.wipe = !cli->redact;
-	if (lw_report_render(&out, rep, meta, &o) < 0) {
+	rc = lw_report_render(&out, rep, meta, &o);
+	lw_report_free(hidden);
+	if (rc < 0) {
 		lw_buf_release(&out);
 		lw_cli_error("the report is too large to render");
 		return LW_EXIT_INPUT;

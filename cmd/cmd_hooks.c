@@ -75,15 +75,15 @@ int cmd_staged(int argc, char **argv)
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
+	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0, st.errors != 0, NULL, 0 };
+	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
+		goto done;
 	if (st.files == 0 && st.errors == 0 && lw_report_count(rep) == 0) {
 		if (!cli.quiet)
 			fprintf(stderr, "leakwalk: nothing staged adds lines; nothing was scanned\n");
 		status = 0;
 		goto done;
 	}
-	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0, st.errors != 0, NULL, 0 };
-	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
-		goto done;
 	if (!cli.quiet) {
 		if (lw_report_count(rep))
 			hook_advice("commit");
@@ -226,12 +226,6 @@ int cmd_pre_push(int argc, char **argv)
 	}
 	if (lw_prepush_parse(stdin, &revs, &hide, optind < argc ? argv[optind] : NULL) < 0)
 		goto done;
-	if (revs.n == 0) {
-		if (!cli.quiet)
-			fprintf(stderr, "leakwalk: the push adds no commits; nothing was scanned\n");
-		status = 0;
-		goto done;
-	}
 	if (!(rs = lw_cli_load_rules(&cli, ".leakwalk.json", 1)))
 		goto done;
 	if ((status = lw_cli_load_filters(&cli, ".leakwalkignore", &ignore, &baseline)) != 0)
@@ -239,11 +233,21 @@ int cmd_pre_push(int argc, char **argv)
 	status = LW_EXIT_INPUT;
 	if (lw_report_new(&rep) < 0)
 		goto done;
+	if (revs.n == 0) {
+		lw_report_meta none = { "pre-push", 0, 0, 0, 0, 0, 0, NULL, 0 };
+		if ((status = lw_cli_emit(&cli, rep, &none, rs, ignore, baseline)) != 0)
+			goto done;
+		if (!cli.quiet)
+			fprintf(stderr, "leakwalk: the push adds no commits; nothing was scanned\n");
+		status = 0;
+		goto done;
+	}
 	ho.revs = (const char *const *)revs.v;
 	ho.nrevs = revs.n;
 	ho.hide = (const char *const *)hide.v;
 	ho.nhide = hide.n;
 	ho.compute_present = 0;
+	ho.tag_messages_all = 0;
 	ho.threads = cli.threads;
 	ho.max_blob_size = cli.max_file_size;
 	ho.scan.honour_inline_allow = !cli.no_inline_allow;

@@ -68,7 +68,7 @@ static void pr_say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	for (char *line = msg, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+	for (char *line = msg, *nl; line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
@@ -450,6 +450,8 @@ int cmd_pre_receive(int argc, char **argv)
 	}
 	if (lw_report_count(rep)) {
 		lw_report_sort(rep);
+		if (o.redact)
+			lw_report_redact_messages(rep);
 		pr_report(rep, &o);
 		status = LW_EXIT_FINDINGS;
 		goto done;

@@ -22,6 +22,7 @@ static const lw_command lw_commands[] = {
 	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook" },
 	{ "rules", cmd_rules, "list, check and test rules" },
 	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
+	{ "import-ignore", cmd_import_ignore, "import a .gitleaksignore or .secrets.baseline into .leakwalkignore" },
 };
 
 static void lw_usage(FILE *f)
@@ -30,7 +31,7 @@ static void lw_usage(FILE *f)
 		   "leakwalk finds secrets (API keys, tokens, passwords, private keys) in files\n"
 		   "and git history.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
-		fprintf(f, "  %-12s %s\n", lw_commands[i].name, lw_commands[i].summary);
+		fprintf(f, "  %-13s %s\n", lw_commands[i].name, lw_commands[i].summary);
 	fprintf(f, "\nRun 'leakwalk COMMAND --help' for a command's options.\n"
 		   "Exit status: 0 nothing found, 1 secrets found, 2 usage or configuration error,\n"
 		   "3 input could not be read.\n");

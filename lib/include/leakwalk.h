@@ -361,8 +361,19 @@ LW_EXTERN int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenan
 	lw_record **added);
 LW_EXTERN size_t lw_report_count(const lw_report *r);
 LW_EXTERN lw_record *lw_report_get(lw_report *r, size_t i);
-/** Removes record i (order of the rest is kept). */
+/**
+ * Removes the records `pred` selects (order of the rest is kept). With
+ * `into`, they move there instead of being freed: a report of suppressed
+ * findings that renderers still mask (see lw_output_options.also_mask).
+ */
 LW_EXTERN void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload);
+LW_EXTERN void lw_report_move_if(lw_report *r, int (*pred)(const lw_record *, void *),
+	void *payload, lw_report *into);
+/**
+ * Replaces, in every record's commit message, each secret the report holds
+ * by stars: messages are shown beside findings and can quote a secret.
+ */
+LW_EXTERN void lw_report_redact_messages(lw_report *r);
 /** Sorts by path, line, column, rule. */
 LW_EXTERN void lw_report_sort(lw_report *r);
 /** Frees one record's contents and memory (secrets are wiped). */
@@ -398,9 +409,10 @@ typedef struct lw_output_options {
 	int redact;   /**< default 1 */
 	int color;    /**< ANSI colour in text output */
 	const lw_ruleset *rules; /**< for SARIF's rule table; may be NULL */
+	lw_report *also_mask;    /**< findings not reported whose secrets are still hidden */
 } lw_output_options;
 
-#define LW_OUTPUT_OPTIONS_INIT { 1, LW_FORMAT_TEXT, 1, 0, NULL }
+#define LW_OUTPUT_OPTIONS_INIT { 1, LW_FORMAT_TEXT, 1, 0, NULL, NULL }
 
 /** Renders the whole report into `out`. */
 LW_EXTERN int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
@@ -501,7 +513,8 @@ typedef struct lw_history_options {
 	unsigned int threads;     /**< 0: number of cores */
 	int scan_messages;        /**< commit and tag messages (default 1) */
 	int compute_present;      /**< fill `present` (default 1) */
-	int tag_messages_all;     /**< scan every annotated tag, not only revs' */
+	int tag_messages_all;     /**< scan every annotated tag even when revisions are
+				       given (with no revisions, every tag is scanned anyway) */
 	lw_scan_options scan;
 	lw_diag_cb on_diag;       /**< notes and problems; serialised */
 	void *payload;
@@ -509,7 +522,7 @@ typedef struct lw_history_options {
 } lw_history_options;
 
 #define LW_HISTORY_OPTIONS_INIT { 1, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0, \
-	(uint64_t)100 << 20, 0, 0, 1, 1, 1, LW_SCAN_OPTIONS_INIT, NULL, NULL, NULL }
+	(uint64_t)100 << 20, 0, 0, 1, 1, 0, LW_SCAN_OPTIONS_INIT, NULL, NULL, NULL }
 
 /**
  * Scans the history of the repository at `repo_path` (NULL: discover from

@@ -132,8 +132,15 @@ int lw_fpset_load_report(lw_fpset *s, const char *name, const char *data, size_t
 	cJSON *root = NULL;
 	int rc = 0;
 
+	size_t lead = 0;
+
+	while (lead < len && (data[lead] == ' ' || data[lead] == '\n' || data[lead] == '\r' ||
+			      data[lead] == '\t'))
+		lead++;
+	if (lead == len)
+		return 0; /* an empty jsonl report: nothing was found */
 	/* a jsonl report: one object per line */
-	if (len && data[0] == '{') {
+	if (data[lead] == '{') {
 		size_t pos = 0;
 		while (pos < len && rc == 0) {
 			const char *nl = memchr(data + pos, '\n', len - pos);

@@ -32,8 +32,47 @@ static int lw_mask_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Marks in `mask` every place of `s` that shows part of secret `sec`: whole
+ * occurrences, each line of a multi-line secret, and pieces cut off at the
+ * edges of a bounded line window. */
+#define LW_MASK_MIN 4
+
+static void lw_mask_fragment(unsigned char *mask, const char *s, size_t len, const char *sec,
+	size_t slen, unsigned char mark)
+{
+	size_t ps = 0;
+
+	while (ps < slen) {
+		size_t pe = ps;
+		while (pe < slen && sec[pe] != '\n' && sec[pe] != '\r')
+			pe++;
+		const char *p = sec + ps;
+		size_t pl = pe - ps;
+		if (pl >= LW_MASK_MIN || pl == slen) {
+			for (size_t i = 0; pl && i + pl <= len; i++)
+				if (!memcmp(s + i, p, pl))
+					memset(mask + i, mark, pl);
+			/* the window's start shows the tail of a piece, its end the head */
+			for (size_t k = pl - 1; k >= LW_MASK_MIN && k > 0; k--) {
+				if (k <= len && !memcmp(s, p + pl - k, k)) {
+					memset(mask, mark, k);
+					break;
+				}
+			}
+			for (size_t k = pl - 1; k >= LW_MASK_MIN && k > 0; k--) {
+				if (k <= len && !memcmp(s + len - k, p, k)) {
+					memset(mask + len - k, mark, k);
+					break;
+				}
+			}
+		}
+		ps = pe + 1;
+	}
+}
+
 /* Appends `len` bytes of `s` with every secret found on the same line as
- * `rec` (its own at [so, so + sl) included) redacted, unless `redact` is off. */
+ * `rec` (its own at [so, so + sl) included, and secrets of findings spanning
+ * that line) redacted, unless `redact` is off. */
 void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t sl,
 	const lw_record *rec, int redact, int json)
 {
@@ -50,24 +89,27 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 		lw_buf_puts(out, "*****");
 		return;
 	}
+	lw_mask_fragment(mask, s, len, rec->secret, rec->secret_len, 2);
 	if (so <= len) {
 		size_t e = so + sl > len ? len : so + sl;
 		memset(mask + so, 1, e - so);
 	}
-	/* the group of records on this path and line */
+	/* records on this path at or just before this line */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		const lw_record *key = rec;
-		if (lw_mask_cmp(&lw_mask_sorted[mid], &key) < 0)
+		if (lw_mask_cmp(&lw_mask_sorted[mid], &key) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (size_t g = lo; g < lw_mask_n && !lw_mask_cmp(&lw_mask_sorted[g], &rec); g++) {
+	for (size_t g = lo; g-- > 0;) {
 		const lw_record *o = lw_mask_sorted[g];
-		for (size_t i = 0; o->secret_len && i + o->secret_len <= len; i++)
-			if (!memcmp(s + i, o->secret, o->secret_len))
-				memset(mask + i, 2, o->secret_len);
+		if (strcmp(o->path, rec->path) || o->line + 4096 < rec->line)
+			break;
+		if (o == rec || o->end_line < rec->line)
+			continue;
+		lw_mask_fragment(mask, s, len, o->secret, o->secret_len, 2);
 	}
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
@@ -221,12 +263,16 @@ int lw_report_render(lw_buf *out, lw_report *r, const lw_report_meta *meta,
 static int lw_render_dispatch(lw_buf *out, lw_report *r, const lw_report_meta *meta,
 	const lw_output_options *opt)
 {
+	size_t extra = opt->also_mask ? lw_report_count(opt->also_mask) : 0;
+
 	lw_mask_n = 0;
-	lw_mask_sorted = malloc((lw_report_count(r) ? lw_report_count(r) : 1) * sizeof(lw_record *));
+	lw_mask_sorted = malloc((lw_report_count(r) + extra + 1) * sizeof(lw_record *));
 	if (!lw_mask_sorted)
 		return LW_ENOMEM;
 	for (size_t i = 0; i < lw_report_count(r); i++)
 		lw_mask_sorted[lw_mask_n++] = lw_report_get(r, i);
+	for (size_t i = 0; i < extra; i++)
+		lw_mask_sorted[lw_mask_n++] = lw_report_get(opt->also_mask, i);
 	qsort(lw_mask_sorted, lw_mask_n, sizeof(lw_record *), lw_mask_cmp);
 	switch (opt->format) {
 	case LW_FORMAT_TEXT:

@@ -156,17 +156,23 @@ lw_record *lw_report_get(lw_report *r, size_t i)
 	return i < r->n ? r->v[i] : NULL;
 }
 
-void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload)
+void lw_report_move_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload,
+	lw_report *into)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
-		if (pred(r->v[i], payload))
-			lw_record_free(r->v[i]);
-		else
+		if (!pred(r->v[i], payload))
 			r->v[k++] = r->v[i];
+		else if (!into || lw_report_take(into, r->v[i]) < 0)
+			lw_record_free(r->v[i]);
 	}
 	r->n = k;
+}
+
+void lw_report_remove_if(lw_report *r, int (*pred)(const lw_record *, void *), void *payload)
+{
+	lw_report_move_if(r, pred, payload, NULL);
 }
 
 static int lw_record_cmp(const void *a, const void *b)
@@ -188,4 +194,44 @@ static int lw_record_cmp(const void *a, const void *b)
 void lw_report_sort(lw_report *r)
 {
 	qsort(r->v, r->n, sizeof(*r->v), lw_record_cmp);
+}
+
+/* Replaces in `msg` every occurrence of `sec` by stars (in place; shrinks). */
+static void lw_star_out(char *msg, const char *sec, size_t slen)
+{
+	size_t ml = strlen(msg), o = 0;
+
+	if (slen < 4)
+		return;
+	for (size_t i = 0; i < ml;) {
+		if (i + slen <= ml && !memcmp(msg + i, sec, slen)) {
+			memcpy(msg + o, "*****", 5 < slen ? 5 : slen);
+			o += 5 < slen ? 5 : slen;
+			i += slen;
+		} else {
+			msg[o++] = msg[i++];
+		}
+	}
+	lw_wipe(msg + o, ml - o);
+	msg[o] = '\0';
+}
+
+void lw_report_redact_messages(lw_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		lw_record *a = r->v[i];
+		if (!a->message)
+			continue;
+		for (size_t j = 0; j < r->n; j++) {
+			const lw_record *b = r->v[j];
+			/* a message is one line: a multi-line secret shows line by line */
+			for (size_t ps = 0; ps < b->secret_len;) {
+				size_t pe = ps;
+				while (pe < b->secret_len && b->secret[pe] != '\n' && b->secret[pe] != '\r')
+					pe++;
+				lw_star_out(a->message, b->secret + ps, pe - ps);
+				ps = pe + 1;
+			}
+		}
+	}
 }

@@ -98,7 +98,8 @@ static int lw_ruleset_append(lw_ruleset *rs, lw_rule *rules, size_t n, lw_error 
 		rs->rules = nr;
 		rs->cap = cap;
 	}
-	memcpy(rs->rules + rs->n, rules, n * sizeof(*rules));
+	if (n)
+		memcpy(rs->rules + rs->n, rules, n * sizeof(*rules));
 	/* the public view points into the rule's own lists, which moved with it */
 	for (size_t i = rs->n; i < rs->n + n; i++) {
 		lw_rule *r = &rs->rules[i];
@@ -113,9 +114,11 @@ static int lw_ruleset_append(lw_ruleset *rs, lw_rule *rules, size_t n, lw_error 
 
 static int lw_strlist_append(lw_strlist *dst, lw_strlist *src)
 {
-	char **v = lw_reallocarray(dst->v, dst->n + src->n, sizeof(char *));
+	char **v;
 
-	if (!v)
+	if (!src->n)
+		return 0;
+	if (!(v = lw_reallocarray(dst->v, dst->n + src->n, sizeof(char *))))
 		return LW_ENOMEM;
 	memcpy(v + dst->n, src->v, src->n * sizeof(char *));
 	dst->v = v;
@@ -128,6 +131,8 @@ static int lw_strlist_append(lw_strlist *dst, lw_strlist *src)
 
 static int lw_regex_list_append(lw_regex_list *dst, lw_regex_list *src)
 {
+	if (!src->n)
+		return 0;
 	pcre2_code **c = lw_reallocarray(dst->codes, dst->n + src->n, sizeof(*c));
 	if (!c)
 		return LW_ENOMEM;

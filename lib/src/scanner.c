@@ -128,10 +128,10 @@ static void lw_diag_emit(lw_scanner *sc, const lw_rule *r, size_t off, const cha
 static int lw_cand_push(lw_scanner *sc, size_t rule, size_t off, size_t len, size_t soff,
 	size_t slen)
 {
+	if (sc->ncands >= LW_MAX_CANDS_PER_CHUNK)
+		return LW_ELIMIT;
 	if (sc->ncands == sc->capcands) {
 		size_t cap = sc->capcands ? sc->capcands * 2 : 64;
-		if (sc->ncands >= LW_MAX_CANDS_PER_CHUNK)
-			return LW_ELIMIT;
 		lw_cand *c = lw_reallocarray(sc->cands, cap, sizeof(*c));
 		if (!c)
 			return LW_ENOMEM;

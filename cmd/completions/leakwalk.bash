@@ -1,0 +1,150 @@
+# bash completion for leakwalk                                 -*- shell-script -*-
+# Installed as share/bash-completion/completions/leakwalk; to try it without
+# installing: source cmd/completions/leakwalk.bash
+
+_leakwalk_refs()
+{
+	git for-each-ref --format='%(refname:short)' 2>/dev/null
+}
+
+# _leakwalk_values WORDS: completes an option's value; after --opt= (one
+# word) the replies keep the --opt= prefix.
+_leakwalk_values()
+{
+	COMPREPLY=($(compgen -W "$1" -- "$cur"))
+	if [[ -n $eqpfx ]]; then
+		COMPREPLY=("${COMPREPLY[@]/#/$eqpfx}")
+	fi
+}
+
+_leakwalk()
+{
+	local cur prev cword eqpfx=""
+	local -a words
+	COMPREPLY=()
+	words=("${COMP_WORDS[@]}")
+	cword=$COMP_CWORD
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# --opt=value: bash splits at '=' (COMP_WORDBREAKS), or keeps one word
+	if [[ $cur == "=" ]]; then
+		cur=""
+	elif [[ $prev == "=" && $cword -ge 2 ]]; then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	elif [[ $cur == --*=* ]]; then
+		prev=${cur%%=*}
+		cur=${cur#*=}
+		eqpfx="$prev="
+	fi
+
+	local commands="scan audit staged pre-push pre-receive install-hook rules version import-ignore help"
+	local formats="text json jsonl sarif csv junit gitlab html"
+	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
+		--color --exit-code --threads --max-file-size --no-inline-allow --quiet --help"
+
+	local cmd="" sub="" i npos=0
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-*|=) ;;
+		*)
+			case ${words[i - 1]} in
+			-f|--format|-o|--output|-c|--config|--ignore-file|--baseline|--color|--exit-code|\
+			-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--on-timeout|\
+			--max-commits|--bypass-log|--from|--repo|=) continue ;;
+			esac
+			if [[ -z $cmd ]]; then
+				cmd=${words[i]}
+			else
+				[[ -z $sub ]] && sub=${words[i]}
+				npos=$((npos + 1))
+			fi
+			;;
+		esac
+	done
+
+	if [[ -z $cmd ]]; then
+		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+		return
+	fi
+
+	case $prev in
+	-f|--format)
+		_leakwalk_values "$formats"
+		return ;;
+	--color)
+		_leakwalk_values "auto always never"
+		return ;;
+	--on-timeout)
+		_leakwalk_values "reject allow"
+		return ;;
+	--from)
+		_leakwalk_values "gitleaks detect-secrets"
+		return ;;
+	-o|--output|--bypass-log)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	-c|--config|--baseline)
+		COMPREPLY=($(compgen -f -X '!*.json*' -- "$cur") $(compgen -d -- "$cur"))
+		return ;;
+	--ignore-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--repo)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	--exit-code|-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--max-commits)
+		return ;;
+	esac
+
+	local opts=""
+	case $cmd in
+	scan)
+		opts=$common ;;
+	audit)
+		opts="$common --since --max-blob-size --timeout --progress --all" ;;
+	staged|pre-push)
+		opts=$common ;;
+	pre-receive)
+		opts="--config --timeout --on-timeout --max-commits --max-blob-size --gitlab
+			--allow-inline --trust-repo-config --allow-bypass --bypass-log --threads
+			--no-redact --help" ;;
+	install-hook)
+		opts="--force --help" ;;
+	rules)
+		opts="--config --help" ;;
+	version)
+		opts="--deps" ;;
+	import-ignore)
+		opts="--from --output --repo --config --no-config --quiet --help" ;;
+	help)
+		return ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	scan)
+		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	audit)
+		COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "$(_leakwalk_refs)" -- "$cur")) ;;
+	install-hook)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "pre-commit pre-push" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -d -- "$cur"))
+		fi ;;
+	rules)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "list check test" -- "$cur"))
+		elif [[ $sub != list ]]; then
+			COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+		fi ;;
+	import-ignore)
+		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	version)
+		COMPREPLY=($(compgen -W "--deps" -- "$cur")) ;;
+	esac
+} &&
+complete -o filenames -F _leakwalk leakwalk
