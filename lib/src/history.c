@@ -377,7 +377,7 @@ static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq
 				char phex[GIT_OID_HEXSZ + 1];
 				git_oid_tostr(phex, sizeof(phex), git_commit_parent_id(commit, k));
 				lw_hist_diag(c, NULL, "cannot read commit %s (parent of %s): %s", phex, hex,
-					git_error_last() ? git_error_last()->message : "?");
+					git_error_last() ? git_error_last()->message : "object missing");
 				hw_count(c, &c->st->errors, 1);
 			}
 			continue;
@@ -399,6 +399,43 @@ static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq
 
 /* ---- planning the walk ---------------------------------------------- */
 
+/* Every push and hide is applied to libgit2's walk and recorded, so the
+ * plan can be walked again without libgit2 (history_walk.c) when its walk
+ * cannot cope: shallow clones, missing commits. */
+static int hplan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
+{
+	lw_oidlist *l = hide ? &c->plan_hide : &c->plan_push;
+	git_oid *v = lw_reallocarray(l->v, l->n + 1, sizeof(*v));
+
+	if (v) {
+		l->v = v;
+		v[l->n++] = *id;
+	}
+	return hide ? git_revwalk_hide(walk, id) : git_revwalk_push(walk, id);
+}
+
+static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
+{
+	lw_strlist *l = hide ? &c->plan_hide_globs : &c->plan_push_globs;
+	char **v = lw_reallocarray(l->v, l->n + 1, sizeof(char *));
+
+	if (v) {
+		l->v = v;
+		if ((v[l->n] = lw_strdup(glob)))
+			l->n++;
+	}
+	return hide ? git_revwalk_hide_glob(walk, glob) : git_revwalk_push_glob(walk, glob);
+}
+
+static void hplan_head(hctx *c, git_revwalk *walk)
+{
+	git_oid head;
+
+	if (git_reference_name_to_id(&head, c->repo, "HEAD") == 0)
+		hplan_oid(c, walk, &head, 0);
+	git_error_clear();
+}
+
 static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hide, lw_error *err)
 {
 	git_object *obj = NULL, *peeled = NULL;
@@ -406,15 +443,15 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 	int rc;
 
 	if (!strcmp(spec, "--all")) {
-		if (git_revwalk_push_glob(walk, "*") < 0)
-			return lw_error_set(err, LW_EIO, "cannot list refs: %s", git_error_last()->message);
-		git_revwalk_push_head(walk);
+		if (hplan_glob(c, walk, "*", 0) < 0)
+			git_error_clear();
+		hplan_head(c, walk);
 		return 0;
 	}
 	if (spec[0] == '^')
 		return hplan_push_spec(c, walk, spec + 1, !hide, err);
 	if (hide && !strncmp(spec, "refs/", 5) && spec[strlen(spec) - 1] == '*') {
-		if (git_revwalk_hide_glob(walk, spec) < 0)
+		if (hplan_glob(c, walk, spec, 1) < 0)
 			git_error_clear();
 		return 0;
 	}
@@ -425,15 +462,15 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 		if (rs.flags & GIT_REVSPEC_MERGE_BASE) {
 			git_oid base;
 			if (git_merge_base(&base, c->repo, git_object_id(rs.from), git_object_id(rs.to)) == 0)
-				rc = git_revwalk_hide(walk, &base);
+				rc = hplan_oid(c, walk, &base, 1);
 			if (rc == 0)
-				rc = git_revwalk_push(walk, git_object_id(rs.from));
+				rc = hplan_oid(c, walk, git_object_id(rs.from), 0);
 			if (rc == 0)
-				rc = git_revwalk_push(walk, git_object_id(rs.to));
+				rc = hplan_oid(c, walk, git_object_id(rs.to), 0);
 		} else {
-			rc = git_revwalk_hide(walk, git_object_id(rs.from));
+			rc = hplan_oid(c, walk, git_object_id(rs.from), 1);
 			if (rc == 0)
-				rc = git_revwalk_push(walk, git_object_id(rs.to));
+				rc = hplan_oid(c, walk, git_object_id(rs.to), 0);
 		}
 		git_object_free(rs.from);
 		git_object_free(rs.to);
@@ -450,8 +487,7 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 	}
 	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (rc == 0)
-		rc = hide ? git_revwalk_hide(walk, git_object_id(peeled))
-			  : git_revwalk_push(walk, git_object_id(peeled));
+		rc = hplan_oid(c, walk, git_object_id(peeled), hide);
 	git_object_free(obj);
 	git_object_free(peeled);
 	return rc < 0 ? lw_error_set(err, LW_ECONFIG, "\"%s\" does not name a commit", spec) : 0;
@@ -467,11 +503,9 @@ static int hplan_walk(hctx *c, git_revwalk **out, lw_error *err)
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
 	if (c->opts->nrevs == 0) {
 		/* every ref: branches, tags, remotes, notes, stash; and a detached HEAD */
-		if (git_revwalk_push_glob(walk, "*") < 0) {
+		if (hplan_glob(c, walk, "*", 0) < 0)
 			git_error_clear();
-		}
-		if (git_revwalk_push_head(walk) < 0)
-			git_error_clear();
+		hplan_head(c, walk);
 	}
 	for (size_t i = 0; rc == 0 && i < c->opts->nrevs; i++)
 		rc = hplan_push_spec(c, walk, c->opts->revs[i], 0, err);
@@ -480,7 +514,7 @@ static int hplan_walk(hctx *c, git_revwalk **out, lw_error *err)
 	for (size_t i = 0; rc == 0 && i < c->opts->nhide; i++)
 		if (hplan_push_spec(c, walk, c->opts->hide[i], 1, err) < 0)
 			git_error_clear();
-	if (rc == 0 && c->opts->hide_all_refs && git_revwalk_hide_glob(walk, "*") < 0)
+	if (rc == 0 && c->opts->hide_all_refs && hplan_glob(c, walk, "*", 1) < 0)
 		git_error_clear();
 	if (rc < 0) {
 		git_revwalk_free(walk);
@@ -519,7 +553,14 @@ static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc)
 	size_t n = 0, cap = 0;
 	int rc = 0;
 
-	/* the plan first: its length gives progress an end */
+	/* the plan first: its length gives progress an end. libgit2 1.5 knows
+	 * nothing of shallow clones and gives up on a missing commit: then the
+	 * plan is walked by history_walk.c, which steps around both. */
+	if (git_repository_is_shallow(c->repo) == 1) {
+		rc = lw_hist_ownwalk(c, &ids, &n);
+		git_error_clear();
+		goto planned;
+	}
 	while ((rc = git_revwalk_next(&id, walk)) == 0) {
 		if (c->opts->max_commits && n >= c->opts->max_commits) {
 			c->st->truncated = 1;
@@ -537,9 +578,22 @@ static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc)
 		ids[n++] = id;
 	}
 	if (rc < 0 && rc != GIT_ITEROVER) {
-		lw_hist_diag(c, NULL, "history walk stopped: %s",
+		lw_hist_diag(c, NULL, "libgit2's history walk stopped (%s); walking around the gap",
 			git_error_last() ? git_error_last()->message : "?");
-		hw_count(c, &c->st->errors, 1);
+		git_error_clear();
+		free(ids);
+		ids = NULL;
+		n = 0;
+		rc = lw_hist_ownwalk(c, &ids, &n);
+	}
+planned:
+	if (rc < 0 && rc != GIT_ITEROVER) {
+		free(ids);
+		return rc;
+	}
+	if (c->opts->max_commits && n > c->opts->max_commits) {
+		n = (size_t)c->opts->max_commits;
+		c->st->truncated = 1;
 	}
 	pthread_mutex_lock(&c->lock);
 	c->st->commits_total = n;

@@ -33,6 +33,11 @@ typedef struct hfound {
 	uint64_t seq;
 } hfound;
 
+typedef struct lw_oidlist {
+	git_oid *v;
+	size_t n;
+} lw_oidlist;
+
 typedef struct hctx {
 	const lw_ruleset *rs;
 	const lw_history_options *opts;
@@ -57,6 +62,8 @@ typedef struct hctx {
 	size_t nfound, capfound;
 	size_t *fp_index; /* open addressing over found[], SIZE_MAX empty */
 	size_t fp_cap;
+	lw_oidlist plan_push, plan_hide;            /* the walk's plan, as given to libgit2 */
+	lw_strlist plan_push_globs, plan_hide_globs;
 	git_oid *tag_ids;  /* annotated tags named by revisions: messages scanned */
 	size_t ntags;
 	hocc *occ;
@@ -78,5 +85,9 @@ int lw_hist_on_finding(const lw_finding *f, void *payload);
 void lw_hist_on_diag(const lw_diag *d, void *payload);
 int lw_hist_finish(hctx *c, lw_report *out);
 void lw_hist_release(hctx *c);
+/* Walks the recorded plan without libgit2's revwalk: commits reachable from
+ * the pushed ids and not from the hidden ones, oldest first (parents before
+ * children, then by time), stepping over missing parents. *out is malloc'd. */
+int lw_hist_ownwalk(hctx *c, git_oid **out, size_t *n);
 
 #endif

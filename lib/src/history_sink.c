@@ -340,6 +340,10 @@ void lw_hist_release(hctx *c)
 	free(c->fp_index);
 	free(c->occ);
 	free(c->tag_ids);
+	free(c->plan_push.v);
+	free(c->plan_hide.v);
+	lw_strlist_dispose(&c->plan_push_globs);
+	lw_strlist_dispose(&c->plan_hide_globs);
 	for (size_t i = 0; i < c->nbatch; i++)
 		free(c->batch[i].path);
 	free(c->batch);
