@@ -235,8 +235,8 @@ static int collect_tip(git_reference *ref, void *payload)
 	git_object *obj = NULL;
 	git_tree *tree = NULL;
 
-	if (strncmp(name, "refs/heads/", 11) && strncmp(name, "refs/tags/", 10) &&
-	    strncmp(name, "refs/remotes/", 13)) {
+	if ((strncmp(name, "refs/heads/", 11) && strncmp(name, "refs/tags/", 10) &&
+	     strncmp(name, "refs/remotes/", 13)) || git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
 		git_reference_free(ref);
 		return 0;
 	}
@@ -256,14 +256,55 @@ static int collect_tip(git_reference *ref, void *payload)
 	return 0;
 }
 
+typedef struct hsearch {
+	hctx *c;
+	lw_oidset hit_blobs;   /* blobs with any finding */
+	lw_oidset bare_trees;  /* trees holding none of them */
+} hsearch;
+
+/* 1 if some blob below `tree` carries the (rule, secret) `key`. */
+static int tree_holds_key(hsearch *s, const git_oid *tree_id, const unsigned char key[16], int depth)
+{
+	git_tree *t = NULL;
+	int found = 0, any = 0;
+
+	if (depth > LW_MAX_TREE_DEPTH || lw_oidset_contains(&s->bare_trees, tree_id) ||
+	    git_tree_lookup(&t, s->c->repo, tree_id) < 0)
+		return 0;
+	for (size_t i = 0; i < git_tree_entrycount(t) && !found; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const git_oid *id = git_tree_entry_id(e);
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			if (!lw_oidset_contains(&s->bare_trees, id)) {
+				any = 1;
+				found = tree_holds_key(s, id, key, depth + 1);
+			}
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+			   lw_oidset_contains(&s->hit_blobs, id)) {
+			hocc probe;
+			any = 1;
+			memset(&probe, 0, sizeof(probe));
+			probe.blob = *id;
+			memcpy(probe.key, key, 16);
+			found = bsearch(&probe, s->c->occ, s->c->nocc, sizeof(hocc), occ_cmp) != NULL;
+		}
+	}
+	if (!any)
+		lw_oidset_insert(&s->bare_trees, tree_id);
+	git_tree_free(t);
+	return found;
+}
+
 static int tip_holds(hctx *c, const htip *t, const hfound *h)
 {
 	git_tree_entry *e = NULL;
 	git_oid blob;
 	int found = 0;
 
-	if (git_tree_entry_bypath(&e, t->tree, h->rec->path) < 0)
-		return 0;
+	if (git_tree_entry_bypath(&e, t->tree, h->rec->path) < 0) {
+		git_error_clear();
+		return -1; /* not at that path: the caller looks in the whole tree */
+	}
 	blob = *git_tree_entry_id(e);
 	git_tree_entry_free(e);
 	if (h->rec->blob) {
@@ -283,14 +324,35 @@ static int tip_holds(hctx *c, const htip *t, const hfound *h)
 	f.secret_len = h->rec->secret_len;
 	occ_key(probe.key, &f);
 	found = bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp) != NULL;
-	return found;
+	return found ? 1 : -1;
 }
 
-static void fill_present(hctx *c, htip *tips, size_t ntips, hfound *h)
+/* The (rule, secret) key of a record, as occ_key computes it for findings. */
+static void rec_key(unsigned char key[16], const lw_record *rec)
 {
+	lw_finding f;
+	lw_rule_info ri;
+
+	memset(&f, 0, sizeof(f));
+	memset(&ri, 0, sizeof(ri));
+	ri.id = rec->rule_id;
+	f.rule = &ri;
+	f.secret = (const unsigned char *)rec->secret;
+	f.secret_len = rec->secret_len;
+	occ_key(key, &f);
+}
+
+/* `present`: the refs whose tip still holds the secret at its path, or
+ * anywhere in the tree (a renamed or copied file still exposes it). */
+static void fill_present(hctx *c, hsearch *s, htip *tips, size_t ntips, hfound *h)
+{
+	unsigned char key[16];
+
+	rec_key(key, h->rec);
 	h->rec->has_present = 1;
 	for (size_t i = 0; i < ntips; i++) {
-		if (!tip_holds(c, &tips[i], h))
+		int at = tip_holds(c, &tips[i], h);
+		if (at == 0 || (at < 0 && !tree_holds_key(s, git_tree_id(tips[i].tree), key, 0)))
 			continue;
 		char **v = lw_reallocarray(h->rec->present, h->rec->npresent + 1, sizeof(char *));
 		if (!v)
@@ -308,15 +370,23 @@ int lw_hist_finish(hctx *c, lw_report *out)
 	void *payload[2] = { &tips, &ntips };
 	int rc = 0;
 
+	hsearch s;
+
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	lw_oidset_init(&s.hit_blobs);
+	lw_oidset_init(&s.bare_trees);
 	if (c->opts->compute_present) {
 		qsort(c->occ, c->nocc, sizeof(hocc), occ_cmp);
+		for (size_t i = 0; i < c->nocc; i++)
+			lw_oidset_insert(&s.hit_blobs, &c->occ[i].blob);
 		git_reference_foreach(c->repo, collect_tip, payload);
 	}
 	for (size_t i = 0; i < c->nfound; i++) {
 		hfound *h = &c->found[i];
 		fill_provenance(c, h);
 		if (c->opts->compute_present && h->rec->path[0] != '<')
-			fill_present(c, tips, ntips, h);
+			fill_present(c, &s, tips, ntips, h);
 		if (rc == 0 && (rc = lw_report_take(out, h->rec)) < 0)
 			lw_record_free(h->rec);
 		else if (rc < 0)
@@ -329,6 +399,8 @@ int lw_hist_finish(hctx *c, lw_report *out)
 		git_tree_free(tips[i].tree);
 	}
 	free(tips);
+	lw_oidset_release(&s.hit_blobs);
+	lw_oidset_release(&s.bare_trees);
 	return rc;
 }
 

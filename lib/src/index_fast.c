@@ -411,6 +411,11 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 				git_tree_entry_id(te) : NULL) < 0 ? -1 : 0;
 		git_tree_entry_free(te);
 	}
+	if (rc == 0) {
+		out->gone = w.gone;
+		out->ngone = w.ngone;
+		w.gone = NULL;
+	}
 done:
 	free(clean);
 	free(w.gone);
@@ -431,5 +436,6 @@ void lw_changes_release(lw_changes *c)
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].path);
 	free(c->v);
+	free(c->gone);
 	memset(c, 0, sizeof(*c));
 }

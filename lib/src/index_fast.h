@@ -15,6 +15,8 @@ typedef struct lw_change {
 typedef struct lw_changes {
 	lw_change *v;
 	size_t n;
+	git_oid *gone;  /* blobs HEAD had in changed directories that the index lost */
+	size_t ngone;
 } lw_changes;
 
 /* 0: `out` holds every staged path whose blob differs from HEAD's;

@@ -289,6 +289,20 @@ static int s_fast(git_repository *repo, const char *repo_path, sctx *c)
 		snprintf(path, sizeof(path), "%sindex", git_repository_path(repo));
 	if ((rc = lw_index_changes(repo, path, &ch)) != 0)
 		return rc;
+	/* lines of files that left the index count as old for files that
+	 * arrived: a renamed and edited file adds only its edits */
+	lw_buf gone;
+	lw_buf_init(&gone, (size_t)16 << 20);
+	gone.wipe = 1;
+	for (size_t g = 0; g < ch.ngone && !gone.overflow; g++) {
+		git_blob *b = NULL;
+		if (git_blob_lookup(&b, repo, &ch.gone[g]) == 0) {
+			lw_buf_put(&gone, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+			lw_buf_putc(&gone, '\n');
+		}
+		git_blob_free(b);
+	}
+	git_error_clear();
 	for (size_t i = 0; i < ch.n && rc == 0; i++) {
 		git_blob *old = NULL, *new_ = NULL;
 		git_diff_delta d;
@@ -307,12 +321,16 @@ static int s_fast(git_repository *repo, const char *repo_path, sctx *c)
 			rc = -1;
 			break;
 		}
-		rc = s_added_lines(old ? git_blob_rawcontent(old) : NULL,
-			old ? (size_t)git_blob_rawsize(old) : 0, git_blob_rawcontent(new_),
-			(size_t)git_blob_rawsize(new_), c);
+		if (old)
+			rc = s_added_lines(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old),
+				git_blob_rawcontent(new_), (size_t)git_blob_rawsize(new_), c);
+		else
+			rc = s_added_lines((const unsigned char *)lw_buf_cstr(&gone), gone.len,
+				git_blob_rawcontent(new_), (size_t)git_blob_rawsize(new_), c);
 		git_blob_free(old);
 		git_blob_free(new_);
 	}
+	lw_buf_release(&gone);
 	lw_changes_release(&ch);
 	return rc;
 }
