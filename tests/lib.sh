@@ -44,3 +44,47 @@ test_commit() {
 	printf '%s\n' "$2" >"$1"
 	git add -- "$1" && git commit -q -m "${3:-add $1}"
 }
+
+# JSON report helpers (python3's json module). In the expression, `r` is the
+# parsed report (a list for --format json) and `a` the extra arguments.
+# json_ok FILE EXPR [ARG...]: succeeds when EXPR is true; on failure prints a
+# short summary of the report (rule, path, commit, present) to stderr.
+json_ok() {
+	python3 - "$@" <<'PY'
+import json, sys
+f, expr, a = sys.argv[1], sys.argv[2], sys.argv[3:]
+try:
+    r = json.load(open(f))
+    ok = bool(eval(expr))
+except Exception as e:
+    ok = False
+    r = None
+    print("json_ok: %s: %s" % (f, e), file=sys.stderr)
+if not ok:
+    print("json_ok: false: %s" % expr, file=sys.stderr)
+    for x in (r if isinstance(r, list) else []):
+        print("  %s %s:%s commit=%s present=%s" % (x.get("rule"), x.get("path"), x.get("line"),
+              (x.get("commit") or "")[:12], x.get("present")), file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+}
+# json_val FILE EXPR [ARG...]: prints EXPR's value (lists and dicts as JSON)
+json_val() {
+	python3 - "$@" <<'PY'
+import json, sys
+f, expr, a = sys.argv[1], sys.argv[2], sys.argv[3:]
+r = json.load(open(f))
+v = eval(expr)
+print(json.dumps(v) if isinstance(v, (list, dict)) else v)
+PY
+}
+# check_grep DESC PATTERN FILE: passes when the extended regex occurs in FILE
+check_grep() {
+	local d=$1 pat=$2 f=$3
+	if grep -Eq -- "$pat" "$f"; then ok; else fail "$d (no /$pat/ in $f)"; sed 's/^/    | /' "$f" | head -40 >&2; fi
+}
+# check_no_grep DESC PATTERN FILE: passes when the regex does not occur in FILE
+check_no_grep() {
+	local d=$1 pat=$2 f=$3
+	if ! grep -Eq -- "$pat" "$f"; then ok; else fail "$d (/$pat/ found in $f)"; grep -E -- "$pat" "$f" | head -10 | sed 's/^/    | /' >&2; fi
+}

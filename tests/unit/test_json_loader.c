@@ -234,8 +234,8 @@ static void test_numbers(void)
 		"{\"rules\":[{\"id\":\"a\",\"description\":\"d\",\"regex\":\"x\",\"window\":18446744073709551616}]}",
 		"{\"rules\":[{\"id\":\"a\",\"description\":\"d\",\"regex\":\"x\",\"window\":1048577}]}",
 		"{\"rules\":[{\"id\":\"a\",\"description\":\"d\",\"regex\":\"x\",\"window\":10.5}]}",
-		"{\"allow\":{\"paths\":[]},\"rules\":[{\"id\":\"a\",\"description\":\"d\",\"regex\":\"x\",\"entropy\":"
-		"99999999999999999999999999999999999999999999999999999999999999999999999999999999999999}]}",
+		("{\"allow\":{\"paths\":[]},\"rules\":[{\"id\":\"a\",\"description\":\"d\",\"regex\":\"x\",\"entropy\":"
+		 "99999999999999999999999999999999999999999999999999999999999999999999999999999999999999}]}"),
 	};
 	for (size_t i = 0; i < sizeof(huge) / sizeof(*huge); i++)
 		refused("out-of-range number", huge[i], NULL);
