@@ -225,6 +225,8 @@ static int occ_cmp(const void *a, const void *b)
 typedef struct htip {
 	char *name;
 	git_tree *tree;
+	lw_oidlist hits; /* blobs with findings anywhere in this tip's tree */
+	int hits_ready;
 } htip;
 
 static int collect_tip(git_reference *ref, void *payload)
@@ -245,6 +247,7 @@ static int collect_tip(git_reference *ref, void *payload)
 		htip *v = lw_reallocarray(*tips, *n + 1, sizeof(htip));
 		if (v) {
 			*tips = v;
+			memset(&v[*n], 0, sizeof(v[*n]));
 			v[*n].name = lw_strdup(name);
 			v[*n].tree = tree;
 			(*n)++;
@@ -262,37 +265,49 @@ typedef struct hsearch {
 	lw_oidset bare_trees;  /* trees holding none of them */
 } hsearch;
 
-/* 1 if some blob below `tree` carries the (rule, secret) `key`. */
-static int tree_holds_key(hsearch *s, const git_oid *tree_id, const unsigned char key[16], int depth)
+/* Appends to `tip` every blob below `tree_id` that has a finding. Trees
+ * without any are remembered, so tips sharing subtrees walk them once. */
+static void tree_collect_hits(hsearch *s, const git_oid *tree_id, lw_oidlist *out, int depth)
 {
 	git_tree *t = NULL;
-	int found = 0, any = 0;
+	size_t before = out->n;
 
-	if (depth > LW_MAX_TREE_DEPTH || lw_oidset_contains(&s->bare_trees, tree_id) ||
-	    git_tree_lookup(&t, s->c->repo, tree_id) < 0)
-		return 0;
-	for (size_t i = 0; i < git_tree_entrycount(t) && !found; i++) {
+	if (depth > LW_MAX_TREE_DEPTH || out->n >= 100000 ||
+	    lw_oidset_contains(&s->bare_trees, tree_id) || git_tree_lookup(&t, s->c->repo, tree_id) < 0) {
+		git_error_clear();
+		return;
+	}
+	for (size_t i = 0; i < git_tree_entrycount(t); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(t, i);
 		const git_oid *id = git_tree_entry_id(e);
 		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-			if (!lw_oidset_contains(&s->bare_trees, id)) {
-				any = 1;
-				found = tree_holds_key(s, id, key, depth + 1);
-			}
+			tree_collect_hits(s, id, out, depth + 1);
 		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
 			   lw_oidset_contains(&s->hit_blobs, id)) {
-			hocc probe;
-			any = 1;
-			memset(&probe, 0, sizeof(probe));
-			probe.blob = *id;
-			memcpy(probe.key, key, 16);
-			found = bsearch(&probe, s->c->occ, s->c->nocc, sizeof(hocc), occ_cmp) != NULL;
+			git_oid *v = lw_reallocarray(out->v, out->n + 1, sizeof(git_oid));
+			if (v) {
+				out->v = v;
+				v[out->n++] = *id;
+			}
 		}
 	}
-	if (!any)
+	if (out->n == before)
 		lw_oidset_insert(&s->bare_trees, tree_id);
 	git_tree_free(t);
-	return found;
+}
+
+/* 1 if one of the tip's blobs with findings carries the (rule, secret) key. */
+static int tip_hits_key(const hctx *c, const lw_oidlist *hits, const unsigned char key[16])
+{
+	for (size_t i = 0; i < hits->n; i++) {
+		hocc probe;
+		memset(&probe, 0, sizeof(probe));
+		probe.blob = hits->v[i];
+		memcpy(probe.key, key, 16);
+		if (bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp))
+			return 1;
+	}
+	return 0;
 }
 
 static int tip_holds(hctx *c, const htip *t, const hfound *h)
@@ -352,7 +367,14 @@ static void fill_present(hctx *c, hsearch *s, htip *tips, size_t ntips, hfound *
 	h->rec->has_present = 1;
 	for (size_t i = 0; i < ntips; i++) {
 		int at = tip_holds(c, &tips[i], h);
-		if (at == 0 || (at < 0 && !tree_holds_key(s, git_tree_id(tips[i].tree), key, 0)))
+		if (at < 0) {
+			if (!tips[i].hits_ready) {
+				tree_collect_hits(s, git_tree_id(tips[i].tree), &tips[i].hits, 0);
+				tips[i].hits_ready = 1;
+			}
+			at = tip_hits_key(c, &tips[i].hits, key);
+		}
+		if (at <= 0)
 			continue;
 		char **v = lw_reallocarray(h->rec->present, h->rec->npresent + 1, sizeof(char *));
 		if (!v)
@@ -396,6 +418,7 @@ int lw_hist_finish(hctx *c, lw_report *out)
 	c->nfound = 0;
 	for (size_t i = 0; i < ntips; i++) {
 		free(tips[i].name);
+		free(tips[i].hits.v);
 		git_tree_free(tips[i].tree);
 	}
 	free(tips);
