@@ -29,7 +29,30 @@ static int lw_mask_cmp(const void *a, const void *b)
 
 	if (c)
 		return c;
-	return x->line < y->line ? -1 : x->line > y->line;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->column < y->column ? -1 : x->column > y->column;
+}
+
+/* Index of the first record at or after (path, line, column). */
+static size_t lw_mask_lower(const char *path, uint32_t line, uint32_t column)
+{
+	lw_record key;
+	const lw_record *kp = &key;
+	size_t lo = 0, hi = lw_mask_n;
+
+	memset(&key, 0, sizeof(key));
+	key.path = (char *)path;
+	key.line = line;
+	key.column = column;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (lw_mask_cmp(&lw_mask_sorted[mid], &kp) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* Marks in `mask` every place of `s` that shows part of secret `sec`: whole
@@ -78,7 +101,7 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 {
 	int (*esc)(lw_buf *, const unsigned char *, size_t) = json ? lw_escape_json : lw_escape_text;
 	unsigned char *mask;
-	size_t lo = 0, hi = lw_mask_n;
+
 
 	if (!redact) {
 		esc(out, (const unsigned char *)s, len);
@@ -94,22 +117,25 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 		size_t e = so + sl > len ? len : so + sl;
 		memset(mask + so, 1, e - so);
 	}
-	/* records on this path at or just before this line */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const lw_record *key = rec;
-		if (lw_mask_cmp(&lw_mask_sorted[mid], &key) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* the shown text spans at most `len` bytes around the secret: only
+	 * records on this line whose column falls near it can appear in it */
+	uint32_t from = rec->column > len + 1 ? rec->column - (uint32_t)len - 1 : 0;
+	uint32_t to = rec->column + (uint32_t)len + 1;
+	for (size_t g = lw_mask_lower(rec->path, rec->line, from); g < lw_mask_n; g++) {
+		const lw_record *o = lw_mask_sorted[g];
+		if (o->line != rec->line || o->column > to || strcmp(o->path, rec->path))
+			break;
+		if (o != rec)
+			lw_mask_fragment(mask, s, len, o->secret, o->secret_len, 2);
 	}
-	for (size_t g = lo; g-- > 0;) {
+	/* multi-line secrets that started on an earlier line and reach this one */
+	size_t seen = 0;
+	for (size_t g = lw_mask_lower(rec->path, rec->line, 0); g-- > 0 && seen < 256; seen++) {
 		const lw_record *o = lw_mask_sorted[g];
 		if (strcmp(o->path, rec->path) || o->line + 4096 < rec->line)
 			break;
-		if (o == rec || o->end_line < rec->line)
-			continue;
-		lw_mask_fragment(mask, s, len, o->secret, o->secret_len, 2);
+		if (o->end_line >= rec->line)
+			lw_mask_fragment(mask, s, len, o->secret, o->secret_len, 2);
 	}
 	for (size_t i = 0; i < len;) {
 		size_t j = i;

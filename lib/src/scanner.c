@@ -28,6 +28,8 @@ struct lw_scanner {
 	lw_cand *cands;
 	size_t ncands, capcands;
 	int cands_full; /* this chunk reached LW_MAX_CANDS_PER_CHUNK */
+	size_t allow_ls, allow_le; /* the last line checked for leakwalk:allow */
+	int allow_hit;
 	uint64_t limit_hits;
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
@@ -348,7 +350,7 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 	return lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
 }
 
-static int lw_line_has_allow(const lw_scanner *sc, const unsigned char *line, size_t len)
+static int lw_line_has_allow_raw(const lw_scanner *sc, const unsigned char *line, size_t len)
 {
 	if (lw_memcasemem(line, len, "leakwalk:allow", 14))
 		return 1;
@@ -357,10 +359,22 @@ static int lw_line_has_allow(const lw_scanner *sc, const unsigned char *line, si
 		lw_memcasemem(line, len, "pragma: allowlist secret", 24));
 }
 
+/* Many findings on one long line ask about the same line: remember it. */
+static int lw_line_has_allow(lw_scanner *sc, size_t ls, size_t le)
+{
+	if (ls != sc->allow_ls || le != sc->allow_le || ls == SIZE_MAX) {
+		sc->allow_ls = ls;
+		sc->allow_le = le;
+		sc->allow_hit = lw_line_has_allow_raw(sc, sc->chunk->data + ls, le - ls);
+	}
+	return sc->allow_hit;
+}
+
 typedef struct lw_cursor {
 	size_t pos;
 	uint32_t line;
 	size_t line_start;
+	size_t line_end, end_of; /* end of the line starting at end_of - 1 */
 } lw_cursor;
 
 static void lw_cursor_advance(lw_cursor *c, const unsigned char *d, size_t len, size_t to)
@@ -423,11 +437,20 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	f.entropy = lw_entropy(f.secret, f.secret_len);
 	lw_cursor_advance(cur, d, len, c->soff);
 	ls = cur->line_start;
-	le = lw_line_end(d, len, c->soff);
+	/* findings share long lines: find each line's end once */
+	if (cur->end_of != ls + 1) {
+		cur->line_end = lw_line_end(d, len, c->soff);
+		cur->end_of = ls + 1;
+	}
+	le = cur->line_end;
 	if (sc->opts.honour_inline_allow) {
-		size_t ms = lw_line_start(d, c->off, 0);
-		if (lw_line_has_allow(sc, d + ms, lw_line_end(d, len, c->off) - ms) ||
-		    lw_line_has_allow(sc, d + ls, le - ls))
+		int allow = lw_line_has_allow(sc, ls, le);
+		if (!allow && c->off < ls) {
+			/* the match began on an earlier line: that line counts too */
+			size_t ms = lw_line_start(d, c->off, 0);
+			allow = lw_line_has_allow(sc, ms, lw_line_end(d, len, c->off));
+		}
+		if (allow)
 			return 0;
 	}
 	f.rule = &r->info;
@@ -477,7 +500,7 @@ static int lw_scan_collect(lw_scanner *sc)
 
 int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 {
-	lw_cursor cur = { 0, 0, 0 };
+	lw_cursor cur = { 0, 0, 0, 0, 0 };
 	int rc;
 
 	if (!sc->rs->finalized)
@@ -490,6 +513,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->sink = sink;
 	sc->ncands = 0;
 	sc->cands_full = 0;
+	sc->allow_ls = sc->allow_le = SIZE_MAX;
 	rc = lw_scan_collect(sc);
 	if (rc >= 0 && sc->ncands) {
 		qsort(sc->cands, sc->ncands, sizeof(*sc->cands), lw_cand_cmp);
