@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /* filter.c - the global placeholder filter: values that are templates,
  * documentation examples or obviously not random are never secrets. */
 #include <string.h>
@@ -7,7 +8,7 @@
 /* Words that mark a value as a stand-in. Kept to words long or odd enough
  * that a random token practically never contains them. */
 static const char *const lw_placeholder_words[] = {
-	"example", "xxxx", "changeme", "change_me", "change-me", "placeholder",
+	"example", "changeme", "change_me", "change-me", "placeholder",
 	"redacted", "dummy", "your_", "your-", "yourapi", "yourkey", "yoursecret",
 	"yourtoken", "yourpass", "insert", "replace_", "replaceme", "sample",
 	"foobar", "notreal", "not_real", "not-real", "fake_", "fakekey",
@@ -67,5 +68,9 @@ int lw_is_placeholder(const unsigned char *s, size_t len)
 		if (lw_memcasemem(s, len, w, strlen(w)))
 			return 1;
 	}
+	/* "xxxx" in one case only: a random mixed-case token holds "xXxX" far
+	 * more often than a placeholder does */
+	if (memmem(s, len, "xxxx", 4) || memmem(s, len, "XXXX", 4))
+		return 1;
 	return lw_is_angle_placeholder(s, len) || lw_mostly_one_char(s, len);
 }

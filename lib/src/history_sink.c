@@ -304,7 +304,7 @@ static int tip_hits_key(const hctx *c, const lw_oidlist *hits, const unsigned ch
 		memset(&probe, 0, sizeof(probe));
 		probe.blob = hits->v[i];
 		memcpy(probe.key, key, 16);
-		if (bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp))
+		if (c->nocc && bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp))
 			return 1;
 	}
 	return 0;
@@ -338,7 +338,7 @@ static int tip_holds(hctx *c, const htip *t, const hfound *h)
 	f.secret = (const unsigned char *)h->rec->secret;
 	f.secret_len = h->rec->secret_len;
 	occ_key(probe.key, &f);
-	found = bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp) != NULL;
+	found = c->nocc && bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp) != NULL;
 	return found ? 1 : -1;
 }
 
@@ -399,7 +399,8 @@ int lw_hist_finish(hctx *c, lw_report *out)
 	lw_oidset_init(&s.hit_blobs);
 	lw_oidset_init(&s.bare_trees);
 	if (c->opts->compute_present) {
-		qsort(c->occ, c->nocc, sizeof(hocc), occ_cmp);
+		if (c->nocc)
+			qsort(c->occ, c->nocc, sizeof(hocc), occ_cmp);
 		for (size_t i = 0; i < c->nocc; i++)
 			lw_oidset_insert(&s.hit_blobs, &c->occ[i].blob);
 		git_reference_foreach(c->repo, collect_tip, payload);

@@ -259,7 +259,7 @@ static void ix_collect_gone(ix_walk *w, const ix_node *nd, git_tree *head, lw_bu
 		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
 			prefix->len = base;
 			lw_buf_puts(prefix, name);
-			if (!prefix->overflow && !bsearch(prefix->data, w->x->e, w->x->n, sizeof(ix_entry),
+			if (!prefix->overflow && w->x->n && !bsearch(prefix->data, w->x->e, w->x->n, sizeof(ix_entry),
 							  ix_entry_cmp))
 				ix_gone_add(w, git_tree_entry_id(e));
 		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
@@ -331,7 +331,7 @@ static int ix_is_clean(const char *path, const char **clean, size_t n)
 			return 0;
 		if (i == 0 || path[i - 1] == '/') {
 			dir[i] = '\0';
-			if (bsearch(&key, clean, n, sizeof(char *), ix_str_cmp))
+			if (n && bsearch(&key, clean, n, sizeof(char *), ix_str_cmp))
 				return 1;
 		}
 		if (!path[i])
@@ -389,7 +389,8 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 		clean[i] = w.clean.data + o;
 		o += strlen(clean[i]) + 1;
 	}
-	qsort(clean, w.nclean, sizeof(char *), ix_str_cmp);
+	if (w.nclean)
+		qsort(clean, w.nclean, sizeof(char *), ix_str_cmp);
 	rc = 0;
 	for (size_t i = 0; i < x.n && rc == 0; i++) {
 		const ix_entry *e = &x.e[i];

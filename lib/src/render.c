@@ -299,7 +299,8 @@ static int lw_render_dispatch(lw_buf *out, lw_report *r, const lw_report_meta *m
 		lw_mask_sorted[lw_mask_n++] = lw_report_get(r, i);
 	for (size_t i = 0; i < extra; i++)
 		lw_mask_sorted[lw_mask_n++] = lw_report_get(opt->also_mask, i);
-	qsort(lw_mask_sorted, lw_mask_n, sizeof(lw_record *), lw_mask_cmp);
+	if (lw_mask_n)
+		qsort(lw_mask_sorted, lw_mask_n, sizeof(lw_record *), lw_mask_cmp);
 	switch (opt->format) {
 	case LW_FORMAT_TEXT:
 		for (size_t i = 0; i < lw_report_count(r); i++)

@@ -193,7 +193,8 @@ static int lw_record_cmp(const void *a, const void *b)
 
 void lw_report_sort(lw_report *r)
 {
-	qsort(r->v, r->n, sizeof(*r->v), lw_record_cmp);
+	if (r->n)
+		qsort(r->v, r->n, sizeof(*r->v), lw_record_cmp);
 }
 
 /* Replaces in `msg` every occurrence of `sec` by stars (in place; shrinks). */

@@ -303,6 +303,9 @@ static int lw_cand_outranks(const lw_scanner *sc, const lw_cand *a, const lw_can
 
 	if (ga != gb)
 		return gb;
+	/* the rule that needed more context around the same secret knows more */
+	if (a->len != b->len)
+		return a->len > b->len;
 	if (ra->info.severity != rb->info.severity)
 		return ra->info.severity > rb->info.severity;
 	return a->rule < b->rule;

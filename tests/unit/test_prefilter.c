@@ -232,8 +232,10 @@ static void naive(const char *const *kw, size_t nkw, const unsigned char *t, siz
 
 static int same(pairs *a, pairs *b)
 {
-	qsort(a->v, a->n, sizeof(pair), pair_cmp);
-	qsort(b->v, b->n, sizeof(pair), pair_cmp);
+	if (a->n)
+		qsort(a->v, a->n, sizeof(pair), pair_cmp);
+	if (b->n)
+		qsort(b->v, b->n, sizeof(pair), pair_cmp);
 	if (a->n != b->n)
 		return 0;
 	for (size_t i = 0; i < a->n; i++)
