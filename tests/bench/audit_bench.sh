@@ -79,23 +79,24 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/lw-audit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # ---------------------------------------------------------------- measuring
-declare -a T_NAME T_SEC T_RSS T_RC T_NOTE
+declare -a T_NAME T_SEC T_RSS T_RC T_NOTE T_CPU
 # run NAME STDOUT STDERR CMD...: time CMD; appends a row
 run() {
 	local name=$1 out=$2 err=$3; shift 3
 	local tf=$work/time.$RANDOM
 	case $skip in *" $name "*) return 0 ;; esac
 	echo "audit_bench: running $name: $*" >&2
-	/usr/bin/time -f '%e %M' -o "$tf" timeout "$tlimit" "$@" >"$out" 2>"$err"
+	/usr/bin/time -f '%e %M %U %S' -o "$tf" timeout -k 10 "$tlimit" "$@" >"$out" 2>"$err"
 	local rc=$?
-	local last
-	last=$(tail -n 1 "$tf" 2>/dev/null)
+	local e m u s
+	read -r e m u s < <(tail -n 1 "$tf" 2>/dev/null)
 	T_NAME+=("$name")
-	T_SEC+=("${last%% *}")
-	T_RSS+=("${last##* }")
+	T_SEC+=("$e")
+	T_RSS+=("$m")
+	T_CPU+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", u + s }')")
 	T_RC+=("$rc")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then T_NOTE+=("TIMEOUT >${tlimit}s"); else T_NOTE+=(""); fi
-	echo "audit_bench:   $name: ${last%% *}s, $(( ${last##* } / 1024 )) MiB, exit $rc" >&2
+	echo "audit_bench:   $name: ${e}s, cpu ${T_CPU[-1]}s, $(( m / 1024 )) MiB, exit $rc" >&2
 }
 
 load0=$(cut -d" " -f1-3 /proc/loadavg)
@@ -167,7 +168,7 @@ row() {  # row I BASE
 	if [ -n "$base" ] && [ -n "${T_SEC[$i]}" ]; then
 		ratio=$(awk -v a="${T_SEC[$i]}" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 	fi
-	printf '| %-14s | %9s | %8s | %9s | %4s | %s\n' "${T_NAME[$i]}" "${T_SEC[$i]}" "$ratio" \
+	printf '| %-14s | %9s | %8s | %9s | %9s | %4s | %s\n' "${T_NAME[$i]}" "${T_SEC[$i]}" "$ratio" "${T_CPU[$i]}" \
 		"$(awk -v k="${T_RSS[$i]}" 'BEGIN { printf "%.1f", k / 1024 }')" "${T_RC[$i]}" "${T_NOTE[$i]}"
 }
 
@@ -180,10 +181,11 @@ echo "  commits (all refs): $ncommits; refs: $nrefs"
 echo "  unique blobs: $nblobs; total blob bytes: $blob_bytes ($(mib "$blob_bytes") MiB); pack: $(mib "$pack_bytes") MiB"
 [ -f "$repo/lw-bench/stats" ] && echo "  built by make_history.sh: $(tr '\n' ' ' <"$repo/lw-bench/stats")"
 echo
-echo "history (each tool once, warm page cache; ratio = seconds / floor seconds):"
+echo "history (each tool once, warm page cache; x floor = wall seconds / floor wall seconds;"
+echo "cpu s = user + sys seconds of the whole process tree):"
 echo
-printf '| %-14s | %9s | %8s | %9s | %4s | %s\n' tool seconds "x floor" "RSS MiB" exit note
-printf '|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ------ ------
+printf '| %-14s | %9s | %8s | %9s | %9s | %4s | %s\n' tool seconds "x floor" "cpu s" "RSS MiB" exit note
+printf '|%s|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ----------- ------ ------
 for ((i = 0; i < n_hist; i++)); do row "$i" "$floor_s"; done
 echo
 echo "commands:"
@@ -197,8 +199,8 @@ if [ "${#T_NAME[@]}" -gt "$n_hist" ]; then
 	echo "HEAD tree only ($tree_files files, $(mib "$tree_bytes") MiB; ratio = seconds / leakwalk scan seconds):"
 	echo
 	lws_s=${T_SEC[$n_hist]}
-	printf '| %-14s | %9s | %8s | %9s | %4s | %s\n' tool seconds "x lw" "RSS MiB" exit note
-	printf '|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ------ ------
+	printf '| %-14s | %9s | %8s | %9s | %9s | %4s | %s\n' tool seconds "x lw" "cpu s" "RSS MiB" exit note
+	printf '|%s|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ----------- ------ ------
 	for ((i = n_hist; i < ${#T_NAME[@]}; i++)); do row "$i" "$lws_s"; done
 	echo
 	echo "  leakwalk-scan  $LEAKWALK scan --format json --output OUT.json -q TREE"

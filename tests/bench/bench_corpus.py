@@ -145,7 +145,7 @@ def github_pat(r):
 
 
 def password(r):
-    al = string.ascii_letters + string.digits + "!#^*-_"
+    al = string.ascii_letters + string.digits + "!#^-_"
     while True:
         s = "".join(r.choice(al) for _ in range(r.randint(18, 28)))
         if _clean(s) and any(c.isdigit() for c in s) and any(c.isalpha() for c in s):

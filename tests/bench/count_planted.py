@@ -80,7 +80,9 @@ def found_leakwalk(rec, data, tree):
         if rel(f.get("path") or "", tree) != rec["path"]:
             continue
         rule = f.get("rule", "")
-        sec = (f.get("secret") or "").split("*")[0]
+        sec = f.get("secret") or ""
+        if sec.endswith("*****"):       # redacted: the first characters, then *****
+            sec = sec[:-5]
         if any(rule.startswith(x) for x in fam) and \
                 (rule == "aws-access-key-pair" or rec["value"].startswith(sec)):
             return True

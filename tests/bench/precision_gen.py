@@ -2,51 +2,70 @@
 """precision_gen.py - planted secrets and decoys for leakwalk's detection-quality bench.
 
 usage: precision_gen.py --out DIR [--leakwalk BIN] [--patterns DIR] [--variants N]
-                        [--seed S] [--commits N] [--general-scale F] [--keep-verify]
+                        [--seed S|random] [--commits N] [--general-scale F]
+                        [--rules ID,...] [--engine auto|regex|re|pcre2grep|none]
+                        [--work-dir DIR] [--keep-verify]
 
-Writes DIR/repo (a fresh git repository built with `git fast-import`, a few
-hundred commits, branches, a merge, a tag, deleted files) and DIR/truth.json
-(the ground truth: where every planted secret and every decoy lives).
+Writes DIR/repo (a fresh bare git repository built with `git fast-import`: a
+few hundred commits on main, two feature branches merged back with merge
+commits, one unmerged branch, a tag, files deleted later) and DIR/truth.json
+(the ground truth: path, line, rule and secret of every planted secret, and
+the place of every decoy). Scratch files go to /dev/shm when writable.
 
 Secrets. For every built-in rule and every `examples.match` string, N variants
 (default 20) are made by re-randomising the secret(s) in the example:
-  1. the example is scanned alone with leakwalk (exact PCRE2 semantics, one
-     file per example) to locate the rule's secret span; spans other rules
-     report on the same example are re-randomised too (and become secondary
-     planted secrets);
+  1. the example is scanned by leakwalk (exact PCRE2 semantics): once with a
+     config holding only its rule, to locate the rule's secret span; once with
+     every built-in rule, whose other spans on the example are re-randomised
+     too (they become secondary planted secrets);
   2. every letter/digit of a span is replaced by a random character of the same
-     class (upper, lower, digit; the alphabet narrowed to hex or base32 when
-     the span only uses those), keeping punctuation, the rule's keywords and the
-     prefix all the rule's examples share (ghp_, xoxb-, AKIA, sk_live_, ...);
-  3. each mutation is validated against the rule's regex, run in-process with
-     the `regex` module (PCRE-compatible: lookbehind, branch reset, possessive),
-     or Python's `re` when the pattern compiles there; a mutation that breaks
-     the match (a literal such as T3BlbkFJ, AZDO, +ASt inside the token) is
-     reverted by bisection. Without either engine the fallback keeps the
-     regex's literal prefix and mutates the rest;
-  4. checksummed formats (github-crc32, npm-crc32, see lib/src/measure.c) get a
-     valid CRC32/base62 checksum recomputed;
-  5. every variant is scanned alone by leakwalk (one file per variant, same
-     basename as its place in the repository); variants the rule itself does
-     not report are discarded and counted per rule (a generator limitation,
-     not a miss).
+     class (upper, lower, digit; per alphanumeric segment the alphabet is
+     narrowed to hex or base32 when the segment only uses those), keeping
+     punctuation, percent escapes, the rule's keywords and the prefix all the
+     rule's examples share (ghp_, xoxb-, AKIA, sk_live_, -----BEGIN ...);
+  3. each mutation is validated against the rule's regex outside leakwalk:
+     the `regex` module (PCRE-like: variable lookbehind, branch reset,
+     possessive), else Python's `re` when the pattern compiles there, else
+     pcre2grep (slow: a process per check). A mutation that breaks the match
+     (a literal such as T3BlbkFJ, AZDO, +ASt inside the token) is reverted by
+     bisection. With no engine the fallback keeps the regex's literal prefix
+     and mutates the rest;
+  4. checksummed formats (github-crc32, npm-crc32: the ones lib/src/measure.c
+     knows) get a valid CRC32/base62 checksum recomputed;
+  5. every variant is scanned alone (one file per variant, with the basename
+     it gets in the repository) with its rule only; variants the rule does not
+     report are discarded and counted per rule with the reason: `regex` (the
+     mutation broke the format: a generator limitation), `entropy` (a
+     format-valid random secret under the rule's minimum entropy) or `filter`
+     (a placeholder word, stopword or allow regex hit by chance). For every
+     rule with a minimum entropy, the share of random secrets shaped like each
+     example that fall under it is estimated (400 draws).
+The scan of each variant with every built-in rule records which rule wins
+deduplication and any other span reported on the line.
 
 Decoys (must not be reported):
   - every rule's `examples.no_match`, re-randomised the same way (random-looking
-    runs only; keywords, placeholder words, repeated and sequential runs kept)
-    while the owning rule's regex outcome stays what it was on the original;
-    variants the owning rule reports when scanned alone are discarded and
-    replaced by the verbatim example. Findings of *other* rules on a no_match
-    line that also appear when the line is scanned alone are recorded
+    runs only; provider prefixes, keywords, placeholder words, base64 JSON
+    openers, repeated and sequential runs kept) while the owning rule's regex
+    outcome stays what it was on the original; variants the owning rule
+    reports when scanned alone are replaced by the verbatim example. Findings
+    of *other* rules on a no_match line scanned alone are recorded
     (`standalone`), so the scorer can tell known cross-rule overlaps (a
     near-miss of one provider is often a fine generic secret) from
     context-induced false positives;
   - general decoys: placeholders and templates, environment lookups, provider
     prefixes with placeholder bodies, repeated/sequential values, AWS's
     documented example credentials, lock-file hashes (package-lock.json,
-    yarn.lock, go.sum, Cargo.lock, Pipfile.lock), public keys and
-    certificates, UUIDs, git object ids, image data URIs, test-fixture hashes,
-    non-secret assignments to secret-sounding names.
+    yarn.lock, go.sum, Cargo.lock, Pipfile.lock, composer.lock), public keys
+    and certificates, UUIDs, git object ids, image data URIs and raw binary
+    base64, base64 of plain text, test-fixture and password hashes,
+    publishable (public) keys, URLs without credentials, i18n strings and
+    flags, non-secret assignments to secret-sounding names.
+
+Items are written verbatim into files of many types (py, js, ts, go, yml,
+json, env, properties, xml, Dockerfile, tf, sh, rb, java, toml, ini, plus
+lock files, key files, html, md, css, sql) between filler lines, appended over
+the history so a line number never moves.
 
 No secret-shaped literal lives in this file: provider prefixes of decoys are
 assembled from pieces at run time, and planted secrets come from the rule
@@ -189,31 +208,47 @@ def finding_span(text, starts, f):
 # regex validation (in-process) and literal prefixes
 # ----------------------------------------------------------------------------
 
+ENGINES = ["regex", "re", "pcre2grep"]  # --engine narrows this
+
+
 class Validator:
-    """The rule's regex in Python: which secret spans does it yield?"""
+    """The rule's regex outside leakwalk: the `regex` module (PCRE-like:
+    variable lookbehind, branch reset, possessive), else Python's `re`, else
+    pcre2grep (one process per check, so only as the last resort)."""
 
     def __init__(self, rule):
         self.group = int(rule.get("secret_group", 0) or 0)
+        self.src = rule["regex"]
         self.pat = None
         self.engine = None
-        src = rule["regex"]
-        if _rx is not None:
+        for eng in ENGINES:
             try:
-                self.pat = _rx.compile(src, _rx.MULTILINE | _rx.ASCII | _rx.VERSION0)
-                self.engine = "regex"
+                if eng == "regex" and _rx is not None:
+                    self.pat = _rx.compile(self.src, _rx.MULTILINE | _rx.ASCII | _rx.VERSION0)
+                elif eng == "re":
+                    self.pat = re.compile(self.src, re.MULTILINE | re.ASCII)
+                elif eng == "pcre2grep" and shutil.which("pcre2grep"):
+                    p = subprocess.run(["pcre2grep", "-M", "-q", "--", self.src, "-"], input=b"",
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    if p.returncode in (0, 1):
+                        self.pat = "pcre2grep"
+                else:
+                    continue
             except Exception:
                 self.pat = None
-        if self.pat is None:
-            try:
-                self.pat = re.compile(src, re.MULTILINE | re.ASCII)
-                self.engine = "re"
-            except Exception:
-                self.pat = None
-                self.engine = None
+            if self.pat is not None:
+                self.engine = eng
+                return
 
-    def spans(self, text):
+    def outcome(self, text):
+        """What the regex yields on TEXT: secret spans (Python engines) or the
+        secret-group texts (pcre2grep); None without an engine."""
         if self.pat is None:
             return None
+        if self.engine == "pcre2grep":
+            p = subprocess.run(["pcre2grep", "-M", "--no-filename", "-O", "${%d}" % self.group, "--", self.src, "-"],
+                               input=text.encode() + b"\n", stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            return p.stdout.decode(errors="replace") if p.returncode in (0, 1) else None
         out = set()
         try:
             for m in self.pat.finditer(text):
@@ -222,7 +257,16 @@ class Validator:
                     out.add((m.start(g), m.end(g)))
         except Exception:
             return None
-        return out
+        return frozenset(out)
+
+    def has(self, text, span):
+        """Does the regex still yield the secret at SPAN? None: cannot tell."""
+        got = self.outcome(text)
+        if got is None:
+            return None
+        if self.engine == "pcre2grep":
+            return text[span[0]:span[1]] in got
+        return span in got
 
 
 def literal_prefix(rx_src, group):
@@ -842,9 +886,14 @@ def main():
     ap.add_argument("--general-scale", type=float, default=1.0, help="multiplier for the general decoys")
     ap.add_argument("--rules", default="", help="comma-separated rule ids (default: all)")
     ap.add_argument("--keep-verify", action="store_true", help="keep the standalone-verification tree")
+    ap.add_argument("--engine", choices=["auto", "regex", "re", "pcre2grep", "none"], default="auto",
+                    help="regex engine that validates mutations (default: the first of regex, re, pcre2grep that "
+                         "compiles the rule; none: literal-prefix fallback only)")
     ap.add_argument("--work-dir", help="where the scratch files go (default /dev/shm if writable, else --out)")
     args = ap.parse_args()
 
+    if args.engine != "auto":
+        ENGINES[:] = [] if args.engine == "none" else [args.engine]
     seed = args.seed if args.seed != "random" else os.urandom(8).hex()
     rng = random.Random(seed)
     t0 = time.time()
@@ -972,8 +1021,7 @@ def main():
             if frid not in all_rules:  # the binary is older than the rule files
                 continue
             v = validator(frid)
-            got = v.spans(text)
-            if got is not None and sp in got:
+            if v.has(text, sp):
                 checks.append((v, sp))
         v0 = validator(rid)
         prim_spans = [sp for frid, sp in spans if frid == rid]
@@ -1013,8 +1061,7 @@ def main():
 
         def check(t, checks=checks):
             for v, sp in checks:
-                got = v.spans(t)
-                if got is None or sp not in got:
+                if not v.has(t, sp):
                     return False
             return True
 
@@ -1057,11 +1104,11 @@ def main():
                 if p not in prot:
                     cand.append((p, a))
         v = validator(rid)
-        orig = v.spans(text)
+        orig = v.outcome(text)
         alph = dict(cand)
 
         def check(t, v=v, orig=orig):
-            got = v.spans(t)
+            got = v.outcome(t)
             return got is not None and got == orig
 
         made = set()
@@ -1133,10 +1180,12 @@ def main():
                 # own filters dropping a format-valid random secret
                 stats[rid]["match_discarded"] += 1
                 psp = [sp for frid, sp in it["spans"] if frid == rid]
-                got_sp = validator(rid).spans(text)
                 ent = min(shannon(text[s:e]) for s, e in psp) if psp else 0.0
-                if got_sp is not None and not all(sp in got_sp for sp in psp):
+                fits = [validator(rid).has(text, sp) for sp in psp]
+                if any(f is False for f in fits):
                     reason = "regex"
+                elif any(f is None for f in fits):
+                    reason = "unverified"  # no regex engine: most likely the format broke
                 elif by_id[rid].get("entropy") and ent < float(by_id[rid]["entropy"]):
                     reason = "entropy"
                     stats[rid]["entropy_min_seen_x1000"] = min(stats[rid].get("entropy_min_seen_x1000", 99999),

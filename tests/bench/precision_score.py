@@ -191,10 +191,12 @@ def main():
     if disc:
         print("\n--- generator: variants discarded (the rule alone did not report them) ---")
         print("  (regex: the re-randomised secret no longer fits the rule's regex - a generator limitation;")
+        print("   unverified: no regex engine could run the rule, the fallback mutation most likely broke it;")
         print("   entropy: a format-valid random secret below the rule's minimum entropy - the rule would miss it;")
         print("   filter: dropped by a placeholder word, stopword or allow regex)")
         for rid, st in sorted(disc.items(), key=lambda x: -x[1].get("match_discarded", 0)):
-            why = ", ".join("%s %d" % (k, st["discard: " + k]) for k in ("regex", "entropy", "filter") if st.get("discard: " + k))
+            why = ", ".join("%s %d" % (k, st["discard: " + k]) for k in ("regex", "unverified", "entropy", "filter")
+                            if st.get("discard: " + k))
             print("  %-42s %3d of %3d discarded (%s)%s" % (rid, st.get("match_discarded", 0), st.get("match_variants", 0), why,
                   ("; %d example(s) not found alone" % st["example_not_found_alone"]) if st.get("example_not_found_alone") else ""))
             for smp in truth["discarded_samples"].get(rid, [])[:1]:

@@ -129,21 +129,23 @@ read -r rg_nfiles rg_nbytes < <(find "$rgtree" -type f -printf '%s\n' | awk '{ n
 rg --no-ignore --hidden --no-config -c -F 'lw-bench-warm-up-no-such-string' "$tree" >/dev/null 2>&1
 
 # ---------------------------------------------------------------- measuring
-declare -a T_NAME T_SEC T_RSS T_RC T_CMD T_BYTES T_REF
+declare -a T_NAME T_SEC T_RSS T_RC T_CMD T_BYTES T_REF T_CPU
 run() {   # run NAME BYTES REF CMD...: best of $runs; REF: the leakwalk row to compare with
 	local name=$1 bytes=$2 ref=$3; shift 3
-	local best= bestrss= rc= i
+	local best='' bestrss='' bestcpu='' rc='' i
 	echo "scan_bench: running $name: $*" >&2
 	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%e %M' -o "$work/t" timeout -k 10 "$tlimit" "$@" >"$work/$name.out" 2>"$work/$name.err"
+		/usr/bin/time -f '%e %M %U %S' -o "$work/t" timeout -k 10 "$tlimit" "$@" >"$work/$name.out" 2>"$work/$name.err"
 		rc=$?
-		local last s m
-		last=$(tail -n 1 "$work/t"); s=${last%% *}; m=${last##* }
-		if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s bestrss=$m; fi
+		local s m u y
+		read -r s m u y < <(tail -n 1 "$work/t")
+		if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$s bestrss=$m bestcpu=$(awk -v u="$u" -v y="$y" 'BEGIN { printf "%.1f", u + y }')
+		fi
 	done
 	[ "$rc" = 124 ] || [ "$rc" = 137 ] && best=">$tlimit"
 	T_NAME+=("$name"); T_SEC+=("$best"); T_RSS+=("$bestrss"); T_RC+=("$rc"); T_CMD+=("$*")
-	T_BYTES+=("$bytes"); T_REF+=("$ref")
+	T_BYTES+=("$bytes"); T_REF+=("$ref"); T_CPU+=("$bestcpu")
 	echo "scan_bench:   $name: ${best}s, exit $rc" >&2
 }
 
@@ -166,7 +168,7 @@ run rg-prefixed "$rg_nbytes" "$sub" bash "$work/rg.sh" "$work/rg/prefixed" "$rgt
 # ---------------------------------------------------------------- start-up
 printf '#include <stdio.h>\n\nint main(void)\n{\n\tputs("hello");\n\treturn 0;\n}\n' >"$work/small.c"
 printf 'region = eu-west-1\naws_access_key_id = %s\n' \
-	"$(python3 -c 'import random, sys; sys.path.insert(0, sys.argv[1]); import bench_corpus as bc; print(bc.aws_key_id(random.SystemRandom()))' "$here")" \
+	"$(python3 -c 'import random, sys; sys.dont_write_bytecode = True; sys.path.insert(0, sys.argv[1]); import bench_corpus as bc; print(bc.aws_key_id(random.SystemRandom()))' "$here")" \
 	>"$work/small-secret.ini"
 startup() {   # startup FILE: median seconds of $sruns runs of `leakwalk scan -q FILE`
 	local f=$1
@@ -197,16 +199,16 @@ echo "tree: $tree: $nfiles files, $nbytes bytes ($(awk -v b="$nbytes" 'BEGIN { p
 echo "rules: $nrules built-in rules in leakwalk; ripgrep runs $rg_all of them in $rg_all_chunks chunk(s) (rg-all-rules)"
 echo "       and the $rg_pre literal-prefixed token rules in $rg_pre_chunks chunk(s) (rg-prefixed), one chunk after the other"
 echo
-printf '| %-19s | %8s | %8s | %8s | %10s | %8s | %4s |\n' tool MB seconds "MB/s" "x leakwalk" "RSS MiB" exit
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' --------------------- ---------- ---------- ---------- ------------ ---------- ------
+printf '| %-19s | %8s | %8s | %8s | %10s | %8s | %8s | %4s |\n' tool MB seconds "MB/s" "x leakwalk" "cpu s" "RSS MiB" exit
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' --------------------- ---------- ---------- ---------- ------------ ---------- ---------- ------
 for i in "${!T_NAME[@]}"; do
 	ref=
 	for j in "${!T_NAME[@]}"; do [ "${T_NAME[$j]}" = "${T_REF[$i]}" ] && ref=${T_SEC[$j]}; done
-	awk -v n="${T_NAME[$i]}" -v s="${T_SEC[$i]}" -v b="${T_BYTES[$i]}" -v l="$ref" -v m="${T_RSS[$i]}" -v rc="${T_RC[$i]}" 'BEGIN {
+	awk -v n="${T_NAME[$i]}" -v s="${T_SEC[$i]}" -v b="${T_BYTES[$i]}" -v l="$ref" -v m="${T_RSS[$i]}" -v rc="${T_RC[$i]}" -v c="${T_CPU[$i]}" 'BEGIN {
 		ok = (s ~ /^[0-9.]+$/ && s > 0)
 		mbs = ok ? sprintf("%.1f", b / 1e6 / s) : "-"
 		r = (ok && l > 0) ? sprintf("%.2f", s / l) : "-"
-		printf "| %-19s | %8.1f | %8s | %8s | %10s | %8.1f | %4s |\n", n, b / 1e6, s, mbs, r, m / 1024, rc }'
+		printf "| %-19s | %8.1f | %8s | %8s | %10s | %8s | %8.1f | %4s |\n", n, b / 1e6, s, mbs, r, c, m / 1024, rc }'
 done
 echo
 echo "(x leakwalk = seconds / seconds of leakwalk on the same bytes with the same threads"
