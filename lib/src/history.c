@@ -414,17 +414,52 @@ static int hplan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
 	return hide ? git_revwalk_hide(walk, id) : git_revwalk_push(walk, id);
 }
 
+/* Refs one by one rather than libgit2's push_glob, which gives up on the
+ * whole glob when one ref names a commit it cannot parse. */
 static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 {
 	lw_strlist *l = hide ? &c->plan_hide_globs : &c->plan_push_globs;
 	char **v = lw_reallocarray(l->v, l->n + 1, sizeof(char *));
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	char pat[1024];
 
 	if (v) {
 		l->v = v;
 		if ((v[l->n] = lw_strdup(glob)))
 			l->n++;
 	}
-	return hide ? git_revwalk_hide_glob(walk, glob) : git_revwalk_push_glob(walk, glob);
+	snprintf(pat, sizeof(pat), "%s%s", strncmp(glob, "refs/", 5) ? "refs/" : "", glob);
+	if (git_reference_iterator_glob_new(&it, c->repo, pat) < 0)
+		return -1;
+	while (git_reference_next(&ref, it) == 0) {
+		git_object *obj = NULL;
+		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+			if ((hide ? git_revwalk_hide(walk, git_object_id(obj))
+				  : git_revwalk_push(walk, git_object_id(obj))) < 0 && !hide) {
+				lw_hist_diag(c, git_reference_name(ref), "cannot walk from this ref: %s",
+					git_error_last() ? git_error_last()->message : "?");
+				hw_count(c, &c->st->errors, 1);
+			}
+		} else if (!hide && git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+			git_object *any = NULL;
+			/* a ref to a tree or blob holds no history; a broken one is an error */
+			if (git_object_lookup(&any, c->repo, git_reference_target(ref), GIT_OBJECT_ANY) < 0 ||
+			    git_object_type(any) == GIT_OBJECT_COMMIT || git_object_type(any) == GIT_OBJECT_TAG) {
+				char hex[GIT_OID_HEXSZ + 1];
+				git_oid_tostr(hex, sizeof(hex), git_reference_target(ref));
+				lw_hist_diag(c, git_reference_name(ref), "cannot read commit %s: %s", hex,
+					git_error_last() ? git_error_last()->message : "unreadable");
+				hw_count(c, &c->st->errors, 1);
+			}
+			git_object_free(any);
+		}
+		git_error_clear();
+		git_object_free(obj);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return 0;
 }
 
 static void hplan_head(hctx *c, git_revwalk *walk)
@@ -476,8 +511,20 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 		git_object_free(rs.to);
 		return rc < 0 ? lw_error_set(err, LW_ECONFIG, "cannot walk \"%s\"", spec) : 0;
 	}
-	if (git_revparse_single(&obj, c->repo, spec) < 0)
-		return lw_error_set(err, LW_ECONFIG, "unknown revision \"%s\"", spec);
+	if ((rc = git_revparse_single(&obj, c->repo, spec)) < 0) {
+		/* an unknown name is the user's mistake; an object that exists but
+		 * cannot be read is the repository's */
+		if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS)
+			return lw_error_set(err, LW_ECONFIG, "unknown revision \"%s\"", spec);
+		git_oid named;
+		char hex[GIT_OID_HEXSZ + 1] = "";
+		if (git_reference_name_to_id(&named, c->repo, spec) == 0 ||
+		    git_oid_fromstrp(&named, spec) == 0)
+			git_oid_tostr(hex, sizeof(hex), &named);
+		return lw_error_set(err, LW_EIO, "cannot read revision \"%s\"%s%s%s: %s", spec,
+			hex[0] ? " (commit " : "", hex, hex[0] ? ")" : "",
+			git_error_last() ? git_error_last()->message : "unreadable object");
+	}
 	if (!hide && git_object_type(obj) == GIT_OBJECT_TAG && c->ntags < 4096) {
 		git_oid *v = lw_reallocarray(c->tag_ids, c->ntags + 1, sizeof(*v));
 		if (v) {

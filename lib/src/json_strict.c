@@ -19,8 +19,13 @@ static int js_check_tree(const cJSON *node, int depth, const char *name, lw_erro
 					return lw_error_set(err, LW_ECONFIG, "%s: duplicate key \"%s\"",
 						name, c->string);
 		}
-		if (cJSON_IsNumber(c) && !isfinite(c->valuedouble))
-			return lw_error_set(err, LW_ECONFIG, "%s: number out of range", name);
+		if (cJSON_IsNumber(c) && !isfinite(c->valuedouble)) {
+			const cJSON *id = cJSON_IsObject(node) ?
+				cJSON_GetObjectItemCaseSensitive(node, "id") : NULL;
+			return lw_error_set(err, LW_ECONFIG, "%s: %s%s%s\"%s\": number out of range", name,
+				cJSON_IsString(id) ? "rule \"" : "", cJSON_IsString(id) ? id->valuestring : "",
+				cJSON_IsString(id) ? "\": " : "", c->string ? c->string : "?");
+		}
 		if (js_check_tree(c, depth + 1, name, err) < 0)
 			return err ? err->code : LW_ECONFIG;
 	}
