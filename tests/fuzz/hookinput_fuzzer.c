@@ -1,17 +1,24 @@
 /*
  * hookinput_fuzzer.c - what the server and push hooks read from git on
- * stdin. The readers themselves (pr_read in cmd/cmd_prereceive.c,
- * prepush_read in cmd/cmd_hooks.c) are static and read stdin, so this
- * target drives their parts: the bounded line reader lw_cli_read_line (the
- * real one, linked from cmd/cmd_hooks.c) over the input as a stream, the
- * same sscanf field splits as the two readers, and lw_oid_is_hex /
- * lw_oid_is_zero_hex on every field and every whole line.
+ * stdin: the real parsers, linked from cmd/ (lw_prereceive_parse in
+ * cmd_prereceive.c, lw_prepush_parse in cmd_hooks.c), over the input as a
+ * stream, and the bounded line reader under them, lw_cli_read_line, with
+ * line buffers of every small size.
  *
- * The first byte picks the shape: pre-receive ("<old> <new> <ref>", 4096
- * byte lines), pre-push ("<lref> <loid> <rref> <roid>", 2048 byte lines), or
- * a tiny line buffer (1 to 64 bytes) that puts every boundary of the reader
- * within reach. Line buffers are heap blocks of the exact size, so ASan sees
- * a write past the end.
+ * Byte 0 picks the mode:
+ *   0  pre-receive: "<old> <new> <ref>" lines
+ *   1  pre-push: "<local ref> <local oid> <remote ref> <remote oid>" lines,
+ *      remote "origin"
+ *   2  pre-push, the remote name being the input's first line (git passes
+ *      it as an argument: any bytes)
+ *   3  lw_cli_read_line alone with a 1 to 64 byte buffer (byte 1 % 64 + 1),
+ *      a heap block of that exact size so ASan sees a write past it; every
+ *      line is also put through lw_oid_is_hex and lw_oid_is_zero_hex
+ * What a parser accepts must hold only what it promises: full hex object
+ * ids for revisions, those or the remote's glob for what to hide.
+ *
+ * The parsers report bad input on stderr; run the fuzzer with
+ * -close_fd_mask=2 (run_all.sh does) to keep that out of the log.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -41,65 +48,98 @@ static void check_oid(const char *s)
 	FUZZ_CHECK(!zero || (hex && strspn(s, "0") == n));
 }
 
-/* pr_read's split of one line */
-static void prereceive_line(const char *line)
+/* a revision to scan: a full, non-zero object id */
+static void check_rev(const char *s)
 {
-	char old[80], new_[80], ref[2048];
-
-	if (sscanf(line, "%79s %79s %2047s", old, new_, ref) != 3)
-		return;
-	check_oid(old);
-	check_oid(new_);
-	if (lw_oid_is_hex(old) && lw_oid_is_hex(new_) && !lw_oid_is_zero_hex(new_))
-		(void)strncmp(ref, "refs/heads/", 11);
+	FUZZ_CHECK(s && lw_oid_is_hex(s) && !lw_oid_is_zero_hex(s));
 }
 
-/* prepush_read's split of one line */
-static void prepush_line(const char *line)
+static void prereceive(FILE *f)
 {
-	char lref[1024], loid[80], rref[1024], roid[80];
+	pr_push p;
 
-	if (sscanf(line, "%1023s %79s %1023s %79s", lref, loid, rref, roid) != 4)
+	if (lw_prereceive_parse(f, &p) == 0) {
+		FUZZ_CHECK(p.nrevs <= p.lines);
+		for (size_t i = 0; i < p.nrevs; i++)
+			check_rev(p.revs[i]);
+		if (p.first_branch_tip)
+			check_rev(p.first_branch_tip);
+	}
+	lw_prereceive_free(&p); /* after a failure too, as cmd_pre_receive does */
+}
+
+static void prepush(FILE *f, const char *remote)
+{
+	strvec revs = { NULL, 0 }, hide = { NULL, 0 };
+
+	if (lw_prepush_parse(f, &revs, &hide, remote) == 0) {
+		for (size_t i = 0; i < revs.n; i++)
+			check_rev(revs.v[i]);
+		for (size_t i = 0; i < hide.n; i++)
+			FUZZ_CHECK(lw_oid_is_hex(hide.v[i]) || !strncmp(hide.v[i], "refs/remotes/", 13));
+		FUZZ_CHECK(!revs.n || revs.v[revs.n] == NULL);
+	}
+	lw_strvec_clear(&revs);
+	lw_strvec_clear(&hide);
+}
+
+static void lines(FILE *f, size_t bufsize, size_t size)
+{
+	char *buf = malloc(bufsize);
+	size_t count = 0;
+	int n;
+
+	if (!buf)
 		return;
-	check_oid(loid);
-	check_oid(roid);
+	while ((n = lw_cli_read_line(f, buf, bufsize)) != -1) {
+		FUZZ_CHECK(n >= -2 && n < (int)bufsize);
+		if (n == -2)
+			continue; /* too long: the hooks stop here; reading on checks the recovery */
+		FUZZ_CHECK(buf[n] == '\0' && !memchr(buf, '\n', (size_t)n));
+		FUZZ_CHECK(++count <= size);
+		check_oid(buf);
+	}
+	free(buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const size_t sizes[] = { 4096, 2048 };
+	char remote[1024] = "origin";
 	unsigned mode;
-	size_t bufsize, lines = 0;
-	char *buf;
 	FILE *f;
-	int n;
 
-	if (size < 1)
+	if (size < 2)
 		return 0;
-	mode = data[0] % 3;
+	mode = data[0] % 4;
 	data++;
 	size--;
-	bufsize = mode < 2 ? sizes[mode] : 1 + (size_t)(size ? data[0] % 64 : 0);
-	if (size == 0 || !(buf = malloc(bufsize)))
-		return 0;
-	/* read-only stream over the input itself: nothing is copied */
-	if (!(f = fmemopen((void *)data, size, "r"))) {
-		free(buf);
-		return 0;
+	if (mode == 2) {
+		/* the first line is the remote's name, the rest git's input */
+		const uint8_t *nl = memchr(data, '\n', size);
+		size_t rl = nl ? (size_t)(nl - data) : size;
+		if (rl >= sizeof(remote))
+			rl = sizeof(remote) - 1;
+		memcpy(remote, data, rl);
+		remote[rl] = '\0';
+		if (!nl || (size_t)(nl + 1 - data) >= size)
+			return 0;
+		size -= (size_t)(nl + 1 - data);
+		data = nl + 1;
 	}
-	while ((n = lw_cli_read_line(f, buf, bufsize)) != -1) {
-		FUZZ_CHECK(n >= -2 && n < (int)bufsize);
-		if (n == -2)
-			continue; /* the hooks stop here; reading on checks the recovery */
-		FUZZ_CHECK(buf[n] == '\0' && !memchr(buf, '\n', (size_t)n));
-		FUZZ_CHECK(++lines <= size);
-		check_oid(buf);
-		if (mode == 0)
-			prereceive_line(buf);
-		else
-			prepush_line(buf);
+	/* a read-only stream over the input itself: nothing is copied */
+	if (!(f = fmemopen((void *)data, size, "r")))
+		return 0;
+	switch (mode) {
+	case 0:
+		prereceive(f);
+		break;
+	case 1:
+	case 2:
+		prepush(f, remote);
+		break;
+	default:
+		lines(f, 1 + (size_t)(data[0] % 64), size);
 	}
 	fclose(f);
-	free(buf);
 	return 0;
 }

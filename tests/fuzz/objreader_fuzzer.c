@@ -32,11 +32,13 @@
  *
  * Known libgit2 1.5.1 defects are kept out unless LW_FUZZ_LIBGIT2_BUGS=1
  * is set, so the fuzzer looks for new ones instead of stopping on these:
- *   - a loose object whose zlib stream is truncated makes git_odb_read
- *     loop for ever (git_zstream_get_output retries Z_BUF_ERROR without
- *     progress; libgit2 issue 7342, fixed upstream in PR 7346);
+ *   - a loose object whose zlib stream is truncated (or, in the packlike
+ *     format, empty: a one-byte file "0" does) makes git_odb_read loop for
+ *     ever (git_zstream_get_output retries Z_BUF_ERROR without progress;
+ *     libgit2 issue 7342, fixed upstream in PR 7346);
  *   - a loose object whose header declares fewer bytes than its body makes
  *     read_loose_standard copy past the body buffer (libgit2 issue 7177).
+ * LW_FUZZ_VERBOSE=1 prints each scan's counters and diagnostics.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -154,6 +156,8 @@ static void reset_store(void)
 
 static void setup(void)
 {
+	static const char head[] = "ref: refs/heads/main\n";
+	static const char config[] = "[core]\n\trepositoryformatversion = 0\n\tbare = true\n";
 	const char *tmp = getenv("TMPDIR");
 	lw_error err = { 0 };
 
@@ -163,8 +167,8 @@ static void setup(void)
 	if (!mkdtemp(repo))
 		FUZZ_DIE("mkdtemp");
 	atexit(cleanup);
-	write_file("HEAD", "ref: refs/heads/main\n", 21);
-	write_file("config", "[core]\n\trepositoryformatversion = 0\n\tbare = true\n", 48);
+	write_file("HEAD", head, sizeof(head) - 1);
+	write_file("config", config, sizeof(config) - 1);
 	reset_store();
 	/* held for the process: each scan's init/shutdown pair then costs nothing */
 	git_libgit2_init();
