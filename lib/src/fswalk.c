@@ -238,6 +238,32 @@ static char *fs_join(const char *a, const char *b)
 
 static int fs_walk_dir(fs_ctx *c, int dfd, const char *path, const char *rel, unsigned depth);
 
+/* Hands an open file to the workers, or counts why it is skipped. Takes
+ * ownership of fd. */
+static int fs_queue_file(fs_ctx *c, int fd, const struct stat *st, const char *path,
+	const char *rel)
+{
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		fs_count(c, &c->stats->skipped_other, 1);
+		return 0;
+	}
+	if ((uint64_t)st->st_size > c->opts->max_file_size) {
+		close(fd);
+		fs_count(c, &c->stats->skipped_large, 1);
+		return 0;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	fs_item it = { fd, lw_strdup(path), lw_strdup(rel), (uint64_t)st->st_size };
+	if (!it.path || !it.rel) {
+		close(fd);
+		free(it.path);
+		free(it.rel);
+		return LW_ENOMEM;
+	}
+	return fs_push(c, it);
+}
+
 static int fs_visit(fs_ctx *c, int dfd, const char *name, const char *path, const char *rel,
 	unsigned depth)
 {
@@ -265,25 +291,7 @@ static int fs_visit(fs_ctx *c, int dfd, const char *name, const char *path, cons
 	}
 	if (S_ISDIR(st.st_mode))
 		return fs_walk_dir(c, fd, path, rel, depth + 1);
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		fs_count(c, &c->stats->skipped_other, 1);
-		return 0;
-	}
-	if ((uint64_t)st.st_size > c->opts->max_file_size) {
-		close(fd);
-		fs_count(c, &c->stats->skipped_large, 1);
-		return 0;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	fs_item it = { fd, lw_strdup(path), lw_strdup(rel), (uint64_t)st.st_size };
-	if (!it.path || !it.rel) {
-		close(fd);
-		free(it.path);
-		free(it.rel);
-		return LW_ENOMEM;
-	}
-	return fs_push(c, it);
+	return fs_queue_file(c, fd, &st, path, rel);
 }
 
 /* Takes ownership of dfd. */
@@ -340,25 +348,7 @@ static int fs_walk_root(fs_ctx *c, const char *root)
 		return fs_walk_dir(c, fd, shown, "", 0);
 	}
 	/* a file named as a root (even through a symlink) is scanned as named */
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		fs_count(c, &c->stats->skipped_other, 1);
-		return 0;
-	}
-	if ((uint64_t)st.st_size > c->opts->max_file_size) {
-		close(fd);
-		fs_count(c, &c->stats->skipped_large, 1);
-		return 0;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	fs_item it = { fd, lw_strdup(root), lw_strdup(root), (uint64_t)st.st_size };
-	if (!it.path || !it.rel) {
-		close(fd);
-		free(it.path);
-		free(it.rel);
-		return LW_ENOMEM;
-	}
-	return fs_push(c, it);
+	return fs_queue_file(c, fd, &st, root, root);
 }
 
 int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
