@@ -33,6 +33,7 @@ typedef struct lw_cli {
 	uint64_t max_file_size;
 	int quiet;
 	int no_inline_allow;
+	int compat;
 	int no_config;
 } lw_cli;
 
@@ -42,7 +43,7 @@ void lw_cli_init(lw_cli *cli);
 enum {
 	OPT_FORMAT = 1000, OPT_OUTPUT, OPT_CONFIG, OPT_NO_REDACT, OPT_COLOR, OPT_EXIT_CODE,
 	OPT_THREADS, OPT_MAX_FILE_SIZE, OPT_BASELINE, OPT_IGNORE_FILE, OPT_QUIET,
-	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_LAST_COMMON
+	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_COMPAT, OPT_LAST_COMMON
 };
 
 #define LW_COMMON_LONGOPTS                                           \
@@ -59,6 +60,7 @@ enum {
 	{ "quiet", no_argument, NULL, OPT_QUIET },                     \
 	{ "no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW }, \
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },             \
+	{ "compat", no_argument, NULL, OPT_COMPAT },                   \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 #define LW_COMMON_HELP \
@@ -75,6 +77,7 @@ enum {
 	"  -j, --threads N         worker threads (default: number of cores)\n" \
 	"      --max-file-size N   skip files larger than N bytes (K, M, G suffixes; default 100M)\n" \
 	"      --no-inline-allow   report lines marked leakwalk:allow too\n" \
+	"      --compat            also honour gitleaks:allow and 'pragma: allowlist secret'\n" \
 	"  -q, --quiet             no summary or progress on stderr\n"
 
 /* Handles one common option; 1 if handled, 0 if not ours, -1 on a bad value. */

@@ -142,6 +142,7 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 	case 'q': case OPT_QUIET: cli->quiet = 1; return 1;
 	case OPT_NO_INLINE_ALLOW: cli->no_inline_allow = 1; return 1;
 	case OPT_NO_CONFIG: cli->no_config = 1; return 1;
+	case OPT_COMPAT: cli->compat = 1; return 1;
 	default: return 0;
 	}
 }

@@ -71,6 +71,7 @@ int cmd_staged(int argc, char **argv)
 	if (lw_report_new(&rep) < 0)
 		goto done;
 	so.honour_inline_allow = !cli.no_inline_allow;
+	so.compat_markers = cli.compat;
 	if (lw_staged_scan(NULL, rs, &so, cli.max_file_size, rep, &st, hook_diag, &cli.quiet, &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
@@ -251,6 +252,7 @@ int cmd_pre_push(int argc, char **argv)
 	ho.threads = cli.threads;
 	ho.max_blob_size = cli.max_file_size;
 	ho.scan.honour_inline_allow = !cli.no_inline_allow;
+	ho.scan.compat_markers = cli.compat;
 	ho.on_diag = prepush_diag;
 	ho.payload = &cli.quiet;
 	if (lw_history_scan(NULL, rs, &ho, rep, &st, &err) < 0) {
