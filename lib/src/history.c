@@ -518,9 +518,12 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 			return lw_error_set(err, LW_ECONFIG, "unknown revision \"%s\"", spec);
 		git_oid named;
 		char hex[GIT_OID_HEXSZ + 1] = "";
-		if (git_reference_name_to_id(&named, c->repo, spec) == 0 ||
-		    git_oid_fromstrp(&named, spec) == 0)
+		git_reference *dref = NULL;
+		if (git_reference_dwim(&dref, c->repo, spec) == 0 && git_reference_target(dref))
+			git_oid_tostr(hex, sizeof(hex), git_reference_target(dref));
+		else if (git_oid_fromstrp(&named, spec) == 0)
 			git_oid_tostr(hex, sizeof(hex), &named);
+		git_reference_free(dref);
 		return lw_error_set(err, LW_EIO, "cannot read revision \"%s\"%s%s%s: %s", spec,
 			hex[0] ? " (commit " : "", hex, hex[0] ? ")" : "",
 			git_error_last() ? git_error_last()->message : "unreadable object");

@@ -217,22 +217,60 @@ static void lw_star_out(char *msg, const char *sec, size_t slen)
 	msg[o] = '\0';
 }
 
+static int lw_commit_cmp(const void *a, const void *b)
+{
+	const lw_record *x = *(lw_record *const *)a, *y = *(lw_record *const *)b;
+
+	return strcmp(x->commit ? x->commit : "", y->commit ? y->commit : "");
+}
+
 void lw_report_redact_messages(lw_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		lw_record *a = r->v[i];
-		if (!a->message)
-			continue;
-		for (size_t j = 0; j < r->n; j++) {
-			const lw_record *b = r->v[j];
-			/* a message is one line: a multi-line secret shows line by line */
-			for (size_t ps = 0; ps < b->secret_len;) {
-				size_t pe = ps;
-				while (pe < b->secret_len && b->secret[pe] != '\n' && b->secret[pe] != '\r')
-					pe++;
-				lw_star_out(a->message, b->secret + ps, pe - ps);
-				ps = pe + 1;
+	lw_record **v;
+
+	if (!r->n || !(v = malloc(r->n * sizeof(*v))))
+		return;
+	memcpy(v, r->v, r->n * sizeof(*v));
+	/* a message shows beside the findings of its own commit: only their
+	 * secrets need hiding in it, which keeps this linear in practice */
+	qsort(v, r->n, sizeof(*v), lw_commit_cmp);
+	for (size_t g = 0; g < r->n;) {
+		size_t e = g + 1;
+		while (e < r->n && !lw_commit_cmp(&v[g], &v[e]))
+			e++;
+		/* the records of one commit carry the same message: mask one copy
+		 * with every secret of the group, then share the result */
+		char *orig = NULL, *masked = NULL;
+		for (size_t i = g; i < e; i++) {
+			lw_record *a = v[i];
+			if (!a->message)
+				continue;
+			if (orig && !strcmp(a->message, orig)) {
+				size_t ml = strlen(masked);
+				memcpy(a->message, masked, ml + 1);
+				continue;
 			}
+			free(orig);
+			orig = lw_strdup(a->message);
+			for (size_t j = g; j < e; j++) {
+				const lw_record *b = v[j];
+				/* a message is one line: a multi-line secret shows line by line */
+				for (size_t ps = 0; ps < b->secret_len;) {
+					size_t pe = ps;
+					while (pe < b->secret_len && b->secret[pe] != '\n' && b->secret[pe] != '\r')
+						pe++;
+					lw_star_out(a->message, b->secret + ps, pe - ps);
+					ps = pe + 1;
+				}
+			}
+			masked = a->message;
+			if (!orig)
+				break;
 		}
+		if (orig)
+			lw_wipe(orig, strlen(orig));
+		free(orig);
+		g = e;
 	}
+	free(v);
 }

@@ -249,6 +249,15 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 
 	if (sc->opts.only_rule >= 0 && (size_t)sc->opts.only_rule != ri)
 		return 0;
+	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
+		/* inside the open window: only bytes past its end can widen it, so
+		 * a line dense with hits costs one pass, not one per hit */
+		limit = end + mw < len ? end + mw : len;
+		if (limit > sc->win_end[ri])
+			sc->win_end[ri] = lw_line_end(d, limit,
+				end > sc->win_end[ri] ? end : sc->win_end[ri]);
+		return 0;
+	}
 	ws = lw_line_start(d, hit, hit > mw ? hit - mw : 0);
 	limit = end + mw < len ? end + mw : len;
 	we = lw_line_end(d, limit, end);
