@@ -40,7 +40,7 @@ PATTERNS=${LW_SOURCE_DIR:-$LW_TESTS_DIR/..}/patterns
 check "rules list works" test -s "$LW_TMP/rules.txt"
 
 python3 - "$LEAKWALK" "$PATTERNS" "$LW_TMP/rules.txt" "$LW_TMP/redos" \
-	"${LW_REDOS_BUDGET:-1.0}" "${LW_REDOS_MB:-1}" "${LW_REDOS_RULES:-}" >"$LW_TMP/results.txt" <<'PY'
+	"${LW_REDOS_BUDGET:-2.0}" "${LW_REDOS_MB:-1}" "${LW_REDOS_RULES:-}" >"$LW_TMP/results.txt" <<'PY'
 import glob, json, os, random, re, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 
