@@ -450,7 +450,7 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	lw_cursor_advance(cur, d, len, c->soff);
 	ls = cur->line_start;
 	/* findings share long lines: find each line's end once */
-	if (cur->end_of != ls + 1) {
+	if (cur->end_of != ls + 1 || c->soff > cur->line_end) {
 		cur->line_end = lw_line_end(d, len, c->soff);
 		cur->end_of = ls + 1;
 	}
