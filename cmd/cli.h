@@ -84,10 +84,20 @@ enum {
 int lw_cli_option(lw_cli *cli, int opt, const char *arg);
 int lw_parse_size(const char *s, uint64_t *out);
 
-/* Loads the built-in rules, then `config_path` (if not NULL and, when
- * `must_exist` is 0, only if it exists). Prints the error and returns NULL
- * on failure. */
-lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config);
+/* A configuration held in memory: a .leakwalk.json read from a pushed commit. */
+typedef struct lw_cli_json {
+	const char *name; /* in error messages */
+	const char *data;
+	size_t len;
+} lw_cli_json;
+
+/* Builds the finalized rule set: --config, or else `repo_config` when
+ * `allow_repo_config` and no --no-config and it exists; then `extra` (may
+ * be NULL); then the built-in rules unless a configuration said
+ * "defaults": false. On failure returns NULL with the error in `err`, or
+ * printed (lw_cli_error) when `err` is NULL. */
+lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config,
+	const lw_cli_json *extra, lw_error *err);
 
 /* Loads the ignore file (explicit, or `default_path` if it exists) and the
  * baseline. Returns 0 or an exit code. */

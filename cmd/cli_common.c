@@ -147,35 +147,42 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 	}
 }
 
-lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config)
+lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config,
+	const lw_cli_json *extra, lw_error *err)
 {
 	lw_ruleset *rs = NULL;
-	lw_error err = { 0 };
+	lw_error e = { 0 };
 	struct stat st;
 
 	if (lw_ruleset_new(&rs) < 0) {
-		lw_cli_error("out of memory");
-		return NULL;
+		e.code = LW_ENOMEM;
+		snprintf(e.msg, sizeof(e.msg), "out of memory");
+		goto fail;
 	}
 	/* configuration first, so "defaults": false can keep the built-ins out */
-	if (cli->config && lw_ruleset_add_file(rs, cli->config, &err) < 0)
+	if (cli->config && lw_ruleset_add_file(rs, cli->config, &e) < 0)
 		goto fail;
 	if (!cli->config && allow_repo_config && !cli->no_config && repo_config &&
 	    lstat(repo_config, &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
-			snprintf(err.msg, sizeof(err.msg), "%s: not a regular file", repo_config);
+			snprintf(e.msg, sizeof(e.msg), "%s: not a regular file", repo_config);
 			goto fail;
 		}
-		if (lw_ruleset_add_file(rs, repo_config, &err) < 0)
+		if (lw_ruleset_add_file(rs, repo_config, &e) < 0)
 			goto fail;
 	}
-	if (lw_ruleset_wants_defaults(rs) && lw_ruleset_add_defaults(rs, &err) < 0)
+	if (extra && lw_ruleset_add_json(rs, extra->name, extra->data, extra->len, &e) < 0)
 		goto fail;
-	if (lw_ruleset_finalize(rs, &err) < 0)
+	if (lw_ruleset_wants_defaults(rs) && lw_ruleset_add_defaults(rs, &e) < 0)
+		goto fail;
+	if (lw_ruleset_finalize(rs, &e) < 0)
 		goto fail;
 	return rs;
 fail:
-	lw_cli_error("%s", err.msg);
+	if (err)
+		*err = e;
+	else
+		lw_cli_error("%s", e.msg);
 	lw_ruleset_free(rs);
 	return NULL;
 }

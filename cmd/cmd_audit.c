@@ -239,7 +239,7 @@ int cmd_audit(int argc, char **argv)
 	ho.nrevs = nrevs;
 	cfg = audit_worktree_file(repo, ".leakwalk.json");
 	ign = audit_worktree_file(repo, ".leakwalkignore");
-	if (!(rs = lw_cli_load_rules(&cli, cfg, 1)))
+	if (!(rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
 		goto done;
 	if ((status = lw_cli_load_filters(&cli, ign, &ignore, &baseline)) != 0)
 		goto done;

@@ -38,66 +38,97 @@ static void hook_advice(const char *what)
 		"    fingerprint (leakwalk staged --format json) in .leakwalkignore.\n", what);
 }
 
-int cmd_staged(int argc, char **argv)
+/* What the two client hooks share: the common options, the configuration
+ * and filters at the top of the working tree (where git runs hooks), and
+ * the report. */
+typedef struct hook_run {
+	lw_cli cli;
+	lw_ruleset *rs;
+	lw_fpset *ignore, *baseline;
+	lw_report *rep;
+} hook_run;
+
+/* Returns 0 to go on, 1 after --help, -1 on a usage error (printed). */
+static int hook_options(hook_run *h, int argc, char **argv, const char *help)
 {
 	static const struct option longopts[] = { LW_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	lw_cli cli;
-	lw_ruleset *rs = NULL;
-	lw_report *rep = NULL;
-	lw_fpset *ignore = NULL, *baseline = NULL;
+	int opt, rc;
+
+	memset(h, 0, sizeof(*h));
+	lw_cli_init(&h->cli);
+	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			fputs(help, stdout);
+			return 1;
+		}
+		if ((rc = lw_cli_option(&h->cli, opt, optarg)) <= 0) {
+			if (rc == 0)
+				fputs(help, stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Returns 0, or the exit status when something could not be loaded. */
+static int hook_load(hook_run *h)
+{
+	int status;
+
+	if (!(h->rs = lw_cli_load_rules(&h->cli, ".leakwalk.json", 1, NULL, NULL)))
+		return LW_EXIT_USAGE;
+	if ((status = lw_cli_load_filters(&h->cli, ".leakwalkignore", &h->ignore, &h->baseline)) != 0)
+		return status;
+	return lw_report_new(&h->rep) < 0 ? LW_EXIT_INPUT : 0;
+}
+
+static void hook_release(hook_run *h)
+{
+	lw_report_free(h->rep);
+	lw_fpset_free(h->ignore);
+	lw_fpset_free(h->baseline);
+	lw_ruleset_free(h->rs);
+}
+
+int cmd_staged(int argc, char **argv)
+{
+	hook_run h;
 	lw_staged_stats st;
 	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
 	lw_error err = { 0 };
-	int opt, rc, status = LW_EXIT_USAGE;
+	int rc, status;
 
-	lw_cli_init(&cli);
-	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
-		if (opt == 'h' || opt == OPT_HELP) {
-			fputs(staged_help, stdout);
-			return 0;
-		}
-		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
-			if (rc == 0)
-				fputs(staged_help, stderr);
-			return LW_EXIT_USAGE;
-		}
-	}
-	/* hooks run at the top of the working tree, where the configuration lives */
-	if (!(rs = lw_cli_load_rules(&cli, ".leakwalk.json", 1)))
-		goto done;
-	if ((status = lw_cli_load_filters(&cli, ".leakwalkignore", &ignore, &baseline)) != 0)
+	if ((rc = hook_options(&h, argc, argv, staged_help)) != 0)
+		return rc > 0 ? 0 : LW_EXIT_USAGE;
+	if ((status = hook_load(&h)) != 0)
 		goto done;
 	status = LW_EXIT_INPUT;
-	if (lw_report_new(&rep) < 0)
-		goto done;
-	so.honour_inline_allow = !cli.no_inline_allow;
-	so.compat_markers = cli.compat;
-	if (lw_staged_scan(NULL, rs, &so, cli.max_file_size, rep, &st, hook_diag, &cli.quiet, &err) < 0) {
+	so.honour_inline_allow = !h.cli.no_inline_allow;
+	so.compat_markers = h.cli.compat;
+	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &h.cli.quiet,
+		    &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
 	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0, st.errors != 0, NULL, 0 };
-	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
+	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
-	if (st.files == 0 && st.errors == 0 && lw_report_count(rep) == 0) {
-		if (!cli.quiet)
+	if (st.files == 0 && st.errors == 0 && lw_report_count(h.rep) == 0) {
+		if (!h.cli.quiet)
 			fprintf(stderr, "leakwalk: nothing staged adds lines; nothing was scanned\n");
 		status = 0;
 		goto done;
 	}
-	if (!cli.quiet) {
-		if (lw_report_count(rep))
+	if (!h.cli.quiet) {
+		if (lw_report_count(h.rep))
 			hook_advice("commit");
 		else
 			fprintf(stderr, "leakwalk: %llu added lines in %llu files: no secrets\n",
 				(unsigned long long)st.added_lines, (unsigned long long)st.files);
 	}
-	status = lw_cli_status(&cli, lw_report_count(rep), st.errors);
+	status = lw_cli_status(&h.cli, lw_report_count(h.rep), st.errors);
 done:
-	lw_report_free(rep);
-	lw_fpset_free(ignore);
-	lw_fpset_free(baseline);
-	lw_ruleset_free(rs);
+	hook_release(&h);
 	return status;
 }
 
@@ -195,50 +226,27 @@ int lw_prepush_parse(FILE *in, strvec *revs, strvec *hide, const char *remote)
 	return 0;
 }
 
-static void prepush_diag(const lw_diag *d, void *p)
-{
-	hook_diag(d, p);
-}
-
 int cmd_pre_push(int argc, char **argv)
 {
-	static const struct option longopts[] = { LW_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	lw_cli cli;
-	lw_ruleset *rs = NULL;
-	lw_report *rep = NULL;
-	lw_fpset *ignore = NULL, *baseline = NULL;
+	hook_run h;
 	lw_history_options ho = LW_HISTORY_OPTIONS_INIT;
 	lw_history_stats st;
 	lw_error err = { 0 };
 	strvec revs = { 0 }, hide = { 0 };
-	int opt, rc, status = LW_EXIT_USAGE;
+	int rc, status = LW_EXIT_USAGE;
 
-	lw_cli_init(&cli);
-	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
-		if (opt == 'h' || opt == OPT_HELP) {
-			fputs(prepush_help, stdout);
-			return 0;
-		}
-		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
-			if (rc == 0)
-				fputs(prepush_help, stderr);
-			return LW_EXIT_USAGE;
-		}
-	}
+	if ((rc = hook_options(&h, argc, argv, prepush_help)) != 0)
+		return rc > 0 ? 0 : LW_EXIT_USAGE;
 	if (lw_prepush_parse(stdin, &revs, &hide, optind < argc ? argv[optind] : NULL) < 0)
 		goto done;
-	if (!(rs = lw_cli_load_rules(&cli, ".leakwalk.json", 1)))
-		goto done;
-	if ((status = lw_cli_load_filters(&cli, ".leakwalkignore", &ignore, &baseline)) != 0)
+	if ((status = hook_load(&h)) != 0)
 		goto done;
 	status = LW_EXIT_INPUT;
-	if (lw_report_new(&rep) < 0)
-		goto done;
 	if (revs.n == 0) {
 		lw_report_meta none = { "pre-push", 0, 0, 0, 0, 0, 0, NULL, 0 };
-		if ((status = lw_cli_emit(&cli, rep, &none, rs, ignore, baseline)) != 0)
+		if ((status = lw_cli_emit(&h.cli, h.rep, &none, h.rs, h.ignore, h.baseline)) != 0)
 			goto done;
-		if (!cli.quiet)
+		if (!h.cli.quiet)
 			fprintf(stderr, "leakwalk: the push adds no commits; nothing was scanned\n");
 		status = 0;
 		goto done;
@@ -249,35 +257,32 @@ int cmd_pre_push(int argc, char **argv)
 	ho.nhide = hide.n;
 	ho.compute_present = 0;
 	ho.tag_messages_all = 0;
-	ho.threads = cli.threads;
-	ho.max_blob_size = cli.max_file_size;
-	ho.scan.honour_inline_allow = !cli.no_inline_allow;
-	ho.scan.compat_markers = cli.compat;
-	ho.on_diag = prepush_diag;
-	ho.payload = &cli.quiet;
-	if (lw_history_scan(NULL, rs, &ho, rep, &st, &err) < 0) {
+	ho.threads = h.cli.threads;
+	ho.max_blob_size = h.cli.max_file_size;
+	ho.scan.honour_inline_allow = !h.cli.no_inline_allow;
+	ho.scan.compat_markers = h.cli.compat;
+	ho.on_diag = hook_diag;
+	ho.payload = &h.cli.quiet;
+	if (lw_history_scan(NULL, h.rs, &ho, h.rep, &st, &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
 	lw_report_meta meta = { "pre-push", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
 		st.errors != 0, NULL, 0 };
-	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
+	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
-	if (!cli.quiet) {
-		if (lw_report_count(rep))
+	if (!h.cli.quiet) {
+		if (lw_report_count(h.rep))
 			hook_advice("push");
 		else
 			fprintf(stderr, "leakwalk: %llu new commits, %llu blobs: no secrets\n",
 				(unsigned long long)st.commits, (unsigned long long)st.blobs);
 	}
-	status = lw_cli_status(&cli, lw_report_count(rep), st.errors);
+	status = lw_cli_status(&h.cli, lw_report_count(h.rep), st.errors);
 done:
 	lw_strvec_clear(&revs);
 	lw_strvec_clear(&hide);
-	lw_report_free(rep);
-	lw_fpset_free(ignore);
-	lw_fpset_free(baseline);
-	lw_ruleset_free(rs);
+	hook_release(&h);
 	return status;
 }
 

@@ -747,7 +747,7 @@ int cmd_import_ignore(int argc, char **argv)
 	if ((status = imp_load_input(&c, input, from, &kind, &bad)) != 0)
 		goto done;
 	status = LW_EXIT_USAGE;
-	if (!(c.rs = lw_cli_load_rules(&cli, cfg, 1)))
+	if (!(c.rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
 		goto done;
 	const char *tool = kind == IMP_DETECT_SECRETS ? "detect-secrets" : "gitleaks";
 	for (size_t i = 0; i < c.nentries; i++) {

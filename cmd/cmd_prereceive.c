@@ -178,12 +178,18 @@ int lw_prereceive_parse(FILE *in, pr_push *p)
 		if (lw_oid_is_zero_hex(new_))
 			continue; /* deletion: nothing new */
 		char **v = realloc(p->revs, (p->nrevs + 1) * sizeof(char *));
-		if (!v || !(v[p->nrevs] = strdup(new_)))
+		if (!v)
 			return -1;
+		/* `p` owns the grown array at once: realloc may have freed the old
+		 * one, which lw_prereceive_free must not see again on failure */
 		p->revs = v;
+		if (!(v[p->nrevs] = strdup(new_)))
+			return -1;
 		p->nrevs++;
-		if (!p->first_branch_tip && !strncmp(ref, "refs/heads/", 11))
-			p->first_branch_tip = strdup(new_);
+		/* a missing tip would silently drop --trust-repo-config */
+		if (!p->first_branch_tip && !strncmp(ref, "refs/heads/", 11) &&
+		    !(p->first_branch_tip = strdup(new_)))
+			return -1;
 	}
 	return 0;
 }
@@ -344,32 +350,25 @@ static void pr_report(lw_report *rep, const pr_opts *o)
 static lw_ruleset *pr_rules(const pr_opts *o, const pr_push *p, const char *gitdir,
 	const char *const *qdirs, size_t nq)
 {
-	lw_ruleset *rs = NULL;
-	lw_error err = { 0 };
+	lw_cli cli;
+	lw_cli_json pushed = { ".leakwalk.json (pushed)", NULL, 0 };
+	lw_ruleset *rs;
+	lw_error err = { 0 }, read_err = { 0 };
 	char *data = NULL;
-	size_t len = 0;
+	int have_pushed;
 
-	if (lw_ruleset_new(&rs) < 0)
-		return NULL;
-	if (o->config && lw_ruleset_add_file(rs, o->config, &err) < 0)
-		goto fail;
-	if (o->trust_repo && p->first_branch_tip &&
-	    lw_git_read_file_at(&data, &len, gitdir, qdirs, nq, p->first_branch_tip, ".leakwalk.json",
-		    1 << 20, &err) == 0) {
-		int rc = lw_ruleset_add_json(rs, ".leakwalk.json (pushed)", data, len, &err);
-		free(data);
-		if (rc < 0)
-			goto fail;
-	}
-	if (lw_ruleset_wants_defaults(rs) && lw_ruleset_add_defaults(rs, &err) < 0)
-		goto fail;
-	if (lw_ruleset_finalize(rs, &err) < 0)
-		goto fail;
+	lw_cli_init(&cli);
+	cli.config = o->config;
+	/* no readable .leakwalk.json at the tip: the server's policy alone */
+	have_pushed = o->trust_repo && p->first_branch_tip &&
+		lw_git_read_file_at(&data, &pushed.len, gitdir, qdirs, nq, p->first_branch_tip,
+			".leakwalk.json", 1 << 20, &read_err) == 0;
+	pushed.data = data;
+	rs = lw_cli_load_rules(&cli, NULL, 0, have_pushed ? &pushed : NULL, &err);
+	free(data);
+	if (!rs)
+		pr_say("leakwalk: %s", err.msg);
 	return rs;
-fail:
-	pr_say("leakwalk: %s", err.msg);
-	lw_ruleset_free(rs);
-	return NULL;
 }
 
 int cmd_pre_receive(int argc, char **argv)

@@ -153,7 +153,7 @@ int cmd_scan(int argc, char **argv)
 			use_stdin = 1;
 	cfg = scan_root_file(roots[0], ".leakwalk.json");
 	ign = scan_root_file(roots[0], ".leakwalkignore");
-	if (!(rs = lw_cli_load_rules(&cli, cfg, 1)))
+	if (!(rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
 		goto done;
 	if ((status = lw_cli_load_filters(&cli, ign, &ignore, &baseline)) != 0)
 		goto done;

@@ -35,8 +35,40 @@ finish() {
 rand_alnum() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c "$1"; }
 rand_upper() { LC_ALL=C tr -dc 'A-Z2-7' </dev/urandom | head -c "$1"; }
 rand_hex() { LC_ALL=C tr -dc 'a-f0-9' </dev/urandom | head -c "$1"; }
-# A password-like value guaranteed to hold letters and digits.
-rand_secret() { printf '%s%s%s' "$(rand_alnum 6)" "$((RANDOM % 90 + 10))" "$(rand_alnum 10)"; }
+# rand_secret [LEN]: a password-like value (LEN from 8 to 44, default 18)
+# that the password rules always report. Made at run time, yet the same in
+# every run: the n-th call in a script gives the n-th value for
+# LW_TEST_SEED, so no test flakes on an unlucky draw. Its characters are all
+# different (no repeated run; entropy log2(LEN), 4.17 bits at 18, over the
+# generic rules' floor of 3.2) and have no vowel, x, 0, 1 or l, so no
+# stopword or placeholder word can appear; it holds an upper case letter, a
+# lower case letter and two digits. The call counter is kept in a file
+# because callers run it in $(...) subshells.
+LW_TEST_SEED=${LW_TEST_SEED:-leakwalk-tests}
+LW_SECRET_SEQ="$HOME/.lw-secret-seq"
+rand_secret() {
+	local len=${1:-18} n=0 h c i j t u= l= out
+	local -a p d=() rest=()
+	[ -s "$LW_SECRET_SEQ" ] && read -r n <"$LW_SECRET_SEQ"
+	echo $((n + 1)) >"$LW_SECRET_SEQ"
+	read -r h _ < <(printf '%s:%s' "$LW_TEST_SEED" "$n" | sha512sum)
+	p=(b c d f g h j k m n p q r s t v w z B C D F G H J K M N P Q R S T V W Z 2 3 4 5 6 7 8 9)
+	# Fisher-Yates, one hash byte per swap
+	for ((i = ${#p[@]} - 1; i > 0; i--)); do
+		j=$((16#${h:2 * i:2} % (i + 1)))
+		t=${p[i]} p[i]=${p[j]} p[j]=$t
+	done
+	for c in "${p[@]}"; do
+		case $c in
+		[[:upper:]]) if [ -z "$u" ]; then u=$c; else rest+=("$c"); fi ;;
+		[[:lower:]]) if [ -z "$l" ]; then l=$c; else rest+=("$c"); fi ;;
+		*) if [ ${#d[@]} -lt 2 ]; then d+=("$c"); else rest+=("$c"); fi ;;
+		esac
+	done
+	out="$u$l${rest[0]}${rest[1]}${rest[2]}${rest[3]}${d[0]}${d[1]}"
+	for ((i = 4; ${#out} < len && i < ${#rest[@]}; i++)); do out+=${rest[i]}; done
+	printf '%s' "${out:0:len}"
+}
 
 # test_commit FILE CONTENT [MESSAGE]: writes, adds and commits in cwd
 test_commit() {

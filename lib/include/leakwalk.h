@@ -427,6 +427,10 @@ typedef struct lw_fpset lw_fpset;
 LW_EXTERN int lw_fpset_new(lw_fpset **out);
 LW_EXTERN void lw_fpset_free(lw_fpset *s);
 LW_EXTERN int lw_fpset_add(lw_fpset *s, const char *fingerprint);
+/**
+ * 1 if the set holds `fingerprint`, a NUL-terminated string of 32 lowercase
+ * hex digits; anything else (NULL, shorter, longer) is never held: 0.
+ */
 LW_EXTERN int lw_fpset_contains(const lw_fpset *s, const char *fingerprint);
 LW_EXTERN size_t lw_fpset_count(const lw_fpset *s);
 /**

@@ -66,7 +66,9 @@ int lw_fpset_contains(const lw_fpset *s, const char *fp)
 {
 	lw_fpset *m = (lw_fpset *)s;
 
-	if (!s || !s->n)
+	/* the search compares 32 bytes: a shorter string must not be read past
+	 * its end, and it cannot be in the set anyway */
+	if (!s || !s->n || !fp || !lw_is_fp(fp, strnlen(fp, 33)))
 		return 0;
 	/* sorted lazily on first lookup; lookups happen after loading */
 	if (!m->sorted) {

@@ -9,12 +9,10 @@
 
 #define GL_SCHEMA_VERSION "15.0.7"
 
+/* The schema has no nulls: a missing value is an empty string. */
 static void gl_str(lw_buf *o, const char *s)
 {
-	lw_buf_putc(o, '"');
-	if (s)
-		lw_escape_json(o, (const unsigned char *)s, strlen(s));
-	lw_buf_putc(o, '"');
+	lw_render_json_str(o, s ? s : "");
 }
 
 /* The schema bounds `name` to 255 characters: cut at a UTF-8 boundary. */
@@ -27,9 +25,7 @@ static void gl_name(lw_buf *o, const char *s)
 		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	lw_buf_putc(o, '"');
-	lw_escape_json(o, (const unsigned char *)s, n);
-	lw_buf_putc(o, '"');
+	lw_render_json_strn(o, s, n);
 }
 
 static const char *gl_severity(lw_severity s)

@@ -44,67 +44,34 @@ static void h_json_safe(lw_buf *o, const char *s, size_t len)
 	}
 }
 
-static void j_str(lw_buf *o, const char *s)
-{
-	if (!s) {
-		lw_buf_puts(o, "null");
-		return;
-	}
-	lw_buf_putc(o, '"');
-	lw_escape_json(o, (const unsigned char *)s, strlen(s));
-	lw_buf_putc(o, '"');
-}
-
-static void j_secret(lw_buf *o, const lw_record *rec, int redact)
-{
-	lw_buf_putc(o, '"');
-	if (redact) {
-		lw_buf tmp;
-		lw_buf_init(&tmp, 0);
-		lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
-		lw_escape_json(o, (const unsigned char *)tmp.data, tmp.len);
-		lw_buf_release(&tmp);
-	} else {
-		lw_escape_json(o, (const unsigned char *)rec->secret, rec->secret_len);
-	}
-	lw_buf_putc(o, '"');
-}
-
 static void j_record(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
 {
 	lw_buf_puts(o, "{\"rule\":");
-	j_str(o, rec->rule_id);
+	lw_render_json_str(o, rec->rule_id);
 	lw_buf_puts(o, ",\"description\":");
-	j_str(o, rec->description);
+	lw_render_json_str(o, rec->description);
 	lw_buf_printf(o, ",\"severity\":\"%s\",\"sev\":%d,\"path\":", lw_severity_name(rec->severity),
 		(int)rec->severity);
-	j_str(o, rec->path);
+	lw_render_json_str(o, rec->path);
 	lw_buf_printf(o, ",\"line\":%u,\"column\":%u,\"secret\":", rec->line, rec->column);
-	j_secret(o, rec, opt->redact);
+	lw_render_json_secret(o, rec, opt->redact);
 	lw_buf_puts(o, ",\"commit\":");
-	j_str(o, rec->commit);
+	lw_render_json_str(o, rec->commit);
 	lw_buf_puts(o, ",\"author\":");
-	j_str(o, rec->author);
+	lw_render_json_str(o, rec->author);
 	lw_buf_puts(o, ",\"email\":");
-	j_str(o, rec->email);
+	lw_render_json_str(o, rec->email);
 	lw_buf_puts(o, ",\"date\":");
-	j_str(o, rec->date);
+	lw_render_json_str(o, rec->date);
 	lw_buf_puts(o, ",\"message\":");
-	j_str(o, rec->message);
+	lw_render_json_str(o, rec->message);
 	lw_buf_puts(o, ",\"fingerprint\":");
-	j_str(o, rec->fingerprint);
+	lw_render_json_str(o, rec->fingerprint);
 	lw_buf_puts(o, ",\"present\":");
-	if (!rec->has_present) {
+	if (!rec->has_present)
 		lw_buf_puts(o, "null");
-	} else {
-		lw_buf_putc(o, '[');
-		for (size_t i = 0; i < rec->npresent; i++) {
-			if (i)
-				lw_buf_putc(o, ',');
-			j_str(o, rec->present[i]);
-		}
-		lw_buf_putc(o, ']');
-	}
+	else
+		lw_render_json_strs(o, rec->present, rec->npresent);
 	lw_buf_putc(o, '}');
 }
 

@@ -5,15 +5,44 @@
 #include "internal.h"
 #include "render.h"
 
-static void js_str(lw_buf *o, const char *s)
+void lw_render_json_strn(lw_buf *o, const char *s, size_t len)
 {
-	if (!s) {
+	lw_buf_putc(o, '"');
+	lw_escape_json(o, (const unsigned char *)s, len);
+	lw_buf_putc(o, '"');
+}
+
+void lw_render_json_str(lw_buf *o, const char *s)
+{
+	if (s)
+		lw_render_json_strn(o, s, strlen(s));
+	else
 		lw_buf_puts(o, "null");
+}
+
+void lw_render_json_strs(lw_buf *o, char *const *v, size_t n)
+{
+	lw_buf_putc(o, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lw_buf_putc(o, ',');
+		lw_render_json_str(o, v[i]);
+	}
+	lw_buf_putc(o, ']');
+}
+
+void lw_render_json_secret(lw_buf *o, const lw_record *rec, int redact)
+{
+	lw_buf tmp;
+
+	if (!redact) {
+		lw_render_json_strn(o, rec->secret, rec->secret_len);
 		return;
 	}
-	lw_buf_putc(o, '"');
-	lw_escape_json(o, (const unsigned char *)s, strlen(s));
-	lw_buf_putc(o, '"');
+	lw_buf_init(&tmp, 0);
+	lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
+	lw_render_json_strn(o, tmp.data, tmp.len);
+	lw_buf_release(&tmp);
 }
 
 static void js_key(lw_buf *o, const char *k, int *first)
@@ -22,21 +51,6 @@ static void js_key(lw_buf *o, const char *k, int *first)
 		lw_buf_putc(o, ',');
 	*first = 0;
 	lw_buf_printf(o, "\"%s\":", k);
-}
-
-static void js_secret(lw_buf *o, const lw_record *rec, int redact)
-{
-	lw_buf_putc(o, '"');
-	if (redact) {
-		lw_buf tmp;
-		lw_buf_init(&tmp, 0);
-		lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
-		lw_escape_json(o, (const unsigned char *)tmp.data, tmp.len);
-		lw_buf_release(&tmp);
-	} else {
-		lw_escape_json(o, (const unsigned char *)rec->secret, rec->secret_len);
-	}
-	lw_buf_putc(o, '"');
 }
 
 static void js_match(lw_buf *o, const lw_record *rec, int redact)
@@ -52,41 +66,35 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 	int first = 1;
 
 	lw_buf_putc(o, '{');
-	js_key(o, "rule", &first); js_str(o, rec->rule_id);
-	js_key(o, "description", &first); js_str(o, rec->description);
-	js_key(o, "severity", &first); js_str(o, lw_severity_name(rec->severity));
-	js_key(o, "path", &first); js_str(o, rec->path);
+	js_key(o, "rule", &first); lw_render_json_str(o, rec->rule_id);
+	js_key(o, "description", &first); lw_render_json_str(o, rec->description);
+	js_key(o, "severity", &first); lw_render_json_str(o, lw_severity_name(rec->severity));
+	js_key(o, "path", &first); lw_render_json_str(o, rec->path);
 	js_key(o, "line", &first); lw_buf_printf(o, "%u", rec->line);
 	js_key(o, "column", &first); lw_buf_printf(o, "%u", rec->column);
 	js_key(o, "end_line", &first); lw_buf_printf(o, "%u", rec->end_line);
 	js_key(o, "end_column", &first); lw_buf_printf(o, "%u", rec->end_column);
-	js_key(o, "secret", &first); js_secret(o, rec, opt->redact);
+	js_key(o, "secret", &first); lw_render_json_secret(o, rec, opt->redact);
 	js_key(o, "match", &first); js_match(o, rec, opt->redact);
 	js_key(o, "entropy", &first); lw_buf_printf(o, "%.3f", rec->entropy);
-	js_key(o, "commit", &first); js_str(o, rec->commit);
-	js_key(o, "author", &first); js_str(o, rec->author);
-	js_key(o, "email", &first); js_str(o, rec->email);
-	js_key(o, "date", &first); js_str(o, rec->date);
-	js_key(o, "message", &first); js_str(o, rec->message);
-	js_key(o, "blob", &first); js_str(o, rec->blob);
-	js_key(o, "fingerprint", &first); js_str(o, rec->fingerprint);
+	js_key(o, "commit", &first); lw_render_json_str(o, rec->commit);
+	js_key(o, "author", &first); lw_render_json_str(o, rec->author);
+	js_key(o, "email", &first); lw_render_json_str(o, rec->email);
+	js_key(o, "date", &first); lw_render_json_str(o, rec->date);
+	js_key(o, "message", &first); lw_render_json_str(o, rec->message);
+	js_key(o, "blob", &first); lw_render_json_str(o, rec->blob);
+	js_key(o, "fingerprint", &first); lw_render_json_str(o, rec->fingerprint);
 	if (rec->has_present) {
 		js_key(o, "present", &first);
-		lw_buf_putc(o, '[');
-		for (size_t i = 0; i < rec->npresent; i++) {
-			if (i)
-				lw_buf_putc(o, ',');
-			js_str(o, rec->present[i]);
-		}
-		lw_buf_putc(o, ']');
+		lw_render_json_strs(o, rec->present, rec->npresent);
 	}
 	if (rec->checksum != LW_CHECKSUM_NONE) {
 		js_key(o, "checksum", &first);
-		js_str(o, rec->checksum == LW_CHECKSUM_VALID ? "valid" : "invalid");
+		lw_render_json_str(o, rec->checksum == LW_CHECKSUM_VALID ? "valid" : "invalid");
 	}
 	if (rec->decoded) {
 		js_key(o, "decoded", &first);
-		js_str(o, rec->decoded);
+		lw_render_json_str(o, rec->decoded);
 	}
 	lw_buf_putc(o, '}');
 }
@@ -141,13 +149,13 @@ static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 		/* every rule, disabled ones too, so a result's ruleIndex is its index */
 		lw_buf_puts(o, k++ ? ",\n{" : "\n{");
 		lw_buf_puts(o, "\"id\":");
-		js_str(o, ri->id);
+		lw_render_json_str(o, ri->id);
 		lw_buf_puts(o, ",\"name\":");
-		js_str(o, ri->id);
+		lw_render_json_str(o, ri->id);
 		lw_buf_puts(o, ",\"shortDescription\":{\"text\":");
-		js_str(o, ri->description);
+		lw_render_json_str(o, ri->description);
 		lw_buf_puts(o, "},\"fullDescription\":{\"text\":");
-		js_str(o, ri->description);
+		lw_render_json_str(o, ri->description);
 		lw_buf_printf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"}",
 			sarif_level(ri->severity));
 		lw_buf_puts(o, ",\"help\":{\"text\":\"Remove the secret from the file and its git "
@@ -155,7 +163,7 @@ static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 		lw_buf_puts(o, ",\"properties\":{\"tags\":[\"security\",\"secret\"");
 		for (size_t t = 0; t < ri->ntags; t++) {
 			lw_buf_putc(o, ',');
-			js_str(o, ri->tags[t]);
+			lw_render_json_str(o, ri->tags[t]);
 		}
 		lw_buf_printf(o, "],\"security-severity\":\"%s\"}}",
 			ri->severity == LW_SEV_CRITICAL ? "9.5" : ri->severity == LW_SEV_HIGH ? "8.0" :
@@ -169,7 +177,7 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_output_option
 	long ri = opt->rules ? lw_ruleset_find(opt->rules, rec->rule_id) : -1;
 
 	lw_buf_puts(o, "{\"ruleId\":");
-	js_str(o, rec->rule_id);
+	lw_render_json_str(o, rec->rule_id);
 	if (ri >= 0)
 		lw_buf_printf(o, ",\"ruleIndex\":%ld", ri);
 	lw_buf_printf(o, ",\"level\":\"%s\",\"message\":{\"text\":", sarif_level(rec->severity));
@@ -179,7 +187,7 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_output_option
 	lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
 	if (rec->commit)
 		lw_buf_printf(&tmp, " (introduced in commit %.12s)", rec->commit);
-	js_str(o, lw_buf_cstr(&tmp));
+	lw_render_json_str(o, lw_buf_cstr(&tmp));
 	lw_buf_release(&tmp);
 	lw_buf_puts(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"");
 	sarif_uri(o, rec->path);
@@ -190,15 +198,15 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_output_option
 	lw_render_masked(o, rec->line_text, rec->line_len, rec->secret_col, rec->secret_len, rec,
 		opt->redact, 1);
 	lw_buf_puts(o, "\"}}}}],\"partialFingerprints\":{\"leakwalk/v1\":");
-	js_str(o, rec->fingerprint);
+	lw_render_json_str(o, rec->fingerprint);
 	lw_buf_puts(o, "}");
 	if (rec->commit) {
 		lw_buf_puts(o, ",\"properties\":{\"commit\":");
-		js_str(o, rec->commit);
+		lw_render_json_str(o, rec->commit);
 		lw_buf_puts(o, ",\"author\":");
-		js_str(o, rec->author);
+		lw_render_json_str(o, rec->author);
 		lw_buf_puts(o, ",\"date\":");
-		js_str(o, rec->date);
+		lw_render_json_str(o, rec->date);
 		lw_buf_puts(o, "}");
 	}
 	lw_buf_puts(o, "}");

@@ -7,21 +7,10 @@ if [ -x /usr/bin/python3 ]; then LW_PY=/usr/bin/python3; else LW_PY=$(command -v
 python3() { "$LW_PY" "$@"; }
 export LW_PY
 
-# secret: a password-like value from lib.sh's rand_secret, lengthened so its
-# entropy never falls under a rule's floor (18 random characters do, about
-# once in 5000 draws), and drawn again while it happens to contain a word
-# the rules treat as a placeholder or stopword ("test", "foo", "xxxx", ...):
-# a test must never flake on an unlucky draw.
-secret() {
-	local s
-	while :; do
-		s=$(rand_secret)$(rand_alnum 8)
-		if ! printf '%s' "$s" | grep -Eiq 'pass|secret|example|sample|changeit|test|dummy|fake|demo|mock|invalid|undefined|default|admin|token|null|none|localhost|your|xxx|todo|fixme|foo|bar|baz|insert|qwerty|abcd|redacted|replace|key'; then
-			printf '%s' "$s"
-			return
-		fi
-	done
-}
+# secret: a password-like value from lib.sh's rand_secret, longer than its
+# default (26 characters): the same in every run, and never one a rule
+# skips as a placeholder, a stopword or too low in entropy.
+secret() { rand_secret 26; }
 
 # pwline [NAME]: one assignment the built-in generic rules report
 pwline() { printf '%s="%s"\n' "${1:-DB_PASSWORD}" "$(secret)"; }
