@@ -11,10 +11,11 @@
 #include <string.h>
 
 #include "history.h"
+#include "objstore_git.h"
 
-int lw_hist_open(git_repository **out, const hctx *c, lw_error *err)
+int lw_hist_open(git_repository **out, lw_objreader **reader, size_t cache, const hctx *c,
+	lw_error *err)
 {
-	git_odb *odb = NULL;
 	int rc;
 
 	*out = NULL;
@@ -25,19 +26,14 @@ int lw_hist_open(git_repository **out, const hctx *c, lw_error *err)
 		return lw_error_set(err, LW_EIO, "%s: not a git repository (%s)",
 			c->repo_path ? c->repo_path : ".", e ? e->message : "unknown error");
 	}
-	/* Quarantined objects: added by us, not through GIT_ALTERNATE_OBJECT_DIRECTORIES,
-	 * which libgit2 splits on ':' without git's quoting. */
-	if (c->opts->nobject_dirs && git_repository_odb(&odb, *out) == 0) {
-		for (size_t i = 0; i < c->opts->nobject_dirs; i++) {
-			if (git_odb_add_disk_alternate(odb, c->opts->object_dirs[i]) < 0) {
-				git_odb_free(odb);
-				git_repository_free(*out);
-				*out = NULL;
-				return lw_error_set(err, LW_EIO, "%s: cannot open object directory",
-					c->opts->object_dirs[i]);
-			}
-		}
-		git_odb_free(odb);
+	/* Quarantined objects are added by us, not through
+	 * GIT_ALTERNATE_OBJECT_DIRECTORIES, which libgit2 splits on ':' without
+	 * git's quoting. */
+	if ((rc = lw_objstore_install(*out, !c->repo_path, (const char *const *)c->opts->object_dirs,
+		     c->opts->nobject_dirs, reader, cache, err)) < 0) {
+		git_repository_free(*out);
+		*out = NULL;
+		return rc;
 	}
 	return 0;
 }
@@ -68,7 +64,8 @@ static int hq_batch_cmp(const void *a, const void *b, void *keys)
 	return k[x] < k[y] ? -1 : k[x] > k[y];
 }
 
-/* Sends the walker's batch in pack order (see packmap.c). */
+/* Sends the walker's batch in pack order: versions of one file lie side by
+ * side in a pack, so each reader's delta-base cache resolves a chain once. */
 static int hq_flush(hctx *c)
 {
 	size_t order[LW_HBATCH];
@@ -102,7 +99,7 @@ static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t
 	j->blob = *blob;
 	j->commit = *commit;
 	j->seq = seq;
-	c->batch_key[c->nbatch++] = lw_packmap_position(&c->packs, blob);
+	c->batch_key[c->nbatch++] = lw_objstore_position(lw_objreader_store(c->reader), blob->id);
 	return c->nbatch == LW_HBATCH ? hq_flush(c) : 0;
 }
 
@@ -132,13 +129,48 @@ static void hw_count(hctx *c, uint64_t *field, uint64_t n)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void hw_scan_blob(hworker *w, git_odb *odb, lw_scanner *sc, const hjob *job)
+/* A blob's content through libgit2, for objects our reader does not hold
+ * (packs it could not parse). *gobj is the caller's to free. */
+static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char *hex,
+	git_odb_object **gobj)
+{
+	hctx *c = w->c;
+	git_object_t type;
+	size_t size = 0;
+
+	*gobj = NULL;
+	/* the header says how big the blob is before anything is inflated */
+	if (git_odb_read_header(&size, &type, odb, &job->blob) < 0) {
+		const git_error *e = git_error_last();
+		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
+		hw_count(c, &c->st->errors, 1);
+		return -1;
+	}
+	if ((uint64_t)size > c->opts->max_blob_size) {
+		lw_hist_diag(c, job->path, "blob %s is %zu bytes, over --max-blob-size; not scanned",
+			hex, size);
+		hw_count(c, &c->st->skipped_large, 1);
+		return -1;
+	}
+	if (git_odb_read(gobj, odb, &job->blob) < 0) {
+		const git_error *e = git_error_last();
+		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
+		hw_count(c, &c->st->errors, 1);
+		return -1;
+	}
+	return 0;
+}
+
+static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner *sc, const hjob *job)
 {
 	hctx *c = w->c;
 	char hex[GIT_OID_HEXSZ + 1];
-	git_odb_object *obj = NULL;
-	git_object_t type;
-	size_t size = 0;
+	git_odb_object *gobj = NULL;
+	lw_obj obj = { 0 };
+	const unsigned char *data;
+	size_t size;
+	uint64_t hsize = 0;
+	int type, rc;
 	lw_sink sink = { lw_hist_on_finding, lw_hist_on_diag, w };
 
 	git_oid_tostr(hex, sizeof(hex), &job->blob);
@@ -148,26 +180,28 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_scanner *sc, const hjob *j
 		pthread_mutex_unlock(&c->lock);
 	}
 	/* the header says how big the blob is before anything is inflated */
-	if (git_odb_read_header(&size, &type, odb, &job->blob) < 0) {
-		const git_error *e = git_error_last();
-		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
-		hw_count(c, &c->st->errors, 1);
-		return;
-	}
-	if ((uint64_t)size > c->opts->max_blob_size) {
-		lw_hist_diag(c, job->path, "blob %s is %zu bytes, over --max-blob-size; not scanned",
-			hex, size);
+	rc = lw_objreader_header(rd, job->blob.id, &type, &hsize);
+	if (rc == 0 && hsize > c->opts->max_blob_size) {
+		lw_hist_diag(c, job->path, "blob %s is %llu bytes, over --max-blob-size; not scanned",
+			hex, (unsigned long long)hsize);
 		hw_count(c, &c->st->skipped_large, 1);
 		return;
 	}
-	if (git_odb_read(&obj, odb, &job->blob) < 0) {
-		const git_error *e = git_error_last();
-		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
+	if (rc == 0)
+		rc = lw_objreader_read(rd, job->blob.id, c->opts->max_blob_size, &obj);
+	if (rc == LW_OBJ_MISSING) {
+		if (hw_read_libgit2(w, odb, job, hex, &gobj) < 0)
+			return;
+		data = git_odb_object_data(gobj);
+		size = git_odb_object_size(gobj);
+	} else if (rc < 0) {
+		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, lw_objreader_error(rd));
 		hw_count(c, &c->st->errors, 1);
 		return;
+	} else {
+		data = obj.data;
+		size = obj.len;
 	}
-	const unsigned char *data = git_odb_object_data(obj);
-	size = git_odb_object_size(obj);
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)c->opts->max_blob_size * 2 + 16);
 	u16.wipe = 1;
@@ -187,7 +221,8 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_scanner *sc, const hjob *j
 		pthread_mutex_unlock(&c->lock);
 	}
 	lw_buf_release(&u16);
-	git_odb_object_free(obj);
+	lw_obj_release(rd, &obj);
+	git_odb_object_free(gobj);
 }
 
 static void *hw_main(void *p)
@@ -196,11 +231,12 @@ static void *hw_main(void *p)
 	hctx *c = w->c;
 	git_repository *repo = NULL;
 	git_odb *odb = NULL;
+	lw_objreader *rd = NULL;
 	lw_scanner *sc = NULL;
 	lw_error err = { 0 };
 	hjob job;
 
-	if (lw_hist_open(&repo, c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
+	if (lw_hist_open(&repo, &rd, LW_WORKER_CACHE, c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
 	    lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
 		lw_hist_diag(c, NULL, "worker could not start: %s", err.msg[0] ? err.msg : "out of memory");
 		pthread_mutex_lock(&c->lock);
@@ -211,7 +247,7 @@ static void *hw_main(void *p)
 	}
 	while (hq_pop(c, &job)) {
 		if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
-			hw_scan_blob(w, odb, sc, &job);
+			hw_scan_blob(w, odb, rd, sc, &job);
 		free(job.path);
 	}
 	if (sc)
@@ -227,79 +263,181 @@ static void *hw_main(void *p)
 static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
 {
 	/* With a quarantine, objects already stored before the push are old. */
-	if (!c->own_odb)
+	if (!c->own_store)
 		return 0;
 	(void)type;
-	return git_odb_exists(c->own_odb, id);
+	return lw_objstore_exists(c->own_store, id->id);
 }
 
-static int hwalk_tree(hctx *c, git_tree *t, git_tree **parents, size_t np, uint64_t seq,
-	const git_oid *commit, unsigned depth)
-{
-	size_t n = git_tree_entrycount(t), base = c->path.len;
-	int rc = 0;
+/* A tree's bytes: from our reader, or from libgit2 for objects only its
+ * pack backends hold. */
+typedef struct htree {
+	const unsigned char *data;
+	size_t len;
+	lw_obj obj;
+	git_odb_object *gobj;
+} htree;
 
+/* quiet: a parent's version that cannot be read was reported with the
+ * parent's own commit */
+static int htree_read(hctx *c, const unsigned char *id, htree *t, int quiet)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	rc = lw_objreader_read(c->reader, id, LW_MAX_TREE_SIZE, &t->obj);
+	if (rc == 0 && t->obj.type == LW_OBJ_TREE) {
+		t->data = t->obj.data;
+		t->len = t->obj.len;
+		return 0;
+	}
+	git_oid_tostr(hex, sizeof(hex), (const git_oid *)id);
+	if (rc == 0) {
+		lw_obj_release(c->reader, &t->obj);
+		if (quiet)
+			return -1;
+		lw_hist_diag(c, lw_buf_cstr(&c->path), "cannot read tree %s: the object is not a tree", hex);
+		hw_count(c, &c->st->errors, 1);
+		return -1;
+	}
+	if (rc == LW_OBJ_MISSING) {
+		git_odb *odb = NULL;
+		if (git_repository_odb(&odb, c->repo) == 0 && git_odb_read(&t->gobj, odb, (const git_oid *)id) == 0 &&
+		    git_odb_object_type(t->gobj) == GIT_OBJECT_TREE) {
+			git_odb_free(odb);
+			t->data = git_odb_object_data(t->gobj);
+			t->len = git_odb_object_size(t->gobj);
+			return 0;
+		}
+		git_odb_free(odb);
+		git_odb_object_free(t->gobj);
+		t->gobj = NULL;
+	}
+	if (quiet)
+		return -1;
+	lw_hist_diag(c, lw_buf_cstr(&c->path), "cannot read tree %s: %s", hex,
+		rc == LW_OBJ_MISSING ? (git_error_last() ? git_error_last()->message : "object missing")
+				     : lw_objreader_error(c->reader));
+	hw_count(c, &c->st->errors, 1);
+	return -1;
+}
+
+static void htree_release(hctx *c, htree *t)
+{
+	lw_obj_release(c->reader, &t->obj);
+	git_odb_object_free(t->gobj);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A cursor over a parent tree, advanced in step with the child's entries:
+ * both are in git's tree order, so matching is one merge pass. */
+typedef struct hcursor {
+	const unsigned char *p, *end;
+	lw_tree_entry e;
+	int valid;
+} hcursor;
+
+static void hcursor_next(hcursor *k)
+{
+	k->valid = lw_tree_next(&k->p, k->end, &k->e) == 1;
+}
+
+/* the parent's entry with the same name and kind as e, or NULL */
+static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
+{
+	int et = lw_tree_entry_is_tree(e);
+
+	while (k->valid) {
+		int c = lw_tree_name_cmp(k->e.name, k->e.name_len, lw_tree_entry_is_tree(&k->e),
+			e->name, e->name_len, et);
+		if (c > 0)
+			return NULL;
+		if (c == 0)
+			return &k->e;
+		hcursor_next(k);
+	}
+	return NULL;
+}
+
+static int hwalk_tree(hctx *c, const htree *t, const htree *parents, size_t np, uint64_t seq,
+	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
+{
+	size_t base = c->path.len;
+	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
+	const unsigned char *p = t->data, *end = t->data + t->len;
+	lw_tree_entry e;
+	int rc = 0, more;
+
+	if (!cur)
+		return LW_ENOMEM;
 	if (depth > LW_MAX_TREE_DEPTH) {
 		lw_hist_diag(c, lw_buf_cstr(&c->path),
 			"trees nested deeper than %d levels; the deeper part was not scanned",
 			LW_MAX_TREE_DEPTH);
 		hw_count(c, &c->st->errors, 1);
-		return 0;
+		goto out;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(t, i);
-		const git_oid *id = git_tree_entry_id(e);
-		const char *name = git_tree_entry_name(e);
-		git_filemode_t mode = git_tree_entry_filemode(e);
-		const git_tree_entry *pe[64];
+	for (size_t k = 0; k < np; k++) {
+		cur[k].p = parents[k].data;
+		cur[k].end = parents[k].data + parents[k].len;
+		hcursor_next(&cur[k]);
+	}
+	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
+		const git_oid *id = (const git_oid *)e.id;
+		const unsigned char *pe[64];
 		size_t npe = 0, same = 0;
+		int is_tree = lw_tree_entry_is_tree(&e);
 
-		for (size_t k = 0; k < np && k < 64; k++) {
-			const git_tree_entry *x = parents[k] ? git_tree_entry_byname(parents[k], name) : NULL;
-			if (x && git_oid_equal(git_tree_entry_id(x), id))
+		for (size_t k = 0; k < np; k++) {
+			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
+			if (x && !memcmp(x->id, e.id, 20))
 				same = 1;
-			if (x && git_tree_entry_type(x) == GIT_OBJECT_TREE)
-				pe[npe++] = x;
+			else if (x && is_tree && npe < 64)
+				pe[npe++] = x->id;
 		}
 		if (same)
 			continue;
-		if (mode == GIT_FILEMODE_COMMIT) {
+		if ((e.mode & 0170000) == 0160000) {
 			/* submodules live in other repositories: counted, not followed */
 			hw_count(c, &c->st->gitlinks, 1);
 			continue;
 		}
 		c->path.len = base;
-		lw_buf_puts(&c->path, name);
+		lw_buf_put(&c->path, e.name, e.name_len);
 		if (c->path.overflow) {
 			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
 			c->path.overflow = 0;
 			c->path.len = base;
 			continue;
 		}
-		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (is_tree) {
+			htree sub, psub_stack[4], *psub;
+			size_t nps = 0;
 			if (lw_oidset_contains(&c->seen_trees, id))
 				continue;
-			git_tree *sub = NULL, *psub[64];
-			size_t nps = 0;
-			if (git_tree_lookup(&sub, c->repo, id) < 0) {
-				char hex[GIT_OID_HEXSZ + 1];
-				git_oid_tostr(hex, sizeof(hex), id);
-				lw_hist_diag(c, lw_buf_cstr(&c->path), "cannot read tree %s: %s", hex,
-					git_error_last() ? git_error_last()->message : "?");
-				hw_count(c, &c->st->errors, 1);
+			if (htree_read(c, e.id, &sub, 0) < 0)
 				continue;
+			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
+			if (!psub) {
+				htree_release(c, &sub);
+				rc = LW_ENOMEM;
+				break;
 			}
+			/* a parent's version that cannot be read only makes more look new */
 			for (size_t k = 0; k < npe; k++)
-				if (git_tree_lookup(&psub[nps], c->repo, git_tree_entry_id(pe[k])) == 0)
+				if (htree_read(c, pe[k], &psub[nps], 1) == 0)
 					nps++;
 			lw_buf_putc(&c->path, '/');
-			rc = hwalk_tree(c, sub, psub, nps, seq, commit, depth + 1);
+			rc = hwalk_tree(c, &sub, psub, nps, seq, commit, e.id, depth + 1);
 			for (size_t k = 0; k < nps; k++)
-				git_tree_free(psub[k]);
-			git_tree_free(sub);
+				htree_release(c, &psub[k]);
+			if (psub != psub_stack)
+				free(psub);
+			htree_release(c, &sub);
 			if (rc == 0 && lw_oidset_insert(&c->seen_trees, id) < 0)
 				rc = LW_ENOMEM;
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		} else {
 			int ins = lw_oidset_insert(&c->seen_blobs, id);
 			if (ins < 0)
 				rc = LW_ENOMEM;
@@ -307,9 +445,22 @@ static int hwalk_tree(hctx *c, git_tree *t, git_tree **parents, size_t np, uint6
 				rc = hq_push(c, id, commit, seq, lw_buf_cstr(&c->path));
 		}
 	}
+	if (rc == 0 && more < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), (const git_oid *)tree_id);
+		c->path.len = base;
+		if (c->path.data)
+			c->path.data[base] = '\0';
+		lw_hist_diag(c, base ? lw_buf_cstr(&c->path) : NULL,
+			"tree %s is malformed; the entries after the damage were not scanned", hex);
+		hw_count(c, &c->st->errors, 1);
+	}
+out:
 	c->path.len = base;
 	if (c->path.data)
 		c->path.data[base] = '\0';
+	if (cur != cur_stack)
+		free(cur);
 	return rc;
 }
 
@@ -336,7 +487,7 @@ static void hwalk_scan_text(hctx *c, lw_scanner *sc, const char *text, const cha
 static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq)
 {
 	git_commit *commit = NULL;
-	git_tree *tree = NULL, *ptrees[64];
+	htree tree, ptrees[64];
 	size_t np = 0;
 	int rc;
 
@@ -354,12 +505,10 @@ static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq
 	}
 	if (c->opts->scan_messages)
 		hwalk_scan_text(c, sc, git_commit_message(commit), "<commit message>", id, seq);
-	if (git_commit_tree(&tree, commit) < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof(hex), git_commit_tree_id(commit));
-		lw_hist_diag(c, NULL, "cannot read tree %s: %s", hex,
-			git_error_last() ? git_error_last()->message : "?");
-		hw_count(c, &c->st->errors, 1);
+	c->path.len = 0;
+	if (c->path.data)
+		c->path.data[0] = '\0';
+	if (htree_read(c, git_commit_tree_id(commit)->id, &tree, 0) < 0) {
 		git_commit_free(commit);
 		return 0;
 	}
@@ -382,17 +531,16 @@ static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq
 			}
 			continue;
 		}
-		if (git_commit_tree(&ptrees[np], parent) == 0)
+		if (htree_read(c, git_commit_tree_id(parent)->id, &ptrees[np], 1) == 0)
 			np++;
 		git_commit_free(parent);
 	}
-	c->path.len = 0;
-	rc = hwalk_tree(c, tree, ptrees, np, seq, id, 0);
-	if (rc == 0 && lw_oidset_insert(&c->seen_trees, git_tree_id(tree)) < 0)
+	rc = hwalk_tree(c, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
+	if (rc == 0 && lw_oidset_insert(&c->seen_trees, git_commit_tree_id(commit)) < 0)
 		rc = LW_ENOMEM;
 	for (size_t k = 0; k < np; k++)
-		git_tree_free(ptrees[k]);
-	git_tree_free(tree);
+		htree_release(c, &ptrees[k]);
+	htree_release(c, &tree);
 	git_commit_free(commit);
 	return rc;
 }
@@ -738,19 +886,19 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	pthread_mutex_init(&c.lock, NULL);
 	pthread_cond_init(&c.not_empty, NULL);
 	pthread_cond_init(&c.not_full, NULL);
-	if ((rc = lw_hist_open(&c.repo, &c, err)) < 0)
+	if (!(c.q = calloc(LW_HQ, sizeof(hjob)))) {
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
 		goto done;
-	{
-		char objdir[4096];
-		snprintf(objdir, sizeof(objdir), "%sobjects", git_repository_commondir(c.repo));
-		lw_packmap_load(&c.packs, objdir);
 	}
+	if ((rc = lw_hist_open(&c.repo, &c.reader, LW_WALKER_CACHE, &c, err)) < 0)
+		goto done;
 	if (c.opts->new_objects_only && c.opts->nobject_dirs) {
 		/* the repository's own store, without the quarantine, says what is old */
 		char objdir[4096];
+		const char *dirs[1] = { objdir };
 		snprintf(objdir, sizeof(objdir), "%sobjects", git_repository_commondir(c.repo));
-		if (git_odb_open(&c.own_odb, objdir) < 0)
-			c.own_odb = NULL;
+		if (lw_objstore_open(&c.own_store, dirs, 1) < 0)
+			c.own_store = NULL;
 	}
 	rc = hrun(&c, err);
 	if (rc == 0 && c.oom)
@@ -759,7 +907,8 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 		rc = lw_hist_finish(&c, out);
 done:
 	lw_hist_release(&c);
-	git_odb_free(c.own_odb);
+	free(c.q);
+	lw_objstore_free(c.own_store);
 	git_repository_free(c.repo);
 	pthread_mutex_destroy(&c.lock);
 	pthread_cond_destroy(&c.not_empty);

@@ -7,12 +7,18 @@
 
 #include "internal.h"
 #include "oidset.h"
-#include "packmap.h"
+#include "objstore.h"
 
-#define LW_HQ 1024
+/* The queue holds several batches, so workers have work while the walker
+ * gathers the next batch. */
+#define LW_HQ 16384
 #define LW_HBATCH 4096
 #define LW_MAX_TREE_DEPTH 512
 #define LW_MAX_PATH 65536
+#define LW_MAX_TREE_SIZE ((uint64_t)256 << 20)
+/* inflated objects each reader keeps as delta bases */
+#define LW_WALKER_CACHE ((size_t)96 << 20)
+#define LW_WORKER_CACHE ((size_t)64 << 20)
 
 typedef struct hjob {
 	git_oid blob;
@@ -44,18 +50,18 @@ typedef struct hctx {
 	lw_history_stats *st;
 	const char *repo_path;
 	git_repository *repo;        /* the walker's handle */
-	git_odb *own_odb;            /* the repository's store alone (new_objects_only) */
+	lw_objstore *own_store;      /* the repository's store alone (new_objects_only) */
 	lw_oidset seen_blobs, seen_trees;
 	lw_buf path;
 	pthread_mutex_t lock;        /* queue, stats, findings, diagnostics */
 	pthread_cond_t not_empty, not_full;
-	hjob q[LW_HQ];
+	hjob *q;                     /* LW_HQ jobs */
 	size_t qh, qn;
 	/* the walker's batch, sent in pack order */
 	hjob *batch;
 	uint64_t *batch_key;
 	size_t nbatch;
-	lw_packmap packs;
+	lw_objreader *reader;       /* the walker's, owned by repo */
 	int done, stop;
 	/* findings, deduplicated by fingerprint */
 	hfound *found;
@@ -80,7 +86,10 @@ typedef struct hworker {
 
 void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int lw_hist_open(git_repository **out, const hctx *c, lw_error *err);
+/* opens the repository with our object reader installed; *reader is owned
+ * by *out and used on the calling thread only */
+int lw_hist_open(git_repository **out, lw_objreader **reader, size_t cache, const hctx *c,
+	lw_error *err);
 int lw_hist_on_finding(const lw_finding *f, void *payload);
 void lw_hist_on_diag(const lw_diag *d, void *payload);
 int lw_hist_finish(hctx *c, lw_report *out);

@@ -5,6 +5,7 @@
 
 #include "index_fast.h"
 #include "internal.h"
+#include "objstore_git.h"
 
 typedef struct sfile {
 	git_oid id;
@@ -93,6 +94,13 @@ static int s_open(git_repository **repo, const char *path, lw_error *err)
 	if (rc < 0)
 		return lw_error_set(err, LW_EIO, "not a git repository: %s",
 			git_error_last() ? git_error_last()->message : "?");
+	/* libgit2 must never parse a loose object itself (see objstore_git.c):
+	 * staged blobs are loose objects that `git add` just wrote */
+	if ((rc = lw_objstore_install(*repo, !path, NULL, 0, NULL, (size_t)16 << 20, err)) < 0) {
+		git_repository_free(*repo);
+		*repo = NULL;
+		return rc;
+	}
 	return 0;
 }
 

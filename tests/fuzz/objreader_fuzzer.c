@@ -30,14 +30,12 @@
  *              type (commit, tree, blob, tag, ofs-delta or ref-delta on the
  *              first object) and the rest is deflated as its data
  *
- * Known libgit2 1.5.1 defects are kept out unless LW_FUZZ_LIBGIT2_BUGS=1
- * is set, so the fuzzer looks for new ones instead of stopping on these:
- *   - a loose object whose zlib stream is truncated (or, in the packlike
- *     format, empty: a one-byte file "0" does) makes git_odb_read loop for
- *     ever (git_zstream_get_output retries Z_BUF_ERROR without progress;
- *     libgit2 issue 7342, fixed upstream in PR 7346);
- *   - a loose object whose header declares fewer bytes than its body makes
- *     read_loose_standard copy past the body buffer (libgit2 issue 7177).
+ * Two libgit2 1.5.1 defects used to be kept out of the inputs: a truncated
+ * loose object made git_odb_read loop for ever (libgit2 issue 7342) and one
+ * whose header declares fewer bytes than its body overflowed a buffer
+ * (issue 7177). leakwalk now reads every loose object with its own reader
+ * (lib/src/objread.c, installed as libgit2's loose backend), so both shapes
+ * are fuzzed like any other.
  * LW_FUZZ_VERBOSE=1 prints each scan's counters and diagnostics.
  */
 #define _GNU_SOURCE
@@ -76,7 +74,6 @@ enum { SHAPE_BLOB, SHAPE_RAW, SHAPE_INFLATED, SHAPE_TREE, SHAPE_COMMIT, SHAPE_TA
 
 static char repo[4096];
 static lw_ruleset *rules;
-static int allow_known_bugs;
 static int verbose; /* LW_FUZZ_VERBOSE=1: diagnostics and counters on stderr */
 static unsigned long pack_seq;
 
@@ -177,7 +174,6 @@ static void setup(void)
 		fprintf(stderr, "objreader_fuzzer: built-in rules: %s\n", err.msg);
 		abort();
 	}
-	allow_known_bugs = getenv("LW_FUZZ_LIBGIT2_BUGS") != NULL;
 	verbose = getenv("LW_FUZZ_VERBOSE") != NULL;
 }
 
@@ -275,104 +271,6 @@ static void write_ref(const char *rel, const git_oid *id)
 	git_oid_tostr(line, GIT_OID_HEXSZ + 1, id);
 	line[GIT_OID_HEXSZ] = '\n';
 	write_file(rel, line, sizeof(line) - 1);
-}
-
-/* ---- known libgit2 defects -------------------------------------------- */
-
-/* Inflates a whole zlib stream, keeping its first `keep` bytes. Returns 0
- * when the stream ends properly, 1 when it stops short for want of input
- * (libgit2 loops on that), -1 when it is corrupt (libgit2 fails cleanly). */
-static int inflate_check(const unsigned char *z, size_t zl, unsigned char *head,
-	size_t keep, size_t *total)
-{
-	z_stream s;
-	unsigned char out[16384];
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	*total = 0;
-	if (inflateInit(&s) != Z_OK)
-		return 0;
-	s.next_in = (Bytef *)z;
-	s.avail_in = (uInt)zl;
-	do {
-		s.next_out = out;
-		s.avail_out = sizeof(out);
-		rc = inflate(&s, Z_NO_FLUSH);
-		size_t got = sizeof(out) - s.avail_out;
-		if (*total < keep)
-			memcpy(head + *total, out, got < keep - *total ? got : keep - *total);
-		*total += got;
-	} while (rc == Z_OK && *total < (64u << 20));
-	inflateEnd(&s);
-	if (rc == Z_STREAM_END)
-		return 0;
-	return rc == Z_OK || rc == Z_BUF_ERROR ? 1 : -1;
-}
-
-/* libgit2 1.5.1's parse_header: "<type> <size>\0", the size read by
- * git__strntol64 (leading white space, a sign, decimal digits, anything
- * after them ignored). Returns the header length and the size, or 0 where
- * libgit2 refuses the header. */
-static size_t loose_header(const unsigned char *h, size_t n, uint64_t *size)
-{
-	size_t sp, nul, i;
-	int neg = 0, digits = 0;
-
-	for (sp = 0; sp < n && h[sp] != ' '; sp++)
-		;
-	for (nul = sp + 1; nul < n && h[nul] != '\0'; nul++)
-		;
-	if (sp >= n || nul >= n)
-		return 0;
-	i = sp + 1;
-	while (i < nul && strchr(" \t\n\v\f\r", h[i]))
-		i++;
-	if (i < nul && (h[i] == '-' || h[i] == '+'))
-		neg = h[i++] == '-';
-	*size = 0;
-	for (; i < nul && h[i] >= '0' && h[i] <= '9'; i++, digits++) {
-		if (*size > (UINT64_C(1) << 62))
-			return 0; /* past INT64_MAX: refused */
-		*size = *size * 10 + (uint64_t)(h[i] - '0');
-	}
-	if (!digits || (neg && *size))
-		return 0;
-	return nul + 1;
-}
-
-/* read_loose_standard inflates the first 64 bytes, parses the header and
- * copies what follows it into a buffer of the declared size plus one. */
-static int loose_overflows(const unsigned char *head, size_t n)
-{
-	uint64_t declared;
-	size_t hl = loose_header(head, n, &declared);
-
-	return hl && n - hl > declared;
-}
-
-/* Would reading this loose object file hit a known libgit2 defect? */
-static int loose_file_is_known_bug(const unsigned char *f, size_t len)
-{
-	unsigned char head[64];
-	size_t total;
-
-	if (len == 0)
-		return 0; /* no header: refused */
-	if (len >= 2 && (f[0] & 0x8f) == 0x08 && (((unsigned)f[0] << 8) + f[1]) % 31 == 0) {
-		if (inflate_check(f, len, head, sizeof(head), &total) == 1)
-			return 1; /* truncated: endless loop */
-		return loose_overflows(head, total < sizeof(head) ? total : sizeof(head));
-	}
-	/* git's old "packlike" loose format: a pack entry header, then zlib */
-	size_t i = 1;
-	while (i < len && (f[i - 1] & 0x80))
-		i++;
-	if (f[i - 1] & 0x80)
-		return 0; /* the header itself is cut short: refused before inflating */
-	if (((f[0] >> 4) & 7) < GIT_OBJECT_COMMIT || ((f[0] >> 4) & 7) > GIT_OBJECT_TAG)
-		return 0; /* not a loose type: refused before inflating */
-	return inflate_check(f + i, len - i, head, 0, &total) == 1;
 }
 
 /* ---- packs ------------------------------------------------------------ */
@@ -579,15 +477,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		write_loose(&id, GIT_OBJECT_BLOB, pl, len);
 		break;
 	case SHAPE_RAW:
-		if (!allow_known_bugs && loose_file_is_known_bug(pl, len))
-			return 0;
 		write_loose_raw(&id, pl, len);
 		break;
 	case SHAPE_INFLATED: {
 		unsigned char *z;
 		size_t zl;
-		if (!allow_known_bugs && loose_overflows(pl, len < 64 ? len : 64))
-			return 0;
 		z = deflate_all(pl, len, &zl);
 		write_loose_raw(&id, z, zl);
 		free(z);

@@ -1,0 +1,84 @@
+/*
+ * objstore.h - our own read-only reader of a git object store: pack files
+ * (.idx version 2, .pack version 2 or 3) and loose objects, in the
+ * repository's object directory, its alternates and any extra directories
+ * (a push's quarantine).
+ *
+ * Why not libgit2's: reading every tree and blob of a long history through
+ * libgit2 spends most of its time in per-object allocation, hash checks and
+ * a small delta-base cache; and libgit2 1.5.1 loops for ever on a truncated
+ * loose object and overflows a buffer on one whose header under-states its
+ * size. This reader checks every size it is given, bounds delta chains,
+ * keeps a delta-base cache per reader, and is also installed as libgit2's
+ * only loose-object backend (objstore_git.c), so libgit2 never parses a
+ * loose object itself.
+ *
+ * A store is immutable once open and shared by threads; a reader (its
+ * cache, its zlib stream) belongs to one thread.
+ */
+#ifndef LW_OBJSTORE_H
+#define LW_OBJSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* git's object type numbers (git_object_t agrees) */
+enum { LW_OBJ_COMMIT = 1, LW_OBJ_TREE = 2, LW_OBJ_BLOB = 3, LW_OBJ_TAG = 4 };
+
+/* lw_objreader_* results besides 0 (found) and the negative LW_E* codes */
+#define LW_OBJ_MISSING 1
+
+typedef struct lw_objstore lw_objstore;
+typedef struct lw_objreader lw_objreader;
+
+/* An object's content. data stays valid until lw_obj_release; the reader
+ * may share it with its cache. */
+typedef struct lw_obj {
+	const unsigned char *data;
+	size_t len;
+	int type;
+	void *ent_; /* the reader's cache entry */
+} lw_obj;
+
+/* Opens the object directories dirs[0..n) (the first is the repository's
+ * own) and, recursively, the alternates they name. Directories that do not
+ * exist are skipped; pack files that cannot be parsed are left out (their
+ * objects are then "missing" here and libgit2 may still find them). */
+int lw_objstore_open(lw_objstore **out, const char *const *dirs, size_t n);
+void lw_objstore_free(lw_objstore *s);
+/* the object directories opened, alternates included */
+size_t lw_objstore_dir_count(const lw_objstore *s);
+const char *lw_objstore_dir(const lw_objstore *s, size_t i);
+/* A sort key giving pack order (pack number, offset); UINT64_MAX when the
+ * object is not packed. Reading in this order keeps delta bases cached. */
+uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20]);
+/* 1 if the object is in a pack or loose in one of the directories */
+int lw_objstore_exists(const lw_objstore *s, const unsigned char id[20]);
+
+/* cache_limit: bytes of inflated objects kept for reuse as delta bases */
+int lw_objreader_new(lw_objreader **out, lw_objstore *s, size_t cache_limit);
+void lw_objreader_free(lw_objreader *r);
+const lw_objstore *lw_objreader_store(const lw_objreader *r);
+/* Type and size without inflating the object (a delta's first bytes only).
+ * 0, LW_OBJ_MISSING, or < 0 with lw_objreader_error() saying why. */
+int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, uint64_t *size);
+/* The whole object, refused (LW_ELIMIT) when it or a delta base it needs is
+ * larger than max bytes. 0, LW_OBJ_MISSING, or < 0 as above. */
+int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max, lw_obj *out);
+void lw_obj_release(lw_objreader *r, lw_obj *o);
+const char *lw_objreader_error(const lw_objreader *r);
+
+/* A tree's entries, one at a time. 1 with *e filled, 0 at the end, -1 when
+ * the tree is malformed. */
+typedef struct lw_tree_entry {
+	const char *name; /* not NUL-terminated */
+	size_t name_len;
+	unsigned mode;
+	const unsigned char *id;
+} lw_tree_entry;
+int lw_tree_next(const unsigned char **p, const unsigned char *end, lw_tree_entry *e);
+int lw_tree_entry_is_tree(const lw_tree_entry *e);
+/* git's tree order: names compared bytewise, a tree's as if it ended in '/' */
+int lw_tree_name_cmp(const char *a, size_t al, int atree, const char *b, size_t bl, int btree);
+
+#endif

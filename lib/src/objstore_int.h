@@ -1,0 +1,28 @@
+/* objstore_int.h - what objstore.c (locating) and objread.c (reading)
+ * share about an open object store. */
+#ifndef LW_OBJSTORE_INT_H
+#define LW_OBJSTORE_INT_H
+
+#include "objstore.h"
+
+typedef struct os_pack {
+	unsigned char *idx, *pack; /* mapped read-only */
+	size_t idxlen, packlen;
+	uint32_t n;                /* objects */
+	const unsigned char *ids, *off32, *off64;
+	size_t n64;                /* 64-bit offsets present */
+	char *name;                /* pack-<hash>.pack, for messages */
+} os_pack;
+
+struct lw_objstore {
+	char **dirs; /* object directories, real paths */
+	size_t ndirs;
+	os_pack *packs;
+	size_t npacks;
+};
+
+int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off);
+int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off);
+int lw_os_loose_path(const lw_objstore *s, size_t dir, const unsigned char id[20], char *buf, size_t cap);
+
+#endif
