@@ -86,7 +86,8 @@ static int s_on_finding(const lw_finding *f, void *p)
 	return 0;
 }
 
-static int s_open(git_repository **repo, const char *path, lw_error *err)
+static int s_open(git_repository **repo, const char *path, const char *const *dirs, size_t ndirs,
+	lw_objreader **reader, lw_error *err)
 {
 	int rc = path ? git_repository_open_ext(repo, path, 0, NULL)
 		      : git_repository_open_ext(repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
@@ -96,7 +97,7 @@ static int s_open(git_repository **repo, const char *path, lw_error *err)
 			git_error_last() ? git_error_last()->message : "?");
 	/* libgit2 must never parse a loose object itself (see objstore_git.c):
 	 * staged blobs are loose objects that `git add` just wrote */
-	if ((rc = lw_objstore_install(*repo, !path, NULL, 0, NULL, (size_t)16 << 20, err)) < 0) {
+	if ((rc = lw_objstore_install(*repo, !path, dirs, ndirs, reader, (size_t)16 << 20, err)) < 0) {
 		git_repository_free(*repo);
 		*repo = NULL;
 		return rc;
@@ -140,18 +141,29 @@ static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
 	return 0;
 }
 
-static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, uint64_t max,
+/* The staged content through our reader: bounded before it is inflated,
+ * wiped when freed. */
+static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, uint64_t max,
 	lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag, void *payload, int *oom)
 {
-	git_blob *blob = NULL;
 	sfilter filt = { f, out, 0, 0 };
 	lw_sink sink = { s_on_finding, on_diag, &filt };
 	lw_chunk chunk = LW_CHUNK_INIT;
+	lw_obj blob = { 0 };
+	int rc;
 
 	if (!f->nranges)
 		return;
-	if (git_blob_lookup(&blob, repo, &f->id) < 0) {
-		lw_diag d = { NULL, f->path, 0, "cannot read the staged content" };
+	rc = lw_objreader_read(reader, f->id.id, max, &blob);
+	if (rc == LW_ELIMIT) {
+		st->skipped_large++;
+		return;
+	}
+	if (rc != 0) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "cannot read the staged content: %s",
+			rc == LW_OBJ_MISSING ? "object missing" : lw_objreader_error(reader));
+		lw_diag d = { NULL, f->path, 0, msg };
 		if (on_diag)
 			on_diag(&d, payload);
 		st->errors++;
@@ -159,15 +171,13 @@ static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, ui
 	}
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)max * 2 + 16);
-	int kind = (uint64_t)git_blob_rawsize(blob) > max ? -2
-		: lw_text_prepare(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), 8000, &u16);
-	if (kind == -2) {
-		st->skipped_large++;
-	} else if (kind < 0 || (f->binary && kind == 0)) {
+	u16.wipe = 1;
+	int kind = lw_text_prepare(blob.data, blob.len, 8000, &u16);
+	if (kind < 0 || (f->binary && kind == 0)) {
 		st->skipped_binary++;
 	} else {
-		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : git_blob_rawcontent(blob);
-		chunk.len = kind ? u16.len : (size_t)git_blob_rawsize(blob);
+		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
+		chunk.len = kind ? u16.len : blob.len;
 		chunk.path = f->path;
 		lw_scanner_scan(sc, &chunk, &sink);
 		st->files++;
@@ -177,7 +187,7 @@ static void s_scan_file(git_repository *repo, lw_scanner *sc, const sfile *f, ui
 	}
 	lw_buf_release(&u16);
 	*oom |= filt.oom;
-	git_blob_free(blob);
+	lw_obj_release(reader, &blob);
 }
 
 /* ---- added lines without a diff engine ------------------------------- */
@@ -351,11 +361,12 @@ int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_op
 	git_diff *diff = NULL;
 	lw_scanner *sc = NULL;
 	sctx c = { NULL, 0, 0 };
+	lw_objreader *reader = NULL;
 	int rc, oom = 0;
 
 	git_libgit2_init();
 	memset(st, 0, sizeof(*st));
-	if ((rc = s_open(&repo, repo_path, err)) < 0)
+	if ((rc = s_open(&repo, repo_path, NULL, 0, &reader, err)) < 0)
 		goto done;
 	rc = s_fast(repo, repo_path, &c);
 	if (rc < 0) {
@@ -379,7 +390,7 @@ scan:
 		goto done;
 	}
 	for (size_t i = 0; i < c.n; i++)
-		s_scan_file(repo, sc, &c.files[i], max_file_size, out, st, on_diag, payload, &oom);
+		s_scan_file(reader, sc, &c.files[i], max_file_size, out, st, on_diag, payload, &oom);
 	st->limit_hits = lw_scanner_limit_hits(sc);
 	if (oom)
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory while collecting findings");
@@ -405,7 +416,7 @@ int lw_git_hooks_dir(char **out, const char *repo_path, lw_error *err)
 
 	*out = NULL;
 	git_libgit2_init();
-	if ((rc = s_open(&repo, repo_path, err)) < 0)
+	if ((rc = s_open(&repo, repo_path, NULL, 0, NULL, err)) < 0)
 		goto done;
 	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
 	    git_config_get_path(&buf, cfg, "core.hooksPath") == 0) {
@@ -465,7 +476,6 @@ int lw_git_read_file_at(char **out, size_t *len, const char *repo_path,
 	size_t max, lw_error *err)
 {
 	git_repository *repo = NULL;
-	git_odb *odb = NULL;
 	git_object *obj = NULL;
 	git_tree_entry *e = NULL;
 	git_blob *blob = NULL;
@@ -475,11 +485,8 @@ int lw_git_read_file_at(char **out, size_t *len, const char *repo_path,
 	*out = NULL;
 	*len = 0;
 	git_libgit2_init();
-	if ((rc = s_open(&repo, repo_path, err)) < 0)
+	if ((rc = s_open(&repo, repo_path, object_dirs, ndirs, NULL, err)) < 0)
 		goto done;
-	if (ndirs && git_repository_odb(&odb, repo) == 0)
-		for (size_t i = 0; i < ndirs; i++)
-			git_odb_add_disk_alternate(odb, object_dirs[i]);
 	rc = LW_ENOTFOUND;
 	if (git_revparse_single(&obj, repo, rev) < 0 ||
 	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0 ||
@@ -506,7 +513,6 @@ done:
 	git_tree_entry_free(e);
 	git_tree_free(tree);
 	git_object_free(obj);
-	git_odb_free(odb);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;
