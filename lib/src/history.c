@@ -2,8 +2,10 @@
 /*
  * history.c - the history source. One walker (the calling thread) plans a
  * revision walk, visits commits oldest first and compares each tree with
- * its parents' trees, handing every blob never seen before to workers
- * through a bounded queue. Workers (each with its own repository handle)
+ * its parents' trees (read in place through our object reader), noting
+ * every blob never seen before with the commit and path that brought it.
+ * When the walk ends, the blobs go to workers in pack order through a
+ * bounded queue. Workers (each with its own repository handle and reader)
  * read the blob's header first, inflate it only when it is within bounds,
  * and scan it. Findings meet in history_sink.c.
  */
@@ -64,22 +66,29 @@ static int hq_batch_cmp(const void *a, const void *b, void *keys)
 	return k[x] < k[y] ? -1 : k[x] > k[y];
 }
 
-/* Sends the walker's batch in pack order: versions of one file lie side by
- * side in a pack, so each reader's delta-base cache resolves a chain once. */
+/* Sends every blob the walk found, in pack order. Versions of one file lie
+ * side by side in a pack, newest first and whole, the older ones as deltas
+ * against them: read in that order, each delta finds its base in the
+ * reader's cache. Read in walk order (oldest first), each old version
+ * resolved its chain again from the newest: six times the inflation on a
+ * long history, which is why blobs are sent only once the walk is over. */
 static int hq_flush(hctx *c)
 {
-	size_t order[LW_HBATCH];
-	int rc = 0;
+	size_t *order = malloc((c->nbatch ? c->nbatch : 1) * sizeof(size_t));
+	int rc = order ? 0 : LW_ENOMEM;
 
-	for (size_t i = 0; i < c->nbatch; i++)
+	for (size_t i = 0; order && i < c->nbatch; i++)
 		order[i] = i;
-	qsort_r(order, c->nbatch, sizeof(size_t), hq_batch_cmp, c->batch_key);
+	if (order)
+		qsort_r(order, c->nbatch, sizeof(size_t), hq_batch_cmp, c->batch_key);
 	for (size_t i = 0; i < c->nbatch; i++) {
+		hjob *j = &c->batch[order ? order[i] : i];
 		if (rc == 0)
-			rc = hq_enqueue(c, &c->batch[order[i]]);
+			rc = hq_enqueue(c, j);
 		else
-			free(c->batch[order[i]].path);
+			free(j->path);
 	}
+	free(order);
 	c->nbatch = 0;
 	return rc;
 }
@@ -87,11 +96,17 @@ static int hq_flush(hctx *c)
 static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t seq,
 	const char *path)
 {
-	if (!c->batch) {
-		c->batch = calloc(LW_HBATCH, sizeof(hjob));
-		c->batch_key = calloc(LW_HBATCH, sizeof(uint64_t));
-		if (!c->batch || !c->batch_key)
+	if (c->nbatch == c->capbatch) {
+		size_t cap = c->capbatch ? c->capbatch * 2 : 4096;
+		hjob *v = lw_reallocarray(c->batch, cap, sizeof(hjob));
+		if (!v)
 			return LW_ENOMEM;
+		c->batch = v;
+		uint64_t *k = lw_reallocarray(c->batch_key, cap, sizeof(uint64_t));
+		if (!k)
+			return LW_ENOMEM;
+		c->batch_key = k;
+		c->capbatch = cap;
 	}
 	hjob *j = &c->batch[c->nbatch];
 	if (!(j->path = lw_strdup(path)))
@@ -100,24 +115,34 @@ static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t
 	j->commit = *commit;
 	j->seq = seq;
 	c->batch_key[c->nbatch++] = lw_objstore_position(lw_objreader_store(c->reader), blob->id);
-	return c->nbatch == LW_HBATCH ? hq_flush(c) : 0;
+	return 0;
 }
 
-static int hq_pop(hctx *c, hjob *out)
+/* Takes up to max jobs that follow each other in pack order: one worker
+ * reading neighbours finds their delta bases in its own cache. Returns how
+ * many; 0 when the walk is over. */
+static size_t hq_pop(hctx *c, hjob *out, size_t max)
 {
+	size_t n = 0;
+
 	pthread_mutex_lock(&c->lock);
 	while (c->qn == 0 && !c->done)
 		pthread_cond_wait(&c->not_empty, &c->lock);
-	if (c->qn == 0) {
-		pthread_mutex_unlock(&c->lock);
-		return 0;
+	/* with little queued, share it: another worker may be idle */
+	if (c->qn < 4 * max) {
+		size_t share = c->qn / 4 > 1 ? c->qn / 4 : 1;
+		if (share < max)
+			max = share;
 	}
-	*out = c->q[c->qh];
-	c->qh = (c->qh + 1) % LW_HQ;
-	c->qn--;
-	pthread_cond_signal(&c->not_full);
+	while (c->qn > 0 && n < max) {
+		out[n++] = c->q[c->qh];
+		c->qh = (c->qh + 1) % LW_HQ;
+		c->qn--;
+	}
+	if (n)
+		pthread_cond_broadcast(&c->not_full);
 	pthread_mutex_unlock(&c->lock);
-	return 1;
+	return n;
 }
 
 /* ---- workers -------------------------------------------------------- */
@@ -234,7 +259,8 @@ static void *hw_main(void *p)
 	lw_objreader *rd = NULL;
 	lw_scanner *sc = NULL;
 	lw_error err = { 0 };
-	hjob job;
+	hjob jobs[LW_HRUN];
+	size_t n;
 
 	if (lw_hist_open(&repo, &rd, LW_WORKER_CACHE, c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
 	    lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
@@ -245,10 +271,12 @@ static void *hw_main(void *p)
 		pthread_cond_broadcast(&c->not_full);
 		pthread_mutex_unlock(&c->lock);
 	}
-	while (hq_pop(c, &job)) {
-		if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
-			hw_scan_blob(w, odb, rd, sc, &job);
-		free(job.path);
+	while ((n = hq_pop(c, jobs, LW_HRUN)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
+				hw_scan_blob(w, odb, rd, sc, &jobs[i]);
+			free(jobs[i].path);
+		}
 	}
 	if (sc)
 		hw_count(c, &c->st->limit_hits, lw_scanner_limit_hits(sc));

@@ -9,10 +9,10 @@
 #include "oidset.h"
 #include "objstore.h"
 
-/* The queue holds several batches, so workers have work while the walker
- * gathers the next batch. */
-#define LW_HQ 16384
-#define LW_HBATCH 4096
+/* jobs queued between the walker and the workers */
+#define LW_HQ 4096
+/* jobs a worker takes at once */
+#define LW_HRUN 32
 #define LW_MAX_TREE_DEPTH 512
 #define LW_MAX_PATH 65536
 #define LW_MAX_TREE_SIZE ((uint64_t)256 << 20)
@@ -57,10 +57,10 @@ typedef struct hctx {
 	pthread_cond_t not_empty, not_full;
 	hjob *q;                     /* LW_HQ jobs */
 	size_t qh, qn;
-	/* the walker's batch, sent in pack order */
+	/* every new blob the walk found, sent in pack order when it ends */
 	hjob *batch;
 	uint64_t *batch_key;
-	size_t nbatch;
+	size_t nbatch, capbatch;
 	lw_objreader *reader;       /* the walker's, owned by repo */
 	int done, stop;
 	/* findings, deduplicated by fingerprint */

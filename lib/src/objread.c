@@ -102,9 +102,8 @@ static void or_ent_free(os_ent *e)
 	if (!e)
 		return;
 	/* blobs may be the very secrets we hunt */
-	if (e->type == LW_OBJ_BLOB && e->mem)
+	if (e->type == LW_OBJ_BLOB)
 		lw_wipe(e->mem, (size_t)(e->data - e->mem) + e->len);
-	free(e->mem);
 	free(e);
 }
 
@@ -184,17 +183,16 @@ static void or_unpin(lw_objreader *r, os_ent *e)
 		or_cache_trim(r);
 }
 
+/* the entry and its bytes in one allocation */
 static os_ent *or_ent_new(size_t len, int type)
 {
-	os_ent *e = calloc(1, sizeof(*e));
+	/* one spare byte: readers may rely on a NUL after the content */
+	os_ent *e = len < SIZE_MAX - sizeof(*e) - 1 ? malloc(sizeof(*e) + len + 1) : NULL;
 
 	if (!e)
 		return NULL;
-	/* one spare byte: readers may rely on a NUL after the content */
-	if (!(e->mem = malloc(len + 1))) {
-		free(e);
-		return NULL;
-	}
+	memset(e, 0, sizeof(*e));
+	e->mem = (unsigned char *)(e + 1);
 	e->mem[len] = '\0';
 	e->data = e->mem;
 	e->len = len;
