@@ -93,31 +93,6 @@ static int hq_flush(hctx *c)
 	return rc;
 }
 
-static int hq_push(hctx *c, const git_oid *blob, const git_oid *commit, uint64_t seq,
-	const char *path)
-{
-	if (c->nbatch == c->capbatch) {
-		size_t cap = c->capbatch ? c->capbatch * 2 : 4096;
-		hjob *v = lw_reallocarray(c->batch, cap, sizeof(hjob));
-		if (!v)
-			return LW_ENOMEM;
-		c->batch = v;
-		uint64_t *k = lw_reallocarray(c->batch_key, cap, sizeof(uint64_t));
-		if (!k)
-			return LW_ENOMEM;
-		c->batch_key = k;
-		c->capbatch = cap;
-	}
-	hjob *j = &c->batch[c->nbatch];
-	if (!(j->path = lw_strdup(path)))
-		return LW_ENOMEM;
-	j->blob = *blob;
-	j->commit = *commit;
-	j->seq = seq;
-	c->batch_key[c->nbatch++] = lw_objstore_position(lw_objreader_store(c->reader), blob->id);
-	return 0;
-}
-
 /* Takes up to max jobs that follow each other in pack order: one worker
  * reading neighbours finds their delta bases in its own cache. Returns how
  * many; 0 when the walk is over. */
@@ -147,7 +122,7 @@ static size_t hq_pop(hctx *c, hjob *out, size_t max)
 
 /* ---- workers -------------------------------------------------------- */
 
-static void hw_count(hctx *c, uint64_t *field, uint64_t n)
+void lw_hist_count(hctx *c, uint64_t *field, uint64_t n)
 {
 	pthread_mutex_lock(&c->lock);
 	*field += n;
@@ -168,19 +143,19 @@ static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char
 	if (git_odb_read_header(&size, &type, odb, &job->blob) < 0) {
 		const git_error *e = git_error_last();
 		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
-		hw_count(c, &c->st->errors, 1);
+		lw_hist_count(c, &c->st->errors, 1);
 		return -1;
 	}
 	if ((uint64_t)size > c->opts->max_blob_size) {
 		lw_hist_diag(c, job->path, "blob %s is %zu bytes, over --max-blob-size; not scanned",
 			hex, size);
-		hw_count(c, &c->st->skipped_large, 1);
+		lw_hist_count(c, &c->st->skipped_large, 1);
 		return -1;
 	}
 	if (git_odb_read(gobj, odb, &job->blob) < 0) {
 		const git_error *e = git_error_last();
 		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
-		hw_count(c, &c->st->errors, 1);
+		lw_hist_count(c, &c->st->errors, 1);
 		return -1;
 	}
 	return 0;
@@ -209,7 +184,7 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	if (rc == 0 && hsize > c->opts->max_blob_size) {
 		lw_hist_diag(c, job->path, "blob %s is %llu bytes, over --max-blob-size; not scanned",
 			hex, (unsigned long long)hsize);
-		hw_count(c, &c->st->skipped_large, 1);
+		lw_hist_count(c, &c->st->skipped_large, 1);
 		return;
 	}
 	if (rc == 0)
@@ -221,7 +196,7 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 		size = git_odb_object_size(gobj);
 	} else if (rc < 0) {
 		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, lw_objreader_error(rd));
-		hw_count(c, &c->st->errors, 1);
+		lw_hist_count(c, &c->st->errors, 1);
 		return;
 	} else {
 		data = obj.data;
@@ -232,7 +207,7 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	u16.wipe = 1;
 	int kind = lw_text_prepare(data, size, 8000, &u16);
 	if (kind < 0) {
-		hw_count(c, &c->st->skipped_binary, 1);
+		lw_hist_count(c, &c->st->skipped_binary, 1);
 	} else {
 		lw_chunk chunk = LW_CHUNK_INIT;
 		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : data;
@@ -262,7 +237,7 @@ static void *hw_main(void *p)
 	hjob jobs[LW_HRUN];
 	size_t n;
 
-	if (lw_hist_open(&repo, &rd, LW_WORKER_CACHE, c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
+	if (lw_hist_open(&repo, &rd, LW_SHARE_CACHE(LW_WORKERS_CACHE, c->nworkers), c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
 	    lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
 		lw_hist_diag(c, NULL, "worker could not start: %s", err.msg[0] ? err.msg : "out of memory");
 		pthread_mutex_lock(&c->lock);
@@ -279,220 +254,14 @@ static void *hw_main(void *p)
 		}
 	}
 	if (sc)
-		hw_count(c, &c->st->limit_hits, lw_scanner_limit_hits(sc));
+		lw_hist_count(c, &c->st->limit_hits, lw_scanner_limit_hits(sc));
 	lw_scanner_free(sc);
 	git_odb_free(odb);
 	git_repository_free(repo);
 	return NULL;
 }
 
-/* ---- walker --------------------------------------------------------- */
-
-static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
-{
-	/* With a quarantine, objects already stored before the push are old. */
-	if (!c->own_store)
-		return 0;
-	(void)type;
-	return lw_objstore_exists(c->own_store, id->id);
-}
-
-/* A tree's bytes: from our reader, or from libgit2 for objects only its
- * pack backends hold. */
-typedef struct htree {
-	const unsigned char *data;
-	size_t len;
-	lw_obj obj;
-	git_odb_object *gobj;
-} htree;
-
-/* quiet: a parent's version that cannot be read was reported with the
- * parent's own commit */
-static int htree_read(hctx *c, const unsigned char *id, htree *t, int quiet)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-	int rc;
-
-	memset(t, 0, sizeof(*t));
-	rc = lw_objreader_read(c->reader, id, LW_MAX_TREE_SIZE, &t->obj);
-	if (rc == 0 && t->obj.type == LW_OBJ_TREE) {
-		t->data = t->obj.data;
-		t->len = t->obj.len;
-		return 0;
-	}
-	git_oid_tostr(hex, sizeof(hex), (const git_oid *)id);
-	if (rc == 0) {
-		lw_obj_release(c->reader, &t->obj);
-		if (quiet)
-			return -1;
-		lw_hist_diag(c, lw_buf_cstr(&c->path), "cannot read tree %s: the object is not a tree", hex);
-		hw_count(c, &c->st->errors, 1);
-		return -1;
-	}
-	if (rc == LW_OBJ_MISSING) {
-		git_odb *odb = NULL;
-		if (git_repository_odb(&odb, c->repo) == 0 && git_odb_read(&t->gobj, odb, (const git_oid *)id) == 0 &&
-		    git_odb_object_type(t->gobj) == GIT_OBJECT_TREE) {
-			git_odb_free(odb);
-			t->data = git_odb_object_data(t->gobj);
-			t->len = git_odb_object_size(t->gobj);
-			return 0;
-		}
-		git_odb_free(odb);
-		git_odb_object_free(t->gobj);
-		t->gobj = NULL;
-	}
-	if (quiet)
-		return -1;
-	lw_hist_diag(c, lw_buf_cstr(&c->path), "cannot read tree %s: %s", hex,
-		rc == LW_OBJ_MISSING ? (git_error_last() ? git_error_last()->message : "object missing")
-				     : lw_objreader_error(c->reader));
-	hw_count(c, &c->st->errors, 1);
-	return -1;
-}
-
-static void htree_release(hctx *c, htree *t)
-{
-	lw_obj_release(c->reader, &t->obj);
-	git_odb_object_free(t->gobj);
-	memset(t, 0, sizeof(*t));
-}
-
-/* A cursor over a parent tree, advanced in step with the child's entries:
- * both are in git's tree order, so matching is one merge pass. */
-typedef struct hcursor {
-	const unsigned char *p, *end;
-	lw_tree_entry e;
-	int valid;
-} hcursor;
-
-static void hcursor_next(hcursor *k)
-{
-	k->valid = lw_tree_next(&k->p, k->end, &k->e) == 1;
-}
-
-/* the parent's entry with the same name and kind as e, or NULL */
-static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
-{
-	int et = lw_tree_entry_is_tree(e);
-
-	while (k->valid) {
-		int c = lw_tree_name_cmp(k->e.name, k->e.name_len, lw_tree_entry_is_tree(&k->e),
-			e->name, e->name_len, et);
-		if (c > 0)
-			return NULL;
-		if (c == 0)
-			return &k->e;
-		hcursor_next(k);
-	}
-	return NULL;
-}
-
-static int hwalk_tree(hctx *c, const htree *t, const htree *parents, size_t np, uint64_t seq,
-	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
-{
-	size_t base = c->path.len;
-	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
-	const unsigned char *p = t->data, *end = t->data + t->len;
-	lw_tree_entry e;
-	int rc = 0, more;
-
-	if (!cur)
-		return LW_ENOMEM;
-	if (depth > LW_MAX_TREE_DEPTH) {
-		lw_hist_diag(c, lw_buf_cstr(&c->path),
-			"trees nested deeper than %d levels; the deeper part was not scanned",
-			LW_MAX_TREE_DEPTH);
-		hw_count(c, &c->st->errors, 1);
-		goto out;
-	}
-	for (size_t k = 0; k < np; k++) {
-		cur[k].p = parents[k].data;
-		cur[k].end = parents[k].data + parents[k].len;
-		hcursor_next(&cur[k]);
-	}
-	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
-		const git_oid *id = (const git_oid *)e.id;
-		const unsigned char *pe[64];
-		size_t npe = 0, same = 0;
-		int is_tree = lw_tree_entry_is_tree(&e);
-
-		for (size_t k = 0; k < np; k++) {
-			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
-			if (x && !memcmp(x->id, e.id, 20))
-				same = 1;
-			else if (x && is_tree && npe < 64)
-				pe[npe++] = x->id;
-		}
-		if (same)
-			continue;
-		if ((e.mode & 0170000) == 0160000) {
-			/* submodules live in other repositories: counted, not followed */
-			hw_count(c, &c->st->gitlinks, 1);
-			continue;
-		}
-		c->path.len = base;
-		lw_buf_put(&c->path, e.name, e.name_len);
-		if (c->path.overflow) {
-			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
-			c->path.overflow = 0;
-			c->path.len = base;
-			continue;
-		}
-		if (is_tree) {
-			htree sub, psub_stack[4], *psub;
-			size_t nps = 0;
-			if (lw_oidset_contains(&c->seen_trees, id))
-				continue;
-			if (htree_read(c, e.id, &sub, 0) < 0)
-				continue;
-			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
-			if (!psub) {
-				htree_release(c, &sub);
-				rc = LW_ENOMEM;
-				break;
-			}
-			/* a parent's version that cannot be read only makes more look new */
-			for (size_t k = 0; k < npe; k++)
-				if (htree_read(c, pe[k], &psub[nps], 1) == 0)
-					nps++;
-			lw_buf_putc(&c->path, '/');
-			rc = hwalk_tree(c, &sub, psub, nps, seq, commit, e.id, depth + 1);
-			for (size_t k = 0; k < nps; k++)
-				htree_release(c, &psub[k]);
-			if (psub != psub_stack)
-				free(psub);
-			htree_release(c, &sub);
-			if (rc == 0 && lw_oidset_insert(&c->seen_trees, id) < 0)
-				rc = LW_ENOMEM;
-		} else {
-			int ins = lw_oidset_insert(&c->seen_blobs, id);
-			if (ins < 0)
-				rc = LW_ENOMEM;
-			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
-				rc = hq_push(c, id, commit, seq, lw_buf_cstr(&c->path));
-		}
-	}
-	if (rc == 0 && more < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof(hex), (const git_oid *)tree_id);
-		c->path.len = base;
-		if (c->path.data)
-			c->path.data[base] = '\0';
-		lw_hist_diag(c, base ? lw_buf_cstr(&c->path) : NULL,
-			"tree %s is malformed; the entries after the damage were not scanned", hex);
-		hw_count(c, &c->st->errors, 1);
-	}
-out:
-	c->path.len = base;
-	if (c->path.data)
-		c->path.data[base] = '\0';
-	if (cur != cur_stack)
-		free(cur);
-	return rc;
-}
-
-static void hwalk_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *kind,
+void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *kind,
 	const git_oid *id, uint64_t seq)
 {
 	hjob job;
@@ -510,67 +279,6 @@ static void hwalk_scan_text(hctx *c, lw_scanner *sc, const char *text, const cha
 	chunk.len = strlen(text);
 	chunk.path = kind;
 	lw_scanner_scan(sc, &chunk, &sink);
-}
-
-static int hwalk_commit(hctx *c, lw_scanner *sc, const git_oid *id, uint64_t seq)
-{
-	git_commit *commit = NULL;
-	htree tree, ptrees[64];
-	size_t np = 0;
-	int rc;
-
-	if (git_commit_lookup(&commit, c->repo, id) < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof(hex), id);
-		lw_hist_diag(c, NULL, "cannot read commit %s: %s", hex,
-			git_error_last() ? git_error_last()->message : "?");
-		hw_count(c, &c->st->errors, 1);
-		return 0;
-	}
-	if (c->opts->since && git_commit_time(commit) < c->opts->since) {
-		git_commit_free(commit);
-		return 0;
-	}
-	if (c->opts->scan_messages)
-		hwalk_scan_text(c, sc, git_commit_message(commit), "<commit message>", id, seq);
-	c->path.len = 0;
-	if (c->path.data)
-		c->path.data[0] = '\0';
-	if (htree_read(c, git_commit_tree_id(commit)->id, &tree, 0) < 0) {
-		git_commit_free(commit);
-		return 0;
-	}
-	unsigned int nparents = git_commit_parentcount(commit);
-	for (unsigned int k = 0; k < nparents && np < 64; k++) {
-		git_commit *parent = NULL;
-		if (git_commit_parent(&parent, commit, k) < 0) {
-			char hex[GIT_OID_HEXSZ + 1];
-			git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-			if (git_repository_is_shallow(c->repo) == 1) {
-				lw_hist_diag(c, NULL, "shallow clone: history before commit %s is missing; "
-					"what it holds is attributed to it", hex);
-				hw_count(c, &c->st->shallow_boundaries, 1);
-			} else {
-				char phex[GIT_OID_HEXSZ + 1];
-				git_oid_tostr(phex, sizeof(phex), git_commit_parent_id(commit, k));
-				lw_hist_diag(c, NULL, "cannot read commit %s (parent of %s): %s", phex, hex,
-					git_error_last() ? git_error_last()->message : "object missing");
-				hw_count(c, &c->st->errors, 1);
-			}
-			continue;
-		}
-		if (htree_read(c, git_commit_tree_id(parent)->id, &ptrees[np], 1) == 0)
-			np++;
-		git_commit_free(parent);
-	}
-	rc = hwalk_tree(c, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
-	if (rc == 0 && lw_oidset_insert(&c->seen_trees, git_commit_tree_id(commit)) < 0)
-		rc = LW_ENOMEM;
-	for (size_t k = 0; k < np; k++)
-		htree_release(c, &ptrees[k]);
-	htree_release(c, &tree);
-	git_commit_free(commit);
-	return rc;
 }
 
 /* ---- planning the walk ---------------------------------------------- */
@@ -615,7 +323,7 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 				  : git_revwalk_push(walk, git_object_id(obj))) < 0 && !hide) {
 				lw_hist_diag(c, git_reference_name(ref), "cannot walk from this ref: %s",
 					git_error_last() ? git_error_last()->message : "?");
-				hw_count(c, &c->st->errors, 1);
+				lw_hist_count(c, &c->st->errors, 1);
 			}
 		} else if (!hide && git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
 			git_object *any = NULL;
@@ -626,7 +334,7 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 				git_oid_tostr(hex, sizeof(hex), git_reference_target(ref));
 				lw_hist_diag(c, git_reference_name(ref), "cannot read commit %s: %s", hex,
 					git_error_last() ? git_error_last()->message : "unreadable");
-				hw_count(c, &c->st->errors, 1);
+				lw_hist_count(c, &c->st->errors, 1);
 			}
 			git_object_free(any);
 		}
@@ -764,8 +472,8 @@ static int hplan_tag(git_reference *ref, void *payload)
 
 	if (target && strncmp(git_reference_name(ref), "refs/tags/", 10) == 0 &&
 	    git_tag_lookup(&tag, t->c->repo, target) == 0) {
-		hw_count(t->c, &t->c->st->tags, 1);
-		hwalk_scan_text(t->c, t->sc, git_tag_message(tag), "<tag message>", target, t->seq);
+		lw_hist_count(t->c, &t->c->st->tags, 1);
+		lw_hist_scan_text(t->c, t->sc, git_tag_message(tag), "<tag message>", target, t->seq);
 		git_tag_free(tag);
 	}
 	git_error_clear();
@@ -773,7 +481,7 @@ static int hplan_tag(git_reference *ref, void *payload)
 	return 0;
 }
 
-static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc)
+static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc, unsigned nwalkers)
 {
 	git_oid *ids = NULL, id;
 	size_t n = 0, cap = 0;
@@ -824,13 +532,8 @@ planned:
 	pthread_mutex_lock(&c->lock);
 	c->st->commits_total = n;
 	pthread_mutex_unlock(&c->lock);
-	rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (c->opts->cancel && *c->opts->cancel)
-			break;
-		rc = hwalk_commit(c, sc, &ids[i], i);
-		hw_count(c, &c->st->commits, 1);
-	}
+	c->sc = sc;
+	rc = lw_hist_walk(c, ids, n, nwalkers);
 	if (rc == 0)
 		rc = hq_flush(c);
 	free(ids);
@@ -848,6 +551,7 @@ static int hrun(hctx *c, lw_error *err)
 
 	if (nth > 64)
 		nth = 64;
+	c->nworkers = nth;
 	if ((rc = hplan_walk(c, &walk, err)) < 0)
 		return rc;
 	if (lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
@@ -861,7 +565,7 @@ static int hrun(hctx *c, lw_error *err)
 			break;
 		}
 	}
-	rc = nth ? hrun_walk(c, walk, sc) : lw_error_set(err, LW_ERROR, "cannot start threads");
+	rc = nth ? hrun_walk(c, walk, sc, nth) : lw_error_set(err, LW_ERROR, "cannot start threads");
 	if (rc == 0 && c->opts->scan_messages && (c->opts->tag_messages_all || c->opts->nrevs == 0)) {
 		htagscan t = { c, sc, UINT64_MAX - 1 };
 		git_reference_foreach(c->repo, hplan_tag, &t);
@@ -870,8 +574,8 @@ static int hrun(hctx *c, lw_error *err)
 			git_tag *tag = NULL;
 			if (git_tag_lookup(&tag, c->repo, &c->tag_ids[i]) < 0)
 				continue;
-			hw_count(c, &c->st->tags, 1);
-			hwalk_scan_text(c, sc, git_tag_message(tag), "<tag message>", &c->tag_ids[i],
+			lw_hist_count(c, &c->st->tags, 1);
+			lw_hist_scan_text(c, sc, git_tag_message(tag), "<tag message>", &c->tag_ids[i],
 				UINT64_MAX - 1);
 			git_tag_free(tag);
 		}
@@ -908,9 +612,6 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	c.opts = opts ? opts : &defaults;
 	c.st = stats;
 	c.repo_path = repo_path;
-	lw_oidset_init(&c.seen_blobs);
-	lw_oidset_init(&c.seen_trees);
-	lw_buf_init(&c.path, LW_MAX_PATH);
 	pthread_mutex_init(&c.lock, NULL);
 	pthread_cond_init(&c.not_empty, NULL);
 	pthread_cond_init(&c.not_full, NULL);
@@ -918,7 +619,7 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = lw_hist_open(&c.repo, &c.reader, LW_WALKER_CACHE, &c, err)) < 0)
+	if ((rc = lw_hist_open(&c.repo, &c.reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, 1), &c, err)) < 0)
 		goto done;
 	if (c.opts->new_objects_only && c.opts->nobject_dirs) {
 		/* the repository's own store, without the quarantine, says what is old */

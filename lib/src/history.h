@@ -16,9 +16,14 @@
 #define LW_MAX_TREE_DEPTH 512
 #define LW_MAX_PATH 65536
 #define LW_MAX_TREE_SIZE ((uint64_t)256 << 20)
-/* inflated objects each reader keeps as delta bases */
-#define LW_WALKER_CACHE ((size_t)96 << 20)
-#define LW_WORKER_CACHE ((size_t)64 << 20)
+/* Inflated objects the readers keep as delta bases, shared out among the
+ * walkers (trees) and among the workers (blobs, read in pack order, need
+ * less), each reader keeping at least LW_MIN_CACHE. */
+#define LW_WALKERS_CACHE ((size_t)128 << 20)
+#define LW_WORKERS_CACHE ((size_t)64 << 20)
+#define LW_MIN_CACHE ((size_t)16 << 20)
+#define LW_SHARE_CACHE(total, n) ((total) / (n) > LW_MIN_CACHE ? (total) / (n) : LW_MIN_CACHE)
+#define LW_IDLE_CACHE ((size_t)4 << 20)
 
 typedef struct hjob {
 	git_oid blob;
@@ -51,8 +56,6 @@ typedef struct hctx {
 	const char *repo_path;
 	git_repository *repo;        /* the walker's handle */
 	lw_objstore *own_store;      /* the repository's store alone (new_objects_only) */
-	lw_oidset seen_blobs, seen_trees;
-	lw_buf path;
 	pthread_mutex_t lock;        /* queue, stats, findings, diagnostics */
 	pthread_cond_t not_empty, not_full;
 	hjob *q;                     /* LW_HQ jobs */
@@ -62,6 +65,8 @@ typedef struct hctx {
 	uint64_t *batch_key;
 	size_t nbatch, capbatch;
 	lw_objreader *reader;       /* the walker's, owned by repo */
+	lw_scanner *sc;              /* the calling thread's, for messages */
+	unsigned nworkers;
 	int done, stop;
 	/* findings, deduplicated by fingerprint */
 	hfound *found;
@@ -76,6 +81,25 @@ typedef struct hctx {
 	size_t nocc, capocc;
 	int oom;
 } hctx;
+
+/* One walker: a contiguous range of the commits, its own handle and
+ * reader (the first walker borrows the calling thread's), its own sets of
+ * seen objects and the new blobs it found (history_diff.c). */
+typedef struct hwalker {
+	hctx *c;
+	git_repository *repo;
+	lw_objreader *reader;
+	lw_scanner *sc;
+	int own;                     /* repo and sc are this walker's to free */
+	lw_buf path;
+	lw_oidset seen_blobs, seen_trees;
+	hjob *batch;
+	uint64_t *batch_key;         /* pack positions */
+	size_t nbatch, capbatch;
+	const git_oid *ids;
+	size_t lo, hi;               /* ids[lo..hi) */
+	int rc;
+} hwalker;
 
 typedef struct hworker {
 	hctx *c;
@@ -93,6 +117,12 @@ int lw_hist_open(git_repository **out, lw_objreader **reader, size_t cache, cons
 int lw_hist_on_finding(const lw_finding *f, void *payload);
 void lw_hist_on_diag(const lw_diag *d, void *payload);
 int lw_hist_finish(hctx *c, lw_report *out);
+void lw_hist_count(hctx *c, uint64_t *field, uint64_t n);
+void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *kind,
+	const git_oid *id, uint64_t seq);
+/* Walks ids[0..n) (oldest first) with up to nwalkers walkers; c->batch
+ * then holds every new blob with the oldest commit and path that brought it. */
+int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers);
 void lw_hist_release(hctx *c);
 /* Walks the recorded plan without libgit2's revwalk: commits reachable from
  * the pushed ids and not from the hidden ones, oldest first (parents before

@@ -444,7 +444,4 @@ void lw_hist_release(hctx *c)
 		free(c->batch[i].path);
 	free(c->batch);
 	free(c->batch_key);
-	lw_oidset_release(&c->seen_blobs);
-	lw_oidset_release(&c->seen_trees);
-	lw_buf_release(&c->path);
 }

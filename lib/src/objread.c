@@ -81,7 +81,13 @@ static int or_prefix(lw_objreader *r, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
-	snprintf(r->err, sizeof(r->err), "%s: %s", pre, old);
+	/* joined by hand: the result is cut at the buffer's end, by design */
+	size_t pl = strnlen(pre, sizeof(pre) - 1);
+	memcpy(r->err, pre, pl);
+	memcpy(r->err + pl, ": ", 2);
+	size_t ol = strnlen(old, sizeof(r->err) - pl - 3);
+	memcpy(r->err + pl + 2, old, ol);
+	r->err[pl + 2 + ol] = '\0';
 	return code;
 }
 
@@ -235,6 +241,12 @@ void lw_objreader_free(lw_objreader *r)
 		lw_wipe(r->scratch, r->scratch_cap);
 	free(r->scratch);
 	free(r);
+}
+
+void lw_objreader_set_cache(lw_objreader *r, size_t limit)
+{
+	r->limit = limit;
+	or_cache_trim(r);
 }
 
 const lw_objstore *lw_objreader_store(const lw_objreader *r)

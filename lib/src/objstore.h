@@ -59,6 +59,8 @@ int lw_objstore_exists(const lw_objstore *s, const unsigned char id[20]);
 int lw_objreader_new(lw_objreader **out, lw_objstore *s, size_t cache_limit);
 void lw_objreader_free(lw_objreader *r);
 const lw_objstore *lw_objreader_store(const lw_objreader *r);
+/* a new cache bound; what is over it and not in use is dropped now */
+void lw_objreader_set_cache(lw_objreader *r, size_t limit);
 /* Type and size without inflating the object (a delta's first bytes only).
  * 0, LW_OBJ_MISSING, or < 0 with lw_objreader_error() saying why. */
 int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, uint64_t *size);

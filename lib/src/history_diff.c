@@ -1,0 +1,437 @@
+#define _GNU_SOURCE
+/*
+ * history_diff.c - the walk proper: each commit's tree compared with its
+ * parents' trees, entries read in place (objtree.c) and matched by merge
+ * cursors, every blob never seen before noted with the commit and path
+ * that brought it.
+ *
+ * With --threads N the commits (oldest first) are cut into N contiguous
+ * ranges walked side by side, each walker with its own repository handle,
+ * reader and sets of seen objects. A blob seen by an older range belongs to
+ * that range: merging the walkers' notes in range order gives exactly what
+ * one walker would have found (a tree another range already walked is only
+ * walked again, never skipped wrongly).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "history.h"
+
+static int hw_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path)
+{
+	if (w->nbatch == w->capbatch) {
+		size_t cap = w->capbatch ? w->capbatch * 2 : 4096;
+		hjob *v = lw_reallocarray(w->batch, cap, sizeof(hjob));
+		if (!v)
+			return LW_ENOMEM;
+		w->batch = v;
+		uint64_t *k = lw_reallocarray(w->batch_key, cap, sizeof(uint64_t));
+		if (!k)
+			return LW_ENOMEM;
+		w->batch_key = k;
+		w->capbatch = cap;
+	}
+	hjob *j = &w->batch[w->nbatch];
+	if (!(j->path = lw_strdup(path)))
+		return LW_ENOMEM;
+	j->blob = *blob;
+	j->commit = *commit;
+	j->seq = seq;
+	w->batch_key[w->nbatch++] = lw_objstore_position(lw_objreader_store(w->reader), blob->id);
+	return 0;
+}
+
+static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
+{
+	/* With a quarantine, objects already stored before the push are old. */
+	if (!c->own_store)
+		return 0;
+	(void)type;
+	return lw_objstore_exists(c->own_store, id->id);
+}
+
+/* A tree's bytes: from our reader, or from libgit2 for objects only its
+ * pack backends hold. */
+typedef struct htree {
+	const unsigned char *data;
+	size_t len;
+	lw_obj obj;
+	git_odb_object *gobj;
+} htree;
+
+/* quiet: a parent's version that cannot be read was reported with the
+ * parent's own commit */
+static int htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet)
+{
+	hctx *c = w->c;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	rc = lw_objreader_read(w->reader, id, LW_MAX_TREE_SIZE, &t->obj);
+	if (rc == 0 && t->obj.type == LW_OBJ_TREE) {
+		t->data = t->obj.data;
+		t->len = t->obj.len;
+		return 0;
+	}
+	git_oid_tostr(hex, sizeof(hex), (const git_oid *)id);
+	if (rc == 0) {
+		lw_obj_release(w->reader, &t->obj);
+		if (quiet)
+			return -1;
+		lw_hist_diag(c, lw_buf_cstr(&w->path), "cannot read tree %s: the object is not a tree", hex);
+		lw_hist_count(c, &c->st->errors, 1);
+		return -1;
+	}
+	if (rc == LW_OBJ_MISSING) {
+		git_odb *odb = NULL;
+		if (git_repository_odb(&odb, w->repo) == 0 && git_odb_read(&t->gobj, odb, (const git_oid *)id) == 0 &&
+		    git_odb_object_type(t->gobj) == GIT_OBJECT_TREE) {
+			git_odb_free(odb);
+			t->data = git_odb_object_data(t->gobj);
+			t->len = git_odb_object_size(t->gobj);
+			return 0;
+		}
+		git_odb_free(odb);
+		git_odb_object_free(t->gobj);
+		t->gobj = NULL;
+	}
+	if (quiet)
+		return -1;
+	lw_hist_diag(c, lw_buf_cstr(&w->path), "cannot read tree %s: %s", hex,
+		rc == LW_OBJ_MISSING ? (git_error_last() ? git_error_last()->message : "object missing")
+				     : lw_objreader_error(w->reader));
+	lw_hist_count(c, &c->st->errors, 1);
+	return -1;
+}
+
+static void htree_release(hwalker *w, htree *t)
+{
+	lw_obj_release(w->reader, &t->obj);
+	git_odb_object_free(t->gobj);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A cursor over a parent tree, advanced in step with the child's entries:
+ * both are in git's tree order, so matching is one merge pass. */
+typedef struct hcursor {
+	const unsigned char *p, *end;
+	lw_tree_entry e;
+	int valid;
+} hcursor;
+
+static void hcursor_next(hcursor *k)
+{
+	k->valid = lw_tree_next(&k->p, k->end, &k->e) == 1;
+}
+
+/* the parent's entry with the same name and kind as e, or NULL */
+static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
+{
+	int et = lw_tree_entry_is_tree(e);
+
+	while (k->valid) {
+		int c = lw_tree_name_cmp(k->e.name, k->e.name_len, lw_tree_entry_is_tree(&k->e),
+			e->name, e->name_len, et);
+		if (c > 0)
+			return NULL;
+		if (c == 0)
+			return &k->e;
+		hcursor_next(k);
+	}
+	return NULL;
+}
+
+static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
+	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
+{
+	hctx *c = w->c;
+	size_t base = w->path.len;
+	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
+	const unsigned char *p = t->data, *end = t->data + t->len;
+	lw_tree_entry e;
+	int rc = 0, more;
+
+	if (!cur)
+		return LW_ENOMEM;
+	if (depth > LW_MAX_TREE_DEPTH) {
+		lw_hist_diag(c, lw_buf_cstr(&w->path),
+			"trees nested deeper than %d levels; the deeper part was not scanned",
+			LW_MAX_TREE_DEPTH);
+		lw_hist_count(c, &c->st->errors, 1);
+		goto out;
+	}
+	for (size_t k = 0; k < np; k++) {
+		cur[k].p = parents[k].data;
+		cur[k].end = parents[k].data + parents[k].len;
+		hcursor_next(&cur[k]);
+	}
+	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
+		const git_oid *id = (const git_oid *)e.id;
+		const unsigned char *pe[64];
+		size_t npe = 0, same = 0;
+		int is_tree = lw_tree_entry_is_tree(&e);
+
+		for (size_t k = 0; k < np; k++) {
+			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
+			if (x && !memcmp(x->id, e.id, 20))
+				same = 1;
+			else if (x && is_tree && npe < 64)
+				pe[npe++] = x->id;
+		}
+		if (same)
+			continue;
+		if ((e.mode & 0170000) == 0160000) {
+			/* submodules live in other repositories: counted, not followed */
+			lw_hist_count(c, &c->st->gitlinks, 1);
+			continue;
+		}
+		w->path.len = base;
+		lw_buf_put(&w->path, e.name, e.name_len);
+		if (w->path.overflow) {
+			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
+			w->path.overflow = 0;
+			w->path.len = base;
+			continue;
+		}
+		if (is_tree) {
+			htree sub, psub_stack[4], *psub;
+			size_t nps = 0;
+			if (lw_oidset_contains(&w->seen_trees, id))
+				continue;
+			if (htree_read(w, e.id, &sub, 0) < 0)
+				continue;
+			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
+			if (!psub) {
+				htree_release(w, &sub);
+				rc = LW_ENOMEM;
+				break;
+			}
+			/* a parent's version that cannot be read only makes more look new */
+			for (size_t k = 0; k < npe; k++)
+				if (htree_read(w, pe[k], &psub[nps], 1) == 0)
+					nps++;
+			lw_buf_putc(&w->path, '/');
+			rc = hwalk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
+			for (size_t k = 0; k < nps; k++)
+				htree_release(w, &psub[k]);
+			if (psub != psub_stack)
+				free(psub);
+			htree_release(w, &sub);
+			if (rc == 0 && lw_oidset_insert(&w->seen_trees, id) < 0)
+				rc = LW_ENOMEM;
+		} else {
+			int ins = lw_oidset_insert(&w->seen_blobs, id);
+			if (ins < 0)
+				rc = LW_ENOMEM;
+			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
+				rc = hw_push(w, id, commit, seq, lw_buf_cstr(&w->path));
+		}
+	}
+	if (rc == 0 && more < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), (const git_oid *)tree_id);
+		w->path.len = base;
+		if (w->path.data)
+			w->path.data[base] = '\0';
+		lw_hist_diag(c, base ? lw_buf_cstr(&w->path) : NULL,
+			"tree %s is malformed; the entries after the damage were not scanned", hex);
+		lw_hist_count(c, &c->st->errors, 1);
+	}
+out:
+	w->path.len = base;
+	if (w->path.data)
+		w->path.data[base] = '\0';
+	if (cur != cur_stack)
+		free(cur);
+	return rc;
+}
+
+static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
+{
+	hctx *c = w->c;
+	git_commit *commit = NULL;
+	htree tree, ptrees[64];
+	size_t np = 0;
+	int rc;
+
+	if (git_commit_lookup(&commit, w->repo, id) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), id);
+		lw_hist_diag(c, NULL, "cannot read commit %s: %s", hex,
+			git_error_last() ? git_error_last()->message : "?");
+		lw_hist_count(c, &c->st->errors, 1);
+		return 0;
+	}
+	if (c->opts->since && git_commit_time(commit) < c->opts->since) {
+		git_commit_free(commit);
+		return 0;
+	}
+	if (c->opts->scan_messages)
+		lw_hist_scan_text(c, w->sc, git_commit_message(commit), "<commit message>", id, seq);
+	w->path.len = 0;
+	if (w->path.data)
+		w->path.data[0] = '\0';
+	if (htree_read(w, git_commit_tree_id(commit)->id, &tree, 0) < 0) {
+		git_commit_free(commit);
+		return 0;
+	}
+	unsigned int nparents = git_commit_parentcount(commit);
+	for (unsigned int k = 0; k < nparents && np < 64; k++) {
+		git_commit *parent = NULL;
+		if (git_commit_parent(&parent, commit, k) < 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+			if (git_repository_is_shallow(w->repo) == 1) {
+				lw_hist_diag(c, NULL, "shallow clone: history before commit %s is missing; "
+					"what it holds is attributed to it", hex);
+				lw_hist_count(c, &c->st->shallow_boundaries, 1);
+			} else {
+				char phex[GIT_OID_HEXSZ + 1];
+				git_oid_tostr(phex, sizeof(phex), git_commit_parent_id(commit, k));
+				lw_hist_diag(c, NULL, "cannot read commit %s (parent of %s): %s", phex, hex,
+					git_error_last() ? git_error_last()->message : "object missing");
+				lw_hist_count(c, &c->st->errors, 1);
+			}
+			continue;
+		}
+		if (htree_read(w, git_commit_tree_id(parent)->id, &ptrees[np], 1) == 0)
+			np++;
+		git_commit_free(parent);
+	}
+	rc = hwalk_tree(w, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
+	if (rc == 0 && lw_oidset_insert(&w->seen_trees, git_commit_tree_id(commit)) < 0)
+		rc = LW_ENOMEM;
+	for (size_t k = 0; k < np; k++)
+		htree_release(w, &ptrees[k]);
+	htree_release(w, &tree);
+	git_commit_free(commit);
+	return rc;
+}
+
+static void *hwalker_main(void *p)
+{
+	hwalker *w = p;
+	hctx *c = w->c;
+
+	for (size_t i = w->lo; i < w->hi && w->rc == 0; i++) {
+		if ((c->opts->cancel && *c->opts->cancel) || c->stop)
+			break;
+		w->rc = hwalk_commit(w, &w->ids[i], i);
+		lw_hist_count(c, &c->st->commits, 1);
+	}
+	return NULL;
+}
+
+static void hwalker_dispose(hwalker *w)
+{
+	for (size_t i = 0; i < w->nbatch; i++)
+		free(w->batch[i].path);
+	free(w->batch);
+	free(w->batch_key);
+	lw_oidset_release(&w->seen_blobs);
+	lw_oidset_release(&w->seen_trees);
+	lw_buf_release(&w->path);
+	if (w->own) {
+		lw_scanner_free(w->sc);
+		git_repository_free(w->repo);
+	}
+}
+
+/* The walkers' notes in range order into c->batch: a blob an older range
+ * saw is dropped from the newer ones. */
+static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
+{
+	size_t total = 0;
+
+	for (size_t k = 0; k < nw; k++)
+		total += ws[k].nbatch;
+	c->batch = calloc(total ? total : 1, sizeof(hjob));
+	c->batch_key = calloc(total ? total : 1, sizeof(uint64_t));
+	if (!c->batch || !c->batch_key)
+		return LW_ENOMEM;
+	c->capbatch = total;
+	for (size_t k = 0; k < nw; k++) {
+		for (size_t i = 0; i < ws[k].nbatch; i++) {
+			hjob *j = &ws[k].batch[i];
+			int older = 0;
+			for (size_t m = 0; m < k && !older; m++)
+				older = lw_oidset_contains(&ws[m].seen_blobs, &j->blob);
+			if (older) {
+				free(j->path);
+				continue;
+			}
+			c->batch_key[c->nbatch] = ws[k].batch_key[i];
+			c->batch[c->nbatch++] = *j;
+		}
+		ws[k].nbatch = 0;
+	}
+	return 0;
+}
+
+int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
+{
+	hwalker ws[64];
+	pthread_t th[64];
+	size_t nw = nwalkers < 1 ? 1 : nwalkers > 64 ? 64 : nwalkers;
+	int rc = 0;
+
+	/* a walker needs enough commits to be worth its start-up */
+	if (n / nw < 256)
+		nw = n / 256 > 1 ? n / 256 : 1;
+	memset(ws, 0, sizeof(ws));
+	lw_objreader_set_cache(c->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw));
+	for (size_t k = 0; k < nw; k++) {
+		hwalker *w = &ws[k];
+		w->c = c;
+		w->ids = ids;
+		w->lo = n * k / nw;
+		w->hi = n * (k + 1) / nw;
+		lw_oidset_init(&w->seen_blobs);
+		lw_oidset_init(&w->seen_trees);
+		lw_buf_init(&w->path, LW_MAX_PATH);
+		if (k == 0) {
+			w->repo = c->repo;
+			w->reader = c->reader;
+			w->sc = c->sc;
+			continue;
+		}
+		lw_error err = { 0 };
+		w->own = 1;
+		if (lw_hist_open(&w->repo, &w->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw), c, &err) < 0 ||
+		    lw_scanner_new(&w->sc, c->rs, &c->opts->scan) < 0) {
+			/* fewer walkers: the first takes what this one would have had */
+			hwalker_dispose(w);
+			memset(w, 0, sizeof(*w));
+			nw = k;
+			ws[nw - 1].hi = n;
+			break;
+		}
+	}
+	size_t started = 1;
+	for (size_t k = 1; k < nw; k++, started++)
+		if (pthread_create(&th[k], NULL, hwalker_main, &ws[k]) != 0) {
+			/* walk this range here after the first */
+			break;
+		}
+	hwalker_main(&ws[0]);
+	for (size_t k = started; k < nw; k++)
+		hwalker_main(&ws[k]);
+	for (size_t k = 1; k < started; k++)
+		pthread_join(th[k], NULL);
+	for (size_t k = 0; k < nw && rc == 0; k++)
+		rc = ws[k].rc;
+	/* the walkers' readers are done: their caches need not outlive them */
+	lw_objreader_set_cache(c->reader, LW_IDLE_CACHE);
+	for (size_t k = 1; k < nw; k++) {
+		git_repository_free(ws[k].repo);
+		ws[k].repo = NULL;
+		ws[k].reader = NULL;
+	}
+	if (rc == 0)
+		rc = hwalker_merge(c, ws, nw);
+	for (size_t k = 0; k < nw; k++)
+		hwalker_dispose(&ws[k]);
+	return rc;
+}
