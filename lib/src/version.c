@@ -1,6 +1,7 @@
 /* version.c - versions of the library and of what it links. */
 #include <cjson/cJSON.h>
 #include <git2.h>
+#include <zlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -14,7 +15,7 @@ const char *lw_version_deps(char *buf, size_t size)
 	git_libgit2_version(&major, &minor, &rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit);
-	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\n", LW_VERSION,
-		major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version());
+	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\n", LW_VERSION,
+		major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion());
 	return buf;
 }
