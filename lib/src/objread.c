@@ -582,7 +582,24 @@ static uint64_t or_key(size_t pack, uint64_t off)
 	return (uint64_t)(pack + 1) << 40 | (off & ((1ull << 40) - 1));
 }
 
-static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, os_ent **out);
+/* Steps (*pk, *off) to a delta's base when the base is packed; 0 when it
+ * is an id the packs do not hold (a loose object, or missing). */
+static int or_base_packed(const lw_objreader *r, int type, uint64_t boff, const unsigned char *bid,
+	size_t *pk, uint64_t *off)
+{
+	size_t bp;
+	uint64_t bo;
+
+	if (type == 6) {
+		*off = boff;
+		return 1;
+	}
+	if (!lw_os_find(r->s, bid, &bp, &bo))
+		return 0;
+	*pk = bp;
+	*off = bo;
+	return 1;
+}
 
 /* Reads the object at (pk, off), resolving its delta chain from the nearest
  * cached or whole base. The chain is walked iteratively: a hostile pack
@@ -646,17 +663,8 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 			chain = v;
 		}
 		chain[n++] = (or_link){ pk, off, data, size };
-		if (type == 6) {
-			off = boff;
+		if (or_base_packed(r, type, boff, bid, &pk, &off))
 			continue;
-		}
-		size_t bp;
-		uint64_t bo;
-		if (lw_os_find(r->s, bid, &bp, &bo)) {
-			pk = bp;
-			off = bo;
-			continue;
-		}
 		if ((rc = or_loose_read(r, bid, max, &base)) != 0) {
 			if (rc == LW_OBJ_MISSING)
 				rc = or_fail(r, LW_EIO, "%s: the base of the delta at offset %llu is missing",
@@ -738,17 +746,8 @@ static int or_pack_header(lw_objreader *r, size_t pk, uint64_t off, int *type, u
 					p->name, (unsigned long long)off);
 			have_size = 1;
 		}
-		if (t == 6) {
-			off = boff;
+		if (or_base_packed(r, t, boff, bid, &pk, &off))
 			continue;
-		}
-		size_t bp;
-		uint64_t bo;
-		if (lw_os_find(r->s, bid, &bp, &bo)) {
-			pk = bp;
-			off = bo;
-			continue;
-		}
 		unsigned char *map;
 		size_t len, hlen;
 		uint64_t bsz;

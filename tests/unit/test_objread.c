@@ -121,6 +121,21 @@ static void check_all(const char *repo, const char *objdir, size_t cache, const 
 	free(v);
 }
 
+/* `git rev-parse SPEC` in repo: hex (41 bytes or more) and id */
+static void rev_parse(const char *repo, const char *spec, char *hex, git_oid *id)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse '%s'", repo, spec);
+	FILE *p = popen(cmd, "r");
+	hex[0] = '\0';
+	CHECK(p && fgets(hex, 64, p));
+	if (p)
+		pclose(p);
+	hex[40] = '\0';
+	CHECK(git_oid_fromstr(id, hex) == 0);
+}
+
 static void check_bounds(const char *repo)
 {
 	char objdir[PATH_MAX], hex[64];
@@ -131,12 +146,7 @@ static void check_bounds(const char *repo)
 	lw_obj o;
 
 	snprintf(objdir, sizeof(objdir), "%s/.git/objects", repo);
-	FILE *p = popen("git -C packed-ofs rev-parse HEAD:big.txt", "r");
-	CHECK(p && fgets(hex, sizeof(hex), p));
-	if (p)
-		pclose(p);
-	hex[40] = '\0';
-	git_oid_fromstr(&id, hex);
+	rev_parse("packed-ofs", "HEAD:big.txt", hex, &id);
 	CHECK(lw_objstore_open(&s, dirs, 1) == 0);
 	CHECK(lw_objreader_new(&r, s, 1 << 20) == 0);
 	CHECK(lw_objreader_read(r, id.id, 1000, &o) == LW_ELIMIT);
@@ -163,12 +173,7 @@ static void check_damaged(const char *how, const char *damage)
 
 	CHECK(sh("rm -rf dmg && git init -q dmg && cd dmg && seq 1 5000 > f.txt && git add f.txt && "
 		 "git commit -q -m one") == 0);
-	FILE *p = popen("git -C dmg rev-parse HEAD:f.txt", "r");
-	CHECK(p && fgets(hex, sizeof(hex), p));
-	if (p)
-		pclose(p);
-	hex[40] = '\0';
-	git_oid_fromstr(&id, hex);
+	rev_parse("dmg", "HEAD:f.txt", hex, &id);
 	snprintf(path, sizeof(path), "dmg/.git/objects/%.2s/%s", hex, hex + 2);
 	CHECK(sh("f='%s'; chmod u+w \"$f\"; %s", path, damage) == 0);
 	snprintf(objdir, sizeof(objdir), "%s/dmg/.git/objects", root);
