@@ -24,6 +24,8 @@ static const char audit_help[] =
 	"      --max-blob-size N   never inflate blobs over N bytes (default 100M); they are listed\n"
 	"      --timeout SECONDS   stop with exit 3 if the audit runs longer (default: none)\n"
 	"      --progress          show progress even when stderr is not a terminal\n"
+	"      --full-scan         run the keyword pass over every blob whole, not only over\n"
+	"                          what a delta adds to a scanned base (same findings, slower)\n"
 	"\n"
 	"examples:\n"
 	"  leakwalk audit\n"
@@ -31,7 +33,7 @@ static const char audit_help[] =
 	"  leakwalk audit . origin/main..HEAD\n"
 	"  leakwalk audit --baseline old.json   # only what is new since old.json\n";
 
-enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL };
+enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL, OPT_FULL_SCAN };
 
 typedef struct audit_ctx {
 	int quiet;
@@ -131,6 +133,9 @@ static void audit_summary(const lw_history_stats *s, size_t findings, double sec
 			(unsigned long long)s->limit_hits);
 	if (s->truncated)
 		fprintf(stderr, "; stopped at --max-commits");
+	if (s->delta_scans)
+		fprintf(stderr, "; %llu blobs matched through their delta base",
+			(unsigned long long)s->delta_scans);
 	fputc('\n', stderr);
 	const char *p = lw_buf_cstr(&c->notes);
 	for (size_t i = 0; i < c->nnotes; i++, p += strlen(p) + 1) {
@@ -170,6 +175,7 @@ int cmd_audit(int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "full-scan", no_argument, NULL, OPT_FULL_SCAN },
 		{ NULL, 0, NULL, 0 }
 	};
 	lw_cli cli;
@@ -220,6 +226,8 @@ int cmd_audit(int argc, char **argv)
 			force_progress = 1;
 		} else if (opt == OPT_ALL) {
 			all = 1;
+		} else if (opt == OPT_FULL_SCAN) {
+			ho.full_scan = 1;
 		} else if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
 			if (rc == 0)
 				fputs(audit_help, stderr);

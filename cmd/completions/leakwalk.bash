@@ -101,7 +101,7 @@ _leakwalk()
 	scan)
 		opts=$common ;;
 	audit)
-		opts="$common --since --max-blob-size --timeout --progress --all" ;;
+		opts="$common --since --max-blob-size --timeout --progress --all --full-scan" ;;
 	staged|pre-push)
 		opts=$common ;;
 	pre-receive)

@@ -499,6 +499,8 @@ typedef struct lw_history_stats {
 	uint64_t shallow_boundaries; /**< commits whose parents are missing (shallow) */
 	int truncated;           /**< --max-commits stopped the walk */
 	char inflight[16][41];   /**< objects being read by each worker (watchdog) */
+	uint64_t delta_scans;    /**< blobs whose keyword pass covered only what their
+				      delta added to an already scanned base */
 } lw_history_stats;
 
 typedef struct lw_history_options {
@@ -523,10 +525,13 @@ typedef struct lw_history_options {
 	lw_diag_cb on_diag;       /**< notes and problems; serialised */
 	void *payload;
 	volatile int *cancel;     /**< set non-zero to stop early */
+	int full_scan;            /**< run the keyword pass over every blob whole, rather than
+				       only over what a delta adds to an already scanned base
+				       (the findings are the same; slower; for checking) */
 } lw_history_options;
 
 #define LW_HISTORY_OPTIONS_INIT { 1, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0, \
-	(uint64_t)100 << 20, 0, 0, 1, 1, 0, LW_SCAN_OPTIONS_INIT, NULL, NULL, NULL }
+	(uint64_t)100 << 20, 0, 0, 1, 1, 0, LW_SCAN_OPTIONS_INIT, NULL, NULL, NULL, 0 }
 
 /**
  * Scans the history of the repository at `repo_path` (NULL: discover from

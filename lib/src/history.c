@@ -161,6 +161,38 @@ static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char
 	return 0;
 }
 
+/* Matches a blob. Its keyword hits are kept with it in the reader's cache;
+ * a blob made from a base whose hits were kept gets its own from them and
+ * the automaton over only what the delta added (deltahits.c). raw: the
+ * chunk is the object's own bytes (not transcoded). */
+static void hw_match(hworker *w, lw_objreader *rd, lw_scanner *sc, const lw_obj *obj,
+	const lw_chunk *chunk, int raw, const lw_sink *sink)
+{
+	lw_kwhits hits = { 0 };
+	size_t ksize = 0;
+	const hkept *bh = raw && !w->c->opts->full_scan ? lw_obj_base_kept(obj, &ksize) : NULL;
+
+	if (bh && obj->ops &&
+	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, &hits) == 0) {
+		lw_scanner_scan_hits(sc, chunk, sink, hits.v, hits.n, NULL);
+		lw_hist_count(w->c, &w->c->st->delta_scans, 1);
+	} else {
+		lw_scanner_scan_hits(sc, chunk, sink, NULL, 0, raw ? &hits : NULL);
+	}
+	if (raw && hits.valid && obj->ent_) {
+		size_t sz = sizeof(hkept) + hits.n * sizeof(lw_kwhit);
+		hkept *k = malloc(sz);
+		if (k) {
+			k->n = hits.n;
+			if (hits.n)
+				memcpy(k->v, hits.v, hits.n * sizeof(lw_kwhit));
+			if (!lw_obj_keep(rd, obj, k, sz))
+				free(k);
+		}
+	}
+	lw_kwhits_release(&hits);
+}
+
 static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner *sc, const hjob *job)
 {
 	hctx *c = w->c;
@@ -214,7 +246,7 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 		chunk.len = kind ? u16.len : size;
 		chunk.path = job->path;
 		w->job = job;
-		lw_scanner_scan(sc, &chunk, &sink);
+		hw_match(w, rd, sc, &obj, &chunk, kind == 0 && !gobj, &sink);
 		pthread_mutex_lock(&c->lock);
 		c->st->blobs++;
 		c->st->bytes += size;

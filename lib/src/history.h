@@ -25,6 +25,12 @@
 #define LW_SHARE_CACHE(total, n) ((total) / (n) > LW_MIN_CACHE ? (total) / (n) : LW_MIN_CACHE)
 #define LW_IDLE_CACHE ((size_t)4 << 20)
 
+/* a scanned blob's keyword hits, kept with it in the reader's cache */
+typedef struct hkept {
+	size_t n;
+	lw_kwhit v[];
+} hkept;
+
 typedef struct hjob {
 	git_oid blob;
 	git_oid commit;

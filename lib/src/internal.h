@@ -101,6 +101,8 @@ const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
 
 /* keyword automaton */
 int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
+/* the longest keyword's length in bytes */
+size_t lw_ac_max_keyword(const lw_ac *ac);
 void lw_ac_free(lw_ac *ac);
 typedef int (*lw_ac_hit_cb)(uint32_t kw, size_t end, void *payload);
 int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
@@ -117,6 +119,31 @@ int lw_text_prepare(const unsigned char *d, size_t n, size_t sniff, lw_buf *out)
 
 /* Finds base64, hex and percent-encoded runs, decodes them and scans the
  * decoded text with `child`, reporting through `sink` at the run's place. */
+/* A keyword hit: the keyword ends at byte `end` (exclusive) and is `len`
+ * bytes long. The automaton reports hits by end, longer keywords first. */
+typedef struct lw_kwhit {
+	uint64_t end;
+	uint32_t kw, len;
+} lw_kwhit;
+typedef struct lw_kwhits {
+	lw_kwhit *v;
+	size_t n, cap;
+	int valid; /* every hit of the chunk is here */
+} lw_kwhits;
+#define LW_MAX_KEPT_HITS 65536
+void lw_kwhits_release(lw_kwhits *h);
+/* lw_scanner_scan with the keyword pass given (hits != NULL: exactly the
+ * automaton's hits over the chunk, in its order) or recorded into rec (a
+ * hit list is valid only when the whole chunk was matched). */
+int lw_scanner_scan_hits(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_kwhit *hits, size_t nhits, lw_kwhits *rec);
+const lw_ac *lw_scanner_automaton(const lw_scanner *sc);
+struct lw_copyop;
+/* A blob's keyword hits from its delta base's hits bh (deltahits.c); 0, or
+ * -1 with out->valid cleared when they cannot be worked out. */
+int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,
+	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
+uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
 int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
 	const lw_sink *sink);
 

@@ -259,6 +259,11 @@ typedef struct ac_pending {
  * its final state carries into the next block. A block with more held hits
  * than fit rescans its second half on its own.
  */
+size_t lw_ac_max_keyword(const lw_ac *ac)
+{
+	return ac->maxkw;
+}
+
 int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 	lw_ac_hit_cb cb, void *payload)
 {

@@ -37,6 +37,8 @@ typedef struct os_ent {
 	size_t len;
 	int type;
 	unsigned pins;
+	void *kept; /* lw_obj_keep's data, kept_size bytes */
+	size_t kept_size;
 	struct os_ent *hnext, *prev, *next;
 } os_ent;
 
@@ -49,6 +51,8 @@ struct lw_objreader {
 	size_t bytes, limit;
 	unsigned char *scratch; /* a delta's instructions */
 	size_t scratch_cap;
+	lw_copyop *ops;         /* the last delta's copies */
+	size_t nops, capops;
 	char err[512];
 };
 
@@ -110,6 +114,7 @@ static void or_ent_free(os_ent *e)
 	/* blobs may be the very secrets we hunt */
 	if (e->type == LW_OBJ_BLOB)
 		lw_wipe(e->mem, (size_t)(e->data - e->mem) + e->len);
+	free(e->kept);
 	free(e);
 }
 
@@ -136,7 +141,7 @@ static void or_cache_drop(lw_objreader *r, os_ent *e)
 	if (*pp)
 		*pp = e->hnext;
 	or_lru_unlink(e);
-	r->bytes -= e->len + sizeof(*e);
+	r->bytes -= e->len + sizeof(*e) + e->kept_size;
 	or_ent_free(e);
 }
 
@@ -240,6 +245,7 @@ void lw_objreader_free(lw_objreader *r)
 	if (r->scratch)
 		lw_wipe(r->scratch, r->scratch_cap);
 	free(r->scratch);
+	free(r->ops);
 	free(r);
 }
 
@@ -256,11 +262,41 @@ const lw_objstore *lw_objreader_store(const lw_objreader *r)
 
 void lw_obj_release(lw_objreader *r, lw_obj *o)
 {
-	if (o && o->ent_) {
+	if (!o)
+		return;
+	if (o->base_) {
+		or_unpin(r, o->base_);
+		o->base_ = NULL;
+	}
+	if (o->ent_) {
 		or_unpin(r, o->ent_);
 		o->ent_ = NULL;
 		o->data = NULL;
 	}
+	o->ops = NULL;
+	o->nops = 0;
+}
+
+int lw_obj_keep(lw_objreader *r, const lw_obj *o, void *data, size_t size)
+{
+	os_ent *e = o->ent_;
+
+	if (!e || !e->key)
+		return 0;
+	free(e->kept);
+	r->bytes -= e->kept_size;
+	e->kept = data;
+	e->kept_size = size;
+	r->bytes += size;
+	return 1;
+}
+
+const void *lw_obj_base_kept(const lw_obj *o, size_t *size)
+{
+	const os_ent *b = o->base_;
+
+	*size = b ? b->kept_size : 0;
+	return b ? b->kept : NULL;
 }
 
 /* ---- zlib --------------------------------------------------------------- */
@@ -498,8 +534,34 @@ static int or_varint(const unsigned char **p, const unsigned char *end, uint64_t
 	return 0;
 }
 
+/* Notes a copy for the caller, joined to the previous one when it
+ * continues it; a failure only loses the notes (nops = SIZE_MAX). */
+static void or_note_copy(lw_objreader *r, uint64_t dst, uint64_t src, uint64_t len)
+{
+	if (r->nops == SIZE_MAX)
+		return;
+	if (r->nops) {
+		lw_copyop *l = &r->ops[r->nops - 1];
+		if (l->dst + l->len == dst && l->src + l->len == src) {
+			l->len += len;
+			return;
+		}
+	}
+	if (r->nops == r->capops) {
+		size_t cap = r->capops ? r->capops * 2 : 64;
+		lw_copyop *v = lw_reallocarray(r->ops, cap, sizeof(*v));
+		if (!v) {
+			r->nops = SIZE_MAX;
+			return;
+		}
+		r->ops = v;
+		r->capops = cap;
+	}
+	r->ops[r->nops++] = (lw_copyop){ dst, src, len };
+}
+
 static int or_delta_apply(lw_objreader *r, const os_ent *base, const unsigned char *d, size_t dlen,
-	uint64_t max, os_ent **out)
+	uint64_t max, os_ent **out, int note)
 {
 	const unsigned char *p = d, *end = d + dlen;
 	uint64_t src, dst;
@@ -538,6 +600,8 @@ static int or_delta_apply(lw_objreader *r, const os_ent *base, const unsigned ch
 				cs = 0x10000;
 			if (co > base->len || cs > base->len - co || cs > left)
 				goto bad;
+			if (note)
+				or_note_copy(r, (uint64_t)(o - e->mem), co, cs);
 			memcpy(o, base->data + co, (size_t)cs);
 			o += cs;
 			left -= (size_t)cs;
@@ -604,7 +668,8 @@ static int or_base_packed(const lw_objreader *r, int type, uint64_t boff, const 
 /* Reads the object at (pk, off), resolving its delta chain from the nearest
  * cached or whole base. The chain is walked iteratively: a hostile pack
  * cannot exhaust the stack. */
-static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, os_ent **out)
+static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, os_ent **out,
+	os_ent **last_base)
 {
 	or_link *chain = NULL;
 	size_t n = 0, cap = 0;
@@ -686,13 +751,17 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 		rc = or_inflate(r, p->pack + l->data_off, p->packlen - 20 - l->data_off, d,
 			(size_t)l->size, 0, NULL);
 		if (rc == 0)
-			rc = or_delta_apply(r, base, d, (size_t)l->size, max, &next);
+			rc = or_delta_apply(r, base, d, (size_t)l->size, max, &next, n == 0 && last_base);
 		if (rc < 0) {
 			rc = or_prefix(r, rc, "%s: object at offset %llu", p->name,
 				(unsigned long long)l->off);
 			break;
 		}
-		or_unpin(r, base);
+		/* the last delta's base stays pinned for the caller */
+		if (n == 0 && last_base)
+			*last_base = base;
+		else
+			or_unpin(r, base);
 		base = next;
 		or_cache_put(r, base, or_key(l->pack, l->off));
 	}
@@ -788,14 +857,25 @@ int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max,
 	os_ent *e = NULL;
 	int rc;
 
+	os_ent *base = NULL;
+
 	memset(out, 0, sizeof(*out));
 	r->err[0] = '\0';
-	rc = lw_os_find(r->s, id, &pk, &off) ? or_pack_read(r, pk, off, max, &e) : or_loose_read(r, id, max, &e);
+	r->nops = 0;
+	rc = lw_os_find(r->s, id, &pk, &off) ? or_pack_read(r, pk, off, max, &e, &base)
+					     : or_loose_read(r, id, max, &e);
 	if (rc != 0)
 		return rc;
 	out->data = e->data;
 	out->len = e->len;
 	out->type = e->type;
 	out->ent_ = e;
+	if (base && r->nops != SIZE_MAX) {
+		out->base_ = base;
+		out->ops = r->ops;
+		out->nops = r->nops;
+	} else if (base) {
+		or_unpin(r, base);
+	}
 	return 0;
 }

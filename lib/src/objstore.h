@@ -31,13 +31,24 @@ enum { LW_OBJ_COMMIT = 1, LW_OBJ_TREE = 2, LW_OBJ_BLOB = 3, LW_OBJ_TAG = 4 };
 typedef struct lw_objstore lw_objstore;
 typedef struct lw_objreader lw_objreader;
 
+/* A copy instruction of a delta: len bytes of the base at src land at dst
+ * in the result. Instructions that continue each other are joined. */
+typedef struct lw_copyop {
+	uint64_t dst, src, len;
+} lw_copyop;
+
 /* An object's content. data stays valid until lw_obj_release; the reader
- * may share it with its cache. */
+ * may share it with its cache. When the object was made by applying a
+ * delta to a base, ops/nops are that delta's copies (valid until the
+ * reader's next read) and the base stays available until release. */
 typedef struct lw_obj {
 	const unsigned char *data;
 	size_t len;
 	int type;
-	void *ent_; /* the reader's cache entry */
+	const lw_copyop *ops;
+	size_t nops;
+	void *ent_;  /* the reader's cache entry */
+	void *base_; /* the delta's base entry, pinned */
 } lw_obj;
 
 /* Opens the object directories dirs[0..n) (the first is the repository's
@@ -68,6 +79,13 @@ int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, 
  * larger than max bytes. 0, LW_OBJ_MISSING, or < 0 as above. */
 int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max, lw_obj *out);
 void lw_obj_release(lw_objreader *r, lw_obj *o);
+/* Data kept with a cached object for whoever reads its deltas later (the
+ * keyword hits of a scanned blob). The cache takes `data` (malloc'd, `size`
+ * bytes counted against its bound) and frees it with the object: 1. When
+ * the object is not cached, nothing is taken: 0. */
+int lw_obj_keep(lw_objreader *r, const lw_obj *o, void *data, size_t size);
+/* What was kept with o's delta base, or NULL */
+const void *lw_obj_base_kept(const lw_obj *o, size_t *size);
 const char *lw_objreader_error(const lw_objreader *r);
 
 /* A tree's entries, one at a time. 1 with *e filled, 0 at the end, -1 when

@@ -35,6 +35,10 @@ struct lw_scanner {
 	const lw_chunk *chunk;
 	const lw_sink *sink;
 	int rc;
+	const lw_kwhit *given; /* the keyword pass, when the caller has it */
+	size_t ngiven;
+	lw_kwhits *rec;        /* where to record the keyword pass */
+	int chunk_matched;     /* the last chunk went through the keyword pass */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -491,11 +495,42 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	return sc->sink->on_finding(&f, sc->sink->payload) ? LW_ESTOP : 0;
 }
 
+static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
+{
+	lw_scanner *sc = payload;
+	lw_kwhits *h = sc->rec;
+
+	if (h->valid) {
+		if (h->n == h->cap) {
+			size_t cap = h->cap ? h->cap * 2 : 64;
+			lw_kwhit *v = cap <= LW_MAX_KEPT_HITS ? lw_reallocarray(h->v, cap, sizeof(*v)) : NULL;
+			if (v) {
+				h->v = v;
+				h->cap = cap;
+			}
+		}
+		if (h->n < h->cap)
+			h->v[h->n++] = (lw_kwhit){ end, kw, (uint32_t)strlen(sc->rs->kw_str[kw]) };
+		else
+			h->valid = 0;
+	}
+	return lw_on_keyword(kw, end, payload);
+}
+
 static int lw_scan_collect(lw_scanner *sc)
 {
-	int rc;
+	int rc = 0;
 
-	rc = lw_ac_scan(sc->rs->ac, sc->chunk->data, sc->chunk->len, lw_on_keyword, sc);
+	if (sc->given) {
+		for (size_t i = 0; i < sc->ngiven && rc == 0; i++)
+			rc = lw_on_keyword(sc->given[i].kw, (size_t)sc->given[i].end, sc);
+	} else if (sc->rec) {
+		rc = lw_ac_scan(sc->rs->ac, sc->chunk->data, sc->chunk->len, lw_on_keyword_rec, sc);
+		if (rc)
+			sc->rec->valid = 0;
+	} else {
+		rc = lw_ac_scan(sc->rs->ac, sc->chunk->data, sc->chunk->len, lw_on_keyword, sc);
+	}
 	for (size_t i = 0; i < sc->nactive; i++) {
 		int frc = sc->is_active[sc->active[i]] ? lw_flush(sc, sc->active[i]) : 0;
 		if (!rc)
@@ -510,11 +545,49 @@ static int lw_scan_collect(lw_scanner *sc)
 	return rc;
 }
 
+void lw_kwhits_release(lw_kwhits *h)
+{
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+const lw_ac *lw_scanner_automaton(const lw_scanner *sc)
+{
+	return sc->rs->ac;
+}
+
+uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw)
+{
+	return (uint32_t)strlen(sc->rs->kw_str[kw]);
+}
+
+int lw_scanner_scan_hits(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_kwhit *hits, size_t nhits, lw_kwhits *rec)
+{
+	int rc;
+
+	sc->given = hits;
+	sc->ngiven = nhits;
+	sc->rec = hits ? NULL : rec;
+	if (sc->rec) {
+		sc->rec->n = 0;
+		sc->rec->valid = 1;
+	}
+	rc = lw_scanner_scan(sc, chunk, sink);
+	if (rec && !hits && (rc < 0 || !sc->chunk_matched))
+		rec->valid = 0;
+	sc->given = NULL;
+	sc->ngiven = 0;
+	sc->rec = NULL;
+	return rc;
+}
+
 int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 {
 	lw_cursor cur = { 0, 0, 0, 0, 0 };
 	int rc;
 
+	sc->chunk_matched = 0;
 	if (!sc->rs->finalized)
 		return LW_ERROR;
 	const char *rel = chunk->fingerprint_path ? chunk->fingerprint_path : chunk->path;
@@ -527,6 +600,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->cands_full = 0;
 	sc->allow_ls = sc->allow_le = SIZE_MAX;
 	rc = lw_scan_collect(sc);
+	sc->chunk_matched = 1;
 	if (rc >= 0 && sc->ncands) {
 		qsort(sc->cands, sc->ncands, sizeof(*sc->cands), lw_cand_cmp);
 		for (size_t i = 0; i < sc->ncands; i++)

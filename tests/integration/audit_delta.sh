@@ -1,0 +1,59 @@
+#!/bin/bash
+# audit_delta.sh - a blob stored as a delta against an already scanned blob
+# gets its keyword hits from that blob's, the keyword pass running only over
+# what the delta adds. The findings must be exactly those of the full pass
+# (--full-scan), byte for byte, on a history built to stress the seams:
+# secrets inserted, edited one character inside the token or inside the
+# keyword, lines deleted around them, files copied, everything repacked with
+# long delta chains (both git's offset deltas and id deltas).
+. "$LW_TESTS_DIR/lib.sh"
+
+RANDOM=4242
+git init -q ev && cd ev
+for i in $(seq 1 600); do printf 'line %d: some ordinary words, a password policy and a token bucket\n' "$i"; done >app.conf
+git add app.conf && git commit -q -m base
+
+# edit N: one change to app.conf (and sometimes a copy), then a commit
+edit() {
+	local n=$1 lines at kind
+	lines=$(wc -l <app.conf)
+	at=$((RANDOM % lines + 1))
+	kind=$((RANDOM % 7))
+	case $kind in
+	0) sed -i "${at}i DB_PASSWORD=\"$(rand_secret 20)\"" app.conf ;;
+	1) sed -i "${at}i aws_access_key_id = AKIA$(rand_upper 16)" app.conf ;;
+	2) # one character inside the first secret value changes
+		sed -i '0,/DB_PASSWORD="\(.......\)./s//DB_PASSWORD="\1Q/' app.conf ;;
+	3) # the keyword itself is broken, or mended
+		if grep -q DB_PASSXORD app.conf; then sed -i '0,/DB_PASSXORD/s//DB_PASSWORD/' app.conf
+		else sed -i '0,/DB_PASSWORD/s//DB_PASSXORD/' app.conf; fi ;;
+	4) sed -i "${at},$((at + RANDOM % 5))d" app.conf ;;
+	5) sed -i "${at}s/.*/& token: $(rand_secret 24)/" app.conf ;;
+	6) cp app.conf "copy$((n % 3)).conf" ;;
+	esac
+	git add -A && git commit -q -m "edit $n" --allow-empty
+}
+for n in $(seq 1 80); do edit "$n"; done
+cd "$LW_TMP"
+
+for mode in ofs ref; do
+	rm -rf "ev-$mode" && git clone -q --no-local ev "ev-$mode"
+	if [ "$mode" = ofs ]; then
+		git -C "ev-$mode" repack -adfq --depth=50 --window=50
+	else
+		git -C "ev-$mode" -c repack.useDeltaBaseOffset=false repack -adfq --depth=50 --window=50
+	fi
+	for t in 1 2; do
+		timeout 120 "$LEAKWALK" audit --threads "$t" --format json "ev-$mode" >"d-$mode-$t.json" 2>"d-$mode-$t.err"
+		RC=$?
+		timeout 120 "$LEAKWALK" audit --threads "$t" --full-scan --format json "ev-$mode" >"f-$mode-$t.json" 2>"f-$mode-$t.err"
+		check "$mode, $t threads: exit 1 both ways (got $RC, $?)" test "$RC" = 1
+		check "$mode, $t threads: blobs were matched through their delta base" \
+			grep -q "matched through their delta base" "d-$mode-$t.err"
+		check "$mode, $t threads: --full-scan does not use delta bases" \
+			grep -vq "matched through their delta base" "f-$mode-$t.err"
+		check "$mode, $t threads: the same report as the full keyword pass" cmp -s "d-$mode-$t.json" "f-$mode-$t.json"
+	done
+	check "$mode: many findings to compare" json_ok "d-$mode-1.json" 'len(r) >= 20'
+done
+finish
