@@ -18,6 +18,9 @@
 
 pw() { printf 'DB_PASSWORD="%s"\n' "$1"; }
 loose() { local id; id=$(git -C "$1" rev-parse "$2") && echo "$1/.git/objects/${id:0:2}/${id:2}"; }
+# filler N: N bytes of random text, barely compressible, in 76-byte lines, that
+# no rule can match (consonants and digits only: no keyword, no token shape)
+filler() { LC_ALL=C tr -dc 'bcdfghjkmnpqrstvwz2-9' </dev/urandom | head -c "$1" | fold -w 76; echo; }
 paths_are() { json_ok "$LW_TMP/$1.out" 'sorted(x["path"] for x in r)==sorted(a)' "${@:2}"; }
 
 # mkrepo DIR: three commits: a secret in the first and the last, ~400 KB of
@@ -26,7 +29,7 @@ mkrepo() {
 	git init -q "$1" && (
 		cd "$1" &&
 		pw "$(secret)" >first.env && git add first.env && git commit -q -m first &&
-		head -c 300000 /dev/urandom | base64 -w 76 >middle.txt &&
+		filler 400000 >middle.txt &&
 		git add middle.txt && git commit -q -m middle &&
 		pw "$(secret)" >last.env && git add last.env && git commit -q -m last
 	)
@@ -67,7 +70,7 @@ check "truncated loose object, watchdog armed: exit 3 (got $RC)" test "$RC" = 3
 # the staged hook reads through the same reader: a damaged staged blob fails
 # the check (never a pass, never a hang)
 mkrepo staged_damaged
-head -c 200000 /dev/urandom | base64 -w 76 >staged_damaged/new.txt
+filler 270000 >staged_damaged/new.txt
 git -C staged_damaged add new.txt
 F=$(loose staged_damaged :new.txt)
 chmod u+w "$F" && head -c 12 "$F" >"$LW_TMP/t12" && cat "$LW_TMP/t12" >"$F"
@@ -430,7 +433,7 @@ git init -q logs
 	git add limit.env && git commit -q -m "config" &&
 	pw "$L2" >old.env && git add old.env && git commit -q -m "old" && git rm -q old.env &&
 	git commit -q -m "remove old" &&
-	{ head -c 200000 /dev/urandom | base64; pw "$L3"; } >big.txt &&
+	{ filler 270000; pw "$L3"; } >big.txt &&
 	pw "$L4" >gone.env && git add big.txt gone.env && git commit -q -m "big and gone" &&
 	git commit -q --allow-empty -m "DB_PASSWORD=\"$L5\" in a message"
 )
@@ -462,7 +465,7 @@ git init -q pusher
 (
 	cd pusher && test_commit README "hello" && git push -q ../srv.git main 2>/dev/null
 	{ pw "$R1"; printf 'aaa%s!\n' "$(head -c 6000 /dev/zero | tr '\0' a)"; } >app.env &&
-	{ head -c 200000 /dev/urandom | base64; pw "$R2"; } >big.txt &&
+	{ filler 270000; pw "$R2"; } >big.txt &&
 	git add app.env big.txt && git commit -q -m "DB_PASSWORD=\"$R3\" deploy"
 )
 t0=$EPOCHREALTIME
