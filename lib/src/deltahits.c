@@ -150,6 +150,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		out->valid = 0;
 	if (!out->valid)
 		return -1;
-	qsort(out->v, out->n, sizeof(*out->v), dh_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), dh_cmp);
 	return 0;
 }
