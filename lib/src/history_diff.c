@@ -12,6 +12,7 @@
  * one walker would have found (a tree another range already walked is only
  * walked again, never skipped wrongly).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,7 +249,10 @@ out:
 	return rc;
 }
 
-static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
+/* The commit through libgit2: what the fast path below leaves to it
+ * (anything unusual, unreadable parents, shallow boundaries), so that
+ * libgit2 decides what a malformed commit is. */
+static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 {
 	hctx *c = w->c;
 	git_commit *commit = NULL;
@@ -307,6 +311,143 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 		htree_release(w, &ptrees[k]);
 	htree_release(w, &tree);
 	git_commit_free(commit);
+	return rc;
+}
+
+/* "tree <hex>\n" at p: 1 and *out */
+static int hc_id_line(const unsigned char **p, const unsigned char *end, const char *key, git_oid *out)
+{
+	size_t kl = strlen(key);
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if ((size_t)(end - *p) < kl + GIT_OID_HEXSZ + 1 || memcmp(*p, key, kl) ||
+	    (*p)[kl + GIT_OID_HEXSZ] != '\n')
+		return 0;
+	memcpy(hex, *p + kl, GIT_OID_HEXSZ);
+	hex[GIT_OID_HEXSZ] = '\0';
+	for (int i = 0; i < GIT_OID_HEXSZ; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			return 0;
+	if (git_oid_fromstr(out, hex) < 0)
+		return 0;
+	*p += kl + GIT_OID_HEXSZ + 1;
+	return 1;
+}
+
+typedef struct hcommit {
+	git_oid tree, parents[64];
+	size_t nparents;
+	int64_t time;        /* the committer's */
+	const char *message; /* NUL-terminated: the reader keeps a NUL after every object */
+} hcommit;
+
+/* A well-formed commit's tree, parents, committer time and message; -1 for
+ * anything else (libgit2 then judges it). */
+static int hc_parse(const unsigned char *d, size_t n, hcommit *hc)
+{
+	const unsigned char *p = d, *end = d + n;
+	int have_time = 0;
+
+	hc->nparents = 0;
+	if (!hc_id_line(&p, end, "tree ", &hc->tree))
+		return -1;
+	while (hc_id_line(&p, end, "parent ", &hc->parents[hc->nparents]))
+		if (++hc->nparents == 64)
+			return -1;
+	for (;;) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return -1;
+		if (nl == p) {
+			p++;
+			break;
+		}
+		if ((size_t)(nl - p) > 10 && !memcmp(p, "committer ", 10)) {
+			const unsigned char *gt = NULL;
+			for (const unsigned char *q = p; q < nl; q++)
+				if (*q == '>')
+					gt = q;
+			if (!gt || gt + 2 >= nl || gt[1] != ' ')
+				return -1;
+			int64_t t = 0;
+			const unsigned char *q = gt + 2;
+			for (; q < nl && *q >= '0' && *q <= '9'; q++) {
+				if (t > (INT64_MAX - 9) / 10)
+					return -1;
+				t = t * 10 + (*q - '0');
+			}
+			if (q == gt + 2 || q >= nl || *q != ' ')
+				return -1;
+			hc->time = t;
+			have_time = 1;
+		}
+		p = nl + 1;
+	}
+	if (!have_time)
+		return -1;
+	while (p < end && *p == '\n')
+		p++;
+	hc->message = (const char *)p;
+	return 0;
+}
+
+/* A commit the fast way: parsed from our reader, parents' trees found by
+ * their first line, no libgit2 object in sight. */
+static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
+{
+	hctx *c = w->c;
+	hcommit hc;
+	lw_obj co, pc;
+	htree tree, ptrees[64];
+	size_t np = 0;
+	int rc;
+
+	if (lw_objreader_read(w->reader, id->id, LW_MAX_TREE_SIZE, &co) != 0)
+		return hwalk_commit_libgit2(w, id, seq);
+	if (co.type != LW_OBJ_COMMIT || hc_parse(co.data, co.len, &hc) < 0) {
+		lw_obj_release(w->reader, &co);
+		return hwalk_commit_libgit2(w, id, seq);
+	}
+	if (c->opts->since && hc.time < c->opts->since) {
+		lw_obj_release(w->reader, &co);
+		return 0;
+	}
+	/* every parent's tree first: any doubt, and libgit2 takes the commit */
+	for (size_t k = 0; k < hc.nparents; k++) {
+		git_oid ptree;
+		const unsigned char *p;
+		int ok = lw_objreader_read(w->reader, hc.parents[k].id, LW_MAX_TREE_SIZE, &pc) == 0;
+		if (ok) {
+			p = pc.data;
+			ok = pc.type == LW_OBJ_COMMIT && hc_id_line(&p, pc.data + pc.len, "tree ", &ptree);
+			lw_obj_release(w->reader, &pc);
+		}
+		if (ok && htree_read(w, ptree.id, &ptrees[np], 1) == 0) {
+			np++;
+			continue;
+		}
+		if (!ok) {
+			for (size_t i = 0; i < np; i++)
+				htree_release(w, &ptrees[i]);
+			lw_obj_release(w->reader, &co);
+			return hwalk_commit_libgit2(w, id, seq);
+		}
+	}
+	if (c->opts->scan_messages)
+		lw_hist_scan_text(c, w->sc, hc.message, "<commit message>", id, seq);
+	w->path.len = 0;
+	if (w->path.data)
+		w->path.data[0] = '\0';
+	rc = 0;
+	if (htree_read(w, hc.tree.id, &tree, 0) == 0) {
+		rc = hwalk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
+		if (rc == 0 && lw_oidset_insert(&w->seen_trees, &hc.tree) < 0)
+			rc = LW_ENOMEM;
+		htree_release(w, &tree);
+	}
+	for (size_t k = 0; k < np; k++)
+		htree_release(w, &ptrees[k]);
+	lw_obj_release(w->reader, &co);
 	return rc;
 }
 
