@@ -334,17 +334,12 @@ static int hplan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
  * whole glob when one ref names a commit it cannot parse. */
 static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 {
-	lw_strlist *l = hide ? &c->plan_hide_globs : &c->plan_push_globs;
-	char **v = lw_reallocarray(l->v, l->n + 1, sizeof(char *));
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
 	char pat[1024];
 
-	if (v) {
-		l->v = v;
-		if ((v[l->n] = lw_strdup(glob)))
-			l->n++;
-	}
+	/* an allocation failure only loses the glob for history_walk.c */
+	(void)lw_strlist_push(hide ? &c->plan_hide_globs : &c->plan_push_globs, glob);
 	snprintf(pat, sizeof(pat), "%s%s", strncmp(glob, "refs/", 5) ? "refs/" : "", glob);
 	if (git_reference_iterator_glob_new(&it, c->repo, pat) < 0)
 		return -1;

@@ -78,6 +78,8 @@ char *lw_strndup(const char *s, size_t n);
 void *lw_reallocarray(void *p, size_t n, size_t size);
 void lw_wipe(void *p, size_t n);
 
+/* a copy of s appended: 0 or LW_ENOMEM */
+int lw_strlist_push(lw_strlist *l, const char *s);
 void lw_strlist_dispose(lw_strlist *l);
 void lw_regex_list_dispose(lw_regex_list *l);
 void lw_allow_dispose(lw_allow *a);

@@ -136,19 +136,6 @@ static void osg_free(git_odb_backend *be)
 	free(b);
 }
 
-static int osg_push(lw_strlist *l, const char *s)
-{
-	char **v = lw_reallocarray(l->v, l->n + 1, sizeof(char *));
-
-	if (!v)
-		return -1;
-	l->v = v;
-	if (!(v[l->n] = lw_strdup(s)))
-		return -1;
-	l->n++;
-	return 0;
-}
-
 /* GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES, as git sets them
  * for hooks, when the repository was found through the environment */
 static int osg_dirs(git_repository *repo, int from_env, const char *const *extra, size_t nextra,
@@ -161,17 +148,17 @@ static int osg_dirs(git_repository *repo, int from_env, const char *const *extra
 		snprintf(own, sizeof(own), "%s", env);
 	else if ((size_t)snprintf(own, sizeof(own), "%sobjects", git_repository_commondir(repo)) >= sizeof(own))
 		return -1;
-	if (osg_push(dirs, own) < 0)
+	if (lw_strlist_push(dirs, own) < 0)
 		return -1;
 	for (size_t i = 0; i < nextra; i++)
-		if (osg_push(dirs, extra[i]) < 0)
+		if (lw_strlist_push(dirs, extra[i]) < 0)
 			return -1;
 	const char *alt = from_env ? getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES") : NULL;
 	while (alt && *alt) {
 		const char *colon = strchr(alt, ':');
 		size_t l = colon ? (size_t)(colon - alt) : strlen(alt);
 		char *one = lw_strndup(alt, l);
-		if (!one || (l && osg_push(dirs, one) < 0)) {
+		if (!one || (l && lw_strlist_push(dirs, one) < 0)) {
 			free(one);
 			return -1;
 		}

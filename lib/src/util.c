@@ -54,6 +54,19 @@ void lw_wipe(void *p, size_t n)
 		lw_memset_v(p, 0, n);
 }
 
+int lw_strlist_push(lw_strlist *l, const char *s)
+{
+	char **v = lw_reallocarray(l->v, l->n + 1, sizeof(char *));
+
+	if (!v)
+		return LW_ENOMEM;
+	l->v = v;
+	if (!(v[l->n] = lw_strdup(s)))
+		return LW_ENOMEM;
+	l->n++;
+	return 0;
+}
+
 void lw_strlist_dispose(lw_strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
