@@ -129,6 +129,17 @@ void lw_hist_count(hctx *c, uint64_t *field, uint64_t n)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* 1, listed and counted, when the header says the blob is over --max-blob-size */
+static int hw_over_bound(hctx *c, const hjob *job, const char *hex, uint64_t size)
+{
+	if (size <= c->opts->max_blob_size)
+		return 0;
+	lw_hist_diag(c, job->path, "blob %s is %llu bytes, over --max-blob-size; not scanned", hex,
+		(unsigned long long)size);
+	lw_hist_count(c, &c->st->skipped_large, 1);
+	return 1;
+}
+
 /* A blob's content through libgit2, for objects our reader does not hold
  * (packs it could not parse). *gobj is the caller's to free. */
 static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char *hex,
@@ -146,12 +157,8 @@ static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char
 		lw_hist_count(c, &c->st->errors, 1);
 		return -1;
 	}
-	if ((uint64_t)size > c->opts->max_blob_size) {
-		lw_hist_diag(c, job->path, "blob %s is %zu bytes, over --max-blob-size; not scanned",
-			hex, size);
-		lw_hist_count(c, &c->st->skipped_large, 1);
+	if (hw_over_bound(c, job, hex, size))
 		return -1;
-	}
 	if (git_odb_read(gobj, odb, &job->blob) < 0) {
 		const git_error *e = git_error_last();
 		lw_hist_diag(c, job->path, "cannot read object %s: %s", hex, e ? e->message : "?");
@@ -213,12 +220,8 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	}
 	/* the header says how big the blob is before anything is inflated */
 	rc = lw_objreader_header(rd, job->blob.id, &type, &hsize);
-	if (rc == 0 && hsize > c->opts->max_blob_size) {
-		lw_hist_diag(c, job->path, "blob %s is %llu bytes, over --max-blob-size; not scanned",
-			hex, (unsigned long long)hsize);
-		lw_hist_count(c, &c->st->skipped_large, 1);
+	if (rc == 0 && hw_over_bound(c, job, hex, hsize))
 		return;
-	}
 	if (rc == 0)
 		rc = lw_objreader_read(rd, job->blob.id, c->opts->max_blob_size, &obj);
 	if (rc == LW_OBJ_MISSING) {
