@@ -114,6 +114,20 @@ typedef struct hworker {
 	const char *kind_path; /* "<commit message>" etc. or NULL */
 } hworker;
 
+/* A tree's bytes: from our reader, or from libgit2 for objects only its
+ * pack backends hold. */
+typedef struct htree {
+	const unsigned char *data;
+	size_t len;
+	lw_obj obj;
+	git_odb_object *gobj;
+} htree;
+
+/* quiet: a version that cannot be read is not reported (a parent's was
+ * reported with the parent's own commit) */
+int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet);
+void lw_htree_release(hwalker *w, htree *t);
+
 void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* opens the repository with our object reader installed; *reader is owned
@@ -123,6 +137,10 @@ int lw_hist_open(git_repository **out, lw_objreader **reader, size_t cache, cons
 int lw_hist_on_finding(const lw_finding *f, void *payload);
 void lw_hist_on_diag(const lw_diag *d, void *payload);
 int lw_hist_finish(hctx *c, lw_report *out);
+/* Fills recs[i]->present (and has_present) with the refs whose tip holds,
+ * anywhere in its tree, a blob that had a finding with key keys[i]; c->occ
+ * must be sorted. history_present.c */
+int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, size_t nrecs);
 void lw_hist_count(hctx *c, uint64_t *field, uint64_t n);
 void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *kind,
 	const git_oid *id, uint64_t seq);

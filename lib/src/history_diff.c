@@ -52,18 +52,7 @@ static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
 	return lw_objstore_exists(c->own_store, id->id);
 }
 
-/* A tree's bytes: from our reader, or from libgit2 for objects only its
- * pack backends hold. */
-typedef struct htree {
-	const unsigned char *data;
-	size_t len;
-	lw_obj obj;
-	git_odb_object *gobj;
-} htree;
-
-/* quiet: a parent's version that cannot be read was reported with the
- * parent's own commit */
-static int htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet)
+int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet)
 {
 	hctx *c = w->c;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -107,7 +96,7 @@ static int htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet)
 	return -1;
 }
 
-static void htree_release(hwalker *w, htree *t)
+void lw_htree_release(hwalker *w, htree *t)
 {
 	lw_obj_release(w->reader, &t->obj);
 	git_odb_object_free(t->gobj);
@@ -201,25 +190,25 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			size_t nps = 0;
 			if (lw_oidset_contains(&w->seen_trees, id))
 				continue;
-			if (htree_read(w, e.id, &sub, 0) < 0)
+			if (lw_htree_read(w, e.id, &sub, 0) < 0)
 				continue;
 			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
 			if (!psub) {
-				htree_release(w, &sub);
+				lw_htree_release(w, &sub);
 				rc = LW_ENOMEM;
 				break;
 			}
 			/* a parent's version that cannot be read only makes more look new */
 			for (size_t k = 0; k < npe; k++)
-				if (htree_read(w, pe[k], &psub[nps], 1) == 0)
+				if (lw_htree_read(w, pe[k], &psub[nps], 1) == 0)
 					nps++;
 			lw_buf_putc(&w->path, '/');
 			rc = hwalk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
 			for (size_t k = 0; k < nps; k++)
-				htree_release(w, &psub[k]);
+				lw_htree_release(w, &psub[k]);
 			if (psub != psub_stack)
 				free(psub);
-			htree_release(w, &sub);
+			lw_htree_release(w, &sub);
 			if (rc == 0 && lw_oidset_insert(&w->seen_trees, id) < 0)
 				rc = LW_ENOMEM;
 		} else {
@@ -277,7 +266,7 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 	w->path.len = 0;
 	if (w->path.data)
 		w->path.data[0] = '\0';
-	if (htree_read(w, git_commit_tree_id(commit)->id, &tree, 0) < 0) {
+	if (lw_htree_read(w, git_commit_tree_id(commit)->id, &tree, 0) < 0) {
 		git_commit_free(commit);
 		return 0;
 	}
@@ -300,7 +289,7 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 			}
 			continue;
 		}
-		if (htree_read(w, git_commit_tree_id(parent)->id, &ptrees[np], 1) == 0)
+		if (lw_htree_read(w, git_commit_tree_id(parent)->id, &ptrees[np], 1) == 0)
 			np++;
 		git_commit_free(parent);
 	}
@@ -308,8 +297,8 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 	if (rc == 0 && lw_oidset_insert(&w->seen_trees, git_commit_tree_id(commit)) < 0)
 		rc = LW_ENOMEM;
 	for (size_t k = 0; k < np; k++)
-		htree_release(w, &ptrees[k]);
-	htree_release(w, &tree);
+		lw_htree_release(w, &ptrees[k]);
+	lw_htree_release(w, &tree);
 	git_commit_free(commit);
 	return rc;
 }
@@ -422,13 +411,13 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 			ok = pc.type == LW_OBJ_COMMIT && hc_id_line(&p, pc.data + pc.len, "tree ", &ptree);
 			lw_obj_release(w->reader, &pc);
 		}
-		if (ok && htree_read(w, ptree.id, &ptrees[np], 1) == 0) {
+		if (ok && lw_htree_read(w, ptree.id, &ptrees[np], 1) == 0) {
 			np++;
 			continue;
 		}
 		if (!ok) {
 			for (size_t i = 0; i < np; i++)
-				htree_release(w, &ptrees[i]);
+				lw_htree_release(w, &ptrees[i]);
 			lw_obj_release(w->reader, &co);
 			return hwalk_commit_libgit2(w, id, seq);
 		}
@@ -439,14 +428,14 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	if (w->path.data)
 		w->path.data[0] = '\0';
 	rc = 0;
-	if (htree_read(w, hc.tree.id, &tree, 0) == 0) {
+	if (lw_htree_read(w, hc.tree.id, &tree, 0) == 0) {
 		rc = hwalk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
 		if (rc == 0 && lw_oidset_insert(&w->seen_trees, &hc.tree) < 0)
 			rc = LW_ENOMEM;
-		htree_release(w, &tree);
+		lw_htree_release(w, &tree);
 	}
 	for (size_t k = 0; k < np; k++)
-		htree_release(w, &ptrees[k]);
+		lw_htree_release(w, &ptrees[k]);
 	lw_obj_release(w->reader, &co);
 	return rc;
 }

@@ -222,126 +222,6 @@ static int occ_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(hocc));
 }
 
-typedef struct htip {
-	char *name;
-	git_tree *tree;
-	lw_oidlist hits; /* blobs with findings anywhere in this tip's tree */
-	int hits_ready;
-} htip;
-
-static int collect_tip(git_reference *ref, void *payload)
-{
-	htip **tips = ((htip ***)payload)[0];
-	size_t *n = ((size_t **)payload)[1];
-	const char *name = git_reference_name(ref);
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
-
-	if ((strncmp(name, "refs/heads/", 11) && strncmp(name, "refs/tags/", 10) &&
-	     strncmp(name, "refs/remotes/", 13)) || git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
-		git_reference_free(ref);
-		return 0;
-	}
-	if (git_reference_peel(&obj, ref, GIT_OBJECT_TREE) == 0) {
-		tree = (git_tree *)obj;
-		htip *v = lw_reallocarray(*tips, *n + 1, sizeof(htip));
-		if (v) {
-			*tips = v;
-			memset(&v[*n], 0, sizeof(v[*n]));
-			v[*n].name = lw_strdup(name);
-			v[*n].tree = tree;
-			(*n)++;
-		} else {
-			git_tree_free(tree);
-		}
-	}
-	git_reference_free(ref);
-	return 0;
-}
-
-typedef struct hsearch {
-	hctx *c;
-	lw_oidset hit_blobs;   /* blobs with any finding */
-	lw_oidset bare_trees;  /* trees holding none of them */
-} hsearch;
-
-/* Appends to `tip` every blob below `tree_id` that has a finding. Trees
- * without any are remembered, so tips sharing subtrees walk them once. */
-static void tree_collect_hits(hsearch *s, const git_oid *tree_id, lw_oidlist *out, int depth)
-{
-	git_tree *t = NULL;
-	size_t before = out->n;
-
-	if (depth > LW_MAX_TREE_DEPTH || out->n >= 100000 ||
-	    lw_oidset_contains(&s->bare_trees, tree_id) || git_tree_lookup(&t, s->c->repo, tree_id) < 0) {
-		git_error_clear();
-		return;
-	}
-	for (size_t i = 0; i < git_tree_entrycount(t); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(t, i);
-		const git_oid *id = git_tree_entry_id(e);
-		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-			tree_collect_hits(s, id, out, depth + 1);
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-			   lw_oidset_contains(&s->hit_blobs, id)) {
-			git_oid *v = lw_reallocarray(out->v, out->n + 1, sizeof(git_oid));
-			if (v) {
-				out->v = v;
-				v[out->n++] = *id;
-			}
-		}
-	}
-	if (out->n == before)
-		lw_oidset_insert(&s->bare_trees, tree_id);
-	git_tree_free(t);
-}
-
-/* 1 if one of the tip's blobs with findings carries the (rule, secret) key. */
-static int tip_hits_key(const hctx *c, const lw_oidlist *hits, const unsigned char key[16])
-{
-	for (size_t i = 0; i < hits->n; i++) {
-		hocc probe;
-		memset(&probe, 0, sizeof(probe));
-		probe.blob = hits->v[i];
-		memcpy(probe.key, key, 16);
-		if (c->nocc && bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp))
-			return 1;
-	}
-	return 0;
-}
-
-static int tip_holds(hctx *c, const htip *t, const hfound *h)
-{
-	git_tree_entry *e = NULL;
-	git_oid blob;
-	int found = 0;
-
-	if (git_tree_entry_bypath(&e, t->tree, h->rec->path) < 0) {
-		git_error_clear();
-		return -1; /* not at that path: the caller looks in the whole tree */
-	}
-	blob = *git_tree_entry_id(e);
-	git_tree_entry_free(e);
-	if (h->rec->blob) {
-		git_oid mine;
-		if (git_oid_fromstr(&mine, h->rec->blob) == 0 && git_oid_equal(&mine, &blob))
-			return 1;
-	}
-	hocc probe;
-	memset(&probe, 0, sizeof(probe));
-	probe.blob = blob;
-	lw_finding f;
-	memset(&f, 0, sizeof(f));
-	lw_rule_info ri = { 0 };
-	ri.id = h->rec->rule_id;
-	f.rule = &ri;
-	f.secret = (const unsigned char *)h->rec->secret;
-	f.secret_len = h->rec->secret_len;
-	occ_key(probe.key, &f);
-	found = c->nocc && bsearch(&probe, c->occ, c->nocc, sizeof(hocc), occ_cmp) != NULL;
-	return found ? 1 : -1;
-}
-
 /* The (rule, secret) key of a record, as occ_key computes it for findings. */
 static void rec_key(unsigned char key[16], const lw_record *rec)
 {
@@ -357,59 +237,30 @@ static void rec_key(unsigned char key[16], const lw_record *rec)
 	occ_key(key, &f);
 }
 
-/* `present`: the refs whose tip still holds the secret at its path, or
- * anywhere in the tree (a renamed or copied file still exposes it). */
-static void fill_present(hctx *c, hsearch *s, htip *tips, size_t ntips, hfound *h)
-{
-	unsigned char key[16];
-
-	rec_key(key, h->rec);
-	h->rec->has_present = 1;
-	for (size_t i = 0; i < ntips; i++) {
-		int at = tip_holds(c, &tips[i], h);
-		if (at < 0) {
-			if (!tips[i].hits_ready) {
-				tree_collect_hits(s, git_tree_id(tips[i].tree), &tips[i].hits, 0);
-				tips[i].hits_ready = 1;
-			}
-			at = tip_hits_key(c, &tips[i].hits, key);
-		}
-		if (at <= 0)
-			continue;
-		char **v = lw_reallocarray(h->rec->present, h->rec->npresent + 1, sizeof(char *));
-		if (!v)
-			return;
-		h->rec->present = v;
-		if ((v[h->rec->npresent] = lw_strdup(tips[i].name)))
-			h->rec->npresent++;
-	}
-}
-
 int lw_hist_finish(hctx *c, lw_report *out)
 {
-	htip *tips = NULL;
-	size_t ntips = 0;
-	void *payload[2] = { &tips, &ntips };
 	int rc = 0;
 
-	hsearch s;
-
-	memset(&s, 0, sizeof(s));
-	s.c = c;
-	lw_oidset_init(&s.hit_blobs);
-	lw_oidset_init(&s.bare_trees);
+	for (size_t i = 0; i < c->nfound; i++)
+		fill_provenance(c, &c->found[i]);
 	if (c->opts->compute_present) {
-		if (c->nocc)
+		unsigned char(*keys)[16] = calloc(c->nfound ? c->nfound : 1, 16);
+		lw_record **recs = calloc(c->nfound ? c->nfound : 1, sizeof(lw_record *));
+		if (!keys || !recs)
+			rc = LW_ENOMEM;
+		for (size_t i = 0; rc == 0 && i < c->nfound; i++) {
+			recs[i] = c->found[i].rec;
+			rec_key(keys[i], recs[i]);
+		}
+		if (rc == 0 && c->nocc)
 			qsort(c->occ, c->nocc, sizeof(hocc), occ_cmp);
-		for (size_t i = 0; i < c->nocc; i++)
-			lw_oidset_insert(&s.hit_blobs, &c->occ[i].blob);
-		git_reference_foreach(c->repo, collect_tip, payload);
+		if (rc == 0)
+			rc = lw_hist_present(c, (const unsigned char(*)[16])keys, recs, c->nfound);
+		free(keys);
+		free(recs);
 	}
 	for (size_t i = 0; i < c->nfound; i++) {
 		hfound *h = &c->found[i];
-		fill_provenance(c, h);
-		if (c->opts->compute_present && h->rec->path[0] != '<')
-			fill_present(c, &s, tips, ntips, h);
 		if (rc == 0 && (rc = lw_report_take(out, h->rec)) < 0)
 			lw_record_free(h->rec);
 		else if (rc < 0)
@@ -417,14 +268,6 @@ int lw_hist_finish(hctx *c, lw_report *out)
 		h->rec = NULL;
 	}
 	c->nfound = 0;
-	for (size_t i = 0; i < ntips; i++) {
-		free(tips[i].name);
-		free(tips[i].hits.v);
-		git_tree_free(tips[i].tree);
-	}
-	free(tips);
-	lw_oidset_release(&s.hit_blobs);
-	lw_oidset_release(&s.bare_trees);
 	return rc;
 }
 

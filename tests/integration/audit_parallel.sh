@@ -5,7 +5,8 @@
 # ranges: a file deleted then restored with the same content, a directory
 # (the same tree) deleted then restored, a secret first added late and then
 # copied. The introducing commits are checked, and the reports for 1, 2, 3
-# and 4 threads are compared.
+# and 4 threads are compared, `present` included: a tag every 50 commits
+# gives 19 tips, whose trees are searched by up to 4 threads.
 . "$LW_TESTS_DIR/lib.sh"
 
 N=900
@@ -29,6 +30,7 @@ stream() {
 		600) printf 'M 100644 inline b.env\ndata <<EOD\nDB_PASSWORD="%s"\nEOD\n' "$SB" ;;
 		800) printf 'M 100644 inline c.env\ndata <<EOD\nDB_PASSWORD="%s"\nEOD\n' "$SB" ;;
 		esac
+		[ $((i % 50)) = 0 ] && printf 'reset refs/tags/t%d\nfrom :%d\n\n' "$i" "$i"
 	done
 }
 git init -q hist && stream | git -C hist fast-import --quiet && git -C hist checkout -q main
@@ -45,6 +47,14 @@ for t in 1 2 3 4; do
 		json_ok "$LW_TMP/t$t.json" '[x["commit"] for x in r if x["path"]=="d/x.env"]==[a[0]]' "$(nth 30)"
 	check "threads $t: b.env is attributed to commit 600" \
 		json_ok "$LW_TMP/t$t.json" '[x["commit"] for x in r if x["path"]=="b.env"]==[a[0]]' "$(nth 600)"
+	# present: the tips whose tree holds the secret, wherever it is
+	tags_from() { printf 'refs/heads/main'; for ((k = $1; k <= N; k += 50)); do printf ' refs/tags/t%d' "$k"; done; }
+	check "threads $t: a.env (deleted at 20, restored at 700) is present at main and the tags from t700" \
+		json_ok "$LW_TMP/t$t.json" '[sorted(x["present"]) for x in r if x["path"]=="a.env"]==[sorted(a[0].split())]' "$(tags_from 700)"
+	check "threads $t: d/x.env is present at main and the tags from t650" \
+		json_ok "$LW_TMP/t$t.json" '[sorted(x["present"]) for x in r if x["path"]=="d/x.env"]==[sorted(a[0].split())]' "$(tags_from 650)"
+	check "threads $t: b.env (copied to c.env at 800) is present at main and the tags from t600" \
+		json_ok "$LW_TMP/t$t.json" '[sorted(x["present"]) for x in r if x["path"]=="b.env"]==[sorted(a[0].split())]' "$(tags_from 600)"
 done
 # the whole reports agree, finding for finding
 summary() {
