@@ -659,6 +659,11 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 		if (lw_objstore_open(&c.own_store, dirs, 1) < 0)
 			c.own_store = NULL;
 	}
+	/* When the walk covers every ref, each tip's blobs sat, in some walked
+	 * commit, at a path the walk noted: `present` then follows those. */
+	c.track_paths = c.opts->compute_present && c.opts->nrevs == 0 && c.opts->nhide == 0 &&
+		!c.opts->hide_all_refs && c.opts->nobject_dirs == 0 && !c.opts->new_objects_only &&
+		c.opts->since == 0 && c.opts->max_commits == 0;
 	rc = hrun(&c, err);
 	if (rc == 0 && c.oom)
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory while collecting findings");

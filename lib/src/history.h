@@ -44,6 +44,16 @@ typedef struct hocc {
 	unsigned char key[16];
 } hocc;
 
+/* A blob or tree the walk had seen before, met again at another path:
+ * with the first paths (the findings') these are every place a blob sat
+ * in a walked commit, which is what `present` searches the tips' trees
+ * along (history_present.c). */
+typedef struct halias {
+	git_oid id;
+	char *path;
+	int is_tree;
+} halias;
+
 typedef struct hfound {
 	lw_record *rec;
 	git_oid commit;
@@ -86,6 +96,13 @@ typedef struct hctx {
 	hocc *occ;
 	size_t nocc, capocc;
 	int oom;
+	/* set when the walk covers every ref's tip: it then notes where
+	 * objects show up again (aliases), and `present` follows only the
+	 * paths where blobs with findings sat */
+	int track_paths;
+	int paths_lost;              /* a path was too long to note */
+	halias *alias;
+	size_t nalias;
 } hctx;
 
 /* One walker: a contiguous range of the commits, its own handle and
@@ -99,6 +116,9 @@ typedef struct hwalker {
 	int own;                     /* repo and sc are this walker's to free */
 	lw_buf path;
 	lw_oidset seen_blobs, seen_trees;
+	lw_hashset placed;           /* (object, path) met, when c->track_paths */
+	halias *alias;
+	size_t nalias, capalias;
 	hjob *batch;
 	uint64_t *batch_key;         /* pack positions */
 	size_t nbatch, capbatch;

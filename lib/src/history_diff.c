@@ -43,6 +43,36 @@ static int hw_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint6
 	return 0;
 }
 
+static int hw_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
+{
+	if (w->nalias == w->capalias) {
+		size_t cap = w->capalias ? w->capalias * 2 : 256;
+		halias *v = lw_reallocarray(w->alias, cap, sizeof(halias));
+		if (!v) {
+			free(path);
+			return LW_ENOMEM;
+		}
+		w->alias = v;
+		w->capalias = cap;
+	}
+	w->alias[w->nalias++] = (halias){ *id, path, is_tree };
+	return 0;
+}
+
+/* Notes that the object at w->path is id: the first time an object is
+ * met at a path other than where it was first met, it is an alias. */
+static int hw_place(hwalker *w, const git_oid *id, int is_tree, int first)
+{
+	int ins = lw_hashset_insert(&w->placed, lw_path_hash(w->path.data, w->path.len, id->id));
+	char *path;
+
+	if (ins <= 0 || first)
+		return ins < 0 ? LW_ENOMEM : 0;
+	if (!(path = lw_strndup(w->path.data, w->path.len)))
+		return LW_ENOMEM;
+	return hw_alias(w, id, path, is_tree);
+}
+
 static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
 {
 	/* With a quarantine, objects already stored before the push are old. */
@@ -181,6 +211,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 		lw_buf_put(&w->path, e.name, e.name_len);
 		if (w->path.overflow) {
 			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
+			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
 			w->path.overflow = 0;
 			w->path.len = base;
 			continue;
@@ -188,8 +219,13 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 		if (is_tree) {
 			htree sub, psub_stack[4], *psub;
 			size_t nps = 0;
-			if (lw_oidset_contains(&w->seen_trees, id))
+			if (lw_oidset_contains(&w->seen_trees, id)) {
+				if (c->track_paths)
+					rc = hw_place(w, id, 1, 0);
 				continue;
+			}
+			if (c->track_paths && (rc = hw_place(w, id, 1, 1)) < 0)
+				break;
 			if (lw_htree_read(w, e.id, &sub, 0) < 0)
 				continue;
 			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
@@ -217,6 +253,8 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 				rc = LW_ENOMEM;
 			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
 				rc = hw_push(w, id, commit, seq, lw_buf_cstr(&w->path));
+			if (rc == 0 && ins >= 0 && c->track_paths)
+				rc = hw_place(w, id, 0, ins > 0);
 		}
 	}
 	if (rc == 0 && more < 0) {
@@ -462,6 +500,10 @@ static void hwalker_dispose(hwalker *w)
 	free(w->batch_key);
 	lw_oidset_release(&w->seen_blobs);
 	lw_oidset_release(&w->seen_trees);
+	lw_hashset_release(&w->placed);
+	for (size_t i = 0; i < w->nalias; i++)
+		free(w->alias[i].path);
+	free(w->alias);
 	lw_buf_release(&w->path);
 	if (w->own) {
 		lw_scanner_free(w->sc);
@@ -474,6 +516,7 @@ static void hwalker_dispose(hwalker *w)
 static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 {
 	size_t total = 0;
+	int oom = 0;
 
 	for (size_t k = 0; k < nw; k++)
 		total += ws[k].nbatch;
@@ -489,13 +532,30 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 			for (size_t m = 0; m < k && !older; m++)
 				older = lw_oidset_contains(&ws[m].seen_blobs, &j->blob);
 			if (older) {
-				free(j->path);
+				/* its first path, for `present`, is in the older range */
+				if (!c->track_paths)
+					free(j->path);
+				else if (hw_alias(&ws[k], &j->blob, j->path, 0) < 0)
+					oom = 1;
 				continue;
 			}
 			c->batch_key[c->nbatch] = ws[k].batch_key[i];
 			c->batch[c->nbatch++] = *j;
 		}
 		ws[k].nbatch = 0;
+	}
+	size_t nalias = 0;
+	for (size_t k = 0; k < nw; k++)
+		nalias += ws[k].nalias;
+	if (oom)
+		return LW_ENOMEM;
+	if (nalias && !(c->alias = calloc(nalias, sizeof(halias))))
+		return LW_ENOMEM;
+	for (size_t k = 0; k < nw && nalias; k++) {
+		if (ws[k].nalias)
+			memcpy(c->alias + c->nalias, ws[k].alias, ws[k].nalias * sizeof(halias));
+		c->nalias += ws[k].nalias;
+		ws[k].nalias = 0;
 	}
 	return 0;
 }

@@ -78,3 +78,77 @@ int lw_oidset_insert(lw_oidset *s, const git_oid *id)
 	s->n++;
 	return 1;
 }
+
+/* ---- sets of 64-bit hashes ------------------------------------------ */
+
+void lw_hashset_release(lw_hashset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int lw_hashset_grow(lw_hashset *s)
+{
+	size_t ncap = s->cap ? s->cap * 2 : 1024;
+	uint64_t *v = calloc(ncap, sizeof(uint64_t));
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->v[i])
+			continue;
+		size_t j = s->v[i] & (ncap - 1);
+		while (v[j])
+			j = (j + 1) & (ncap - 1);
+		v[j] = s->v[i];
+	}
+	free(s->v);
+	s->v = v;
+	s->cap = ncap;
+	return 0;
+}
+
+int lw_hashset_contains(const lw_hashset *s, uint64_t h)
+{
+	h = h ? h : 1;
+	if (!s->cap)
+		return 0;
+	for (size_t j = h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
+		if (s->v[j] == h)
+			return 1;
+	return 0;
+}
+
+int lw_hashset_insert(lw_hashset *s, uint64_t h)
+{
+	size_t j;
+
+	h = h ? h : 1;
+	if ((s->n + 1) * 2 > s->cap && lw_hashset_grow(s) < 0)
+		return -1;
+	for (j = h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
+		if (s->v[j] == h)
+			return 0;
+	s->v[j] = h;
+	s->n++;
+	return 1;
+}
+
+uint64_t lw_path_hash(const char *path, size_t len, const unsigned char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)path[i]) * 0x100000001b3ULL;
+	if (id) {
+		uint64_t a, b;
+		memcpy(&a, id, 8);
+		memcpy(&b, id + 8, 8);
+		h ^= a + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+		h ^= b * 0xbf58476d1ce4e5b9ULL;
+	}
+	/* the finaliser of splitmix64: low bits index the table */
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}

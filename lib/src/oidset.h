@@ -1,4 +1,4 @@
-/* oidset.h - a growable set of git object ids. */
+/* oidset.h - growable sets of git object ids and of 64-bit hashes. */
 #ifndef LW_OIDSET_H
 #define LW_OIDSET_H
 
@@ -16,5 +16,19 @@ void lw_oidset_release(lw_oidset *s);
 int lw_oidset_contains(const lw_oidset *s, const git_oid *id);
 /* 1 if inserted, 0 if already there, -1 out of memory */
 int lw_oidset_insert(lw_oidset *s, const git_oid *id);
+
+/* A set of 64-bit hashes (of a path and an object, say): two different
+ * keys collide with odds of about n / 2^64. */
+typedef struct lw_hashset {
+	uint64_t *v; /* 0: empty (a hash of 0 is stored as 1) */
+	size_t n, cap;
+} lw_hashset;
+
+void lw_hashset_release(lw_hashset *s);
+int lw_hashset_contains(const lw_hashset *s, uint64_t h);
+/* 1 if inserted, 0 if already there, -1 out of memory */
+int lw_hashset_insert(lw_hashset *s, uint64_t h);
+/* a hash of path[0..len) and, when id is not NULL, a 20-byte object id */
+uint64_t lw_path_hash(const char *path, size_t len, const unsigned char *id);
 
 #endif

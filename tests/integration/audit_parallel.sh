@@ -4,9 +4,12 @@
 # A 900-commit history (git fast-import) where secrets come back in newer
 # ranges: a file deleted then restored with the same content, a directory
 # (the same tree) deleted then restored, a secret first added late and then
-# copied. The introducing commits are checked, and the reports for 1, 2, 3
-# and 4 threads are compared, `present` included: a tag every 50 commits
-# gives 19 tips, whose trees are searched by up to 4 threads.
+# copied, the copy's original deleted, the directory renamed. The
+# introducing commits are checked, and the reports for 1, 2, 3 and 4
+# threads are compared, `present` included: a tag every 50 commits gives
+# 19 tips. Without revisions `present` follows the paths the walk noted
+# (the renamed directory is a tree met again elsewhere); with a revision
+# it searches whole tip trees, with up to 4 threads; both must agree.
 . "$LW_TESTS_DIR/lib.sh"
 
 N=900
@@ -29,6 +32,8 @@ stream() {
 		40) printf 'D d\n' ;;
 		600) printf 'M 100644 inline b.env\ndata <<EOD\nDB_PASSWORD="%s"\nEOD\n' "$SB" ;;
 		800) printf 'M 100644 inline c.env\ndata <<EOD\nDB_PASSWORD="%s"\nEOD\n' "$SB" ;;
+		820) printf 'R d e\n' ;;
+		840) printf 'D b.env\n' ;;
 		esac
 		[ $((i % 50)) = 0 ] && printf 'reset refs/tags/t%d\nfrom :%d\n\n' "$i" "$i"
 	done
@@ -51,10 +56,17 @@ for t in 1 2 3 4; do
 	tags_from() { printf 'refs/heads/main'; for ((k = $1; k <= N; k += 50)); do printf ' refs/tags/t%d' "$k"; done; }
 	check "threads $t: a.env (deleted at 20, restored at 700) is present at main and the tags from t700" \
 		json_ok "$LW_TMP/t$t.json" '[sorted(x["present"]) for x in r if x["path"]=="a.env"]==[sorted(a[0].split())]' "$(tags_from 700)"
-	check "threads $t: d/x.env is present at main and the tags from t650" \
+	check "threads $t: d/x.env (renamed to e/ at 820) is present at main and the tags from t650" \
 		json_ok "$LW_TMP/t$t.json" '[sorted(x["present"]) for x in r if x["path"]=="d/x.env"]==[sorted(a[0].split())]' "$(tags_from 650)"
-	check "threads $t: b.env (copied to c.env at 800) is present at main and the tags from t600" \
+	check "threads $t: b.env (copied to c.env at 800, deleted at 840) is present at main and the tags from t600" \
 		json_ok "$LW_TMP/t$t.json" '[sorted(x["present"]) for x in r if x["path"]=="b.env"]==[sorted(a[0].split())]' "$(tags_from 600)"
+done
+# with a revision, the tips' whole trees are searched: the same answers
+for t in 1 3; do
+	timeout 120 "$LEAKWALK" audit --threads "$t" --format json hist main >"$LW_TMP/r$t.json" 2>"$LW_TMP/r$t.err"
+	check "revision main, threads $t: present as without revisions" python3 -c 'import json, sys
+p = lambda f: sorted((x["path"], sorted(x["present"])) for x in json.load(open(f)))
+sys.exit(p(sys.argv[1]) != p(sys.argv[2]))' "$LW_TMP/t1.json" "$LW_TMP/r$t.json"
 done
 # the whole reports agree, finding for finding
 summary() {
