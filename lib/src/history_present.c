@@ -48,6 +48,8 @@ typedef struct psthread {
 	uint32_t *arena;         /* lists: length, then indices into hits */
 	size_t narena, caparena;
 	uint32_t *acc;           /* the lists being built, one per open tree */
+	const lw_hashset *dirs;  /* the noted directories, or NULL: whole trees */
+	lw_buf path;             /* of the tree being searched, with dirs */
 	size_t nacc, capacc;
 	int rc;
 } psthread;
@@ -226,27 +228,6 @@ static uint32_t ps_tree(psthread *t, const git_oid *id, int depth)
 	return r;
 }
 
-static void *ps_main(void *p)
-{
-	psthread *t = p;
-	hctx *c = t->w.c;
-
-	for (size_t i = t->lo; i < t->hi && t->rc == 0; i++) {
-		if ((c->opts->cancel && *c->opts->cancel) || c->stop)
-			break;
-		uint32_t r = ps_tree(t, &t->roots[i], 0);
-		if (r == PS_BARE || t->rc)
-			continue;
-		size_t n = (size_t)t->arena[r] + 1;
-		if (!(t->root_hits[i] = malloc(n * sizeof(uint32_t)))) {
-			t->rc = LW_ENOMEM;
-			break;
-		}
-		memcpy(t->root_hits[i], t->arena + r, n * sizeof(uint32_t));
-	}
-	return NULL;
-}
-
 typedef struct pstips {
 	char **names;
 	git_oid *trees;
@@ -306,72 +287,6 @@ typedef struct pskey {
 static int pskey_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, 16);
-}
-
-/* Searches the tips' trees with up to c->nworkers threads: root_hits[i]
- * gets the hits list of roots[i]. */
-static int ps_search(hctx *c, const git_oid *hits, size_t nhits, const git_oid *roots, size_t nroots,
-	uint32_t **root_hits)
-{
-	psthread ts[64];
-	pthread_t th[64];
-	size_t nt = c->nworkers ? c->nworkers : 1;
-	int rc = 0;
-
-	if (nt > 64)
-		nt = 64;
-	/* a thread needs enough distinct trees to be worth its repository */
-	if (nroots / nt < 4)
-		nt = nroots / 4 > 1 ? nroots / 4 : 1;
-	memset(ts, 0, sizeof(ts));
-	size_t cache = LW_SHARE_CACHE(LW_WALKERS_CACHE, nt);
-	for (size_t k = 0; k < nt; k++) {
-		psthread *t = &ts[k];
-		t->w.c = c;
-		t->hits = hits;
-		t->nhits = nhits;
-		t->roots = roots;
-		t->root_hits = root_hits;
-		t->lo = nroots * k / nt;
-		t->hi = nroots * (k + 1) / nt;
-		lw_buf_init(&t->w.path, LW_MAX_PATH);
-		if (k == 0) {
-			t->w.repo = c->repo;
-			t->w.reader = c->reader;
-			lw_objreader_set_cache(c->reader, cache);
-			continue;
-		}
-		lw_error err = { 0 };
-		if (lw_hist_open(&t->w.repo, &t->w.reader, cache, c, &err) < 0) {
-			/* fewer threads: the first takes this one's share */
-			lw_buf_release(&t->w.path);
-			nt = k;
-			ts[nt - 1].hi = nroots;
-			break;
-		}
-	}
-	size_t started = 1;
-	for (size_t k = 1; k < nt; k++, started++)
-		if (pthread_create(&th[k], NULL, ps_main, &ts[k]) != 0)
-			break;
-	ps_main(&ts[0]);
-	for (size_t k = started; k < nt; k++)
-		ps_main(&ts[k]);
-	for (size_t k = 1; k < started; k++)
-		pthread_join(th[k], NULL);
-	lw_objreader_set_cache(c->reader, LW_IDLE_CACHE);
-	for (size_t k = 0; k < nt; k++) {
-		psthread *t = &ts[k];
-		if (rc == 0)
-			rc = t->rc;
-		if (k > 0)
-			git_repository_free(t->w.repo);
-		lw_buf_release(&t->w.path);
-		psmap_release(&t->memo);
-		free(t->arena);
-		free(t->acc);
-	}
-	return rc;
 }
 
 /* ---- along the noted paths ------------------------------------------ */
@@ -487,6 +402,98 @@ static uint32_t ps_dir(psthread *t, const git_oid *id, lw_buf *path, const lw_ha
 	return r;
 }
 
+static void *ps_main(void *p)
+{
+	psthread *t = p;
+	hctx *c = t->w.c;
+
+	for (size_t i = t->lo; i < t->hi && t->rc == 0; i++) {
+		if ((c->opts->cancel && *c->opts->cancel) || c->stop)
+			break;
+		t->path.len = 0;
+		uint32_t r = t->dirs ? ps_dir(t, &t->roots[i], &t->path, t->dirs, 0) : ps_tree(t, &t->roots[i], 0);
+		if (r == PS_BARE || t->rc)
+			continue;
+		size_t n = (size_t)t->arena[r] + 1;
+		if (!(t->root_hits[i] = malloc(n * sizeof(uint32_t)))) {
+			t->rc = LW_ENOMEM;
+			break;
+		}
+		memcpy(t->root_hits[i], t->arena + r, n * sizeof(uint32_t));
+	}
+	return NULL;
+}
+
+/* Searches the tips' trees, whole or (dirs) along the noted directories,
+ * with up to c->nworkers threads: root_hits[i] gets the list of roots[i]. */
+static int ps_search(hctx *c, const git_oid *hits, size_t nhits, const lw_hashset *dirs,
+	const git_oid *roots, size_t nroots, uint32_t **root_hits)
+{
+	psthread ts[64];
+	pthread_t th[64];
+	size_t nt = c->nworkers ? c->nworkers : 1;
+	int rc = 0;
+
+	if (nt > 64)
+		nt = 64;
+	/* a thread needs enough distinct trees to be worth its repository */
+	if (nroots / nt < 4)
+		nt = nroots / 4 > 1 ? nroots / 4 : 1;
+	memset(ts, 0, sizeof(ts));
+	size_t cache = LW_SHARE_CACHE(LW_WALKERS_CACHE, nt);
+	for (size_t k = 0; k < nt; k++) {
+		psthread *t = &ts[k];
+		t->w.c = c;
+		t->hits = hits;
+		t->nhits = nhits;
+		t->roots = roots;
+		t->root_hits = root_hits;
+		t->dirs = dirs;
+		lw_buf_init(&t->path, LW_MAX_PATH);
+		t->lo = nroots * k / nt;
+		t->hi = nroots * (k + 1) / nt;
+		lw_buf_init(&t->w.path, LW_MAX_PATH);
+		if (k == 0) {
+			t->w.repo = c->repo;
+			t->w.reader = c->reader;
+			lw_objreader_set_cache(c->reader, cache);
+			continue;
+		}
+		lw_error err = { 0 };
+		if (lw_hist_open(&t->w.repo, &t->w.reader, cache, c, &err) < 0) {
+			/* fewer threads: the first takes this one's share */
+			lw_buf_release(&t->w.path);
+			lw_buf_release(&t->path);
+			nt = k;
+			ts[nt - 1].hi = nroots;
+			break;
+		}
+	}
+	size_t started = 1;
+	for (size_t k = 1; k < nt; k++, started++)
+		if (pthread_create(&th[k], NULL, ps_main, &ts[k]) != 0)
+			break;
+	ps_main(&ts[0]);
+	for (size_t k = started; k < nt; k++)
+		ps_main(&ts[k]);
+	for (size_t k = 1; k < started; k++)
+		pthread_join(th[k], NULL);
+	lw_objreader_set_cache(c->reader, LW_IDLE_CACHE);
+	for (size_t k = 0; k < nt; k++) {
+		psthread *t = &ts[k];
+		if (rc == 0)
+			rc = t->rc;
+		if (k > 0)
+			git_repository_free(t->w.repo);
+		lw_buf_release(&t->w.path);
+		lw_buf_release(&t->path);
+		psmap_release(&t->memo);
+		free(t->arena);
+		free(t->acc);
+	}
+	return rc;
+}
+
 /* With a walk that covered every tip: each tip's tree along the noted
  * directories only (every blob of a walked commit sat at a noted path).
  * LW_ESTOP when the noted paths could not all be followed. */
@@ -495,7 +502,6 @@ static int ps_follow(hctx *c, lw_record **recs, size_t nrecs, const git_oid *hit
 {
 	psthread t;
 	lw_hashset dirs = { 0 };
-	lw_buf path;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
@@ -505,32 +511,19 @@ static int ps_follow(hctx *c, lw_record **recs, size_t nrecs, const git_oid *hit
 	t.hits = hits;
 	t.nhits = nhits;
 	lw_buf_init(&t.w.path, LW_MAX_PATH);
-	lw_buf_init(&path, LW_MAX_PATH);
-	lw_objreader_set_cache(c->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, 1));
 	rc = ps_noted_dirs(&t, c, recs, nrecs, &dirs);
-	for (size_t i = 0; rc == 0 && i < nroots; i++) {
-		path.len = 0;
-		uint32_t r = ps_dir(&t, &roots[i], &path, &dirs, 0);
-		if ((rc = t.rc) < 0 || r == PS_BARE)
-			continue;
-		size_t n = (size_t)t.arena[r] + 1;
-		if (!(root_hits[i] = malloc(n * sizeof(uint32_t))))
-			rc = LW_ENOMEM;
-		else
-			memcpy(root_hits[i], t.arena + r, n * sizeof(uint32_t));
-	}
+	lw_buf_release(&t.w.path);
+	psmap_release(&t.memo);
+	free(t.arena);
+	free(t.acc);
+	if (rc == 0)
+		rc = ps_search(c, hits, nhits, &dirs, roots, nroots, root_hits);
 	if (rc < 0)
 		for (size_t i = 0; i < nroots; i++) {
 			free(root_hits[i]);
 			root_hits[i] = NULL;
 		}
-	lw_objreader_set_cache(c->reader, LW_IDLE_CACHE);
 	lw_hashset_release(&dirs);
-	lw_buf_release(&path);
-	lw_buf_release(&t.w.path);
-	psmap_release(&t.memo);
-	free(t.arena);
-	free(t.acc);
 	return rc == LW_ELIMIT ? LW_ESTOP : rc;
 }
 
@@ -598,7 +591,7 @@ int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, 
 		    !c->st->truncated)
 			rc = ps_follow(c, recs, nrecs, hits, nhits, roots, nroots, root_hits);
 		if (rc == LW_ESTOP)
-			rc = ps_search(c, hits, nhits, roots, nroots, root_hits);
+			rc = ps_search(c, hits, nhits, NULL, roots, nroots, root_hits);
 	}
 	if (rc == LW_ELIMIT)
 		lw_hist_diag(c, NULL, "`present` not computed: the refs' trees hold too many blobs with findings");
