@@ -62,6 +62,7 @@ struct lw_ruleset {
 	lw_ac *ac;
 	uint32_t *kw_rules; /* automaton keyword id -> rule index */
 	const char **kw_str; /* automaton keyword id -> keyword (borrowed) */
+	uint32_t *kw_len;    /* automaton keyword id -> its length */
 	size_t nkeywords;
 	size_t *always; /* rules without keywords */
 	size_t nalways;

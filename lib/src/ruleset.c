@@ -37,6 +37,7 @@ void lw_ruleset_free(lw_ruleset *rs)
 	lw_ac_free(rs->ac);
 	free(rs->kw_str);
 	free(rs->kw_rules);
+	free(rs->kw_len);
 	free(rs->always);
 	pthread_mutex_destroy(&rs->lock);
 	free(rs);
@@ -303,8 +304,9 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 	}
 	kw = calloc(nk ? nk : 1, sizeof(char *));
 	rs->kw_rules = calloc(nk ? nk : 1, sizeof(uint32_t));
+	rs->kw_len = calloc(nk ? nk : 1, sizeof(uint32_t));
 	rs->always = calloc(na ? na : 1, sizeof(size_t));
-	if (!kw || !rs->kw_rules || !rs->always) {
+	if (!kw || !rs->kw_rules || !rs->kw_len || !rs->always) {
 		free(kw);
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	}
@@ -318,6 +320,7 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 		for (size_t j = 0; j < r->keywords.n; j++) {
 			kw[k] = r->keywords.v[j];
 			rs->kw_rules[k] = (uint32_t)i;
+			rs->kw_len[k] = (uint32_t)strlen(kw[k]);
 			k++;
 		}
 	}

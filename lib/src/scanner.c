@@ -248,7 +248,7 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 	size_t len = sc->chunk->len, mw = sc->opts.max_window;
 	uint32_t ri = sc->rs->kw_rules[kw];
 	lw_rule *r = &sc->rs->rules[ri];
-	size_t hit = end - strlen(sc->rs->kw_str[kw]), ws, we, limit;
+	size_t hit = end - sc->rs->kw_len[kw], ws, we, limit;
 	int rc;
 
 	if (sc->opts.only_rule >= 0 && (size_t)sc->opts.only_rule != ri)
@@ -510,7 +510,7 @@ static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 			}
 		}
 		if (h->n < h->cap)
-			h->v[h->n++] = (lw_kwhit){ end, kw, (uint32_t)strlen(sc->rs->kw_str[kw]) };
+			h->v[h->n++] = (lw_kwhit){ end, kw, (uint32_t)sc->rs->kw_len[kw] };
 		else
 			h->valid = 0;
 	}
@@ -558,7 +558,7 @@ const lw_ac *lw_scanner_automaton(const lw_scanner *sc)
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw)
 {
-	return (uint32_t)strlen(sc->rs->kw_str[kw]);
+	return (uint32_t)sc->rs->kw_len[kw];
 }
 
 int lw_scanner_scan_hits(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
