@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "objstore.h"
 
 #define LW_MIN_B64 24
 #define LW_MIN_HEX 32
@@ -264,60 +265,213 @@ static int next_pct_run(const unsigned char *d, size_t n, size_t *pos, size_t *s
 	return -1;
 }
 
-static int next_run(const unsigned char *d, size_t n, size_t *pos, size_t *start, size_t *len)
+void lw_encruns_release(lw_encruns *r)
 {
-	/* two passes over the chunk: base64/hex runs first, then percent runs */
-	if (pos[0] < n) {
-		int enc = next_b64_run(d, n, &pos[0], start, len);
-		if (enc >= 0)
-			return enc;
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static void runs_push(lw_encruns *r, uint64_t start, size_t len, int enc)
+{
+	if (!r->valid)
+		return;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		lw_encrun *v = cap <= LW_MAX_KEPT_RUNS ? lw_reallocarray(r->v, cap, sizeof(*v)) : NULL;
+		if (!v) {
+			r->valid = 0;
+			return;
+		}
+		r->v = v;
+		r->cap = cap;
 	}
-	return next_pct_run(d, n, &pos[1], start, len);
+	r->v[r->n++] = (lw_encrun){ start, (uint32_t)len, (uint32_t)enc };
+}
+
+/* ---- runs through deltas ------------------------------------------------
+ *
+ * A run is a maximal stretch of the base64 alphabet, kept or not by its own
+ * bytes and the three after it (the percent test). So a run of the new blob
+ * whose bytes, with one before and three after, lie in one copied stretch
+ * of the base is a run of the base, moved; every other run comes within a
+ * few bytes of inserted bytes or a seam, and is found by probing there. */
+
+#define RUN_BEFORE 1
+#define RUN_AFTER 3
+
+/* The maximal run through p, when kept. [*seen, *seen_end) is the last run
+ * probed: a probe inside it has nothing new to find. */
+static void runs_probe_at(const unsigned char *d, size_t n, size_t p, size_t seen[2], lw_encruns *out)
+{
+	if ((p >= seen[0] && p < seen[1]) || !(cls_table[d[p]] & C_B64))
+		return;
+	size_t s = p, e = p + 1;
+	while (s > 0 && (cls_table[d[s - 1]] & C_B64))
+		s--;
+	while (e < n && (cls_table[d[e]] & C_B64))
+		e++;
+	seen[0] = s;
+	seen[1] = e;
+	if (e - s < LW_MIN_B64 || (e + 2 < n && d[e] == '%' && hexv(d[e + 1]) >= 0))
+		return;
+	int enc = classify_run(d, s, e);
+	if (enc >= 0)
+		runs_push(out, s, e - s, enc);
+}
+
+/* Every kept run meeting [a, b): a run that long covers one of the probes
+ * spaced LW_MIN_B64 apart, or else the interval's last byte. */
+static void runs_probe(const unsigned char *d, size_t n, size_t a, size_t b, size_t seen[2],
+	lw_encruns *out)
+{
+	for (size_t p = a; p < b && out->valid; p += LW_MIN_B64)
+		runs_probe_at(d, n, p, seen, out);
+	if (a < b)
+		runs_probe_at(d, n, b - 1, seen, out);
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	const lw_encrun *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, size_t nops,
+	const unsigned char *d, size_t len, lw_encruns *out)
+{
+	size_t seen[2] = { 0, 0 }, pos = 0;
+
+	pthread_once(&cls_once, cls_init);
+	out->n = 0;
+	out->valid = 1;
+	/* the base's runs, with their context, inside each copied stretch */
+	for (size_t i = 0; i < nops && out->valid; i++) {
+		const lw_copyop *op = &ops[i];
+		size_t lo = 0, hi = nbr;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (br[mid].start < op->src + RUN_BEFORE)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < nbr && br[k].start + br[k].len + RUN_AFTER <= op->src + op->len; k++)
+			runs_push(out, br[k].start - op->src + op->dst, br[k].len, (int)br[k].enc);
+	}
+	/* probes around inserted bytes and seams */
+	for (size_t i = 0; i <= nops && out->valid; i++) {
+		size_t a, b;
+		if (i < nops && ops[i].dst < pos)
+			return out->valid = 0, -1; /* stretches out of order: not a delta we made */
+		if (i < nops && ops[i].dst == pos) {
+			a = pos; /* the start of a stretch: the blob's or a seam */
+			b = pos;
+		} else {
+			a = pos; /* inserted bytes up to the next stretch or the end */
+			b = i < nops ? (size_t)ops[i].dst : len;
+		}
+		a = a > RUN_AFTER + 1 ? a - RUN_AFTER - 1 : 0;
+		b = b + RUN_BEFORE + 1 < len ? b + RUN_BEFORE + 1 : len;
+		if (a < b)
+			runs_probe(d, len, a, b, seen, out);
+		if (i < nops)
+			pos = (size_t)(ops[i].dst + ops[i].len);
+	}
+	if (!out->valid)
+		return -1;
+	/* found twice (moved and probed): keep one, in order of start */
+	qsort(out->v, out->n, sizeof(*out->v), run_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (!u || out->v[i].start != out->v[u - 1].start)
+			out->v[u++] = out->v[i];
+	out->n = u;
+	return 0;
+}
+
+/* ---- the decoding pass ----------------------------------------------- */
+
+static int scan_run(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk, const lw_sink *sink,
+	lw_buf *buf, size_t start, size_t len, int enc, size_t budget)
+{
+	const lw_scan_options *o = lw_scanner_options(sc);
+	const unsigned char *s = chunk->data + start;
+	int rc;
+
+	buf->len = 0;
+	buf->overflow = 0;
+	int drc = enc == ENC_BASE64 ? decode_b64(s, len, buf)
+		: enc == ENC_HEX ? decode_hex(s, len, buf) : decode_pct(s, len, buf);
+	if (drc < 0 || !mostly_text((const unsigned char *)lw_buf_cstr(buf), buf->len))
+		return 0;
+	if (!*child) {
+		lw_scan_options co = *o;
+		co.decode_depth--;
+		co.decode_max = budget;
+		if (lw_scanner_new(child, lw_scanner_ruleset(sc), &co) < 0)
+			return LW_ENOMEM;
+	}
+	dec_sink ds = { sink, chunk, start, len, enc, 0 };
+	lw_sink inner = { dec_on_finding, dec_on_diag, &ds };
+	lw_chunk dc = LW_CHUNK_INIT;
+	dc.data = (const unsigned char *)buf->data;
+	dc.len = buf->len;
+	dc.path = chunk->path;
+	dc.fingerprint_path = chunk->fingerprint_path;
+	rc = lw_scanner_scan(*child, &dc, &inner);
+	return ds.stop ? LW_ESTOP : rc;
 }
 
 int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
-	const lw_sink *sink)
+	const lw_sink *sink, const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec)
 {
 	const lw_scan_options *o = lw_scanner_options(sc);
-	size_t pos[2] = { 0, 0 }, start, len, budget = o->decode_max;
+	const unsigned char *d = chunk->data;
+	size_t n = chunk->len, pos = 0, start, len, budget = o->decode_max, i = 0;
 	lw_buf buf;
-	int enc, rc = 0;
+	int enc, rc = 0, spent = 0;
 
 	if (o->decode_depth <= 0)
 		return 0;
 	pthread_once(&cls_once, cls_init);
 	lw_buf_init(&buf, LW_MAX_RUN);
 	buf.wipe = 1;
-	while (rc == 0 && (enc = next_run(chunk->data, chunk->len, pos, &start, &len)) >= 0) {
+	if (rec && !have_runs) {
+		rec->n = 0;
+		rec->valid = 1;
+	}
+	/* base64 and hex runs first, then percent-encoded ones */
+	for (;;) {
+		if (have_runs) {
+			if (i == nruns)
+				break;
+			start = (size_t)runs[i].start;
+			len = runs[i].len;
+			enc = (int)runs[i++].enc;
+		} else if ((enc = next_b64_run(d, n, &pos, &start, &len)) < 0) {
+			break;
+		} else if (rec) {
+			runs_push(rec, start, len, enc);
+		}
+		if (spent || rc)
+			continue; /* the runs are still noted for the blob's deltas */
+		if (len > budget) {
+			spent = 1;
+			continue;
+		}
+		budget -= len;
+		rc = scan_run(sc, child, chunk, sink, &buf, start, len, enc, budget);
+		if (rc && !rec)
+			break;
+	}
+	if (rc && rec && !have_runs)
+		rec->valid = 0;
+	for (pos = 0; !rc && !spent && (enc = next_pct_run(d, n, &pos, &start, &len)) >= 0;) {
 		if (len > budget)
 			break;
 		budget -= len;
-		buf.len = 0;
-		buf.overflow = 0;
-		const unsigned char *s = chunk->data + start;
-		int drc = enc == ENC_BASE64 ? decode_b64(s, len, &buf)
-			: enc == ENC_HEX ? decode_hex(s, len, &buf) : decode_pct(s, len, &buf);
-		if (drc < 0 || !mostly_text((const unsigned char *)lw_buf_cstr(&buf), buf.len))
-			continue;
-		if (!*child) {
-			lw_scan_options co = *o;
-			co.decode_depth--;
-			co.decode_max = budget;
-			if (lw_scanner_new(child, lw_scanner_ruleset(sc), &co) < 0) {
-				rc = LW_ENOMEM;
-				break;
-			}
-		}
-		dec_sink ds = { sink, chunk, start, len, enc, 0 };
-		lw_sink inner = { dec_on_finding, dec_on_diag, &ds };
-		lw_chunk dc = LW_CHUNK_INIT;
-		dc.data = (const unsigned char *)buf.data;
-		dc.len = buf.len;
-		dc.path = chunk->path;
-		dc.fingerprint_path = chunk->fingerprint_path;
-		rc = lw_scanner_scan(*child, &dc, &inner);
-		if (ds.stop)
-			rc = LW_ESTOP;
+		rc = scan_run(sc, child, chunk, sink, &buf, start, len, enc, budget);
 	}
 	lw_buf_release(&buf);
 	return rc;

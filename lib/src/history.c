@@ -168,36 +168,55 @@ static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char
 	return 0;
 }
 
-/* Matches a blob. Its keyword hits are kept with it in the reader's cache;
- * a blob made from a base whose hits were kept gets its own from them and
- * the automaton over only what the delta added (deltahits.c). raw: the
- * chunk is the object's own bytes (not transcoded). */
+/* Matches a blob. Its keyword hits and base64/hex runs are kept with it in
+ * the reader's cache; a blob made from a base whose were kept gets its own
+ * from them, the passes running over only what the delta added
+ * (deltahits.c, decode.c). raw: the chunk is the object's own bytes (not
+ * transcoded). */
 static void hw_match(hworker *w, lw_objreader *rd, lw_scanner *sc, const lw_obj *obj,
 	const lw_chunk *chunk, int raw, const lw_sink *sink)
 {
 	lw_kwhits hits = { 0 };
+	lw_encruns runs = { 0 };
+	lw_passes p = { 0 };
 	size_t ksize = 0;
 	const hkept *bh = raw && !w->c->opts->full_scan ? lw_obj_base_kept(obj, &ksize) : NULL;
 
 	if (bh && obj->ops &&
 	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, &hits) == 0) {
-		lw_scanner_scan_hits(sc, chunk, sink, hits.v, hits.n, NULL);
+		p.hits = hits.v;
+		p.nhits = hits.n;
 		lw_hist_count(w->c, &w->c->st->delta_scans, 1);
-	} else {
-		lw_scanner_scan_hits(sc, chunk, sink, NULL, 0, raw ? &hits : NULL);
+	} else if (raw) {
+		p.rec_hits = &hits;
 	}
+	if (bh && obj->ops && bh->nruns != SIZE_MAX &&
+	    lw_encruns_derive((const lw_encrun *)(bh->v + bh->n), bh->nruns, obj->ops, obj->nops,
+		    chunk->data, chunk->len, &runs) == 0) {
+		p.runs = runs.v;
+		p.nruns = runs.n;
+		p.have_runs = 1;
+	} else if (raw) {
+		p.rec_runs = &runs;
+	}
+	lw_scanner_scan_passes(sc, chunk, sink, &p);
 	if (raw && hits.valid && obj->ent_) {
-		size_t sz = sizeof(hkept) + hits.n * sizeof(lw_kwhit);
+		size_t nr = runs.valid ? runs.n : 0;
+		size_t sz = sizeof(hkept) + hits.n * sizeof(lw_kwhit) + nr * sizeof(lw_encrun);
 		hkept *k = malloc(sz);
 		if (k) {
 			k->n = hits.n;
+			k->nruns = runs.valid ? runs.n : SIZE_MAX;
 			if (hits.n)
 				memcpy(k->v, hits.v, hits.n * sizeof(lw_kwhit));
+			if (nr)
+				memcpy(k->v + hits.n, runs.v, nr * sizeof(lw_encrun));
 			if (!lw_obj_keep(rd, obj, k, sz))
 				free(k);
 		}
 	}
 	lw_kwhits_release(&hits);
+	lw_encruns_release(&runs);
 }
 
 static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner *sc, const hjob *job)

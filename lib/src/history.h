@@ -25,9 +25,10 @@
 #define LW_SHARE_CACHE(total, n) ((total) / (n) > LW_MIN_CACHE ? (total) / (n) : LW_MIN_CACHE)
 #define LW_IDLE_CACHE ((size_t)4 << 20)
 
-/* a scanned blob's keyword hits, kept with it in the reader's cache */
+/* a scanned blob's keyword hits (v[0..n)) and base64/hex runs (after
+ * them, nruns; SIZE_MAX when not known), kept with it in the reader's cache */
 typedef struct hkept {
-	size_t n;
+	size_t n, nruns;
 	lw_kwhit v[];
 } hkept;
 

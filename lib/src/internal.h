@@ -120,8 +120,6 @@ void lw_sha256(const void *data, size_t len, unsigned char out[32]);
  * -1 binary (a NUL in the first `sniff` bytes). */
 int lw_text_prepare(const unsigned char *d, size_t n, size_t sniff, lw_buf *out);
 
-/* Finds base64, hex and percent-encoded runs, decodes them and scans the
- * decoded text with `child`, reporting through `sink` at the run's place. */
 /* A keyword hit: the keyword ends at byte `end` (exclusive) and is `len`
  * bytes long. The automaton reports hits by end, longer keywords first. */
 typedef struct lw_kwhit {
@@ -135,11 +133,34 @@ typedef struct lw_kwhits {
 } lw_kwhits;
 #define LW_MAX_KEPT_HITS 65536
 void lw_kwhits_release(lw_kwhits *h);
-/* lw_scanner_scan with the keyword pass given (hits != NULL: exactly the
- * automaton's hits over the chunk, in its order) or recorded into rec (a
- * hit list is valid only when the whole chunk was matched). */
-int lw_scanner_scan_hits(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
-	const lw_kwhit *hits, size_t nhits, lw_kwhits *rec);
+/* A base64 or hex run to decode: what the run finder of decode.c gives,
+ * in order of start. */
+typedef struct lw_encrun {
+	uint64_t start;
+	uint32_t len, enc;
+} lw_encrun;
+typedef struct lw_encruns {
+	lw_encrun *v;
+	size_t n, cap;
+	int valid; /* every run of the chunk is here */
+} lw_encruns;
+#define LW_MAX_KEPT_RUNS 65536
+void lw_encruns_release(lw_encruns *r);
+/* What is known of a chunk's passes, or where to note them: for a caller
+ * that works a delta's passes out from its base's (history.c). */
+typedef struct lw_passes {
+	const lw_kwhit *hits;  /* the keyword pass, exactly the automaton's hits
+				  in its order; NULL: run it */
+	size_t nhits;
+	const lw_encrun *runs; /* the base64/hex runs, exactly; with have_runs */
+	size_t nruns;
+	int have_runs;
+	lw_kwhits *rec_hits;   /* where to note the passes that were run; a list
+				  is valid only when the whole chunk was matched */
+	lw_encruns *rec_runs;
+} lw_passes;
+int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_passes *p);
 const lw_ac *lw_scanner_automaton(const lw_scanner *sc);
 struct lw_copyop;
 /* A blob's keyword hits from its delta base's hits bh (deltahits.c); 0, or
@@ -147,8 +168,16 @@ struct lw_copyop;
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
+/* Finds base64, hex and percent-encoded runs, decodes them and scans the
+ * decoded text with `child`, reporting through `sink` at the run's place.
+ * Base64/hex runs are given (have_runs), or found and, when rec is not
+ * NULL, noted there. */
 int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
-	const lw_sink *sink);
+	const lw_sink *sink, const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec);
+/* A blob's base64/hex runs from its delta base's (decode.c): 0, or -1
+ * with out->valid cleared. */
+int lw_encruns_derive(const lw_encrun *br, size_t nbr, const struct lw_copyop *ops, size_t nops,
+	const unsigned char *d, size_t len, lw_encruns *out);
 
 const lw_scan_options *lw_scanner_options(const lw_scanner *sc);
 const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc);

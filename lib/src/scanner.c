@@ -38,6 +38,7 @@ struct lw_scanner {
 	const lw_kwhit *given; /* the keyword pass, when the caller has it */
 	size_t ngiven;
 	lw_kwhits *rec;        /* where to record the keyword pass */
+	const lw_passes *passes; /* the base64/hex runs, given or to note */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
 };
 
@@ -561,24 +562,30 @@ uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw)
 	return (uint32_t)sc->rs->kw_len[kw];
 }
 
-int lw_scanner_scan_hits(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
-	const lw_kwhit *hits, size_t nhits, lw_kwhits *rec)
+int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_passes *p)
 {
 	int rc;
 
-	sc->given = hits;
-	sc->ngiven = nhits;
-	sc->rec = hits ? NULL : rec;
+	sc->given = p->hits;
+	sc->ngiven = p->nhits;
+	sc->rec = p->hits ? NULL : p->rec_hits;
+	sc->passes = p;
 	if (sc->rec) {
 		sc->rec->n = 0;
 		sc->rec->valid = 1;
 	}
+	if (p->rec_runs && !p->have_runs)
+		p->rec_runs->valid = 0; /* until the decoding pass runs */
 	rc = lw_scanner_scan(sc, chunk, sink);
-	if (rec && !hits && (rc < 0 || !sc->chunk_matched))
-		rec->valid = 0;
+	if (p->rec_hits && !p->hits && (rc < 0 || !sc->chunk_matched))
+		p->rec_hits->valid = 0;
+	if (p->rec_runs && !p->have_runs && rc < 0)
+		p->rec_runs->valid = 0;
 	sc->given = NULL;
 	sc->ngiven = 0;
 	sc->rec = NULL;
+	sc->passes = NULL;
 	return rc;
 }
 
@@ -612,7 +619,11 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	}
 	sc->chunk = NULL;
 	sc->sink = NULL;
-	if (rc >= 0 && sc->opts.decode_depth > 0 && sc->opts.only_rule < 0)
-		rc = lw_scan_decoded(sc, &sc->child, chunk, sink);
+	if (rc >= 0 && sc->opts.decode_depth > 0 && sc->opts.only_rule < 0) {
+		const lw_passes *p = sc->passes;
+		rc = p ? lw_scan_decoded(sc, &sc->child, chunk, sink, p->runs, p->nruns, p->have_runs,
+				 p->have_runs ? NULL : p->rec_runs)
+		       : lw_scan_decoded(sc, &sc->child, chunk, sink, NULL, 0, 0, NULL);
+	}
 	return rc;
 }

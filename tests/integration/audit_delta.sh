@@ -4,8 +4,10 @@
 # what the delta adds. The findings must be exactly those of the full pass
 # (--full-scan), byte for byte, on a history built to stress the seams:
 # secrets inserted, edited one character inside the token or inside the
-# keyword, lines deleted around them, files copied, everything repacked with
-# long delta chains (both git's offset deltas and id deltas).
+# keyword, lines deleted around them, files copied, base64- and hex-encoded
+# secrets (their runs are worked out through deltas too) inserted and
+# edited, everything repacked with long delta chains (both git's offset
+# deltas and id deltas).
 . "$LW_TESTS_DIR/lib.sh"
 
 RANDOM=4242
@@ -18,7 +20,7 @@ edit() {
 	local n=$1 lines at kind
 	lines=$(wc -l <app.conf)
 	at=$((RANDOM % lines + 1))
-	kind=$((RANDOM % 7))
+	kind=$((RANDOM % 10))
 	case $kind in
 	0) sed -i "${at}i DB_PASSWORD=\"$(rand_secret 20)\"" app.conf ;;
 	1) sed -i "${at}i aws_access_key_id = AKIA$(rand_upper 16)" app.conf ;;
@@ -30,6 +32,10 @@ edit() {
 	4) sed -i "${at},$((at + RANDOM % 5))d" app.conf ;;
 	5) sed -i "${at}s/.*/& token: $(rand_secret 24)/" app.conf ;;
 	6) cp app.conf "copy$((n % 3)).conf" ;;
+	7) sed -i "${at}i blob: $(printf 'DB_PASSWORD="%s"' "$(rand_secret 20)" | base64 -w0)" app.conf ;;
+	8) sed -i "${at}i hexcfg = $(printf 'api_token: "%s"' "$(rand_secret 24)" | od -An -tx1 | tr -d ' \n')" app.conf ;;
+	9) # one character of the first encoded run changes, or its end is cut
+		sed -i '0,/blob: \(..........\)./s//blob: \1Z/' app.conf ;;
 	esac
 	git add -A && git commit -q -m "edit $n" --allow-empty
 }
@@ -55,5 +61,6 @@ for mode in ofs ref; do
 		check "$mode, $t threads: the same report as the full keyword pass" cmp -s "d-$mode-$t.json" "f-$mode-$t.json"
 	done
 	check "$mode: many findings to compare" json_ok "d-$mode-1.json" 'len(r) >= 20'
+	check "$mode: findings in decoded runs to compare" json_ok "d-$mode-1.json" 'sum(1 for x in r if x.get("decoded")) >= 3'
 done
 finish
