@@ -381,7 +381,8 @@ int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, siz
 	if (!out->valid)
 		return -1;
 	/* found twice (moved and probed): keep one, in order of start */
-	qsort(out->v, out->n, sizeof(*out->v), run_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), run_cmp);
 	size_t u = 0;
 	for (size_t i = 0; i < out->n; i++)
 		if (!u || out->v[i].start != out->v[u - 1].start)
