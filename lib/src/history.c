@@ -42,22 +42,6 @@ int lw_hist_open(git_repository **out, lw_objreader **reader, size_t cache, cons
 
 /* ---- queue ---------------------------------------------------------- */
 
-static int hq_enqueue(hctx *c, const hjob *job)
-{
-	pthread_mutex_lock(&c->lock);
-	while (c->qn == LW_HQ && !c->stop)
-		pthread_cond_wait(&c->not_full, &c->lock);
-	if (c->stop) {
-		pthread_mutex_unlock(&c->lock);
-		free(job->path);
-		return LW_ESTOP;
-	}
-	c->q[(c->qh + c->qn++) % LW_HQ] = *job;
-	pthread_cond_signal(&c->not_empty);
-	pthread_mutex_unlock(&c->lock);
-	return 0;
-}
-
 static int hq_batch_cmp(const void *a, const void *b, void *keys)
 {
 	const uint64_t *k = keys;
@@ -66,58 +50,54 @@ static int hq_batch_cmp(const void *a, const void *b, void *keys)
 	return k[x] < k[y] ? -1 : k[x] > k[y];
 }
 
-/* Sends every blob the walk found, in pack order. Versions of one file lie
- * side by side in a pack, newest first and whole, the older ones as deltas
- * against them: read in that order, each delta finds its base in the
- * reader's cache. Read in walk order (oldest first), each old version
- * resolved its chain again from the newest: six times the inflation on a
- * long history, which is why blobs are sent only once the walk is over. */
+/* Hands every blob the walk found to the workers, in pack order. Versions
+ * of one file lie side by side in a pack, newest first and whole, the older
+ * ones as deltas against them: read in that order, each delta finds its
+ * base in the reader's cache. Read in walk order (oldest first), each old
+ * version resolved its chain again from the newest: six times the
+ * inflation on a long history, which is why blobs are sent only once the
+ * walk is over. */
 static int hq_flush(hctx *c)
 {
 	size_t *order = malloc((c->nbatch ? c->nbatch : 1) * sizeof(size_t));
-	int rc = order ? 0 : LW_ENOMEM;
 
-	for (size_t i = 0; order && i < c->nbatch; i++)
+	if (!order)
+		return LW_ENOMEM;
+	for (size_t i = 0; i < c->nbatch; i++)
 		order[i] = i;
-	if (order)
-		qsort_r(order, c->nbatch, sizeof(size_t), hq_batch_cmp, c->batch_key);
-	for (size_t i = 0; i < c->nbatch; i++) {
-		hjob *j = &c->batch[order ? order[i] : i];
-		if (rc == 0)
-			rc = hq_enqueue(c, j);
-		else
-			free(j->path);
-	}
-	free(order);
-	c->nbatch = 0;
-	return rc;
+	qsort_r(order, c->nbatch, sizeof(size_t), hq_batch_cmp, c->batch_key);
+	pthread_mutex_lock(&c->lock);
+	c->order = order;
+	c->next = 0;
+	pthread_cond_broadcast(&c->not_empty);
+	pthread_mutex_unlock(&c->lock);
+	return 0;
 }
 
-/* Takes up to max jobs that follow each other in pack order: one worker
- * reading neighbours finds their delta bases in its own cache. Returns how
- * many; 0 when the walk is over. */
-static size_t hq_pop(hctx *c, hjob *out, size_t max)
+/* The next stretch of jobs in pack order, [*lo, *hi) of c->order: large
+ * at first, so that each worker reads long runs of neighbours and finds
+ * their delta bases in its own cache, smaller towards the end so that the
+ * workers finish together. 0 when there is nothing left. */
+static int hq_take(hctx *c, size_t *lo, size_t *hi)
 {
-	size_t n = 0;
+	int got = 0;
 
 	pthread_mutex_lock(&c->lock);
-	while (c->qn == 0 && !c->done)
+	while (!c->order && !c->done)
 		pthread_cond_wait(&c->not_empty, &c->lock);
-	/* with little queued, share it: another worker may be idle */
-	if (c->qn < 4 * max) {
-		size_t share = c->qn / 4 > 1 ? c->qn / 4 : 1;
-		if (share < max)
-			max = share;
+	if (c->order && c->next < c->nbatch && !c->stop) {
+		size_t left = c->nbatch - c->next, n = left / (4 * (size_t)c->nworkers);
+		if (n < LW_HRUN)
+			n = LW_HRUN;
+		if (n > left)
+			n = left;
+		*lo = c->next;
+		*hi = c->next + n;
+		c->next += n;
+		got = 1;
 	}
-	while (c->qn > 0 && n < max) {
-		out[n++] = c->q[c->qh];
-		c->qh = (c->qh + 1) % LW_HQ;
-		c->qn--;
-	}
-	if (n)
-		pthread_cond_broadcast(&c->not_full);
 	pthread_mutex_unlock(&c->lock);
-	return n;
+	return got;
 }
 
 /* ---- workers -------------------------------------------------------- */
@@ -288,8 +268,7 @@ static void *hw_main(void *p)
 	lw_objreader *rd = NULL;
 	lw_scanner *sc = NULL;
 	lw_error err = { 0 };
-	hjob jobs[LW_HRUN];
-	size_t n;
+	size_t lo, hi;
 
 	if (lw_hist_open(&repo, &rd, LW_SHARE_CACHE(LW_WORKERS_CACHE, c->nworkers), c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
 	    lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
@@ -297,14 +276,16 @@ static void *hw_main(void *p)
 		pthread_mutex_lock(&c->lock);
 		c->stop = 1;
 		c->st->errors++;
-		pthread_cond_broadcast(&c->not_full);
 		pthread_mutex_unlock(&c->lock);
 	}
-	while ((n = hq_pop(c, jobs, LW_HRUN)) > 0) {
-		for (size_t i = 0; i < n; i++) {
+	while (hq_take(c, &lo, &hi)) {
+		for (size_t i = lo; i < hi; i++) {
+			hjob *job = &c->batch[c->order[i]];
 			if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
-				hw_scan_blob(w, odb, rd, sc, &jobs[i]);
-			free(jobs[i].path);
+				hw_scan_blob(w, odb, rd, sc, job);
+			/* findings hold their own copies of the path */
+			free(job->path);
+			job->path = NULL;
 		}
 	}
 	if (sc)
@@ -663,11 +644,6 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	c.repo_path = repo_path;
 	pthread_mutex_init(&c.lock, NULL);
 	pthread_cond_init(&c.not_empty, NULL);
-	pthread_cond_init(&c.not_full, NULL);
-	if (!(c.q = calloc(LW_HQ, sizeof(hjob)))) {
-		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
-		goto done;
-	}
 	if ((rc = lw_hist_open(&c.repo, &c.reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, 1), &c, err)) < 0)
 		goto done;
 	if (c.opts->new_objects_only && c.opts->nobject_dirs) {
@@ -690,12 +666,10 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 		rc = lw_hist_finish(&c, out);
 done:
 	lw_hist_release(&c);
-	free(c.q);
 	lw_objstore_free(c.own_store);
 	git_repository_free(c.repo);
 	pthread_mutex_destroy(&c.lock);
 	pthread_cond_destroy(&c.not_empty);
-	pthread_cond_destroy(&c.not_full);
 	git_libgit2_shutdown();
 	return rc;
 }

@@ -9,9 +9,7 @@
 #include "oidset.h"
 #include "objstore.h"
 
-/* jobs queued between the walker and the workers */
-#define LW_HQ 4096
-/* jobs a worker takes at once */
+/* the fewest jobs a worker takes at once */
 #define LW_HRUN 32
 #define LW_MAX_TREE_DEPTH 512
 #define LW_MAX_PATH 65536
@@ -74,13 +72,13 @@ typedef struct hctx {
 	git_repository *repo;        /* the walker's handle */
 	lw_objstore *own_store;      /* the repository's store alone (new_objects_only) */
 	pthread_mutex_t lock;        /* queue, stats, findings, diagnostics */
-	pthread_cond_t not_empty, not_full;
-	hjob *q;                     /* LW_HQ jobs */
-	size_t qh, qn;
-	/* every new blob the walk found, sent in pack order when it ends */
+	pthread_cond_t not_empty;     /* the jobs are ready (order) or there are none (done) */
+	/* every new blob the walk found, handed out in pack order (order,
+	 * next) when it ends */
 	hjob *batch;
 	uint64_t *batch_key;
 	size_t nbatch, capbatch;
+	size_t *order, next;
 	lw_objreader *reader;       /* the walker's, owned by repo */
 	lw_scanner *sc;              /* the calling thread's, for messages */
 	unsigned nworkers;

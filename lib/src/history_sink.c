@@ -287,6 +287,7 @@ void lw_hist_release(hctx *c)
 		free(c->batch[i].path);
 	free(c->batch);
 	free(c->batch_key);
+	free(c->order);
 	for (size_t i = 0; i < c->nalias; i++)
 		free(c->alias[i].path);
 	free(c->alias);
