@@ -517,10 +517,13 @@ static int hrun_walk(hctx *c, git_revwalk *walk, lw_scanner *sc, unsigned nwalke
 	size_t n = 0, cap = 0;
 	int rc = 0;
 
-	/* the plan first: its length gives progress an end. libgit2 1.5 knows
-	 * nothing of shallow clones and gives up on a missing commit: then the
-	 * plan is walked by history_walk.c, which steps around both. */
-	if (git_repository_is_shallow(c->repo) == 1) {
+	/* the plan first: its length gives progress an end. A plan that hides
+	 * nothing is walked by history_walk.c, faster than libgit2's walk; so
+	 * is any plan in a shallow clone or past a missing commit, which
+	 * libgit2 1.5 cannot walk. libgit2 walks the rest (a server's pushes
+	 * hide every ref: its walk stops where the hidden history meets). */
+	if (git_repository_is_shallow(c->repo) == 1 ||
+	    (c->plan_hide.n == 0 && c->plan_hide_globs.n == 0)) {
 		rc = lw_hist_ownwalk(c, &ids, &n);
 		git_error_clear();
 		goto planned;

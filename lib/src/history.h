@@ -147,6 +147,17 @@ typedef struct htree {
 int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet);
 void lw_htree_release(hwalker *w, htree *t);
 
+/* A commit as the walk needs it, parsed from our reader's bytes */
+typedef struct hcommit {
+	git_oid tree, parents[64];
+	size_t nparents;
+	int64_t time;        /* the committer's */
+	const char *message; /* NUL-terminated: the reader keeps a NUL after every object */
+} hcommit;
+/* A well-formed commit's tree, parents, committer time and message; -1 for
+ * anything else (libgit2 then judges it). history_diff.c */
+int lw_hist_commit_parse(const unsigned char *d, size_t n, hcommit *hc);
+
 void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* opens the repository with our object reader installed; *reader is owned

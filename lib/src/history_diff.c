@@ -361,16 +361,7 @@ static int hc_id_line(const unsigned char **p, const unsigned char *end, const c
 	return 1;
 }
 
-typedef struct hcommit {
-	git_oid tree, parents[64];
-	size_t nparents;
-	int64_t time;        /* the committer's */
-	const char *message; /* NUL-terminated: the reader keeps a NUL after every object */
-} hcommit;
-
-/* A well-formed commit's tree, parents, committer time and message; -1 for
- * anything else (libgit2 then judges it). */
-static int hc_parse(const unsigned char *d, size_t n, hcommit *hc)
+int lw_hist_commit_parse(const unsigned char *d, size_t n, hcommit *hc)
 {
 	const unsigned char *p = d, *end = d + n;
 	int have_time = 0;
@@ -431,7 +422,7 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 
 	if (lw_objreader_read(w->reader, id->id, LW_MAX_TREE_SIZE, &co) != 0)
 		return hwalk_commit_libgit2(w, id, seq);
-	if (co.type != LW_OBJ_COMMIT || hc_parse(co.data, co.len, &hc) < 0) {
+	if (co.type != LW_OBJ_COMMIT || lw_hist_commit_parse(co.data, co.len, &hc) < 0) {
 		lw_obj_release(w->reader, &co);
 		return hwalk_commit_libgit2(w, id, seq);
 	}

@@ -1,9 +1,12 @@
 /*
- * history_walk.c - a revision walk of our own, for what libgit2 1.5's
- * cannot walk: shallow clones (it ignores .git/shallow) and repositories
- * with a missing commit. Commits reachable from the plan's pushed ids and
- * not from its hidden ones come out oldest first: every parent before its
- * children, and among commits ready at once, the older commit time first.
+ * history_walk.c - a revision walk of our own: for every walk that hides
+ * nothing (an audit of every ref, or of named revisions), and for what
+ * libgit2 1.5's cannot walk: shallow clones (it ignores .git/shallow) and
+ * repositories with a missing commit. Commits reachable from the plan's
+ * pushed ids and not from its hidden ones come out oldest first: every
+ * parent before its children, and among commits ready at once, the older
+ * commit time first. Commits are parsed from our reader: libgit2's walk
+ * spent 7 us a commit copying and parsing them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +186,43 @@ static void w_globs(wctx *w, const lw_strlist *globs, int hide, lw_oidlist *tips
 	}
 }
 
+/* A commit's time and parents: parsed from our reader when it is well
+ * formed, else through libgit2 (which judges malformed commits). */
+static int w_read(wctx *w, const git_oid *id, hcommit *hc)
+{
+	lw_obj o;
+	git_commit *cm = NULL;
+
+	if (lw_objreader_read(w->c->reader, id->id, LW_MAX_TREE_SIZE, &o) == 0) {
+		int ok = o.type == LW_OBJ_COMMIT && lw_hist_commit_parse(o.data, o.len, hc) == 0;
+		lw_obj_release(w->c->reader, &o);
+		if (ok)
+			return 0;
+	}
+	if (git_commit_lookup(&cm, w->c->repo, id) < 0) {
+		git_error_clear();
+		return -1;
+	}
+	hc->time = git_commit_time(cm);
+	hc->nparents = 0;
+	for (unsigned k = 0; k < git_commit_parentcount(cm) && hc->nparents < 64; k++)
+		hc->parents[hc->nparents++] = *git_commit_parent_id(cm, k);
+	git_commit_free(cm);
+	return 0;
+}
+
+static int w_exists(wctx *w, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	int exists;
+
+	if (lw_objstore_exists(lw_objreader_store(w->c->reader), id->id))
+		return 1;
+	exists = git_repository_odb(&odb, w->c->repo) == 0 && git_odb_exists(odb, id);
+	git_odb_free(odb);
+	return exists;
+}
+
 static int w_collect(wctx *w, const lw_oidlist *tips)
 {
 	size_t *stack = NULL, n = 0, cap = 0;
@@ -202,25 +242,18 @@ static int w_collect(wctx *w, const lw_oidlist *tips)
 		stack[n++] = i;
 	while (n && rc == 0) {
 		size_t idx = stack[--n];
-		git_commit *cm = NULL;
-		if (git_commit_lookup(&cm, w->c->repo, &w->nodes[idx].id) < 0) {
-			/* unreadable: hwalk_commit names it when it is visited */
-			git_error_clear();
-			continue;
-		}
-		w->nodes[idx].time = git_commit_time(cm);
-		unsigned np = git_commit_parentcount(cm);
-		w->nodes[idx].parents = calloc(np ? np : 1, sizeof(uint32_t));
-		for (unsigned k = 0; k < np && w->nodes[idx].parents; k++) {
-			const git_oid *p = git_commit_parent_id(cm, k);
+		hcommit hc;
+		if (w_read(w, &w->nodes[idx].id, &hc) < 0)
+			continue; /* unreadable: hwalk_commit names it when it is visited */
+		w->nodes[idx].time = hc.time;
+		w->nodes[idx].parents = calloc(hc.nparents ? hc.nparents : 1, sizeof(uint32_t));
+		for (size_t k = 0; k < hc.nparents && w->nodes[idx].parents; k++) {
+			const git_oid *p = &hc.parents[k];
 			if (lw_oidset_contains(&w->hidden, p))
 				continue;
 			long pi = w_find(w, p);
 			if (pi < 0) {
-				git_odb *odb = NULL;
-				int exists = git_repository_odb(&odb, w->c->repo) == 0 && git_odb_exists(odb, p);
-				git_odb_free(odb);
-				if (!exists)
+				if (!w_exists(w, p))
 					continue; /* shallow boundary or missing: stepped over */
 				if ((pi = w_add(w, p)) < 0) {
 					rc = LW_ENOMEM;
@@ -239,7 +272,6 @@ static int w_collect(wctx *w, const lw_oidlist *tips)
 			}
 			w->nodes[idx].parents[w->nodes[idx].nparents++] = (uint32_t)pi;
 		}
-		git_commit_free(cm);
 	}
 	free(stack);
 	return rc;
