@@ -46,6 +46,9 @@ typedef struct lw_rule {
 	size_t window;
 	lw_allow allow;
 	pcre2_code *code;
+	pcre2_code *acode; /* the same, anchored: for rules whose every match
+			      begins with a keyword (anchor.c); NULL otherwise */
+	int anchored;      /* every match begins with one of the keywords */
 	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
 } lw_rule;
@@ -69,6 +72,10 @@ struct lw_ruleset {
 	pthread_mutex_t lock;
 };
 
+/* 1 when every match of the regex re begins with one of the keywords kw
+ * (lowercase, matched without case) at the match's start. anchor.c */
+int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
+
 /* errors */
 int lw_error_set(lw_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -87,6 +94,8 @@ void lw_allow_dispose(lw_allow *a);
 
 /* regex helpers */
 pcre2_code *lw_regex_compile(const char *pattern, lw_error *err);
+/* the same with extra compile options (PCRE2_ANCHORED); err may be NULL */
+pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_error *err);
 int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	size_t len, pcre2_match_data *md);
 

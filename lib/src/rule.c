@@ -181,6 +181,8 @@ int lw_rule_parse(lw_rule *r, const void *json, const char *source, int compile_
 	}
 	if (compile_now && (rc = lw_rule_compile_now(r, where, err)) < 0)
 		goto fail;
+	r->anchored = lw_regex_keyword_anchored(r->info.regex, (const char *const *)r->keywords.v,
+		r->keywords.n);
 	lw_rule_publish(r);
 	return 0;
 fail:
@@ -207,6 +209,9 @@ int lw_rule_ensure_compiled(lw_ruleset *rs, lw_rule *r, lw_error *err)
 		} else {
 			/* JIT failure is not fatal: the interpreter is slower, not wrong. */
 			r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+			/* JIT cannot anchor at match time: an anchored copy of its own */
+			if (r->anchored && (r->acode = lw_regex_compile_opts(r->info.regex, PCRE2_ANCHORED, NULL)))
+				pcre2_jit_compile(r->acode, PCRE2_JIT_COMPLETE);
 			__atomic_store_n(&r->state, 1, __ATOMIC_RELEASE);
 		}
 	} else if (r->state == -1) {
@@ -230,5 +235,6 @@ void lw_rule_dispose(lw_rule *r)
 	lw_strlist_dispose(&r->no_match_ex);
 	lw_allow_dispose(&r->allow);
 	pcre2_code_free(r->code);
+	pcre2_code_free(r->acode);
 	memset(r, 0, sizeof(*r));
 }

@@ -8,6 +8,12 @@
 
 #include "internal.h"
 
+typedef struct lw_hitstarts {
+	size_t *v;
+	size_t n, cap;
+	int lost; /* a start could not be noted: search the window whole */
+} lw_hitstarts;
+
 typedef struct lw_cand {
 	size_t rule;
 	size_t off, len;   /* whole match */
@@ -24,6 +30,8 @@ struct lw_scanner {
 	size_t *win_start, *win_end;
 	uint32_t *active; /* rules with an open window */
 	uint8_t *is_active;
+	lw_hitstarts *starts; /* per rule: the hit starts of its open window,
+				 for rules anchored at their keywords */
 	size_t nactive;
 	lw_cand *cands;
 	size_t ncands, capcands;
@@ -65,8 +73,9 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->win_end = calloc(n, sizeof(size_t));
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
+	sc->starts = calloc(n, sizeof(lw_hitstarts));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active) {
+	    !sc->active || !sc->is_active || !sc->starts) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
 	}
@@ -89,6 +98,9 @@ void lw_scanner_free(lw_scanner *sc)
 	free(sc->win_end);
 	free(sc->active);
 	free(sc->is_active);
+	for (size_t i = 0; sc->starts && i < sc->rs->n; i++)
+		free(sc->starts[i].v);
+	free(sc->starts);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -236,10 +248,98 @@ static int lw_run_rule(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 	return lw_run_rule_mode(sc, ri, ws, we, 0);
 }
 
+static int lw_size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A window of a rule anchored at its keywords: an anchored match at each
+ * hit, in order, none inside the previous match. The same matches as
+ * searching the window (anchor.c), without reading the lines between. */
+static int lw_run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we)
+{
+	lw_rule *r = &sc->rs->rules[ri];
+	lw_hitstarts *h = &sc->starts[ri];
+	const unsigned char *d = sc->chunk->data;
+	size_t off = ws;
+	int rc;
+
+	if (h->n > 1)
+		qsort(h->v, h->n, sizeof(size_t), lw_size_cmp);
+	for (size_t i = 0; i < h->n && !sc->cands_full; i++) {
+		size_t at = h->v[i];
+		if (at < off || (i && at == h->v[i - 1]))
+			continue;
+		if (at >= we)
+			break;
+		rc = pcre2_match(r->acode, d, we, at, 0, sc->md, sc->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0) {
+			char msg[256];
+			unsigned char pmsg[120];
+			pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
+			snprintf(msg, sizeof(msg), "regex stopped (%s); this place was not checked by this rule",
+				(const char *)pmsg);
+			sc->limit_hits++;
+			lw_diag_emit(sc, r, at, msg);
+			continue;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+		size_t ms = ov[0], me = ov[1], ss = ms, se = me;
+		if (r->secret_group && (uint32_t)rc > r->secret_group &&
+		    ov[2 * r->secret_group] != PCRE2_UNSET) {
+			ss = ov[2 * r->secret_group];
+			se = ov[2 * r->secret_group + 1];
+		}
+		if (se > ss && (rc = lw_cand_push(sc, ri, ms, me - ms, ss, se - ss)) < 0) {
+			if (rc == LW_ELIMIT) {
+				lw_diag_emit(sc, r, ms, "too many candidates in one chunk; the rest was not checked");
+				sc->limit_hits++;
+				sc->cands_full = 1;
+				break;
+			}
+			h->n = 0;
+			return rc;
+		}
+		off = me > ms ? me : ms + 1;
+	}
+	h->n = 0;
+	return 0;
+}
+
 static int lw_flush(lw_scanner *sc, uint32_t ri)
 {
+	lw_rule *r = &sc->rs->rules[ri];
+	lw_error err = { 0 };
+
 	sc->is_active[ri] = 0;
+	if (r->anchored && !sc->starts[ri].lost && !sc->cands_full &&
+	    lw_rule_ensure_compiled(sc->rs, r, &err) == 0 && r->acode)
+		return lw_run_anchored(sc, ri, sc->win_start[ri], sc->win_end[ri]);
+	sc->starts[ri].n = 0;
+	sc->starts[ri].lost = 0;
 	return lw_run_rule(sc, ri, sc->win_start[ri], sc->win_end[ri]);
+}
+
+/* notes a hit in an anchored rule's open window */
+static void lw_note_start(lw_scanner *sc, uint32_t ri, size_t at)
+{
+	lw_hitstarts *h = &sc->starts[ri];
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		size_t *v = lw_reallocarray(h->v, cap, sizeof(size_t));
+		if (!v) {
+			h->lost = 1;
+			return;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = at;
 }
 
 static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
@@ -261,6 +361,8 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		if (limit > sc->win_end[ri])
 			sc->win_end[ri] = lw_line_end(d, limit,
 				end > sc->win_end[ri] ? end : sc->win_end[ri]);
+		if (r->anchored)
+			lw_note_start(sc, ri, hit);
 		return 0;
 	}
 	ws = lw_line_start(d, hit, hit > mw ? hit - mw : 0);
@@ -274,6 +376,8 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		if (ws <= sc->win_end[ri]) {
 			if (we > sc->win_end[ri])
 				sc->win_end[ri] = we;
+			if (r->anchored)
+				lw_note_start(sc, ri, hit);
 			return 0;
 		}
 		if ((rc = lw_flush(sc, ri)) < 0)
@@ -284,6 +388,8 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 	sc->is_active[ri] = 1;
 	sc->win_start[ri] = ws;
 	sc->win_end[ri] = we;
+	if (r->anchored)
+		lw_note_start(sc, ri, hit);
 	return 0;
 }
 

@@ -104,6 +104,11 @@ static int lw_regex_reject_callout(pcre2_callout_enumerate_block *b, void *p)
 
 pcre2_code *lw_regex_compile(const char *pattern, lw_error *err)
 {
+	return lw_regex_compile_opts(pattern, 0, err);
+}
+
+pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_error *err)
+{
 	int ec = 0;
 	PCRE2_SIZE eo = 0;
 	unsigned char msg[256];
@@ -118,7 +123,7 @@ pcre2_code *lw_regex_compile(const char *pattern, lw_error *err)
 	}
 	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
 	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-		PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C,
+		PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C | options,
 		&ec, &eo, cc);
 	pcre2_compile_context_free(cc);
 	if (!code) {
