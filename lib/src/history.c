@@ -148,19 +148,55 @@ static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char
 	return 0;
 }
 
+/* Keeps what the passes found with the blob, for its deltas */
+static void hw_keep(lw_objreader *rd, const lw_obj *obj, const lw_kwhits *hits,
+	const lw_encruns *runs, const lw_wins *wins)
+{
+	size_t nr = runs->valid ? runs->n : 0, nw = wins->valid ? wins->nw : 0;
+	size_t nc = wins->valid ? wins->nc : 0;
+	size_t sz = sizeof(hkept) + hits->n * sizeof(lw_kwhit) + nr * sizeof(lw_encrun) +
+		nw * sizeof(lw_winrec) + nc * sizeof(lw_candrec);
+	hkept *k = malloc(sz);
+
+	if (!k)
+		return;
+	k->n = hits->n;
+	k->nruns = runs->valid ? runs->n : SIZE_MAX;
+	k->nwins = wins->valid ? wins->nw : SIZE_MAX;
+	k->ncands = nc;
+	unsigned char *at = (unsigned char *)k->v;
+	if (hits->n)
+		memcpy(at, hits->v, hits->n * sizeof(lw_kwhit));
+	at += hits->n * sizeof(lw_kwhit);
+	if (nr)
+		memcpy(at, runs->v, nr * sizeof(lw_encrun));
+	at += nr * sizeof(lw_encrun);
+	if (nw)
+		memcpy(at, wins->w, nw * sizeof(lw_winrec));
+	at += nw * sizeof(lw_winrec);
+	if (nc)
+		memcpy(at, wins->c, nc * sizeof(lw_candrec));
+	if (!lw_obj_keep(rd, obj, k, sz))
+		free(k);
+}
+
 /* Matches a blob. Its keyword hits and base64/hex runs are kept with it in
- * the reader's cache; a blob made from a base whose were kept gets its own
- * from them, the passes running over only what the delta added
- * (deltahits.c, decode.c). raw: the chunk is the object's own bytes (not
- * transcoded). */
+ * the reader's cache, and so are its regex windows with their candidates;
+ * a blob made from a base whose were kept gets its own from them, the
+ * passes running over only what the delta added and the regexes only on
+ * windows that changed (deltahits.c, decode.c, deltawins.c). raw: the
+ * chunk is the object's own bytes (not transcoded). */
 static void hw_match(hworker *w, lw_objreader *rd, lw_scanner *sc, const lw_obj *obj,
 	const lw_chunk *chunk, int raw, const lw_sink *sink)
 {
 	lw_kwhits hits = { 0 };
 	lw_encruns runs = { 0 };
+	lw_wins wins = { 0 };
 	lw_passes p = { 0 };
 	size_t ksize = 0;
 	const hkept *bh = raw && !w->c->opts->full_scan ? lw_obj_base_kept(obj, &ksize) : NULL;
+	const lw_encrun *bruns = bh ? (const lw_encrun *)(bh->v + bh->n) : NULL;
+	const lw_winrec *bwins = bh ? (const lw_winrec *)(bruns + (bh->nruns == SIZE_MAX ? 0 : bh->nruns)) : NULL;
 
 	if (bh && obj->ops &&
 	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, &hits) == 0) {
@@ -171,32 +207,28 @@ static void hw_match(hworker *w, lw_objreader *rd, lw_scanner *sc, const lw_obj 
 		p.rec_hits = &hits;
 	}
 	if (bh && obj->ops && bh->nruns != SIZE_MAX &&
-	    lw_encruns_derive((const lw_encrun *)(bh->v + bh->n), bh->nruns, obj->ops, obj->nops,
-		    chunk->data, chunk->len, &runs) == 0) {
+	    lw_encruns_derive(bruns, bh->nruns, obj->ops, obj->nops, chunk->data, chunk->len, &runs) == 0) {
 		p.runs = runs.v;
 		p.nruns = runs.n;
 		p.have_runs = 1;
 	} else if (raw) {
 		p.rec_runs = &runs;
 	}
-	lw_scanner_scan_passes(sc, chunk, sink, &p);
-	if (raw && hits.valid && obj->ent_) {
-		size_t nr = runs.valid ? runs.n : 0;
-		size_t sz = sizeof(hkept) + hits.n * sizeof(lw_kwhit) + nr * sizeof(lw_encrun);
-		hkept *k = malloc(sz);
-		if (k) {
-			k->n = hits.n;
-			k->nruns = runs.valid ? runs.n : SIZE_MAX;
-			if (hits.n)
-				memcpy(k->v, hits.v, hits.n * sizeof(lw_kwhit));
-			if (nr)
-				memcpy(k->v + hits.n, runs.v, nr * sizeof(lw_encrun));
-			if (!lw_obj_keep(rd, obj, k, sz))
-				free(k);
-		}
+	if (bh && obj->ops && bh->nwins != SIZE_MAX) {
+		p.wins = bwins;
+		p.nwins = bh->nwins;
+		p.cands = (const lw_candrec *)(bwins + bh->nwins);
+		p.ops = obj->ops;
+		p.nops = obj->nops;
 	}
+	if (raw)
+		p.rec_wins = &wins;
+	lw_scanner_scan_passes(sc, chunk, sink, &p);
+	if (raw && hits.valid && obj->ent_)
+		hw_keep(rd, obj, &hits, &runs, &wins);
 	lw_kwhits_release(&hits);
 	lw_encruns_release(&runs);
+	lw_wins_release(&wins);
 }
 
 static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner *sc, const hjob *job)

@@ -23,10 +23,12 @@
 #define LW_SHARE_CACHE(total, n) ((total) / (n) > LW_MIN_CACHE ? (total) / (n) : LW_MIN_CACHE)
 #define LW_IDLE_CACHE ((size_t)4 << 20)
 
-/* a scanned blob's keyword hits (v[0..n)) and base64/hex runs (after
- * them, nruns; SIZE_MAX when not known), kept with it in the reader's cache */
+/* What a scanned blob's passes found, kept with it in the reader's cache
+ * for its deltas: keyword hits v[0..n), then nruns base64/hex runs, then
+ * nwins regex windows and ncands candidates (nruns or nwins SIZE_MAX: not
+ * known) */
 typedef struct hkept {
-	size_t n, nruns;
+	size_t n, nruns, nwins, ncands;
 	lw_kwhit v[];
 } hkept;
 

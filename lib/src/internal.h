@@ -49,6 +49,7 @@ typedef struct lw_rule {
 	pcre2_code *acode; /* the same, anchored: for rules whose every match
 			      begins with a keyword (anchor.c); NULL otherwise */
 	int anchored;      /* every match begins with one of the keywords */
+	uint32_t lookbehind; /* bytes before a window its regex may look at */
 	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
 } lw_rule;
@@ -155,6 +156,41 @@ typedef struct lw_encruns {
 } lw_encruns;
 #define LW_MAX_KEPT_RUNS 65536
 void lw_encruns_release(lw_encruns *r);
+/* A regex window of a scanned chunk (rule, [ws, we)) with the candidates
+ * it gave (cands[first..first+n)), kept for the chunk's deltas: a delta's
+ * window with the same bounds over the same bytes gives the same. */
+typedef struct lw_winrec {
+	uint64_t ws, we;
+	uint32_t rule, first, n;
+} lw_winrec;
+typedef struct lw_candrec {
+	uint64_t off, soff;
+	uint32_t len, slen;
+} lw_candrec;
+typedef struct lw_wins {
+	lw_winrec *w;
+	size_t nw, capw;
+	lw_candrec *c;
+	size_t nc, capc;
+	int valid; /* every window of the chunk is here, in order of (ws, rule) */
+} lw_wins;
+#define LW_MAX_KEPT_WINS 65536
+void lw_wins_release(lw_wins *w);
+void lw_wins_reset(lw_wins *w);
+/* adds window (rule, ws, we), then its candidates one by one; valid is
+ * cleared when they cannot be kept */
+void lw_wins_open(lw_wins *w, uint32_t rule, uint64_t ws, uint64_t we);
+void lw_wins_cand(lw_wins *w, uint64_t off, uint64_t len, uint64_t soff, uint64_t slen);
+/* sorts the windows by (ws, rule), as lw_wins_find needs them */
+void lw_wins_finish(lw_wins *w);
+struct lw_copyop;
+/* The base's window a delta's window [ws, we) of `rule` repeats: the copy
+ * holding the window and the lb bytes before it (what lookbehinds see)
+ * maps it onto a base window with the same bounds. Its candidates then
+ * move by *shift. NULL when there is none. */
+const lw_winrec *lw_wins_find(const lw_winrec *w, size_t nw, const struct lw_copyop *ops, size_t nops,
+	uint32_t rule, uint64_t ws, uint64_t we, uint64_t lb, int64_t *shift);
+
 /* What is known of a chunk's passes, or where to note them: for a caller
  * that works a delta's passes out from its base's (history.c). */
 typedef struct lw_passes {
@@ -164,14 +200,19 @@ typedef struct lw_passes {
 	const lw_encrun *runs; /* the base64/hex runs, exactly; with have_runs */
 	size_t nruns;
 	int have_runs;
+	const lw_winrec *wins; /* the base's regex windows and candidates, with */
+	size_t nwins;
+	const lw_candrec *cands;
+	const struct lw_copyop *ops; /* the delta's copies that map onto the base */
+	size_t nops;
 	lw_kwhits *rec_hits;   /* where to note the passes that were run; a list
 				  is valid only when the whole chunk was matched */
 	lw_encruns *rec_runs;
+	lw_wins *rec_wins;
 } lw_passes;
 int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink,
 	const lw_passes *p);
 const lw_ac *lw_scanner_automaton(const lw_scanner *sc);
-struct lw_copyop;
 /* A blob's keyword hits from its delta base's hits bh (deltahits.c); 0, or
  * -1 with out->valid cleared when they cannot be worked out. */
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,

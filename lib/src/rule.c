@@ -209,6 +209,11 @@ int lw_rule_ensure_compiled(lw_ruleset *rs, lw_rule *r, lw_error *err)
 		} else {
 			/* JIT failure is not fatal: the interpreter is slower, not wrong. */
 			r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+			/* what the regex sees before a window: its lookbehinds, and
+			 * one more byte each for \b, ^ after CRLF and safety */
+			uint32_t lb = 0;
+			pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &lb);
+			r->lookbehind = lb + 3;
 			/* JIT cannot anchor at match time: an anchored copy of its own */
 			if (r->anchored && (r->acode = lw_regex_compile_opts(r->info.regex, PCRE2_ANCHORED, NULL)))
 				pcre2_jit_compile(r->acode, PCRE2_JIT_COMPLETE);

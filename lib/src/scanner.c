@@ -310,18 +310,76 @@ static int lw_run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 	return 0;
 }
 
+/* the candidates [first, ncands) of window (ri, ws, we), noted for the
+ * chunk's deltas */
+static void lw_note_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, size_t first)
+{
+	lw_wins *w = sc->passes->rec_wins;
+
+	lw_wins_open(w, ri, ws, we);
+	for (size_t i = first; i < sc->ncands; i++)
+		lw_wins_cand(w, sc->cands[i].off, sc->cands[i].len, sc->cands[i].soff, sc->cands[i].slen);
+}
+
+/* A delta's window that repeats one of its base's: the base's candidates,
+ * moved (deltawins.c). 1 when it was one. */
+static int lw_reuse_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, int *rc)
+{
+	const lw_passes *p = sc->passes;
+	lw_rule *r = &sc->rs->rules[ri];
+	int64_t shift;
+
+	if (!p || !p->wins || sc->cands_full || __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 1)
+		return 0;
+	const lw_winrec *f = lw_wins_find(p->wins, p->nwins, p->ops, p->nops, ri, ws, we, r->lookbehind, &shift);
+	if (!f)
+		return 0;
+	*rc = 0;
+	for (uint32_t k = 0; k < f->n && *rc == 0; k++) {
+		const lw_candrec *c = &p->cands[f->first + k];
+		*rc = lw_cand_push(sc, ri, (size_t)((int64_t)c->off + shift), c->len,
+			(size_t)((int64_t)c->soff + shift), c->slen);
+		if (*rc == LW_ELIMIT) {
+			lw_diag_emit(sc, r, (size_t)((int64_t)c->off + shift),
+				"too many candidates in one chunk; the rest was not checked");
+			sc->limit_hits++;
+			sc->cands_full = 1;
+			*rc = 0;
+			break;
+		}
+	}
+	return 1;
+}
+
 static int lw_flush(lw_scanner *sc, uint32_t ri)
 {
 	lw_rule *r = &sc->rs->rules[ri];
 	lw_error err = { 0 };
+	size_t ws = sc->win_start[ri], we = sc->win_end[ri], first = sc->ncands;
+	uint64_t limits = sc->limit_hits;
+	lw_wins *rec = sc->passes ? sc->passes->rec_wins : NULL;
+	int rc;
 
 	sc->is_active[ri] = 0;
-	if (r->anchored && !sc->starts[ri].lost && !sc->cands_full &&
-	    lw_rule_ensure_compiled(sc->rs, r, &err) == 0 && r->acode)
-		return lw_run_anchored(sc, ri, sc->win_start[ri], sc->win_end[ri]);
-	sc->starts[ri].n = 0;
-	sc->starts[ri].lost = 0;
-	return lw_run_rule(sc, ri, sc->win_start[ri], sc->win_end[ri]);
+	if (lw_reuse_window(sc, ri, ws, we, &rc)) {
+		sc->starts[ri].n = 0;
+		sc->starts[ri].lost = 0;
+	} else if (r->anchored && !sc->starts[ri].lost && !sc->cands_full &&
+		   lw_rule_ensure_compiled(sc->rs, r, &err) == 0 && r->acode) {
+		rc = lw_run_anchored(sc, ri, ws, we);
+	} else {
+		sc->starts[ri].n = 0;
+		sc->starts[ri].lost = 0;
+		rc = lw_run_rule(sc, ri, ws, we);
+	}
+	/* a window cut short (regex limits, too many candidates, a rule that
+	 * does not compile) is not one to repeat */
+	if (rec && (rc < 0 || sc->limit_hits != limits || sc->cands_full ||
+		       __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 1))
+		rec->valid = 0;
+	else if (rec)
+		lw_note_window(sc, ri, ws, we, first);
+	return rc;
 }
 
 /* notes a hit in an anchored rule's open window */
@@ -683,7 +741,13 @@ int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink 
 	}
 	if (p->rec_runs && !p->have_runs)
 		p->rec_runs->valid = 0; /* until the decoding pass runs */
+	if (p->rec_wins)
+		lw_wins_reset(p->rec_wins);
 	rc = lw_scanner_scan(sc, chunk, sink);
+	if (p->rec_wins && (rc < 0 || !sc->chunk_matched))
+		p->rec_wins->valid = 0;
+	if (p->rec_wins)
+		lw_wins_finish(p->rec_wins);
 	if (p->rec_hits && !p->hits && (rc < 0 || !sc->chunk_matched))
 		p->rec_hits->valid = 0;
 	if (p->rec_runs && !p->have_runs && rc < 0)
