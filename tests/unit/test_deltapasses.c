@@ -1,7 +1,8 @@
 /*
  * test_deltapasses.c - a delta's keyword hits and base64/hex runs worked out
  * from its base's (deltahits.c, decode.c) must be exactly what the full
- * passes find. Random texts dense in keywords, encoded runs, percent escapes
+ * passes find, and its findings with the base's regex windows reused
+ * (deltawins.c) exactly those of a full scan. Random texts dense in keywords, encoded runs, percent escapes
  * and line ends are cut into random copies of a base and inserted bytes,
  * chained (a result is the next base, up to 40 kB), and both lists compared
  * entry for entry. The seed is printed; LW_TEST_SEED replays a failure.
@@ -13,7 +14,13 @@ static const char *const rules = "{\"rules\":["
 	"{\"id\":\"tok\",\"description\":\"a token\",\"regex\":\"tok=([A-Za-z0-9]{16,})\","
 	"\"secret_group\":1,\"keywords\":[\"tok\",\"tokens\",\"pass\"]},"
 	"{\"id\":\"key\",\"description\":\"a key\",\"regex\":\"key: ([a-f0-9]{32})\","
-	"\"secret_group\":1,\"keywords\":[\"key\",\"ey:\"]}]}";
+	"\"secret_group\":1,\"keywords\":[\"key\",\"ey:\"]},"
+	"{\"id\":\"behind\",\"description\":\"a lookbehind\","
+	"\"regex\":\"(?<![A-Za-z0-9])(?<=[\\\\s=%][^Z]{2})pass[=:]?\\\\s*([A-Za-z0-9+/]{12,})\","
+	"\"secret_group\":1,\"entropy\":0,\"keywords\":[\"pass\"]},"
+	"{\"id\":\"lines\",\"description\":\"across lines\",\"window\":64,"
+	"\"regex\":\"tokens[^Z]{0,80}?Z9([A-Za-z0-9]{8,})\",\"secret_group\":1,\"entropy\":0,"
+	"\"keywords\":[\"tokens\"]}]}";
 
 static const char b64_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -87,6 +94,27 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
 	return buf;
 }
 
+/* findings as text lines, for comparing two scans */
+typedef struct fl {
+	char *s;
+	size_t n;
+} fl;
+
+static int note_finding(const lw_finding *f, void *p)
+{
+	fl *o = p;
+	char line[512];
+	int k = snprintf(line, sizeof(line), "%s %zu %zu %.*s|", f->rule->id, (size_t)f->offset,
+		(size_t)f->length, (int)(f->secret_len < 200 ? f->secret_len : 200), (const char *)f->secret);
+	char *v = realloc(o->s, o->n + (size_t)k + 1);
+	if (v) {
+		memcpy(v + o->n, line, (size_t)k + 1);
+		o->s = v;
+		o->n += (size_t)k;
+	}
+	return 0;
+}
+
 static int quiet_finding(const lw_finding *f, void *p)
 {
 	(void)f;
@@ -94,11 +122,13 @@ static int quiet_finding(const lw_finding *f, void *p)
 	return 0;
 }
 
-/* the full passes over text: hits and runs noted */
-static void full_passes(lw_scanner *sc, const char *text, size_t len, lw_kwhits *hits, lw_encruns *runs)
+/* the full passes over text: hits, runs and regex windows noted, findings
+ * into out (or nowhere) */
+static void full_passes(lw_scanner *sc, const char *text, size_t len, lw_kwhits *hits, lw_encruns *runs,
+	lw_wins *wins, fl *out)
 {
 	lw_chunk c = LW_CHUNK_INIT;
-	lw_sink sink = { quiet_finding, NULL, NULL };
+	lw_sink sink = { out ? note_finding : quiet_finding, NULL, out };
 	lw_passes p = { 0 };
 
 	c.data = (const unsigned char *)text;
@@ -106,9 +136,36 @@ static void full_passes(lw_scanner *sc, const char *text, size_t len, lw_kwhits 
 	c.path = "t.txt";
 	p.rec_hits = hits;
 	p.rec_runs = runs;
+	p.rec_wins = wins;
 	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
 	CHECK(hits->valid);
 	CHECK(runs->valid);
+	CHECK(wins->valid);
+}
+
+/* text scanned with its base's passes: derived hits and runs, the base's
+ * windows reused; findings into out */
+static void delta_passes(lw_scanner *sc, const char *text, size_t len, const lw_kwhits *dh,
+	const lw_encruns *dr, const lw_wins *bw, const lw_copyop *ops, size_t nops, fl *out)
+{
+	lw_chunk c = LW_CHUNK_INIT;
+	lw_sink sink = { note_finding, NULL, out };
+	lw_passes p = { 0 };
+
+	c.data = (const unsigned char *)text;
+	c.len = len;
+	c.path = "t.txt";
+	p.hits = dh->v;
+	p.nhits = dh->n;
+	p.runs = dr->v;
+	p.nruns = dr->n;
+	p.have_runs = 1;
+	p.wins = bw->w;
+	p.nwins = bw->nw;
+	p.cands = bw->c;
+	p.ops = ops;
+	p.nops = nops;
+	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
 }
 
 static int same_hits(const lw_kwhits *a, const lw_kwhits *b)
@@ -131,32 +188,87 @@ static int same_runs(const lw_encruns *a, const lw_encruns *b)
 	return 1;
 }
 
+/* A window that did not change, whose lookbehind sees a byte that did:
+ * the base's window must not be reused. */
+static void test_lookbehind_edge(lw_scanner *sc)
+{
+	char base[64], text[64], tok[17];
+	lw_kwhits bh = { 0 }, fh = { 0 }, dh = { 0 };
+	lw_encruns br = { 0 }, fr = { 0 }, dr = { 0 };
+	lw_wins bw = { 0 }, fw = { 0 };
+	fl bf = { 0 }, ff = { 0 }, df = { 0 };
+
+	tf_token(tok, 16);
+	snprintf(base, sizeof(base), "a=b\npass:%s\n", tok);
+	snprintf(text, sizeof(text), "aqb\npass:%s\n", tok);
+	size_t len = strlen(text);
+	lw_copyop ops[2] = { { 0, 0, 1 }, { 2, 2, len - 2 } };
+	full_passes(sc, base, strlen(base), &bh, &br, &bw, &bf);
+	full_passes(sc, text, len, &fh, &fr, &fw, &ff);
+	CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, 2, (const unsigned char *)text, len, &dh) == 0);
+	CHECK(lw_encruns_derive(br.v, br.n, ops, 2, (const unsigned char *)text, len, &dr) == 0);
+	delta_passes(sc, text, len, &dh, &dr, &bw, ops, 2, &df);
+	CHECK(bf.s && strstr(bf.s, "behind ")); /* the base has the finding */
+	CHECK(!ff.s || !strstr(ff.s, "behind ")); /* the delta has not */
+	CHECK(ff.n == df.n && (!ff.n || !memcmp(ff.s, df.s, ff.n)));
+	free(bf.s);
+	free(ff.s);
+	free(df.s);
+	lw_kwhits_release(&bh);
+	lw_kwhits_release(&fh);
+	lw_kwhits_release(&dh);
+	lw_encruns_release(&br);
+	lw_encruns_release(&fr);
+	lw_encruns_release(&dr);
+	lw_wins_release(&bw);
+	lw_wins_release(&fw);
+}
+
 int main(void)
 {
 	lw_ruleset *rs = tf_rules(rules);
 	lw_scanner *sc = NULL;
 	lw_copyop ops[64];
-	size_t blen, nops, len, bad_hits = 0, bad_runs = 0, runs_seen = 0;
+	size_t blen, nops, len, bad_hits = 0, bad_runs = 0, bad_finds = 0, runs_seen = 0, finds_seen = 0;
 
 	tf_seed_random("test_deltapasses");
 	CHECK(rs != NULL);
 	if (!rs)
 		return tap_done();
 	CHECK(lw_scanner_new(&sc, rs, NULL) == 0);
+	test_lookbehind_edge(sc);
+	lw_scanner_free(sc);
+	/* narrow windows start inside lines, where lookbehinds see bytes a
+	 * delta may have changed */
+	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	so.max_window = 6 + tf_below(40);
+	CHECK(lw_scanner_new(&sc, rs, &so) == 0);
 	char *base = random_text(200, &blen);
 	lw_kwhits bh = { 0 };
 	lw_encruns br = { 0 };
-	full_passes(sc, base, blen, &bh, &br);
+	lw_wins bw = { 0 };
+	full_passes(sc, base, blen, &bh, &br, &bw, NULL);
 	for (int round = 0; round < 3000; round++) {
 		char *text = random_delta(base, blen, ops, &nops, 64, &len);
 		lw_kwhits fh = { 0 }, dh = { 0 };
 		lw_encruns fr = { 0 }, dr = { 0 };
-		full_passes(sc, text, len, &fh, &fr);
+		lw_wins fw = { 0 };
+		fl ff = { 0 }, df = { 0 };
+		full_passes(sc, text, len, &fh, &fr, &fw, &ff);
 		CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
 		CHECK(lw_encruns_derive(br.v, br.n, ops, nops, (const unsigned char *)text, len, &dr) == 0);
 		bad_hits += !same_hits(&fh, &dh);
 		bad_runs += !same_runs(&fr, &dr);
 		runs_seen += fr.n;
+		delta_passes(sc, text, len, &dh, &dr, &bw, ops, nops, &df);
+		if (ff.n != df.n || (ff.n && memcmp(ff.s, df.s, ff.n))) {
+			if (!bad_finds++)
+				fprintf(stderr, "full:  %s\ndelta: %s\n", ff.s ? ff.s : "", df.s ? df.s : "");
+		}
+		for (size_t i = 0; i < ff.n; i++)
+			finds_seen += ff.s[i] == '|';
+		free(ff.s);
+		free(df.s);
 		lw_kwhits_release(&dh);
 		lw_encruns_release(&dr);
 		/* the delta is the next base, or a fresh text now and then */
@@ -164,28 +276,35 @@ int main(void)
 			free(text);
 			lw_kwhits_release(&fh);
 			lw_encruns_release(&fr);
+			lw_wins_release(&fw);
 			free(base);
 			lw_kwhits_release(&bh);
 			lw_encruns_release(&br);
+			lw_wins_release(&bw);
 			base = random_text(200, &blen);
-			full_passes(sc, base, blen, &bh, &br);
+			full_passes(sc, base, blen, &bh, &br, &bw, NULL);
 		} else {
 			free(base);
 			lw_kwhits_release(&bh);
 			lw_encruns_release(&br);
+			lw_wins_release(&bw);
 			base = text;
 			blen = len;
 			bh = fh;
 			br = fr;
+			bw = fw;
 		}
 	}
-	printf("# %zu runs compared\n", runs_seen);
+	printf("# %zu runs, %zu findings compared\n", runs_seen, finds_seen);
 	CHECK(bad_hits == 0);
 	CHECK(bad_runs == 0);
+	CHECK(bad_finds == 0);
 	CHECK(runs_seen > 1000);
+	CHECK(finds_seen > 1000);
 	free(base);
 	lw_kwhits_release(&bh);
 	lw_encruns_release(&br);
+	lw_wins_release(&bw);
 	lw_scanner_free(sc);
 	lw_ruleset_free(rs);
 	return tap_done();
