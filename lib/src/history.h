@@ -106,15 +106,15 @@ typedef struct hctx {
 	size_t nalias;
 } hctx;
 
-/* One walker: a contiguous range of the commits, its own handle and
- * reader (the first walker borrows the calling thread's), its own sets of
- * seen objects and the new blobs it found (history_diff.c). */
+/* One range of the walk: contiguous commits, its own sets of seen objects
+ * and the new blobs it found, walked by one thread with that thread's
+ * handle and reader (the first borrows the calling thread's); a thread
+ * done early takes the newer half of another range (history_diff.c). */
 typedef struct hwalker {
 	hctx *c;
 	git_repository *repo;
 	lw_objreader *reader;
-	lw_scanner *sc;
-	int own;                     /* repo and sc are this walker's to free */
+	lw_scanner *sc;              /* repo, reader and sc: the walking thread's */
 	lw_buf path;
 	lw_oidset seen_blobs, seen_trees;
 	lw_hashset placed;           /* (object, path) met, when c->track_paths */
@@ -124,7 +124,9 @@ typedef struct hwalker {
 	uint64_t *batch_key;         /* pack positions */
 	size_t nbatch, capbatch;
 	const git_oid *ids;
-	size_t lo, hi;               /* ids[lo..hi) */
+	size_t lo, hi;               /* ids[lo..hi); hi lowered when another
+					thread takes the rest (c->lock) */
+	size_t next;                 /* the next commit to claim (c->lock) */
 	int rc;
 } hwalker;
 

@@ -6,11 +6,12 @@
  * that brought it.
  *
  * With --threads N the commits (oldest first) are cut into N contiguous
- * ranges walked side by side, each walker with its own repository handle,
- * reader and sets of seen objects. A blob seen by an older range belongs to
- * that range: merging the walkers' notes in range order gives exactly what
- * one walker would have found (a tree another range already walked is only
- * walked again, never skipped wrongly).
+ * ranges walked side by side, each with its own sets of seen objects; a
+ * thread done with its range cuts the range with the most left in two and
+ * walks the newer half. A blob seen by an older range belongs to that
+ * range: merging the ranges' notes in order gives exactly what one walker
+ * would have found (a tree another range already walked is only walked
+ * again, never skipped wrongly).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -469,18 +470,106 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	return rc;
 }
 
-static void *hwalker_main(void *p)
-{
-	hwalker *w = p;
-	hctx *c = w->c;
+/* A walking thread: its repository handle, reader and scanner, lent to
+ * each range it walks: its own first, then halves of others' it takes. */
+typedef struct hwthread {
+	hctx *c;
+	hwalker *ws;      /* every range, LW_MAX_RANGES of them */
+	size_t *nws;      /* how many are in use; under c->lock */
+	size_t first;
+	git_repository *repo;
+	lw_objreader *reader;
+	lw_scanner *sc;
+} hwthread;
 
-	for (size_t i = w->lo; i < w->hi && w->rc == 0; i++) {
-		if ((c->opts->cancel && *c->opts->cancel) || c->stop)
-			break;
-		w->rc = hwalk_commit(w, &w->ids[i], i);
-		lw_hist_count(c, &c->st->commits, 1);
+#define LW_MAX_RANGES 256
+/* commits left in a range worth cutting in two */
+#define LW_STEAL_MIN 256
+/* commits a walker claims at once */
+#define LW_CLAIM 16
+
+static void hwalker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi)
+{
+	memset(w, 0, sizeof(*w));
+	w->c = c;
+	w->ids = ids;
+	w->lo = w->next = lo;
+	w->hi = hi;
+	lw_oidset_init(&w->seen_blobs);
+	lw_oidset_init(&w->seen_trees);
+	lw_buf_init(&w->path, LW_MAX_PATH);
+}
+
+/* the next commits of range w to walk, [*a, *b); 0 when none are left */
+static int hw_claim(hctx *c, hwalker *w, size_t *a, size_t *b)
+{
+	pthread_mutex_lock(&c->lock);
+	*a = w->next;
+	*b = w->hi > *a ? (w->hi - *a > LW_CLAIM ? *a + LW_CLAIM : w->hi) : *a;
+	w->next = *b;
+	pthread_mutex_unlock(&c->lock);
+	return *a < *b;
+}
+
+/* A thread done with its ranges takes the newer half of what is left of
+ * the range with the most left: a range of its own, so the ranges stay
+ * contiguous and the merge in range order still gives what one walker
+ * would have found. Ranges cut evenly by count finish far apart when
+ * commits differ in size. */
+static hwalker *hw_steal(hwthread *t)
+{
+	hctx *c = t->c;
+	hwalker *best = NULL, *w = NULL;
+	size_t left = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t k = 0; k < *t->nws; k++) {
+		hwalker *v = &t->ws[k];
+		size_t l = v->hi > v->next && v->rc == 0 ? v->hi - v->next : 0;
+		if (l > left) {
+			left = l;
+			best = v;
+		}
+	}
+	if (best && left >= LW_STEAL_MIN && *t->nws < LW_MAX_RANGES && !c->stop) {
+		size_t mid = best->next + left / 2;
+		w = &t->ws[(*t->nws)++];
+		hwalker_init(w, c, best->ids, mid, best->hi);
+		best->hi = mid;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return w;
+}
+
+static void *hwthread_main(void *p)
+{
+	hwthread *t = p;
+	hctx *c = t->c;
+	hwalker *w = &t->ws[t->first];
+	size_t a, b;
+
+	while (w) {
+		w->repo = t->repo;
+		w->reader = t->reader;
+		w->sc = t->sc;
+		while (w->rc == 0 && hw_claim(c, w, &a, &b)) {
+			for (size_t i = a; i < b && w->rc == 0; i++) {
+				if ((c->opts->cancel && *c->opts->cancel) || c->stop)
+					return NULL;
+				w->rc = hwalk_commit(w, &w->ids[i], i);
+				lw_hist_count(c, &c->st->commits, 1);
+			}
+		}
+		w = hw_steal(t);
 	}
 	return NULL;
+}
+
+static int hwalker_cmp(const void *a, const void *b)
+{
+	const hwalker *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
 static void hwalker_dispose(hwalker *w)
@@ -496,10 +585,6 @@ static void hwalker_dispose(hwalker *w)
 		free(w->alias[i].path);
 	free(w->alias);
 	lw_buf_release(&w->path);
-	if (w->own) {
-		lw_scanner_free(w->sc);
-		git_repository_free(w->repo);
-	}
 }
 
 /* The walkers' notes in range order into c->batch: a blob an older range
@@ -553,66 +638,64 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 
 int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 {
-	hwalker ws[64];
+	hwthread ts[64];
 	pthread_t th[64];
-	size_t nw = nwalkers < 1 ? 1 : nwalkers > 64 ? 64 : nwalkers;
+	size_t nw = nwalkers < 1 ? 1 : nwalkers > 64 ? 64 : nwalkers, nws;
+	hwalker *ws = calloc(LW_MAX_RANGES, sizeof(hwalker));
 	int rc = 0;
 
+	if (!ws)
+		return LW_ENOMEM;
 	/* a walker needs enough commits to be worth its start-up */
 	if (n / nw < 256)
 		nw = n / 256 > 1 ? n / 256 : 1;
-	memset(ws, 0, sizeof(ws));
+	memset(ts, 0, sizeof(ts));
 	lw_objreader_set_cache(c->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw));
 	for (size_t k = 0; k < nw; k++) {
-		hwalker *w = &ws[k];
-		w->c = c;
-		w->ids = ids;
-		w->lo = n * k / nw;
-		w->hi = n * (k + 1) / nw;
-		lw_oidset_init(&w->seen_blobs);
-		lw_oidset_init(&w->seen_trees);
-		lw_buf_init(&w->path, LW_MAX_PATH);
-		if (k == 0) {
-			w->repo = c->repo;
-			w->reader = c->reader;
-			w->sc = c->sc;
+		hwalker_init(&ws[k], c, ids, n * k / nw, n * (k + 1) / nw);
+		ts[k] = (hwthread){ c, ws, &nws, k, c->repo, c->reader, c->sc };
+		if (k == 0)
 			continue;
-		}
 		lw_error err = { 0 };
-		w->own = 1;
-		if (lw_hist_open(&w->repo, &w->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw), c, &err) < 0 ||
-		    lw_scanner_new(&w->sc, c->rs, &c->opts->scan) < 0) {
-			/* fewer walkers: the first takes what this one would have had */
-			hwalker_dispose(w);
-			memset(w, 0, sizeof(*w));
+		ts[k].sc = NULL;
+		if (lw_hist_open(&ts[k].repo, &ts[k].reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw), c, &err) < 0 ||
+		    lw_scanner_new(&ts[k].sc, c->rs, &c->opts->scan) < 0) {
+			/* fewer walkers: the last one started takes this one's commits */
+			git_repository_free(ts[k].repo);
+			hwalker_dispose(&ws[k]);
 			nw = k;
 			ws[nw - 1].hi = n;
 			break;
 		}
 	}
+	nws = nw;
 	size_t started = 1;
 	for (size_t k = 1; k < nw; k++, started++)
-		if (pthread_create(&th[k], NULL, hwalker_main, &ws[k]) != 0) {
-			/* walk this range here after the first */
-			break;
-		}
-	hwalker_main(&ws[0]);
+		if (pthread_create(&th[k], NULL, hwthread_main, &ts[k]) != 0)
+			break; /* walked here after the first */
+	hwthread_main(&ts[0]);
 	for (size_t k = started; k < nw; k++)
-		hwalker_main(&ws[k]);
+		hwthread_main(&ts[k]);
 	for (size_t k = 1; k < started; k++)
 		pthread_join(th[k], NULL);
-	for (size_t k = 0; k < nw && rc == 0; k++)
+	for (size_t k = 0; k < nws && rc == 0; k++)
 		rc = ws[k].rc;
 	/* the walkers' readers are done: their caches need not outlive them */
 	lw_objreader_set_cache(c->reader, LW_IDLE_CACHE);
 	for (size_t k = 1; k < nw; k++) {
-		git_repository_free(ws[k].repo);
+		lw_scanner_free(ts[k].sc);
+		git_repository_free(ts[k].repo);
+	}
+	for (size_t k = 0; k < nws; k++) {
 		ws[k].repo = NULL;
 		ws[k].reader = NULL;
+		ws[k].sc = NULL;
 	}
+	qsort(ws, nws, sizeof(hwalker), hwalker_cmp);
 	if (rc == 0)
-		rc = hwalker_merge(c, ws, nw);
-	for (size_t k = 0; k < nw; k++)
+		rc = hwalker_merge(c, ws, nws);
+	for (size_t k = 0; k < nws; k++)
 		hwalker_dispose(&ws[k]);
+	free(ws);
 	return rc;
 }
