@@ -4,7 +4,8 @@
 # A 900-commit history (git fast-import) where secrets come back in newer
 # ranges: a file deleted then restored with the same content, a directory
 # (the same tree) deleted then restored, a secret first added late and then
-# copied, the copy's original deleted, the directory renamed. The
+# copied, the copy's original deleted, the directory renamed; the newer
+# commits are heavier, so ranges are cut again while walking. The
 # introducing commits are checked, and the reports for 1, 2, 3 and 4
 # threads are compared, `present` included: a tag every 50 commits gives
 # 19 tips. Without revisions `present` follows the paths the walk noted
@@ -23,6 +24,10 @@ stream() {
 		printf 'data <<EOM\nc%d\nEOM\n' "$i"
 		[ "$i" -gt 1 ] && printf 'from :%d\n' $((i - 1))
 		printf 'M 100644 inline f%d.txt\ndata <<EOD\nline %d of file %d\nEOD\n' $((i % 40)) "$i" $((i % 40))
+		# the newer commits are heavier: a thread done early takes half of another's range
+		[ "$i" -gt 600 ] && for ((j = 0; j < 30; j++)); do
+			printf 'M 100644 inline heavy/d%d/h%d.txt\ndata <<EOD\nversion %d of %d\nEOD\n' $((j % 5)) "$j" "$i" "$j"
+		done
 		case $i in
 		10 | 700) printf 'M 100644 inline a.env\ndata <<EOD\nDB_PASSWORD="%s"\nEOD\n' "$SA" ;;
 		20) printf 'D a.env\n' ;;
