@@ -77,6 +77,31 @@ static int dh_cmp(const void *a, const void *b)
 	return x->kw < y->kw ? -1 : x->kw > y->kw;
 }
 
+/* The moved hits v[0..moved) and the automaton's v[moved..n) are each in
+ * the automaton's order: merged into one list in that order. */
+static int dh_merge(lw_kwhits *h, size_t moved)
+{
+	size_t n = h->n, i = 0, j = moved, k = 0;
+
+	if (moved == 0 || moved == n)
+		return 0;
+	lw_kwhit *m = malloc(n * sizeof(*m));
+	if (!m) {
+		h->valid = 0;
+		return -1;
+	}
+	while (i < moved && j < n)
+		m[k++] = dh_cmp(&h->v[j], &h->v[i]) < 0 ? h->v[j++] : h->v[i++];
+	while (i < moved)
+		m[k++] = h->v[i++];
+	while (j < n)
+		m[k++] = h->v[j++];
+	free(h->v);
+	h->v = m;
+	h->cap = n;
+	return 0;
+}
+
 /* the automaton over [ws, we) of d, keeping what no copied run holds */
 static int dh_window(dh_ctx *x, const unsigned char *d, uint64_t ws, uint64_t we)
 {
@@ -90,6 +115,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 	uint64_t reach = lw_ac_max_keyword(lw_scanner_automaton(sc));
 	dh_ctx x = { sc, ops, nops, 0, out };
 	uint64_t pos = 0, ws = 0, we = 0;
+	size_t moved;
 	int open = 0;
 
 	out->n = 0;
@@ -111,6 +137,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			    dh_push(out, bh[k].end - op->src + op->dst, bh[k].kw, bh[k].len) < 0)
 				break;
 	}
+	moved = out->n;
 	/* the automaton around inserted bytes and seams, windows joined */
 	for (size_t i = 0; i <= nops && out->valid; i++) {
 		uint64_t a, b;
@@ -150,7 +177,5 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		out->valid = 0;
 	if (!out->valid)
 		return -1;
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), dh_cmp);
-	return 0;
+	return dh_merge(out, moved);
 }

@@ -74,40 +74,91 @@ static int win_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* Windows are closed nearly in order; those still open at the end of the
+ * chunk come out of turn, some from far back. A binary insertion sort
+ * finds each one's place in a few steps and moves the rest in one copy. */
 void lw_wins_finish(lw_wins *w)
 {
-	if (w->valid && w->nw > 1)
-		qsort(w->w, w->nw, sizeof(*w->w), win_cmp);
+	if (!w->valid)
+		return;
+	for (size_t i = 1; i < w->nw; i++) {
+		if (win_cmp(&w->w[i - 1], &w->w[i]) <= 0)
+			continue;
+		lw_winrec x = w->w[i];
+		size_t lo = 0, hi = i - 1;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (win_cmp(&w->w[mid], &x) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(&w->w[lo + 1], &w->w[lo], (i - lo) * sizeof(x));
+		w->w[lo] = x;
+	}
 }
 
+/* The first i in [0, n) with !before(i) (before holds for a prefix),
+ * galloping from hint: lookups come nearly in order, so most are found a
+ * step or two from the last. */
+#define GALLOP(n, hint, before, out)                                           \
+	do {                                                                   \
+		size_t lo_ = 0, hi_ = (n), h_ = (hint) < (n) ? (hint) : (n);   \
+		size_t st_ = 1;                                                \
+		if (h_ < (n) && before(h_)) {                                  \
+			lo_ = h_ + 1;                                          \
+			while (lo_ + st_ < hi_ && before(lo_ + st_ - 1)) {      \
+				lo_ += st_;                                    \
+				st_ *= 2;                                      \
+			}                                                      \
+			if (lo_ + st_ < hi_)                                   \
+				hi_ = lo_ + st_;                               \
+		} else {                                                       \
+			hi_ = h_;                                              \
+			while (hi_ > st_ && !before(hi_ - st_)) {               \
+				hi_ -= st_;                                    \
+				st_ *= 2;                                      \
+			}                                                      \
+			if (hi_ > st_)                                         \
+				lo_ = hi_ - st_ + 1;                           \
+		}                                                              \
+		while (lo_ < hi_) {                                            \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                   \
+			if (before(mid_))                                      \
+				lo_ = mid_ + 1;                                \
+			else                                                   \
+				hi_ = mid_;                                    \
+		}                                                              \
+		(out) = lo_;                                                   \
+	} while (0)
+
 const lw_winrec *lw_wins_find(const lw_winrec *w, size_t nw, const lw_copyop *ops, size_t nops,
-	uint32_t rule, uint64_t ws, uint64_t we, uint64_t lb, int64_t *shift)
+	uint32_t rule, uint64_t ws, uint64_t we, uint64_t lb, int64_t *shift, size_t hint[2])
 {
-	size_t lo = 0, hi = nops;
+	size_t o, k;
 
 	if (!nw || we <= ws)
 		return NULL;
 	/* the copy holding the window's first byte */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ops[mid].dst + ops[mid].len <= ws)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == nops)
+#define OP_BEFORE(i) (ops[i].dst + ops[i].len <= ws)
+	GALLOP(nops, hint[0], OP_BEFORE, o);
+#undef OP_BEFORE
+	if (o == nops)
 		return NULL;
-	const lw_copyop *op = &ops[lo];
+	hint[0] = o;
+	const lw_copyop *op = &ops[o];
 	if (op->dst > ws || we > op->dst + op->len)
 		return NULL;
 	/* what lookbehinds see: lb bytes before, or the subject's start in both */
 	if (ws >= lb ? ws - lb < op->dst : !(op->dst == 0 && op->src == 0))
 		return NULL;
 	uint64_t bws = ws - op->dst + op->src, bwe = we - op->dst + op->src;
-	lw_winrec key = { bws, bwe, rule, 0, 0 };
-	const lw_winrec *f = bsearch(&key, w, nw, sizeof(*w), win_cmp);
-	if (!f || f->we != bwe)
+#define WIN_BEFORE(i) (w[i].ws < bws || (w[i].ws == bws && w[i].rule < rule))
+	GALLOP(nw, hint[1], WIN_BEFORE, k);
+#undef WIN_BEFORE
+	hint[1] = k;
+	if (k == nw || w[k].ws != bws || w[k].rule != rule || w[k].we != bwe)
 		return NULL;
 	*shift = (int64_t)op->dst - (int64_t)op->src;
-	return f;
+	return &w[k];
 }

@@ -187,9 +187,10 @@ struct lw_copyop;
 /* The base's window a delta's window [ws, we) of `rule` repeats: the copy
  * holding the window and the lb bytes before it (what lookbehinds see)
  * maps it onto a base window with the same bounds. Its candidates then
- * move by *shift. NULL when there is none. */
+ * move by *shift. NULL when there is none. hint: where the last lookup
+ * ended in ops and w (start at 0). */
 const lw_winrec *lw_wins_find(const lw_winrec *w, size_t nw, const struct lw_copyop *ops, size_t nops,
-	uint32_t rule, uint64_t ws, uint64_t we, uint64_t lb, int64_t *shift);
+	uint32_t rule, uint64_t ws, uint64_t we, uint64_t lb, int64_t *shift, size_t hint[2]);
 
 /* What is known of a chunk's passes, or where to note them: for a caller
  * that works a delta's passes out from its base's (history.c). */

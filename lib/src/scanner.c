@@ -47,6 +47,7 @@ struct lw_scanner {
 	size_t ngiven;
 	lw_kwhits *rec;        /* where to record the keyword pass */
 	const lw_passes *passes; /* the base64/hex runs, given or to note */
+	size_t wins_hint[2];     /* where the last lookup of a base window ended */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
 };
 
@@ -331,7 +332,8 @@ static int lw_reuse_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, in
 
 	if (!p || !p->wins || sc->cands_full || __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 1)
 		return 0;
-	const lw_winrec *f = lw_wins_find(p->wins, p->nwins, p->ops, p->nops, ri, ws, we, r->lookbehind, &shift);
+	const lw_winrec *f = lw_wins_find(p->wins, p->nwins, p->ops, p->nops, ri, ws, we, r->lookbehind,
+		&shift, sc->wins_hint);
 	if (!f)
 		return 0;
 	*rc = 0;
@@ -735,6 +737,7 @@ int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink 
 	sc->ngiven = p->nhits;
 	sc->rec = p->hits ? NULL : p->rec_hits;
 	sc->passes = p;
+	sc->wins_hint[0] = sc->wins_hint[1] = 0;
 	if (sc->rec) {
 		sc->rec->n = 0;
 		sc->rec->valid = 1;

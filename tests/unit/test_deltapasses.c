@@ -141,6 +141,10 @@ static void full_passes(lw_scanner *sc, const char *text, size_t len, lw_kwhits 
 	CHECK(hits->valid);
 	CHECK(runs->valid);
 	CHECK(wins->valid);
+	/* in order of (start, rule), as lookups need them */
+	for (size_t i = 1; i < wins->nw; i++)
+		CHECK(wins->w[i - 1].ws < wins->w[i].ws ||
+		      (wins->w[i - 1].ws == wins->w[i].ws && wins->w[i - 1].rule < wins->w[i].rule));
 }
 
 /* text scanned with its base's passes: derived hits and runs, the base's
