@@ -30,6 +30,15 @@
 /* an object larger than this share of the cache is handed out uncached */
 #define OR_CACHE_SHARE 4
 
+/* Where an id was found in the packs. A walk reads each tree again as the
+ * parent of the next commit's version: the index is searched once. */
+typedef struct or_where {
+	unsigned char id[20];
+	uint32_t pack; /* + 1; 0: empty */
+	uint64_t off;
+} or_where;
+#define OR_WHERE (1u << 14)
+
 typedef struct os_ent {
 	uint64_t key; /* pack << 40 | offset; 0: not cached */
 	unsigned char *mem;
@@ -53,6 +62,7 @@ struct lw_objreader {
 	size_t scratch_cap;
 	lw_copyop *ops;         /* the last delta's copies */
 	size_t nops, capops;
+	or_where *where;        /* OR_WHERE recent lookups of ids in the packs */
 	char err[512];
 };
 
@@ -227,6 +237,7 @@ int lw_objreader_new(lw_objreader **out, lw_objstore *s, size_t cache_limit)
 		return LW_ENOMEM;
 	}
 	r->zok = 1;
+	r->where = calloc(OR_WHERE, sizeof(or_where)); /* without it, only slower */
 	*out = r;
 	return 0;
 }
@@ -246,6 +257,7 @@ void lw_objreader_free(lw_objreader *r)
 		lw_wipe(r->scratch, r->scratch_cap);
 	free(r->scratch);
 	free(r->ops);
+	free(r->where);
 	free(r);
 }
 
@@ -832,6 +844,28 @@ static int or_pack_header(lw_objreader *r, size_t pk, uint64_t off, int *type, u
 
 /* ---- public ----------------------------------------------------------- */
 
+/* lw_os_find through the reader's table of recent lookups */
+static int or_find(lw_objreader *r, const unsigned char id[20], size_t *pack, uint64_t *off)
+{
+	uint32_t h;
+
+	memcpy(&h, id, sizeof(h));
+	or_where *w = r->where ? &r->where[h & (OR_WHERE - 1)] : NULL;
+	if (w && w->pack && !memcmp(w->id, id, 20)) {
+		*pack = w->pack - 1;
+		*off = w->off;
+		return 1;
+	}
+	if (!lw_os_find(r->s, id, pack, off))
+		return 0;
+	if (w && *pack < UINT32_MAX) {
+		memcpy(w->id, id, 20);
+		w->pack = (uint32_t)*pack + 1;
+		w->off = *off;
+	}
+	return 1;
+}
+
 int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, uint64_t *size)
 {
 	size_t pk;
@@ -841,7 +875,7 @@ int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, 
 	int rc;
 
 	r->err[0] = '\0';
-	if (lw_os_find(r->s, id, &pk, &off))
+	if (or_find(r, id, &pk, &off))
 		return or_pack_header(r, pk, off, type, size);
 	if ((rc = or_loose_map(r, id, &map, &len)) != 0)
 		return rc;
@@ -862,7 +896,7 @@ int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max,
 	memset(out, 0, sizeof(*out));
 	r->err[0] = '\0';
 	r->nops = 0;
-	rc = lw_os_find(r->s, id, &pk, &off) ? or_pack_read(r, pk, off, max, &e, &base)
+	rc = or_find(r, id, &pk, &off) ? or_pack_read(r, pk, off, max, &e, &base)
 					     : or_loose_read(r, id, max, &e);
 	if (rc != 0)
 		return rc;
