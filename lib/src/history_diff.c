@@ -60,11 +60,13 @@ static int hw_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
 	return 0;
 }
 
-/* Notes that the object at w->path is id: the first time an object is
- * met at a path other than where it was first met, it is an alias. */
-static int hw_place(hwalker *w, const git_oid *id, int is_tree, int first)
+/* Notes that the object at w->path is id (h: the path's hash so far, up
+ * to its directory): the first time an object is met at a path other than
+ * where it was first met, it is an alias. */
+static int hw_place(hwalker *w, uint64_t h, const lw_tree_entry *e, int is_tree, int first)
 {
-	int ins = lw_hashset_insert(&w->placed, lw_path_hash(w->path.data, w->path.len, id->id));
+	const git_oid *id = (const git_oid *)e->id;
+	int ins = lw_hashset_insert(&w->placed, lw_path_hash_end(lw_path_hash_more(h, e->name, e->name_len), e->id));
 	char *path;
 
 	if (ins <= 0 || first)
@@ -173,6 +175,8 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 	const unsigned char *p = t->data, *end = t->data + t->len;
 	lw_tree_entry e;
 	int rc = 0, more;
+	/* the directory's part of its entries' (object, path) hashes */
+	uint64_t hdir = c->track_paths ? lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base) : 0;
 
 	if (!cur)
 		return LW_ENOMEM;
@@ -222,10 +226,10 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			size_t nps = 0;
 			if (lw_oidset_contains(&w->seen_trees, id)) {
 				if (c->track_paths)
-					rc = hw_place(w, id, 1, 0);
+					rc = hw_place(w, hdir, &e, 1, 0);
 				continue;
 			}
-			if (c->track_paths && (rc = hw_place(w, id, 1, 1)) < 0)
+			if (c->track_paths && (rc = hw_place(w, hdir, &e, 1, 1)) < 0)
 				break;
 			if (lw_htree_read(w, e.id, &sub, 0) < 0)
 				continue;
@@ -255,7 +259,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
 				rc = hw_push(w, id, commit, seq, lw_buf_cstr(&w->path));
 			if (rc == 0 && ins >= 0 && c->track_paths)
-				rc = hw_place(w, id, 0, ins > 0);
+				rc = hw_place(w, hdir, &e, 0, ins > 0);
 		}
 	}
 	if (rc == 0 && more < 0) {

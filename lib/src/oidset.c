@@ -134,12 +134,15 @@ int lw_hashset_insert(lw_hashset *s, uint64_t h)
 	return 1;
 }
 
-uint64_t lw_path_hash(const char *path, size_t len, const unsigned char *id)
+uint64_t lw_path_hash_more(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)path[i]) * 0x100000001b3ULL;
+uint64_t lw_path_hash_end(uint64_t h, const unsigned char *id)
+{
 	if (id) {
 		uint64_t a, b;
 		memcpy(&a, id, 8);
@@ -151,4 +154,9 @@ uint64_t lw_path_hash(const char *path, size_t len, const unsigned char *id)
 	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
 	return h ^ (h >> 31);
+}
+
+uint64_t lw_path_hash(const char *path, size_t len, const unsigned char *id)
+{
+	return lw_path_hash_end(lw_path_hash_more(LW_PATH_HASH_INIT, path, len), id);
 }

@@ -30,5 +30,10 @@ int lw_hashset_contains(const lw_hashset *s, uint64_t h);
 int lw_hashset_insert(lw_hashset *s, uint64_t h);
 /* a hash of path[0..len) and, when id is not NULL, a 20-byte object id */
 uint64_t lw_path_hash(const char *path, size_t len, const unsigned char *id);
+/* the same in steps: end(more(more(INIT, a), b), id) == lw_path_hash(a b, id),
+ * so a tree's entries share the work on their directory's path */
+#define LW_PATH_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t lw_path_hash_more(uint64_t h, const char *s, size_t n);
+uint64_t lw_path_hash_end(uint64_t h, const unsigned char *id);
 
 #endif
