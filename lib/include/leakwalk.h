@@ -525,9 +525,10 @@ typedef struct lw_history_options {
 	lw_diag_cb on_diag;       /**< notes and problems; serialised */
 	void *payload;
 	volatile int *cancel;     /**< set non-zero to stop early */
-	int full_scan;            /**< run the keyword pass over every blob whole, rather than
-				       only over what a delta adds to an already scanned base
-				       (the findings are the same; slower; for checking) */
+	int full_scan;            /**< match every blob whole (keywords, encoded runs,
+				       regexes), rather than only where a delta changed an
+				       already scanned base (the findings are the same;
+				       slower; for checking) */
 } lw_history_options;
 
 #define LW_HISTORY_OPTIONS_INIT { 1, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0, \
