@@ -169,6 +169,49 @@ static int lw_is_limit_error(int rc)
 	       rc == PCRE2_ERROR_NOMEMORY;
 }
 
+/* lw_cand_push, saying once per chunk when the bound is reached: past it
+ * no rule runs any more. 1 then. */
+static int lw_cand_add(lw_scanner *sc, size_t rule, size_t off, size_t len, size_t soff, size_t slen)
+{
+	int rc = lw_cand_push(sc, rule, off, len, soff, slen);
+
+	if (rc != LW_ELIMIT)
+		return rc;
+	lw_diag_emit(sc, &sc->rs->rules[rule], off, "too many candidates in one chunk; the rest was not checked");
+	sc->limit_hits++;
+	sc->cands_full = 1;
+	return 1;
+}
+
+/* The match pcre2_match left in sc->md (rc > 0) as a candidate of rule ri;
+ * *next: where the search goes on. 0, 1 when candidates are full, or < 0. */
+static int lw_take_match(lw_scanner *sc, size_t ri, int rc, size_t *next)
+{
+	const lw_rule *r = &sc->rs->rules[ri];
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+	size_t ms = ov[0], me = ov[1], ss = ms, se = me;
+
+	if (r->secret_group && (uint32_t)rc > r->secret_group && ov[2 * r->secret_group] != PCRE2_UNSET) {
+		ss = ov[2 * r->secret_group];
+		se = ov[2 * r->secret_group + 1];
+	}
+	*next = me > ms ? me : ms + 1;
+	return se > ss ? lw_cand_add(sc, ri, ms, me - ms, ss, se - ss) : 0;
+}
+
+/* A regex stopped by a limit (or failing) at `at`: said, and counted */
+static void lw_regex_stopped(lw_scanner *sc, const lw_rule *r, int rc, size_t at, const char *what)
+{
+	char msg[256];
+	unsigned char pmsg[120];
+
+	pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
+	snprintf(msg, sizeof(msg), "regex stopped (%s); %s was not checked by this rule", (const char *)pmsg,
+		what);
+	sc->limit_hits++;
+	lw_diag_emit(sc, r, at, msg);
+}
+
 /* Runs one rule over [ws, we): every match. When a regex limit is hit the
  * window is retried line by line from there, so the diagnostic names the
  * pathological line and one such line cannot hide the rest. */
@@ -210,36 +253,14 @@ static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int
 		if (rc < 0) {
 			if (lw_is_limit_error(rc) && !by_line && memchr(d + off, '\n', we - off))
 				return lw_run_lines(sc, ri, off, we);
-			char msg[256];
-			unsigned char pmsg[120];
-			pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
-			snprintf(msg, sizeof(msg), "regex stopped (%s); the rest of the line was not checked by this rule",
-				(const char *)pmsg);
-			sc->limit_hits++;
-			lw_diag_emit(sc, r, off, msg);
+			lw_regex_stopped(sc, r, rc, off, "the rest of the line");
 			if (!lw_is_limit_error(rc))
 				break;
 			off = lw_line_end(d, we, off) + 1;
 			continue;
 		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-		size_t ms = ov[0], me = ov[1], ss = ms, se = me;
-		if (r->secret_group && (uint32_t)rc > r->secret_group &&
-		    ov[2 * r->secret_group] != PCRE2_UNSET) {
-			ss = ov[2 * r->secret_group];
-			se = ov[2 * r->secret_group + 1];
-		}
-		if (se > ss && (rc = lw_cand_push(sc, ri, ms, me - ms, ss, se - ss)) < 0) {
-			if (rc == LW_ELIMIT) {
-				/* said once per chunk: past the bound, no rule runs any more */
-				lw_diag_emit(sc, r, ms, "too many candidates in one chunk; the rest was not checked");
-				sc->limit_hits++;
-				sc->cands_full = 1;
-				return 0;
-			}
-			return rc;
-		}
-		off = me > ms ? me : ms + 1;
+		if ((rc = lw_take_match(sc, ri, rc, &off)) != 0)
+			return rc < 0 ? rc : 0;
 	}
 	return 0;
 }
@@ -279,33 +300,13 @@ static int lw_run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0) {
-			char msg[256];
-			unsigned char pmsg[120];
-			pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
-			snprintf(msg, sizeof(msg), "regex stopped (%s); this place was not checked by this rule",
-				(const char *)pmsg);
-			sc->limit_hits++;
-			lw_diag_emit(sc, r, at, msg);
+			lw_regex_stopped(sc, r, rc, at, "this place");
 			continue;
 		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-		size_t ms = ov[0], me = ov[1], ss = ms, se = me;
-		if (r->secret_group && (uint32_t)rc > r->secret_group &&
-		    ov[2 * r->secret_group] != PCRE2_UNSET) {
-			ss = ov[2 * r->secret_group];
-			se = ov[2 * r->secret_group + 1];
-		}
-		if (se > ss && (rc = lw_cand_push(sc, ri, ms, me - ms, ss, se - ss)) < 0) {
-			if (rc == LW_ELIMIT) {
-				lw_diag_emit(sc, r, ms, "too many candidates in one chunk; the rest was not checked");
-				sc->limit_hits++;
-				sc->cands_full = 1;
-				break;
-			}
+		if ((rc = lw_take_match(sc, ri, rc, &off)) != 0) {
 			h->n = 0;
-			return rc;
+			return rc < 0 ? rc : 0;
 		}
-		off = me > ms ? me : ms + 1;
 	}
 	h->n = 0;
 	return 0;
@@ -339,17 +340,11 @@ static int lw_reuse_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, in
 	*rc = 0;
 	for (uint32_t k = 0; k < f->n && *rc == 0; k++) {
 		const lw_candrec *c = &p->cands[f->first + k];
-		*rc = lw_cand_push(sc, ri, (size_t)((int64_t)c->off + shift), c->len,
+		*rc = lw_cand_add(sc, ri, (size_t)((int64_t)c->off + shift), c->len,
 			(size_t)((int64_t)c->soff + shift), c->slen);
-		if (*rc == LW_ELIMIT) {
-			lw_diag_emit(sc, r, (size_t)((int64_t)c->off + shift),
-				"too many candidates in one chunk; the rest was not checked");
-			sc->limit_hits++;
-			sc->cands_full = 1;
-			*rc = 0;
-			break;
-		}
 	}
+	if (*rc > 0)
+		*rc = 0; /* candidates full: said */
 	return 1;
 }
 
