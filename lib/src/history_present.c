@@ -29,14 +29,6 @@
  * search stops and `present` is left unknown rather than guessed */
 #define PS_MAX_LISTS ((size_t)32 << 20)
 
-/* tree id -> PS_BARE or the offset of its list in the arena */
-typedef struct psmap {
-	git_oid *ids;
-	uint32_t *val;
-	uint8_t *used;
-	size_t n, cap;
-} psmap;
-
 typedef struct psthread {
 	hwalker w;               /* repo and reader (w.c for diagnostics) */
 	const git_oid *hits;     /* blobs with findings, sorted */
@@ -44,7 +36,7 @@ typedef struct psthread {
 	const git_oid *roots;    /* distinct tip trees */
 	uint32_t **root_hits;    /* out: per root, [n, idx...] malloc'd, or NULL */
 	size_t lo, hi;
-	psmap memo;
+	lw_oidmap memo;       /* tree id -> PS_BARE or its list in the arena */
 	uint32_t *arena;         /* lists: length, then indices into hits */
 	size_t narena, caparena;
 	uint32_t *acc;           /* the lists being built, one per open tree */
@@ -53,64 +45,6 @@ typedef struct psthread {
 	size_t nacc, capacc;
 	int rc;
 } psthread;
-
-static size_t psmap_hash(const git_oid *id)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h;
-}
-
-static int psmap_find(const psmap *m, const git_oid *id, uint32_t *val)
-{
-	if (!m->cap)
-		return 0;
-	for (size_t i = psmap_hash(id) & (m->cap - 1); m->used[i]; i = (i + 1) & (m->cap - 1))
-		if (git_oid_equal(&m->ids[i], id)) {
-			*val = m->val[i];
-			return 1;
-		}
-	return 0;
-}
-
-static int psmap_put(psmap *m, const git_oid *id, uint32_t val)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		psmap g = { calloc(cap, sizeof(git_oid)), calloc(cap, sizeof(uint32_t)), calloc(cap, 1), 0, cap };
-		if (!g.ids || !g.val || !g.used) {
-			free(g.ids);
-			free(g.val);
-			free(g.used);
-			return LW_ENOMEM;
-		}
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->used[i])
-				psmap_put(&g, &m->ids[i], m->val[i]);
-		free(m->ids);
-		free(m->val);
-		free(m->used);
-		*m = g;
-	}
-	size_t i = psmap_hash(id) & (m->cap - 1);
-	while (m->used[i] && !git_oid_equal(&m->ids[i], id))
-		i = (i + 1) & (m->cap - 1);
-	if (!m->used[i])
-		m->n++;
-	m->used[i] = 1;
-	m->ids[i] = *id;
-	m->val[i] = val;
-	return 0;
-}
-
-static void psmap_release(psmap *m)
-{
-	free(m->ids);
-	free(m->val);
-	free(m->used);
-	memset(m, 0, sizeof(*m));
-}
 
 static int u32_grow(uint32_t **v, size_t *cap, size_t need)
 {
@@ -202,13 +136,13 @@ static uint32_t ps_tree(psthread *t, const git_oid *id, int depth)
 	uint32_t r = PS_BARE;
 	htree tr;
 
-	if (psmap_find(&t->memo, id, &r))
+	if (lw_oidmap_find(&t->memo, id, &r))
 		return r;
 	if (t->rc || depth > LW_MAX_TREE_DEPTH)
 		return PS_BARE;
 	/* quiet: a tree the walk could not read was reported there */
 	if (lw_htree_read(&t->w, id->id, &tr, 1) < 0) {
-		if (psmap_put(&t->memo, id, PS_BARE) < 0)
+		if (lw_oidmap_put(&t->memo, id, PS_BARE) < 0)
 			t->rc = LW_ENOMEM;
 		return PS_BARE;
 	}
@@ -223,7 +157,7 @@ static uint32_t ps_tree(psthread *t, const git_oid *id, int depth)
 	}
 	lw_htree_release(&t->w, &tr);
 	r = ps_keep(t, base);
-	if (t->rc == 0 && psmap_put(&t->memo, id, r) < 0)
+	if (t->rc == 0 && lw_oidmap_put(&t->memo, id, r) < 0)
 		t->rc = LW_ENOMEM;
 	return r;
 }
@@ -308,14 +242,14 @@ static int ps_alias_dirs(psthread *t, const git_oid *id, lw_buf *path, lw_hashse
 	uint32_t r;
 	int rc = 0;
 
-	if (depth > LW_MAX_TREE_DEPTH || !psmap_find(&t->memo, id, &r) || r == PS_BARE ||
+	if (depth > LW_MAX_TREE_DEPTH || !lw_oidmap_find(&t->memo, id, &r) || r == PS_BARE ||
 	    lw_htree_read(&t->w, id->id, &tr, 1) < 0)
 		return 0;
 	size_t base = path->len;
 	const unsigned char *p = tr.data, *end = tr.data + tr.len;
 	lw_tree_entry e;
 	while (rc == 0 && lw_tree_next(&p, end, &e) == 1) {
-		if (!lw_tree_entry_is_tree(&e) || !psmap_find(&t->memo, (const git_oid *)e.id, &r) ||
+		if (!lw_tree_entry_is_tree(&e) || !lw_oidmap_find(&t->memo, (const git_oid *)e.id, &r) ||
 		    r == PS_BARE)
 			continue;
 		path->len = base;
@@ -373,7 +307,7 @@ static uint32_t ps_dir(psthread *t, const git_oid *id, lw_buf *path, const lw_ha
 	htree tr;
 
 	memcpy(key.id, &ph, sizeof(ph));
-	if (psmap_find(&t->memo, &key, &r))
+	if (lw_oidmap_find(&t->memo, &key, &r))
 		return r;
 	if (t->rc || depth > LW_MAX_TREE_DEPTH || lw_htree_read(&t->w, id->id, &tr, 1) < 0)
 		return PS_BARE;
@@ -397,7 +331,7 @@ static uint32_t ps_dir(psthread *t, const git_oid *id, lw_buf *path, const lw_ha
 	path->overflow = 0;
 	lw_htree_release(&t->w, &tr);
 	r = ps_keep(t, base);
-	if (t->rc == 0 && psmap_put(&t->memo, &key, r) < 0)
+	if (t->rc == 0 && lw_oidmap_put(&t->memo, &key, r) < 0)
 		t->rc = LW_ENOMEM;
 	return r;
 }
@@ -487,7 +421,7 @@ static int ps_search(hctx *c, const git_oid *hits, size_t nhits, const lw_hashse
 			git_repository_free(t->w.repo);
 		lw_buf_release(&t->w.path);
 		lw_buf_release(&t->path);
-		psmap_release(&t->memo);
+		lw_oidmap_release(&t->memo);
 		free(t->arena);
 		free(t->acc);
 	}
@@ -513,7 +447,7 @@ static int ps_follow(hctx *c, lw_record **recs, size_t nrecs, const git_oid *hit
 	lw_buf_init(&t.w.path, LW_MAX_PATH);
 	rc = ps_noted_dirs(&t, c, recs, nrecs, &dirs);
 	lw_buf_release(&t.w.path);
-	psmap_release(&t.memo);
+	lw_oidmap_release(&t.memo);
 	free(t.arena);
 	free(t.acc);
 	if (rc == 0)
@@ -540,7 +474,7 @@ int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, 
 	pskey *bykey = NULL;
 	uint8_t *root_state = NULL;
 	size_t nhits = 0, nroots = 0;
-	psmap rootmap = { 0 };
+	lw_oidmap rootmap = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; i < nrecs; i++)
@@ -573,10 +507,10 @@ int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, 
 		rc = LW_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < tips.n; i++) {
 		uint32_t r;
-		if (!psmap_find(&rootmap, &tips.trees[i], &r)) {
+		if (!lw_oidmap_find(&rootmap, &tips.trees[i], &r)) {
 			r = (uint32_t)nroots;
 			roots[nroots++] = tips.trees[i];
-			if (psmap_put(&rootmap, &tips.trees[i], r) < 0)
+			if (lw_oidmap_put(&rootmap, &tips.trees[i], r) < 0)
 				rc = LW_ENOMEM;
 		}
 		tip_root[i] = r;
@@ -646,6 +580,6 @@ int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, 
 	free(roots);
 	free(bykey);
 	free(hits);
-	psmap_release(&rootmap);
+	lw_oidmap_release(&rootmap);
 	return rc;
 }

@@ -28,52 +28,19 @@ typedef struct wctx {
 	lw_oidset hidden;
 	wnode *nodes;
 	size_t n, cap;
-	/* oid -> index: open addressing */
-	size_t *slot;
-	size_t nslot;
+	lw_oidmap index; /* id -> its node */
 } wctx;
-
-static size_t w_hash(const git_oid *id)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h;
-}
 
 static long w_find(const wctx *w, const git_oid *id)
 {
-	if (!w->nslot)
-		return -1;
-	for (size_t j = w_hash(id) & (w->nslot - 1); w->slot[j] != SIZE_MAX; j = (j + 1) & (w->nslot - 1))
-		if (git_oid_equal(&w->nodes[w->slot[j]].id, id))
-			return (long)w->slot[j];
-	return -1;
-}
+	uint32_t i;
 
-static int w_index_grow(wctx *w)
-{
-	size_t ns = w->nslot ? w->nslot * 2 : 1024;
-	size_t *slot = malloc(ns * sizeof(size_t));
-
-	if (!slot)
-		return -1;
-	memset(slot, 0xff, ns * sizeof(size_t));
-	for (size_t i = 0; i < w->n; i++) {
-		size_t j = w_hash(&w->nodes[i].id) & (ns - 1);
-		while (slot[j] != SIZE_MAX)
-			j = (j + 1) & (ns - 1);
-		slot[j] = i;
-	}
-	free(w->slot);
-	w->slot = slot;
-	w->nslot = ns;
-	return 0;
+	return lw_oidmap_find(&w->index, id, &i) ? (long)i : -1;
 }
 
 static long w_add(wctx *w, const git_oid *id)
 {
-	if ((w->n + 1) * 2 > w->nslot && w_index_grow(w) < 0)
+	if (w->n >= UINT32_MAX)
 		return -1;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 1024;
@@ -83,12 +50,10 @@ static long w_add(wctx *w, const git_oid *id)
 		w->nodes = v;
 		w->cap = cap;
 	}
+	if (lw_oidmap_put(&w->index, id, (uint32_t)w->n) < 0)
+		return -1;
 	memset(&w->nodes[w->n], 0, sizeof(wnode));
 	w->nodes[w->n].id = *id;
-	size_t j = w_hash(id) & (w->nslot - 1);
-	while (w->slot[j] != SIZE_MAX)
-		j = (j + 1) & (w->nslot - 1);
-	w->slot[j] = w->n;
 	return (long)w->n++;
 }
 
@@ -399,7 +364,7 @@ done:
 		free(w.nodes[i].children);
 	}
 	free(w.nodes);
-	free(w.slot);
+	lw_oidmap_release(&w.index);
 	free(tips.v);
 	lw_oidset_release(&w.hidden);
 	return rc;

@@ -79,6 +79,54 @@ int lw_oidset_insert(lw_oidset *s, const git_oid *id)
 	return 1;
 }
 
+/* ---- maps of object ids to numbers ---------------------------------- */
+
+int lw_oidmap_find(const lw_oidmap *m, const git_oid *id, uint32_t *val)
+{
+	if (!m->cap)
+		return 0;
+	for (size_t i = lw_oid_hash(id) & (m->cap - 1); m->used[i]; i = (i + 1) & (m->cap - 1))
+		if (git_oid_equal(&m->ids[i], id)) {
+			*val = m->val[i];
+			return 1;
+		}
+	return 0;
+}
+
+int lw_oidmap_put(lw_oidmap *m, const git_oid *id, uint32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		lw_oidmap g = { calloc(cap, sizeof(git_oid)), calloc(cap, sizeof(uint32_t)), calloc(cap, 1), 0, cap };
+		if (!g.ids || !g.val || !g.used) {
+			lw_oidmap_release(&g);
+			return -1;
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->used[i])
+				lw_oidmap_put(&g, &m->ids[i], m->val[i]);
+		lw_oidmap_release(m);
+		*m = g;
+	}
+	size_t i = lw_oid_hash(id) & (m->cap - 1);
+	while (m->used[i] && !git_oid_equal(&m->ids[i], id))
+		i = (i + 1) & (m->cap - 1);
+	if (!m->used[i])
+		m->n++;
+	m->used[i] = 1;
+	m->ids[i] = *id;
+	m->val[i] = val;
+	return 0;
+}
+
+void lw_oidmap_release(lw_oidmap *m)
+{
+	free(m->ids);
+	free(m->val);
+	free(m->used);
+	memset(m, 0, sizeof(*m));
+}
+
 /* ---- sets of 64-bit hashes ------------------------------------------ */
 
 void lw_hashset_release(lw_hashset *s)

@@ -1,4 +1,5 @@
-/* oidset.h - growable sets of git object ids and of 64-bit hashes. */
+/* oidset.h - growable sets of git object ids and of 64-bit hashes, and maps
+ * of object ids to numbers. */
 #ifndef LW_OIDSET_H
 #define LW_OIDSET_H
 
@@ -16,6 +17,20 @@ void lw_oidset_release(lw_oidset *s);
 int lw_oidset_contains(const lw_oidset *s, const git_oid *id);
 /* 1 if inserted, 0 if already there, -1 out of memory */
 int lw_oidset_insert(lw_oidset *s, const git_oid *id);
+
+/* A map of object ids to numbers (zeroed: empty) */
+typedef struct lw_oidmap {
+	git_oid *ids;
+	uint32_t *val;
+	uint8_t *used;
+	size_t n, cap;
+} lw_oidmap;
+
+/* 1 with *val set when id is there */
+int lw_oidmap_find(const lw_oidmap *m, const git_oid *id, uint32_t *val);
+/* sets id's number; -1 out of memory */
+int lw_oidmap_put(lw_oidmap *m, const git_oid *id, uint32_t val);
+void lw_oidmap_release(lw_oidmap *m);
 
 /* A set of 64-bit hashes (of a path and an object, say): two different
  * keys collide with odds of about n / 2^64. */
