@@ -299,7 +299,7 @@ rm -rf many
 git init -q findings
 "$LW_PY" - findings/in <<'PY'
 import math, os, random, re, string, sys
-rnd = random.Random()
+rnd = random.Random(20261124)  # the same values every run
 al = string.ascii_letters + string.digits
 bad = re.compile("pass|secret|example|sample|changeit|test|dummy|fake|demo|mock|invalid|undefined|default|admin|token|null|none|localhost|your|xxx|todo|fixme|foo|bar|baz|insert|qwerty|abcd|redacted|replace|key", re.I)
 def value():
