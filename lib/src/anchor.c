@@ -16,7 +16,23 @@
 
 #include "internal.h"
 
-/* the end of the group or class opening at p, or NULL */
+/* the ']' closing the class that opens at p (a '['), or NULL */
+static const char *an_class_end(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '\\' && !*++p)
+			return NULL;
+		p++;
+	}
+	return *p ? p : NULL;
+}
+
+/* the end of the group opening at p, or NULL */
 static const char *an_skip_group(const char *p)
 {
 	int depth = 0;
@@ -26,17 +42,7 @@ static const char *an_skip_group(const char *p)
 			if (!*++p)
 				return NULL;
 		} else if (*p == '[') {
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']') {
-				if (*p == '\\' && !*++p)
-					return NULL;
-				p++;
-			}
-			if (!*p)
+			if (!(p = an_class_end(p)))
 				return NULL;
 		} else if (*p == '(') {
 			depth++;
@@ -59,19 +65,8 @@ static int an_has_alternative(const char *p, int top)
 			if (!*++p)
 				return 1;
 		} else if (*p == '[') {
-			const char *q = p + 1;
-			if (*q == '^')
-				q++;
-			if (*q == ']')
-				q++;
-			while (*q && *q != ']') {
-				if (*q == '\\' && !*++q)
-					return 1;
-				q++;
-			}
-			if (!*q)
+			if (!(p = an_class_end(p)))
 				return 1;
-			p = q;
 		} else if (*p == '(') {
 			depth++;
 		} else if (*p == ')') {
