@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""detect_score.py - scores a leakwalk JSON report against the detection
+corpus' labels (detect_corpus_gen.py).
+
+usage: detect_score.py --labels LABELS.jsonl --report REPORT.json --root CORPUS_DIR
+                       [--json-out SUMMARY.json] [--max-list N] [--kinds]
+
+A labelled secret counts as found when any finding's span (line..end_line,
+same path) overlaps the label's lines (line, or line..end_line for a PEM
+block). Findings are counted once per
+(path, start line): such a flagged place is a true positive when its span
+covers a secret line, else a false alarm (on a not-secret line or on an
+unlabelled one). Per category: recall = found / secret lines, precision =
+true flagged places / flagged places.
+
+Misses and false alarms are listed as path:line, kind and rule: never the
+secret (the report may be unredacted; this output is not).
+"""
+import argparse
+import collections
+import json
+import os
+import sys
+
+
+def rel_path(p, root):
+    p = os.path.normpath(p)
+    for pre in (os.path.normpath(os.path.abspath(root)), os.path.normpath(root)):
+        if p.startswith(pre + os.sep):
+            return p[len(pre) + 1:]
+    return p
+
+
+def load(args):
+    labels = [json.loads(x) for x in open(args.labels) if x.strip()]
+    with open(args.report) as f:
+        report = json.load(f)
+    if not isinstance(report, list):
+        raise SystemExit("detect_score: report is not a JSON list of findings")
+    return labels, report
+
+
+def score(labels, report, root):
+    pos = collections.defaultdict(dict)    # path -> first line -> label
+    neg = collections.defaultdict(dict)
+    cover = collections.defaultdict(dict)  # path -> each line of a secret -> its first line
+    cat_of = {}
+    for lab in labels:
+        (pos if lab["label"] == "secret" else neg)[lab["path"]][lab["line"]] = lab
+        cat_of[lab["path"]] = lab["category"]
+        if lab["label"] == "secret":
+            for ln in range(lab["line"], lab.get("end_line", lab["line"]) + 1):
+                cover[lab["path"]][ln] = lab["line"]
+    # flagged places: (path, start line) -> [end line, rules]
+    places = {}
+    for f in report:
+        p = rel_path(f["path"], root)
+        start = int(f["line"])
+        end = int(f.get("end_line") or start)
+        key = (p, start)
+        if key not in places:
+            places[key] = [end, set()]
+        places[key][0] = max(places[key][0], end)
+        places[key][1].add(f.get("rule", "?"))
+    found = set()
+    tp_places = collections.Counter()
+    all_places = collections.Counter()
+    false_alarms = []
+    for (p, start), (end, rules) in sorted(places.items()):
+        cat = cat_of.get(p) or p.split("/", 1)[0]
+        all_places[cat] += 1
+        hit = {cover[p][ln] for ln in range(start, end + 1) if ln in cover.get(p, {})}
+        if hit:
+            tp_places[cat] += 1
+            found.update((p, ln) for ln in hit)
+        else:
+            lab = neg.get(p, {}).get(start)
+            false_alarms.append((cat, p, start, sorted(rules), lab["kind"] if lab else "unlabelled"))
+    cats = sorted(set(lab["category"] for lab in labels) | set(all_places))
+    rows = {}
+    misses = []
+    kinds = collections.defaultdict(lambda: [0, 0])
+    for p, lines in pos.items():
+        for ln, lab in lines.items():
+            k = kinds[(lab["category"], lab["kind"])]
+            k[1] += 1
+            if (p, ln) in found:
+                k[0] += 1
+            else:
+                misses.append((lab["category"], p, ln, lab["kind"]))
+    for cat in cats:
+        npos = sum(1 for lab in labels if lab["category"] == cat and lab["label"] == "secret")
+        nneg = sum(1 for lab in labels if lab["category"] == cat and lab["label"] != "secret")
+        nfound = sum(1 for (p, ln) in found if cat_of.get(p) == cat)
+        rows[cat] = {"secret_lines": npos, "not_secret_lines": nneg, "found": nfound,
+                     "recall": (nfound / npos) if npos else None,
+                     "flagged": all_places[cat], "true_flagged": tp_places[cat],
+                     "false_alarms": all_places[cat] - tp_places[cat],
+                     "precision": (tp_places[cat] / all_places[cat]) if all_places[cat] else None}
+    npos = sum(r["secret_lines"] for r in rows.values())
+    nfound = sum(r["found"] for r in rows.values())
+    nfl = sum(r["flagged"] for r in rows.values())
+    ntp = sum(r["true_flagged"] for r in rows.values())
+    rows["total"] = {"secret_lines": npos, "not_secret_lines": sum(r["not_secret_lines"] for r in rows.values()),
+                     "found": nfound, "recall": nfound / npos if npos else None,
+                     "flagged": nfl, "true_flagged": ntp, "false_alarms": nfl - ntp,
+                     "precision": ntp / nfl if nfl else None}
+    neg_flagged = sum(1 for (_c, p, ln, _r, _k) in false_alarms if ln in neg.get(p, {}))
+    rows["total"]["not_secret_lines_flagged"] = neg_flagged
+    return rows, sorted(misses), false_alarms, kinds
+
+
+def fmt(x):
+    return "  -  " if x is None else "%.3f" % x
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--labels", required=True)
+    ap.add_argument("--report", required=True)
+    ap.add_argument("--root", required=True, help="the scanned corpus directory")
+    ap.add_argument("--json-out")
+    ap.add_argument("--max-list", type=int, default=400)
+    ap.add_argument("--kinds", action="store_true", help="recall per kind of case too")
+    a = ap.parse_args()
+    labels, report = load(a)
+    rows, misses, fas, kinds = score(labels, report, a.root)
+    print("%-20s %7s %7s %7s %8s %8s %9s" % ("category", "secrets", "found", "recall", "flagged", "false", "precision"))
+    for cat, r in rows.items():
+        print("%-20s %7d %7d %7s %8d %8d %9s" % (cat, r["secret_lines"], r["found"], fmt(r["recall"]),
+                                                r["flagged"], r["false_alarms"], fmt(r["precision"])))
+    print("not-secret lines: %d, of which flagged: %d" % (rows["total"]["not_secret_lines"],
+                                                           rows["total"]["not_secret_lines_flagged"]))
+    if a.kinds:
+        print("\nrecall per kind (category/kind found/total):")
+        for (cat, kind), (f, t) in sorted(kinds.items()):
+            print("  %-20s %-28s %3d/%-3d" % (cat, kind, f, t))
+    print("\nmisses (%d; path:line kind):" % len(misses))
+    for cat, p, ln, kind in misses[:a.max_list]:
+        print("  MISS %s:%d %s" % (p, ln, kind))
+    if len(misses) > a.max_list:
+        print("  ... %d more" % (len(misses) - a.max_list))
+    print("\nfalse alarms (%d; path:line rule [label kind]):" % len(fas))
+    for cat, p, ln, rules, kind in fas[:a.max_list]:
+        print("  FALSE %s:%d %s [%s]" % (p, ln, ",".join(rules), kind))
+    if len(fas) > a.max_list:
+        print("  ... %d more" % (len(fas) - a.max_list))
+    if a.json_out:
+        with open(a.json_out, "w") as f:
+            json.dump({"categories": rows,
+                       "misses": [{"path": p, "line": ln, "kind": k} for _c, p, ln, k in misses],
+                       "false_alarms": [{"path": p, "line": ln, "rules": r, "kind": k}
+                                        for _c, p, ln, r, k in fas]}, f, indent=1, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
