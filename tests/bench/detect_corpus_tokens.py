@@ -48,6 +48,7 @@ def pem_items(pem, kind):
 def build(c):
     private_keys(c)
     provider_tokens(c)
+    tokens_in_code(c)
 
 
 def private_keys(c):
@@ -293,3 +294,56 @@ def provider_tokens(c):
         "client = Client(account_sid, auth_token)",
         P("sg = SendGridAPIClient('SG.%s.%s')" % (c.rnd(22, B64URL), c.rnd(43, B64URL)), "sendgrid"),
     ])
+
+
+def tokens_in_code(c):
+    """Provider tokens where no key name says "secret": SDK constructors,
+    headers, URLs, lists, comments (the provider's format alone tells)."""
+    r = c.r
+    ghp, npm = c.b62_checksummed("ghp_"), c.b62_checksummed("npm_")
+    k1, s1 = "AKIA" + c.rnd(16, B32), c.rnd(40, B64)
+    lines = [
+        ("const octokit = new Octokit({ auth: '%s' });" % c.b62_checksummed("ghp_"), "github-pat",
+         "Octokit docs: authentication"),
+        ("git clone https://%s@github.com/example/private-repo.git" % ghp, "github-pat",
+         "GitHub docs: cloning with a PAT in the URL"),
+        ("const web = new WebClient('xoxb-%d-%d-%s');" % (r.randint(10 ** 10, 10 ** 12), r.randint(10 ** 12, 10 ** 13),
+                                                         c.rnd(24)), "slack-bot", "Slack docs: Node SDK WebClient"),
+        ("requests.post('https://hooks.slack.com/services/T%s/B%s/%s', json=msg)" % (
+            c.rnd(8, B32), c.rnd(10, B32), c.rnd(24)), "slack-webhook", "Slack docs: incoming webhooks"),
+        ("stripe = Stripe::StripeClient.new('sk_live_%s')" % c.rnd(24), "stripe-secret", "Stripe docs: Ruby client"),
+        ("client = OpenAI(api_key=\"sk-proj-%sT3BlbkFJ%s\")" % (c.rnd(74, B64URL), c.rnd(74, B64URL)), "openai",
+         "OpenAI docs: Python client"),
+        ("headers = {\"x-api-key\": \"sk-ant-api03-%sAA\"}" % c.rnd(93, B64URL), "anthropic", "Anthropic docs: API headers"),
+        ("headers = {'PRIVATE-TOKEN': 'glpat-%s'}" % c.rnd(20, ALNUM + "-_"), "gitlab-pat",
+         "GitLab docs: REST API authentication (PRIVATE-TOKEN header)"),
+        ("bot = Bot('%d:AA%s')" % (r.randint(10 ** 9, 7 * 10 ** 9), c.rnd(33, B64URL)), "telegram",
+         "python-telegram-bot docs"),
+        ("sg = sendgrid.SendGridAPIClient('SG.%s.%s')" % (c.rnd(22, B64URL), c.rnd(43, B64URL)), "sendgrid",
+         "SendGrid docs: Python library"),
+        ("fetch(`https://maps.googleapis.com/maps/api/geocode/json?address=${q}&key=AIza%s`)" % c.rnd(35, ALNUM + "-_"),
+         "google-api-key", "Google Maps Platform docs: API key parameter"),
+        ("curl -H 'Authorization: Bearer dop_v1_%s' https://api.digitalocean.com/v2/droplets" % c.rnd(64, HEX),
+         "digitalocean", "DigitalOcean API docs"),
+        ("  - %s" % k1, "aws-key-id", "AWS IAM docs: access key ids"),
+        ("  - %s" % s1, "aws-secret", "AWS IAM docs: secret access keys"),
+        ("# old credentials, rotated? %s %s" % ("AKIA" + c.rnd(16, B32), c.rnd(40, B64)), "aws-key-id",
+         "common practice: keys left in comments"),
+        ("echo '//registry.npmjs.org/:_authToken=%s' > ~/.npmrc" % npm, "npm-token", "npm docs: CI tokens"),
+        ("login(\"hf_%s\")" % c.rnd(34, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), "huggingface",
+         "huggingface_hub docs: login()"),
+        ("shopify.Session.setup(api_key=KEY, secret='shpss_%s')" % c.rnd(32, HEX), "shopify",
+         "Shopify docs: app shared secret (shpss_)"),
+        ("$client = new \\Twilio\\Rest\\Client('AC%s', '%s');" % (c.rnd(32, HEX), c.rnd(32, HEX)), "twilio-auth-token",
+         "Twilio docs: PHP quickstart"),
+        ("mg = Mailgun(\"key-%s\", \"mg.example.com\")" % c.rnd(32, HEX), "mailgun", "Mailgun docs"),
+        ("vault login hvs.%s" % c.rnd(90, B64URL), "vault", "Vault docs: vault login"),
+        ("  \"token\": \"xoxp-%d-%d-%d-%s\"" % (r.randint(10 ** 10, 10 ** 12), r.randint(10 ** 10, 10 ** 12),
+                                              r.randint(10 ** 12, 10 ** 13), c.rnd(32, HEX)), "slack-user",
+         "Slack docs: user tokens"),
+    ]
+    items = []
+    for text, kind, _doc in lines:
+        items.append(P(text, kind))
+        items.append("")
+    c.file(TOK, "in-code/snippets.txt", "; ".join(sorted(set(d for _, _, d in lines))), items)

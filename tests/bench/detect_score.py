@@ -24,11 +24,13 @@ import sys
 
 
 def rel_path(p, root):
+    """The finding's path relative to the corpus directory, or None when it
+    lies outside (the report does not belong to this corpus)."""
     p = os.path.normpath(p)
     for pre in (os.path.normpath(os.path.abspath(root)), os.path.normpath(root)):
         if p.startswith(pre + os.sep):
             return p[len(pre) + 1:]
-    return p
+    return None
 
 
 def load(args):
@@ -53,8 +55,12 @@ def score(labels, report, root):
                 cover[lab["path"]][ln] = lab["line"]
     # flagged places: (path, start line) -> [end line, rules]
     places = {}
+    outside = 0
     for f in report:
         p = rel_path(f["path"], root)
+        if p is None:
+            outside += 1
+            continue
         start = int(f["line"])
         end = int(f.get("end_line") or start)
         key = (p, start)
@@ -76,6 +82,9 @@ def score(labels, report, root):
         else:
             lab = neg.get(p, {}).get(start)
             false_alarms.append((cat, p, start, sorted(rules), lab["kind"] if lab else "unlabelled"))
+    if outside:
+        raise SystemExit("detect_score: %d of %d findings lie outside %s (scan the corpus by that path)"
+                         % (outside, len(report), root))
     cats = sorted(set(lab["category"] for lab in labels) | set(all_places))
     rows = {}
     misses = []
