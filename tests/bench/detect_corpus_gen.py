@@ -18,8 +18,8 @@ the seed (default 13) and made at run time, so no secret is committed;
 private keys and certificates come from openssl/ssh-keygen (their bytes
 change per run, their labels do not).
 
-Categories (one module each): credential-files (detect_corpus_creds),
-frameworks (detect_corpus_frameworks), password-hashes
+Categories: credential-files (detect_corpus_creds,
+detect_corpus_servers), frameworks (detect_corpus_frameworks), password-hashes
 (detect_corpus_hashes), generic-assignments (detect_corpus_generic),
 private-keys and provider-tokens (detect_corpus_tokens), negatives
 (detect_corpus_negatives).
@@ -38,6 +38,7 @@ import detect_corpus_frameworks  # noqa: E402
 import detect_corpus_generic  # noqa: E402
 import detect_corpus_hashes  # noqa: E402
 import detect_corpus_negatives  # noqa: E402
+import detect_corpus_servers  # noqa: E402
 import detect_corpus_tokens  # noqa: E402
 from detect_corpus_lib import Corpus  # noqa: E402
 
@@ -53,7 +54,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     c = Corpus(out, random.Random("leakwalk-detect-corpus:" + a.seed))
     detect_corpus_tokens.make_keys(c)
-    for mod in (detect_corpus_creds, detect_corpus_frameworks, detect_corpus_hashes,
+    for mod in (detect_corpus_creds, detect_corpus_servers, detect_corpus_frameworks, detect_corpus_hashes,
                 detect_corpus_generic, detect_corpus_tokens, detect_corpus_negatives):
         mod.build(c)
     c.write_labels()
