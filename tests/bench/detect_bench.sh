@@ -19,8 +19,11 @@ src=$(cd "$here/../.." && pwd)
 LW=${LEAKWALK:-$src/build/leakwalk}
 if [ ! -x "$LW" ]; then
 	echo "detect_bench: building $LW" >&2
-	cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
-		cmake --build "$src/build" -j2 --target leakwalk >/dev/null || { echo "detect_bench: build failed" >&2; exit 2; }
+	if ! { cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+		cmake --build "$src/build" -j2 --target leakwalk >/dev/null; }; then
+		echo "detect_bench: build failed" >&2
+		exit 2
+	fi
 fi
 out=${LW_BENCH_DIR:-/tmp/lw-bench}/detect
 mkdir -p "$out" || exit 2
