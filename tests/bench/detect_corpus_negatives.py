@@ -42,6 +42,7 @@ def build(c):
     encrypted(c)
     keys_and_certs(c)
     prose(c)
+    templates(c)
 
 
 def placeholders(c):
@@ -442,3 +443,65 @@ def prose(c):
            [N("- fix token refresh race (%s)" % c.rnd(40, HEX), "git-sha"),
             N("- password reset e-mails are sent again (%s, #%d)" % (c.rnd(12, HEX), c.r.randint(100, 999)), "git-sha"),
             N("- bump lodash to 4.17.21 (sha512 %s)" % c.rnd(32, B64), "hash")])
+
+
+def templates(c):
+    """Shapes of secrets without one: documentation URLs with placeholder
+    credentials, documented defaults, prefixes in code, truncated or
+    placeholder keys and tokens, credential-file templates."""
+    c.file(CAT, "templates/urls.md", "RFC 3986 examples; RabbitMQ docs (guest/guest default, localhost only)", [
+        N(x, "url-placeholder") for x in [
+            "    uri = URI.parse(\"http://user:password@example.com\")",
+            "Use `postgres://USER:PASSWORD@HOST:5432/DB` as the connection string.",
+            "export DATABASE_URL=postgresql://<user>:<password>@localhost/app",
+            "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379/0",
+            "CELERY_BROKER_URL=amqp://guest:" + "guest@localhost:5672//",  # split: this source scans clean
+            "proxy = http://username:password@proxy.example.com:8080",
+            "git clone https://<token>@github.com/owner/repo.git",
+            "mongodb://[username:password@]host1[:port1][,...hostN[:portN]][/[defaultauthdb][?options]]",
+            "https://${GITHUB_ACTOR}:${GITHUB_TOKEN}@github.com/${GITHUB_REPOSITORY}.git",
+        ]])
+    c.file(CAT, "templates/hash_utils.py", "passlib/Django docs: hash identifiers", [
+        N(x, "hash-prefix") for x in [
+            "BCRYPT_PREFIXES = ('$2a$', '$2b$', '$2y$')",
+            "if stored.startswith('$argon2id$'):",
+            "assert encoded.startswith('pbkdf2_sha256$')",
+            "SHA512_CRYPT = re.compile(r'^\\$6\\$(rounds=\\d+\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86}$')",
+            "# crypt(5): $y$ yescrypt, $gy$ gost-yescrypt, $7$ scrypt, $6$ sha512crypt",
+            "LOCKED = ('!', '*', '!!')",
+        ]])
+    c.file(CAT, "templates/keys.py", "RFC 7468 labels in code; placeholder keys in docs", [
+        N(x, "key-placeholder") for x in [
+            "if pem.startswith('-----BEGIN RSA PRIVATE KEY-----'):",
+            "PEM_HEADER = b\"-----BEGIN OPENSSH PRIVATE KEY-----\"",
+            "KEY = \"-----BEGIN PRIVATE KEY-----\\nYOUR_PRIVATE_KEY\\n-----END PRIVATE KEY-----\\n\"",
+            "#   -----BEGIN EC PRIVATE KEY-----",
+            "#   ...",
+            "#   -----END EC PRIVATE KEY-----",
+            "    \"private_key\": \"<paste the key from the JSON file here>\",",
+        ]])
+    c.file(CAT, "templates/tokens.md", "providers' docs: token placeholders", [
+        N(x, "token-placeholder") for x in [
+            "export GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "SLACK_BOT_TOKEN=xoxb-your-bot-token",
+            "GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx",
+            "const stripe = require('stripe')('sk_live_...');",
+            "GOOGLE_API_KEY=AIzaSy...",
+            "OPENAI_API_KEY=sk-...",
+            "NPM_TOKEN=npm_<your-token>",
+            "Authorization: Bearer <ACCESS_TOKEN>",
+            "Authorization: Basic <base64(user:password)>",
+        ]])
+    c.file(CAT, "templates/credential-files.txt", "netrc(5), PostgreSQL Password File, docker login docs: templates", [
+        N(x, "credential-template") for x in [
+            "machine <host> login <user> password <password>",
+            "hostname:port:database:username:password",
+            "*:*:*:postgres:<password>",
+            "    \"auth\": \"\"",
+            "https://<username>:<token>@github.com",
+            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+            "define( 'DB_" + "PASSWORD', 'password_here' );",
+            "define( 'AUTH_KEY',         'put your unique phrase here' );",
+            "APP_KEY=",
+            "SECRET_KEY = 'django-insecure-CHANGE-ME'",
+        ]])
