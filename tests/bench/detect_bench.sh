@@ -10,8 +10,12 @@
 # when missing): the rules compiled into it are what is measured.
 # Writes under ${LW_BENCH_DIR:-/tmp/lw-bench}/detect: corpus/, labels.jsonl,
 # report.json (unredacted findings on generated values), summary.json.
-# LW_DETECT_SEED picks another corpus (default 13); LW_DETECT_SCAN_ARGS adds
-# scan options (e.g. a future --min-confidence).
+# LW_DETECT_SEED picks another corpus (default 13). LW_DETECT_SEEDS="1 2 3"
+# scores several corpora (detect/seed-N/ each) and adds min/mean/max per
+# category: the values are random, and whether a weak password passes an
+# entropy floor depends on the draw (one seed moves the generic recall by
+# several points). LW_DETECT_SCAN_ARGS adds scan options (e.g. a future
+# --min-confidence).
 # The printed lists name path:line, kind and rule, never a secret.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,23 +29,44 @@ if [ ! -x "$LW" ]; then
 		exit 2
 	fi
 fi
-out=${LW_BENCH_DIR:-/tmp/lw-bench}/detect
-mkdir -p "$out" || exit 2
-python3 "$here/detect_corpus_gen.py" --out "$out" --seed "${LW_DETECT_SEED:-13}" >"$out/counts.txt" ||
-	{ echo "detect_bench: corpus generator failed" >&2; exit 2; }
-rm -f "$out/report.json"
-start=$(date +%s.%N)
-# shellcheck disable=SC2086 # LW_DETECT_SCAN_ARGS is a list of options
-"$LW" scan --no-config --format json --no-redact -q ${LW_DETECT_SCAN_ARGS:-} -o "$out/report.json" "$out/corpus"
-rc=$?
-end=$(date +%s.%N)
-if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
-	echo "detect_bench: leakwalk scan exited $rc" >&2
-	exit 2
-fi
+base=${LW_BENCH_DIR:-/tmp/lw-bench}/detect
+read -r -a seeds <<<"${LW_DETECT_SEEDS:-${LW_DETECT_SEED:-13}}"
 echo "leakwalk: $LW ($("$LW" version 2>/dev/null | head -1))"
-echo "corpus:   $out/corpus (seed ${LW_DETECT_SEED:-13}; $(tail -1 "$out/counts.txt" | sed 's/  */ /g'))"
-printf 'scan:     exit %s in %.2f s\n\n' "$rc" "$(echo "$end - $start" | bc)"
-python3 "$here/detect_score.py" --labels "$out/labels.jsonl" --report "$out/report.json" \
-	--root "$out/corpus" --json-out "$out/summary.json" "$@" || { echo "detect_bench: scorer failed" >&2; exit 2; }
+summaries=()
+for seed in "${seeds[@]}"; do
+	out=$base
+	[ ${#seeds[@]} -gt 1 ] && out=$base/seed-$seed
+	mkdir -p "$out" || exit 2
+	python3 "$here/detect_corpus_gen.py" --out "$out" --seed "$seed" >"$out/counts.txt" ||
+		{ echo "detect_bench: corpus generator failed (seed $seed)" >&2; exit 2; }
+	rm -f "$out/report.json"
+	start=$(date +%s.%N)
+	# shellcheck disable=SC2086 # LW_DETECT_SCAN_ARGS is a list of options
+	"$LW" scan --no-config --format json --no-redact -q ${LW_DETECT_SCAN_ARGS:-} -o "$out/report.json" "$out/corpus"
+	rc=$?
+	end=$(date +%s.%N)
+	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+		echo "detect_bench: leakwalk scan exited $rc (seed $seed)" >&2
+		exit 2
+	fi
+	echo
+	echo "corpus:   $out/corpus (seed $seed; $(tail -1 "$out/counts.txt" | sed 's/  */ /g'))"
+	printf 'scan:     exit %s in %.2f s\n\n' "$rc" "$(echo "$end - $start" | bc)"
+	python3 "$here/detect_score.py" --labels "$out/labels.jsonl" --report "$out/report.json" \
+		--root "$out/corpus" --json-out "$out/summary.json" "$@" ||
+		{ echo "detect_bench: scorer failed" >&2; exit 2; }
+	summaries+=("$out/summary.json")
+done
+[ ${#seeds[@]} -gt 1 ] || exit 0
+python3 - "${summaries[@]}" <<'PY' || { echo "detect_bench: aggregation failed" >&2; exit 2; }
+import json, sys
+runs = [json.load(open(f))["categories"] for f in sys.argv[1:]]
+print("\nover %d seeds: recall min/mean/max, precision min/mean/max, false alarms mean" % len(runs))
+for cat in runs[0]:
+    rec = [r[cat]["recall"] for r in runs if r[cat]["recall"] is not None]
+    pre = [r[cat]["precision"] for r in runs if r[cat]["precision"] is not None]
+    fa = sum(r[cat]["false_alarms"] for r in runs) / len(runs)
+    f = lambda v: "%.3f/%.3f/%.3f" % (min(v), sum(v) / len(v), max(v)) if v else "      -      "
+    print("%-20s recall %s  precision %s  false %.1f" % (cat, f(rec), f(pre), fa))
+PY
 exit 0

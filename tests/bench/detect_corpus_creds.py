@@ -1,7 +1,7 @@
 """Category credential-files: files whose format names a field as a password
 (issue 13 item 1). Each case is written twice: variant 0 with a weak password
 (a word and digits), variant 1 with a random one."""
-from detect_corpus_lib import P, N, b64, urlq, xml_esc, json_str, HEX, B64, CRYPT64
+from detect_corpus_lib import P, N, A, b64, urlq, xml_esc, json_str, HEX, B64, CRYPT64
 
 CAT = "credential-files"
 
@@ -39,7 +39,8 @@ def netrc(c, i):
         "machine git.internal.example.com",
         "\tlogin deploy-bot",
         P("\tpassword %s" % pw3, "netrc", pw3),
-        "\taccount ci",
+        # netrc(5): "account string: supply an additional account password"
+        P("\taccount ci-%s" % c.rnd(6), "netrc-account"),
     ], 0o600)
     pw4 = c.pick(i, avoid=" \t\"'\\")
     # curl(1) --netrc-file; Windows spells it _netrc
@@ -618,7 +619,7 @@ def misc_tools(c, i):
         P("pass = %s" % c.rnd(48, B64.replace("+", "-").replace("/", "_")), "rclone-obscured"),
     ])
     # Jenkins credentials.xml: the password is encrypted with the instance's key
-    c.file(CAT, "jenkins-%d/credentials.xml" % i, "Jenkins docs: Credentials (credentials.xml)", [
+    c.file(CAT, "jenkins-%d/credentials.xml" % i, "Jenkins docs: Credentials (credentials.xml)", whole="jenkins-credentials-file", items=[
         "<?xml version='1.1' encoding='UTF-8'?>",
         "<com.cloudbees.plugins.credentials.SystemCredentialsProvider plugin=\"credentials@1337.v60b_d7b_c7b_c9f\">",
         "  <domainCredentialsMap class=\"hudson.util.CopyOnWriteMap$Hash\">",

@@ -1,7 +1,7 @@
 """Category frameworks: the settings files of web frameworks, build tools,
 runtimes and deployment tools, as their documentation and generators write
 them (issue 13 item 1, second half)."""
-from detect_corpus_lib import P, N, b64, HEX, B64, ALNUM
+from detect_corpus_lib import P, N, A, b64, HEX, B64, ALNUM
 
 CAT = "frameworks"
 
@@ -24,7 +24,7 @@ def rails(c, i):
     # Rails guides "Securing Rails Applications: Custom Credentials":
     # config/master.key holds 32 hex characters, nothing else.
     c.file(CAT, "rails-%d/config/master.key" % i, "Rails guides: Security, config/master.key",
-           [P(c.rnd(32, HEX), "rails-master-key")])
+           [P(c.rnd(32, HEX), "rails-master-key")], whole="rails-master-key-file")
     # Rails < 5.2 config/secrets.yml: secret_key_base (128 hex from `rails secret`)
     c.file(CAT, "rails-%d/config/secrets.yml" % i, "Rails 4.1-5.1 guides: config/secrets.yml", [
         "development:",
@@ -377,7 +377,8 @@ def kubernetes(c, i):
         "  namespace: shop",
         "type: Opaque",
         "data:",
-        N("  username: %s" % b64("shop"), "k8s-data-username"),
+        # a user name is not a secret, but it sits in a Secret's data
+        A("  username: %s" % b64("shop"), "k8s-data-username"),
         P("  password: %s" % b64(dp), "k8s-data", b64(dp)),
         P("  api-key: %s" % b64(c.rnd(32)), "k8s-data"),
         "stringData:",

@@ -51,6 +51,14 @@ class N:
         self.text, self.kind = text, kind
 
 
+class A:
+    """A line reasonable people label either way (label "ambiguous"): a
+    finding there is neither a hit nor a false alarm, and it is not counted
+    in recall."""
+    def __init__(self, text, kind):
+        self.text, self.kind = text, kind
+
+
 class Corpus:
     def __init__(self, out, rng):
         self.out = out
@@ -62,22 +70,28 @@ class Corpus:
         os.makedirs(self.tmp, exist_ok=True)
 
     # ---------------------------------------------------------------- files
-    def file(self, category, path, doc, items, mode=0o644):
+    def file(self, category, path, doc, items, mode=0o644, whole=None):
         """Writes corpus/<category>/<path>. items: strings (several lines
-        allowed, unlabelled), P and N objects (one line each). doc names the
-        format's documentation or the practice the case comes from."""
+        allowed, unlabelled), P, N and A objects (one line each). doc names
+        the format's documentation or the practice the case comes from.
+        whole: a kind when the file's presence alone is a leak (a private
+        key file, master.key, credentials.xml): a line-0 label that any
+        finding in the file (a path rule's too) finds."""
         rel = "%s/%s" % (category, path)
         if rel in self.paths:
             raise SystemExit("duplicate corpus path " + rel)
         self.paths.add(rel)
         lines = []
+        if whole:
+            self.labels.append({"path": rel, "line": 0, "category": category, "label": "secret",
+                                "kind": whole, "doc": doc})
         for it in items:
-            if isinstance(it, (P, N)):
+            if isinstance(it, (P, N, A)):
                 if "\n" in it.text:
                     raise SystemExit("labelled item with a newline in " + rel)
                 lines.append(it.text)
                 lab = {"path": rel, "line": len(lines), "category": category,
-                       "label": "secret" if isinstance(it, P) else "not-secret",
+                       "label": {P: "secret", N: "not-secret", A: "ambiguous"}[type(it)],
                        "kind": it.kind, "doc": doc}
                 if isinstance(it, P) and it.secret is not None:
                     lab["secret"] = it.secret
@@ -92,17 +106,17 @@ class Corpus:
             f.write("\n".join(lines) + "\n")
         os.chmod(full, mode)
 
-    def raw(self, category, path, data, labels=()):
-        """Writes bytes as they are; labels: (line, label, kind, doc)."""
+    def raw(self, category, path, data, doc, whole):
+        """Writes a binary file whose presence alone is a leak (a keystore):
+        only a line-0 label of kind whole."""
         rel = "%s/%s" % (category, path)
         self.paths.add(rel)
         full = os.path.join(self.root, rel)
         os.makedirs(os.path.dirname(full), exist_ok=True)
         with open(full, "wb") as f:
             f.write(data)
-        for line, label, kind, doc in labels:
-            self.labels.append({"path": rel, "line": line, "category": category,
-                                "label": label, "kind": kind, "doc": doc})
+        self.labels.append({"path": rel, "line": 0, "category": category, "label": "secret",
+                            "kind": whole, "doc": doc})
 
     def write_labels(self):
         with open(os.path.join(self.out, "labels.jsonl"), "w") as f:
@@ -168,7 +182,8 @@ class Corpus:
         """openssl passwd: -1 md5-crypt, -5 sha256-crypt, -6 sha512-crypt,
         -apr1 Apache's md5 (crypt(5), Apache "Password Formats")."""
         salt = salt or self.rnd(8 if scheme != "-1" else 8, CRYPT64)
-        out = subprocess.run(["openssl", "passwd", scheme, "-salt", salt, password],
+        # the password on stdin: one that starts with '-' is not an option there
+        out = subprocess.run(["openssl", "passwd", scheme, "-salt", salt, "-stdin"], input=password + "\n",
                              check=True, capture_output=True, text=True).stdout
         return out.strip()
 

@@ -53,13 +53,24 @@ def build(c):
 
 def private_keys(c):
     d = "RFC 7468 (PEM textual encodings); openssl-genpkey(1); ssh-keygen(1) (OpenSSH key format)"
-    c.file(KEYS, "ssh/id_ed25519", d, pem_items(c.keys["openssh-ed25519"], "openssh"), 0o600)
-    c.file(KEYS, "ssh/deploy_key", d, pem_items(c.keys["openssh-rsa"], "openssh"), 0o600)
-    c.file(KEYS, "tls/server.key", d, pem_items(c.keys["rsa-pkcs1"], "pem-rsa"))
-    c.file(KEYS, "tls/private.pem", d, pem_items(c.keys["pkcs8-rsa"], "pem-pkcs8"))
-    c.file(KEYS, "tls/ec-p256.key", d, pem_items(c.keys["ec"], "pem-ec"))
-    c.file(KEYS, "tls/signing-ed25519.pem", d, pem_items(c.keys["pkcs8-ed25519"], "pem-pkcs8"))
-    c.file(KEYS, "tls/encrypted.pem", d, pem_items(c.keys["encrypted"], "pem-encrypted"))
+    kf = "private-key-file"
+    c.file(KEYS, "ssh/id_ed25519", d, pem_items(c.keys["openssh-ed25519"], "openssh"), 0o600, whole=kf)
+    c.file(KEYS, "ssh/deploy_key", d, pem_items(c.keys["openssh-rsa"], "openssh"), 0o600, whole=kf)
+    c.file(KEYS, "tls/server.key", d, pem_items(c.keys["rsa-pkcs1"], "pem-rsa"), whole=kf)
+    c.file(KEYS, "tls/private.pem", d, pem_items(c.keys["pkcs8-rsa"], "pem-pkcs8"), whole=kf)
+    c.file(KEYS, "tls/ec-p256.key", d, pem_items(c.keys["ec"], "pem-ec"), whole=kf)
+    c.file(KEYS, "tls/signing-ed25519.pem", d, pem_items(c.keys["pkcs8-ed25519"], "pem-pkcs8"), whole=kf)
+    c.file(KEYS, "tls/encrypted.pem", d, pem_items(c.keys["encrypted"], "pem-encrypted"), whole=kf)
+    # PKCS#12 keystores (openssl-pkcs12(1) -export): binary, their presence is the leak
+    ec_path, crt_path = os.path.join(c.tmp, "ec.key"), os.path.join(c.tmp, "client.crt")
+    with open(crt_path, "w") as f:
+        f.write(c.certs["client"])
+    for name in ("tls/server.p12", "windows/iis-export.pfx"):
+        p12 = os.path.join(c.tmp, "out.p12")
+        c.run("openssl", "pkcs12", "-export", "-inkey", ec_path, "-in", crt_path, "-passout",
+              "pass:" + c.weak(), "-out", p12)
+        with open(p12, "rb") as f:
+            c.raw(KEYS, name, f.read(), "openssl-pkcs12(1) -export", whole="pkcs12-keystore")
     # a bundle: certificate (not secret) then its key
     cert = c.certs["client"].strip("\n").split("\n")
     c.file(KEYS, "tls/bundle.pem", d, [N(cert[0], "certificate"), "\n".join(cert[1:])] +

@@ -7,10 +7,12 @@ usage: detect_score.py --labels LABELS.jsonl --report REPORT.json --root CORPUS_
 
 A labelled secret counts as found when any finding's span (line..end_line,
 same path) overlaps the label's lines (line, or line..end_line for a PEM
-block). Findings are counted once per
-(path, start line): such a flagged place is a true positive when its span
-covers a secret line, else a false alarm (on a not-secret line or on an
-unlabelled one). Per category: recall = found / secret lines, precision =
+block); a line-0 label (the file's presence is the leak: a key file, a
+keystore, master.key, credentials.xml) is found by any finding in the file,
+a path rule's included. Findings are counted once per (path, start line):
+such a flagged place is a true positive when it finds a secret, nothing when
+it only covers an "ambiguous" line, else a false alarm (on a not-secret line
+or an unlabelled one). Per category: recall = found / secrets, precision =
 true flagged places / flagged places.
 
 Misses and false alarms are listed as path:line, kind and rule: never the
@@ -43,16 +45,23 @@ def load(args):
 
 
 def score(labels, report, root):
-    pos = collections.defaultdict(dict)    # path -> first line -> label
-    neg = collections.defaultdict(dict)
     cover = collections.defaultdict(dict)  # path -> each line of a secret -> its first line
+    neg = collections.defaultdict(dict)    # path -> line -> not-secret label
+    amb = collections.defaultdict(set)     # path -> ambiguous lines
+    whole = {}                             # path -> line-0 label (the file is the leak)
     cat_of = {}
     for lab in labels:
-        (pos if lab["label"] == "secret" else neg)[lab["path"]][lab["line"]] = lab
-        cat_of[lab["path"]] = lab["category"]
-        if lab["label"] == "secret":
+        p = lab["path"]
+        cat_of[p] = lab["category"]
+        if lab["label"] == "secret" and lab["line"] == 0:
+            whole[p] = lab
+        elif lab["label"] == "secret":
             for ln in range(lab["line"], lab.get("end_line", lab["line"]) + 1):
-                cover[lab["path"]][ln] = lab["line"]
+                cover[p][ln] = lab["line"]
+        elif lab["label"] == "ambiguous":
+            amb[p].add(lab["line"])
+        else:
+            neg[p][lab["line"]] = lab
     # flagged places: (path, start line) -> [end line, rules]
     places = {}
     outside = 0
@@ -68,55 +77,55 @@ def score(labels, report, root):
             places[key] = [end, set()]
         places[key][0] = max(places[key][0], end)
         places[key][1].add(f.get("rule", "?"))
-    found = set()
-    tp_places = collections.Counter()
-    all_places = collections.Counter()
-    false_alarms = []
-    for (p, start), (end, rules) in sorted(places.items()):
-        cat = cat_of.get(p) or p.split("/", 1)[0]
-        all_places[cat] += 1
-        hit = {cover[p][ln] for ln in range(start, end + 1) if ln in cover.get(p, {})}
-        if hit:
-            tp_places[cat] += 1
-            found.update((p, ln) for ln in hit)
-        else:
-            lab = neg.get(p, {}).get(start)
-            false_alarms.append((cat, p, start, sorted(rules), lab["kind"] if lab else "unlabelled"))
     if outside:
         raise SystemExit("detect_score: %d of %d findings lie outside %s (scan the corpus by that path)"
                          % (outside, len(report), root))
+    found = set()                          # (path, first line); line 0 for a whole file
+    tp_places, all_places, amb_places = collections.Counter(), collections.Counter(), collections.Counter()
+    false_alarms = []
+    for (p, start), (end, rules) in sorted(places.items()):
+        cat = cat_of.get(p) or p.split("/", 1)[0]
+        hit = {cover[p][ln] for ln in range(start, end + 1) if ln in cover.get(p, {})}
+        if p in whole:
+            found.add((p, 0))
+        if hit or p in whole:
+            found.update((p, ln) for ln in hit)
+            tp_places[cat] += 1
+            all_places[cat] += 1
+        elif any(ln in amb.get(p, ()) for ln in range(start, end + 1)):
+            amb_places[cat] += 1
+        else:
+            all_places[cat] += 1
+            lab = neg.get(p, {}).get(start)
+            false_alarms.append((cat, p, start, sorted(rules), lab["kind"] if lab else "unlabelled"))
+    secrets = [lab for lab in labels if lab["label"] == "secret"]
+    misses = sorted((lab["category"], lab["path"], lab["line"], lab["kind"]) for lab in secrets
+                    if (lab["path"], lab["line"]) not in found)
+    kinds = collections.defaultdict(lambda: [0, 0])
+    for lab in secrets:
+        k = kinds[(lab["category"], lab["kind"])]
+        k[1] += 1
+        k[0] += (lab["path"], lab["line"]) in found
     cats = sorted(set(lab["category"] for lab in labels) | set(all_places))
     rows = {}
-    misses = []
-    kinds = collections.defaultdict(lambda: [0, 0])
-    for p, lines in pos.items():
-        for ln, lab in lines.items():
-            k = kinds[(lab["category"], lab["kind"])]
-            k[1] += 1
-            if (p, ln) in found:
-                k[0] += 1
-            else:
-                misses.append((lab["category"], p, ln, lab["kind"]))
     for cat in cats:
-        npos = sum(1 for lab in labels if lab["category"] == cat and lab["label"] == "secret")
-        nneg = sum(1 for lab in labels if lab["category"] == cat and lab["label"] != "secret")
-        nfound = sum(1 for (p, ln) in found if cat_of.get(p) == cat)
+        npos = sum(1 for lab in secrets if lab["category"] == cat)
+        nneg = sum(1 for lab in labels if lab["category"] == cat and lab["label"] == "not-secret")
+        nfound = sum(1 for (p, _ln) in found if cat_of.get(p) == cat)
         rows[cat] = {"secret_lines": npos, "not_secret_lines": nneg, "found": nfound,
                      "recall": (nfound / npos) if npos else None,
                      "flagged": all_places[cat], "true_flagged": tp_places[cat],
                      "false_alarms": all_places[cat] - tp_places[cat],
+                     "ambiguous_flagged": amb_places[cat],
                      "precision": (tp_places[cat] / all_places[cat]) if all_places[cat] else None}
-    npos = sum(r["secret_lines"] for r in rows.values())
-    nfound = sum(r["found"] for r in rows.values())
-    nfl = sum(r["flagged"] for r in rows.values())
-    ntp = sum(r["true_flagged"] for r in rows.values())
-    rows["total"] = {"secret_lines": npos, "not_secret_lines": sum(r["not_secret_lines"] for r in rows.values()),
-                     "found": nfound, "recall": nfound / npos if npos else None,
-                     "flagged": nfl, "true_flagged": ntp, "false_alarms": nfl - ntp,
-                     "precision": ntp / nfl if nfl else None}
-    neg_flagged = sum(1 for (_c, p, ln, _r, _k) in false_alarms if ln in neg.get(p, {}))
-    rows["total"]["not_secret_lines_flagged"] = neg_flagged
-    return rows, sorted(misses), false_alarms, kinds
+    tot = {k: sum(r[k] for r in rows.values()) for k in
+           ("secret_lines", "not_secret_lines", "found", "flagged", "true_flagged", "false_alarms",
+            "ambiguous_flagged")}
+    tot["recall"] = tot["found"] / tot["secret_lines"] if tot["secret_lines"] else None
+    tot["precision"] = tot["true_flagged"] / tot["flagged"] if tot["flagged"] else None
+    tot["not_secret_lines_flagged"] = sum(1 for (_c, p, ln, _r, _k) in false_alarms if ln in neg.get(p, {}))
+    rows["total"] = tot
+    return rows, misses, false_alarms, kinds
 
 
 def fmt(x):
@@ -138,8 +147,9 @@ def main():
     for cat, r in rows.items():
         print("%-20s %7d %7d %7s %8d %8d %9s" % (cat, r["secret_lines"], r["found"], fmt(r["recall"]),
                                                 r["flagged"], r["false_alarms"], fmt(r["precision"])))
-    print("not-secret lines: %d, of which flagged: %d" % (rows["total"]["not_secret_lines"],
-                                                           rows["total"]["not_secret_lines_flagged"]))
+    print("not-secret lines: %d, of which flagged: %d; findings on ambiguous lines (not counted): %d" % (
+        rows["total"]["not_secret_lines"], rows["total"]["not_secret_lines_flagged"],
+        rows["total"]["ambiguous_flagged"]))
     if a.kinds:
         print("\nrecall per kind (category/kind found/total):")
         for (cat, kind), (f, t) in sorted(kinds.items()):
