@@ -13,6 +13,9 @@
 #                       python3-botocore python3-django golang-go (AWS example keys,
 #                       Django test settings, Go crypto test data); absent ones are skipped
 #   LW_REALTREE_LIST=N  print at most N findings (default 400)
+#   LW_REALTREE_BEFORE=FILE  an earlier run's summary.json (e.g. of main's binary):
+#                       prints per-rule counts before -> after, and the findings that
+#                       are new or gone (path:line rule)
 # Prints findings per rule and per tree, then path:line rule, never the
 # secret (the scan runs redacted). Exit 0 unless the bench itself failed.
 set -u
@@ -61,9 +64,9 @@ for d in "${roots[@]}"; do
 		"$(echo "$end - $start" | bc)" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$rep")"
 	reports+=("$rep")
 done
-python3 - "${LW_REALTREE_LIST:-400}" "$out/summary.json" "${reports[@]}" <<'PY'
+LW_RT_ROOTS=$(printf '%s\n' "${roots[@]}") python3 - "${LW_REALTREE_LIST:-400}" "$out/summary.json" "${LW_REALTREE_BEFORE:-}" "${reports[@]}" <<'PY'
 import collections, json, sys
-limit, summary, reports = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+limit, summary, before, reports = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 found = []
 for rep in reports:
     found += json.load(open(rep))
@@ -76,6 +79,23 @@ for f in sorted(found, key=lambda f: (f["rule"], f["path"], f["line"]))[:limit]:
     print("  %s:%s %s" % (f["path"], f["line"], f["rule"]))
 if len(found) > limit:
     print("  ... %d more" % (len(found) - limit))
+if before:
+    # only the trees scanned now: a run over fewer trees loses nothing
+    import os
+    roots = [os.path.normpath(r) + "/" for r in os.environ["LW_RT_ROOTS"].split("\n") if r]
+    old = json.load(open(before))
+    old["findings"] = [f for f in old["findings"] if any(f["path"].startswith(r) for r in roots)]
+    old["total"] = len(old["findings"])
+    old["per_rule"] = collections.Counter(f["rule"] for f in old["findings"])
+    print("\nbefore -> after (%s): %d -> %d" % (before, old["total"], len(found)))
+    for rule in sorted(set(old["per_rule"]) | set(per_rule)):
+        print("  %6d -> %-6d %s" % (old["per_rule"].get(rule, 0), per_rule.get(rule, 0), rule))
+    key = lambda f: (f["path"], f["line"], f["rule"])
+    was, now = {key(f) for f in old["findings"]}, {key(f) for f in found}
+    for tag, keys in (("new", now - was), ("gone", was - now)):
+        print("\n%s (%d):" % (tag, len(keys)))
+        for p, ln, rule in sorted(keys)[:limit]:
+            print("  %s:%s %s" % (p, ln, rule))
 json.dump({"total": len(found), "per_rule": dict(per_rule),
            "findings": [{"path": f["path"], "line": f["line"], "rule": f["rule"]} for f in found]},
           open(summary, "w"), indent=1, sort_keys=True)
