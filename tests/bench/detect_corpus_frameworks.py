@@ -1,7 +1,7 @@
 """Category frameworks: the settings files of web frameworks, build tools,
 runtimes and deployment tools, as their documentation and generators write
 them (issue 13 item 1, second half)."""
-from detect_corpus_lib import P, N, A, b64, HEX, B64, ALNUM
+from detect_corpus_lib import P, N, A, b64, HEX, B64, ALNUM, YAML_PLAIN
 
 CAT = "frameworks"
 
@@ -39,7 +39,7 @@ def rails(c, i):
         N("  secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>", "erb-env"),
         P("  stripe_secret_key: sk_live_%s" % c.rnd(24), "stripe"),
     ])
-    pw = c.pick(i, avoid="\"'#")
+    pw = c.pick(i, avoid=YAML_PLAIN)
     c.file(CAT, "rails-%d/config/database.yml" % i, "Rails guides: Configuring a Database", [
         "default: &default",
         "  adapter: postgresql",
@@ -221,6 +221,7 @@ def php(c, i):
 
 def java(c, i):
     p = [c.pick(i + k, avoid="\"'#\\") for k in range(8)]
+    p[2] = c.pick(i + 2, avoid=YAML_PLAIN)
     # java.util.Properties: key=value, key: value, key value; Spring Boot
     # "Common Application Properties" (spring.datasource.password, spring.mail.password)
     c.file(CAT, "spring-%d/src/main/resources/application.properties" % i,
@@ -413,7 +414,7 @@ def kubernetes(c, i):
 
 
 def config_mgmt(c, i):
-    p = [c.pick(i + k, avoid="\"'#\\{}") for k in range(8)]
+    p = [c.pick(i + k, avoid=YAML_PLAIN + " ") for k in range(8)]
     # Ansible docs "Connection variables" (ansible_become_password, ansible_password)
     # and role variables named as passwords
     c.file(CAT, "ansible-%d/group_vars/dbservers.yml" % i, "Ansible docs: connection variables; role vars", [

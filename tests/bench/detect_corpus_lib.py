@@ -23,6 +23,8 @@ B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 B64 = ALNUM + "+/"
 B64URL = ALNUM + "-_"
 CRYPT64 = "./" + string.digits + string.ascii_uppercase + string.ascii_lowercase
+# characters a YAML plain (unquoted) scalar cannot start with or hold as written
+YAML_PLAIN = "\"'\\#:{}[],&*!|>%@`?-"
 # every printable punctuation a password may hold (issue 13: `; % ] > , : < ( ) { } [ ] ! = ^ $ #`)
 PUNCT = "!#$%&()*+,-./:;<=>?@[]^_{|}~"
 

@@ -50,7 +50,7 @@ def placeholders(c):
     fmts = [
         ("env/.env.example", "dotenv README; .env.example convention", lambda k, v: "%s=%s" % (k.upper(), v)),
         ("yaml/config.example.yml", "YAML templates", lambda k, v: "%s: \"%s\"" % (k, v)),
-        ("json/config.sample.json", "JSON templates", lambda k, v: "  \"%s\": \"%s\"," % (k, v)),
+        ("json/config.sample.json", "JSON templates", lambda k, v: "  \"%s\": \"%s\"," % (k, v.replace("\"", "'"))),
         ("ini/settings.ini.dist", "INI templates (.dist)", lambda k, v: "%s = %s" % (k, v)),
         ("python/local_settings.py.template", "Python settings templates", lambda k, v: "%s = '%s'" % (k.upper(), v)),
         ("xml/web.config.template", "XML config templates", lambda k, v: "  <add key=\"%s\" value=\"%s\" />" % (k, v)),
@@ -59,10 +59,15 @@ def placeholders(c):
     for path, doc, fmt in fmts:
         items = []
         for n, v in enumerate(PLACEHOLDERS):
-            k = keys[n % len(keys)]
+            # one key per line, as a template has (password, ..., password_2, ...)
+            k = keys[n % len(keys)] + ("" if n < len(keys) else "_%d" % (n // len(keys) + 1))
             if path.startswith("xml") or path.startswith("json"):
                 v = v.replace("<", "&lt;").replace(">", "&gt;") if path.startswith("xml") else v
             items.append(N(fmt(k, v), "placeholder"))
+        if path.startswith("json"):
+            items = ["{"] + items + ["  \"version\": 1", "}"]
+        elif path.startswith("ini"):
+            items = ["[app]"] + items
         c.file(CAT, "placeholders/" + path, doc, items)
 
 
@@ -304,6 +309,7 @@ def hashes_and_ids(c):
                "      \"resolved\": \"https://registry.npmjs.org/%s/-/%s-1.0.0.tgz\"," % (name, name),
                N("      \"integrity\": \"sha512-%s==\"" % c.rnd(86, B64), "lockfile-integrity"),
                "    },"]
+    lk[-1] = "    }"
     lk += ["  }", "}"]
     c.file(CAT, "lockfiles/package-lock.json", "npm docs: package-lock.json (integrity); W3C SRI", lk)
     c.file(CAT, "lockfiles/yarn.lock", "Yarn docs: yarn.lock", [
