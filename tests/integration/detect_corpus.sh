@@ -53,6 +53,44 @@ PY
 }
 check "another seed gives other values, the same seed the same" seeds_differ
 
+# the files are what their formats' parsers accept (a corpus of broken
+# files would measure nothing): JSON (but Sublime's JSON with comments),
+# XML, TOML, and YAML when PyYAML is there
+formats_parse() {
+	python3 - "$D/corpus" <<'PY'
+import glob, json, os, sys, xml.dom.minidom
+root, bad = sys.argv[1], []
+def each(*pats):
+    for pat in pats:
+        yield from glob.glob(os.path.join(root, "**", pat), recursive=True)
+for f in each("*.json", ".*.json", ".ftpconfig", ".dockercfg"):
+    if not f.endswith("sftp-config.json"):
+        try: json.load(open(f))
+        except ValueError as e: bad.append((f, e))
+for f in each("*.xml", "*.config"):
+    try: xml.dom.minidom.parse(f)
+    except Exception as e: bad.append((f, e))
+try:
+    import tomllib
+    for f in each("*.toml"):
+        try: tomllib.load(open(f, "rb"))
+        except ValueError as e: bad.append((f, e))
+except ImportError:
+    pass
+try:
+    import yaml
+    for f in each("*.yml", "*.yaml", ".*.yml"):
+        try: list(yaml.safe_load_all(open(f)))
+        except yaml.YAMLError as e: bad.append((f, e))
+except ImportError:
+    pass
+for f, e in bad[:5]:
+    print("does not parse: %s: %s" % (os.path.relpath(f, root), str(e).split("\n")[0]), file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+check "the corpus' JSON, XML, TOML (and YAML) files parse" formats_parse
+
 lw scan scan --no-config --format json --no-redact -q -o "$LW_TMP/report.json" "$D/corpus"
 rc_is "scan of the corpus: findings, exit 1" 1
 check "the report is a JSON list" pyj "$LW_TMP/report.json" 'isinstance(r, list) and len(r) > 0'
