@@ -39,6 +39,7 @@ void lw_ruleset_free(lw_ruleset *rs)
 	free(rs->kw_rules);
 	free(rs->kw_len);
 	free(rs->always);
+	free(rs->by_path);
 	pthread_mutex_destroy(&rs->lock);
 	free(rs);
 }
@@ -293,20 +294,22 @@ int lw_ruleset_disable(lw_ruleset *rs, const char *id, lw_error *err)
 
 static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 {
-	size_t nk = 0, na = 0, k = 0;
+	size_t nk = 0, na = 0, np = 0, k = 0;
 	const char **kw;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		if (rs->rules[i].info.disabled)
 			continue;
 		nk += rs->rules[i].keywords.n;
-		na += rs->rules[i].keywords.n == 0;
+		na += rs->rules[i].keywords.n == 0 && !rs->rules[i].path_only;
+		np += rs->rules[i].path_only;
 	}
 	kw = calloc(nk ? nk : 1, sizeof(char *));
 	rs->kw_rules = calloc(nk ? nk : 1, sizeof(uint32_t));
 	rs->kw_len = calloc(nk ? nk : 1, sizeof(uint32_t));
 	rs->always = calloc(na ? na : 1, sizeof(size_t));
-	if (!kw || !rs->kw_rules || !rs->kw_len || !rs->always) {
+	rs->by_path = calloc(np ? np : 1, sizeof(size_t));
+	if (!kw || !rs->kw_rules || !rs->kw_len || !rs->always || !rs->by_path) {
 		free(kw);
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	}
@@ -315,6 +318,10 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 		lw_rule *r = &rs->rules[i];
 		if (r->info.disabled)
 			continue;
+		if (r->path_only) {
+			rs->by_path[rs->nby_path++] = i;
+			continue;
+		}
 		if (r->keywords.n == 0)
 			rs->always[rs->nalways++] = i;
 		for (size_t j = 0; j < r->keywords.n; j++) {
