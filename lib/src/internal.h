@@ -75,6 +75,10 @@ struct lw_ruleset {
 	size_t nalways;
 	size_t *by_path; /* path rules: no regex, matched on the path alone */
 	size_t nby_path;
+	pcre2_code *paths_any; /* every rule's `paths` in one regex: a path it
+				  does not match needs no rule's paths tried;
+				  NULL when there is none (or they cannot be
+				  joined) */
 	pthread_mutex_t lock;
 };
 
@@ -249,6 +253,8 @@ void lw_scanner_any_path(lw_scanner *sc);
  * being that path. For every file, text or binary, whatever its size. */
 int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerprint_path,
 	const lw_sink *sink);
+/* 0 when no rule's `paths` can match rel (pathrule.c) */
+int lw_paths_may_match(const lw_ruleset *rs, const char *rel, pcre2_match_data *md);
 
 /* line helpers: a line ends at \n, \r\n or a lone \r */
 size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);

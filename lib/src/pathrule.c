@@ -42,6 +42,12 @@ static int lw_path_allowed(const lw_allow *a, const char *rel, pcre2_match_data 
 		lw_regex_list_matches(&a->paths, (const unsigned char *)rel, rl, md);
 }
 
+int lw_paths_may_match(const lw_ruleset *rs, const char *rel, pcre2_match_data *md)
+{
+	return !rs->paths_any ||
+		pcre2_match(rs->paths_any, (PCRE2_SPTR)rel, strlen(rel), 0, 0, md, NULL) >= 0;
+}
+
 int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerprint_path,
 	const lw_sink *sink)
 {
@@ -53,7 +59,8 @@ int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerpri
 
 	if (!rs->finalized)
 		return LW_ERROR;
-	if (!rs->nby_path || !rel[0] || lw_path_allowed(&rs->allow, rel, md))
+	if (!rs->nby_path || !rel[0] || !lw_paths_may_match(rs, rel, md) ||
+	    lw_path_allowed(&rs->allow, rel, md))
 		return 0;
 	for (size_t i = 0; rc == 0 && i < rs->nby_path; i++) {
 		size_t ri = rs->by_path[i];

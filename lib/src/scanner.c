@@ -52,6 +52,8 @@ struct lw_scanner {
 	uint32_t *path_gen;    /* per rule: the chunk whose path path_ok is for */
 	uint8_t *path_ok;      /* per rule: its `paths` admit that chunk's path */
 	uint32_t gen;          /* the current chunk, for path_gen */
+	uint32_t any_gen;      /* the chunk any_ok is for */
+	int any_ok;            /* some rule's `paths` may match the chunk's path */
 	int any_path;          /* examples: rules run whatever the path */
 };
 
@@ -141,11 +143,18 @@ static int lw_rule_path_ok(lw_scanner *sc, size_t ri)
 {
 	const lw_rule *r = &sc->rs->rules[ri];
 
+	const char *rel;
+
 	if (!r->paths.n || sc->any_path)
 		return 1;
+	rel = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
+	if (sc->any_gen != sc->gen) {
+		sc->any_gen = sc->gen;
+		sc->any_ok = lw_paths_may_match(sc->rs, rel, sc->md);
+	}
+	if (!sc->any_ok)
+		return 0;
 	if (sc->path_gen[ri] != sc->gen) {
-		const char *rel = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path
-							      : sc->chunk->path;
 		sc->path_gen[ri] = sc->gen;
 		sc->path_ok[ri] = (uint8_t)lw_regex_list_matches(&r->paths,
 			(const unsigned char *)rel, strlen(rel), sc->md);
@@ -816,6 +825,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->sink = sink;
 	if (++sc->gen == 0) {
 		memset(sc->path_gen, 0, sc->rs->n * sizeof(uint32_t));
+		sc->any_gen = 0;
 		sc->gen = 1;
 	}
 	sc->ncands = 0;
