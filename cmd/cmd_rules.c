@@ -70,8 +70,9 @@ static int rules_test(lw_ruleset *rs)
 			printf("FAIL %s: needs at least 2 match and 2 no_match examples (%s)\n", r->id,
 				r->source);
 			failed++;
-		} else if (r->nkeywords == 0) {
-			printf("FAIL %s: needs at least one keyword (%s)\n", r->id, r->source);
+		} else if (r->nkeywords == 0 && r->npaths == 0) {
+			/* a rule limited to paths runs only on those files */
+			printf("FAIL %s: needs at least one keyword or path (%s)\n", r->id, r->source);
 			failed++;
 		} else if (lw_rule_test(rs, i, &err) < 0) {
 			lw_buf b;

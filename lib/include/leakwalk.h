@@ -103,6 +103,10 @@ typedef struct lw_rule_info {
 	const char *const *no_match_examples;
 	size_t nno_match_examples;
 	int disabled;
+	const char *const *paths; /**< the rule runs only on these paths; with
+				       regex NULL it is a path rule: a file
+				       there is itself reported */
+	size_t npaths;
 } lw_rule_info;
 
 typedef struct lw_ruleset lw_ruleset;

@@ -30,6 +30,9 @@ static int check_rule(lw_ruleset *rs, size_t ri, lw_error *err)
 		"aA0", "a ", "\"", "'", ":", "\\", "\t", "=a", "a@", "%" };
 	lw_rule *r = &rs->rules[ri];
 	lw_scan_options opts = LW_SCAN_OPTIONS_INIT;
+
+	if (r->path_only)
+		return 0; /* no regex over content: nothing can backtrack */
 	lw_scanner *sc = NULL;
 	check_state st = { 0 };
 	lw_sink sink = { check_finding, check_diag, &st };
@@ -44,6 +47,7 @@ static int check_rule(lw_ruleset *rs, size_t ri, lw_error *err)
 		free(buf);
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	}
+	lw_scanner_any_path(sc);
 	size_t nk = r->keywords.n ? r->keywords.n : 1;
 	for (size_t k = 0; k < nk && !rc; k++) {
 		const char *kw = r->keywords.n ? r->keywords.v[k] : "";

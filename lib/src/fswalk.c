@@ -155,6 +155,13 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 
 	bp->len = 0;
 	bp->overflow = 0;
+	/* a file that is a leak by its path alone: binary or too large too */
+	if (lw_scanner_scan_path(sc, it->path, it->rel, &c->sink) == LW_ESTOP)
+		c->stop = 1;
+	if (it->size > c->opts->max_file_size) {
+		fs_count(c, &c->stats->skipped_large, 1);
+		return;
+	}
 	rc = fs_read_all(it->fd, bp, it->size);
 	b = *bp;
 	if (rc == LW_ELIMIT) {
@@ -248,11 +255,7 @@ static int fs_queue_file(fs_ctx *c, int fd, const struct stat *st, const char *p
 		fs_count(c, &c->stats->skipped_other, 1);
 		return 0;
 	}
-	if ((uint64_t)st->st_size > c->opts->max_file_size) {
-		close(fd);
-		fs_count(c, &c->stats->skipped_large, 1);
-		return 0;
-	}
+	/* one too large is still queued: path rules judge it by its name */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	fs_item it = { fd, lw_strdup(path), lw_strdup(rel), (uint64_t)st->st_size };
 	if (!it.path || !it.rel) {

@@ -45,6 +45,9 @@ typedef struct lw_rule {
 	uint32_t secret_group;
 	size_t window;
 	lw_allow allow;
+	lw_regex_list paths; /* "paths": only files whose path matches one; with
+				no regex, a path rule: such a file is itself the leak */
+	int path_only;
 	pcre2_code *code;
 	pcre2_code *acode; /* the same, anchored: for rules whose every match
 			      begins with a keyword (anchor.c); NULL otherwise */
@@ -70,6 +73,12 @@ struct lw_ruleset {
 	size_t nkeywords;
 	size_t *always; /* rules without keywords */
 	size_t nalways;
+	size_t *by_path; /* path rules: no regex, matched on the path alone */
+	size_t nby_path;
+	pcre2_code *paths_any; /* every rule's `paths` in one regex: a path it
+				  does not match needs no rule's paths tried;
+				  NULL when there is none (or they cannot be
+				  joined) */
 	pthread_mutex_t lock;
 };
 
@@ -122,6 +131,9 @@ int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 	lw_ac_hit_cb cb, void *payload);
 
 int lw_checksum_known(const char *name);
+/* 1 when the check `name` decides what is a secret (base64-basic-auth) and
+ * says `s` is not one: the rule's candidate is dropped */
+int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len);
 
 /* sha256 */
 void lw_sha256(const void *data, size_t len, unsigned char out[32]);
@@ -232,6 +244,17 @@ int lw_encruns_derive(const lw_encrun *br, size_t nbr, const struct lw_copyop *o
 
 const lw_scan_options *lw_scanner_options(const lw_scanner *sc);
 const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc);
+pcre2_match_data *lw_scanner_match_data(lw_scanner *sc);
+/* `rules test`: a rule limited by `paths` runs on any path (its examples
+ * are text without one) */
+void lw_scanner_any_path(lw_scanner *sc);
+/* Path rules: reports each rule whose `paths` match the file's path
+ * (fingerprint_path, else path), once, at line 1 column 1, the secret
+ * being that path. For every file, text or binary, whatever its size. */
+int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerprint_path,
+	const lw_sink *sink);
+/* 0 when no rule's `paths` can match rel (pathrule.c) */
+int lw_paths_may_match(const lw_ruleset *rs, const char *rel, pcre2_match_data *md);
 
 /* line helpers: a line ends at \n, \r\n or a lone \r */
 size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);

@@ -154,15 +154,82 @@ static lw_checksum_state lw_check_bech32(const unsigned char *s, size_t len)
 	return bech32_polymod(v, n) == 1 ? LW_CHECKSUM_VALID : LW_CHECKSUM_INVALID;
 }
 
+static int lw_b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Docker's config.json `auth` and npm's `_auth` hold base64 of
+ * "user:password": the value is a credential only when it decodes to
+ * printable text with a colon and a password after it that is not a
+ * placeholder. The decoded bytes are wiped. */
+static lw_checksum_state lw_check_b64_basic_auth(const unsigned char *s, size_t len)
+{
+	unsigned char out[768];
+	size_t n = 0, colon = SIZE_MAX;
+	uint32_t acc = 0;
+	int bits = 0;
+	lw_checksum_state st = LW_CHECKSUM_INVALID;
+
+	while (len && s[len - 1] == '=')
+		len--;
+	if (len < 4 || len > 1000)
+		return LW_CHECKSUM_INVALID;
+	for (size_t i = 0; i < len; i++) {
+		int v = lw_b64_value(s[i]);
+		if (v < 0)
+			goto done;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			unsigned char c = (unsigned char)(acc >> bits);
+			if (c < 0x20 || c == 0x7f)
+				goto done;
+			if (c == ':' && colon == SIZE_MAX)
+				colon = n;
+			out[n++] = c;
+		}
+	}
+	if (colon != SIZE_MAX && colon + 1 < n && !lw_is_placeholder(out + colon + 1, n - colon - 1))
+		st = LW_CHECKSUM_VALID;
+done:
+	lw_wipe(out, sizeof(out));
+	lw_wipe(&acc, sizeof(acc));
+	return st;
+}
+
 static const struct {
 	const char *name;
 	lw_checksum_state (*fn)(const unsigned char *, size_t);
+	int decides; /* an invalid answer means "not a secret": drop it */
 } lw_checksums[] = {
-	{ "github-crc32", lw_check_crc32_base62 },
-	{ "npm-crc32", lw_check_crc32_base62 },
-	{ "atlassian-crc32", lw_check_crc32_hex_suffix },
-	{ "bech32", lw_check_bech32 },
+	{ "github-crc32", lw_check_crc32_base62, 0 },
+	{ "npm-crc32", lw_check_crc32_base62, 0 },
+	{ "atlassian-crc32", lw_check_crc32_hex_suffix, 0 },
+	{ "bech32", lw_check_bech32, 0 },
+	{ "base64-basic-auth", lw_check_b64_basic_auth, 1 },
 };
+
+int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len)
+{
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < sizeof(lw_checksums) / sizeof(lw_checksums[0]); i++)
+		if (lw_checksums[i].decides && strcmp(lw_checksums[i].name, name) == 0)
+			return lw_checksums[i].fn(s, len) == LW_CHECKSUM_INVALID;
+	return 0;
+}
 
 int lw_checksum_known(const char *name)
 {

@@ -8,7 +8,7 @@
 
 static const char *const lw_rule_keys[] = {
 	"id", "description", "regex", "secret_group", "keywords", "entropy",
-	"allow", "severity", "tags", "examples", "window", "checksum", NULL
+	"allow", "severity", "tags", "examples", "window", "checksum", "paths", NULL
 };
 static const char *const lw_allow_keys[] = { "paths", "regexes", "stopwords", NULL };
 static const char *const lw_example_keys[] = { "match", "no_match", NULL };
@@ -85,7 +85,7 @@ static int lw_rule_parse_scalars(lw_rule *r, const cJSON *obj, const char *where
 		return lw_error_set(err, LW_ECONFIG, "%s: id \"%.64s\" must match [a-z0-9._-]{1,128}",
 			where, id);
 	if ((rc = lw_json_get_string(&desc, obj, "description", 1, where, err)) < 0 ||
-	    (rc = lw_json_get_string(&regex, obj, "regex", 1, where, err)) < 0 ||
+	    (rc = lw_json_get_string(&regex, obj, "regex", 0, where, err)) < 0 ||
 	    (rc = lw_json_get_string(&sev, obj, "severity", 0, where, err)) < 0 ||
 	    (rc = lw_json_get_string(&checksum, obj, "checksum", 0, where, err)) < 0 ||
 	    (rc = lw_json_get_number(&group, obj, "secret_group", 0, 99, where, err)) < 0 ||
@@ -95,6 +95,15 @@ static int lw_rule_parse_scalars(lw_rule *r, const cJSON *obj, const char *where
 	if ((double)(uint32_t)group != group || (double)(size_t)window != window)
 		return lw_error_set(err, LW_ECONFIG, "%s: secret_group and window must be integers",
 			where);
+	/* without a regex the rule is a path rule: its `paths` say which files
+	 * are a leak by their presence alone */
+	if (!regex && !cJSON_GetObjectItemCaseSensitive(obj, "paths"))
+		return lw_error_set(err, LW_ECONFIG, "%s: \"regex\" is required (or \"paths\" alone)",
+			where);
+	if (!regex && (group || window || entropy > 0 || checksum))
+		return lw_error_set(err, LW_ECONFIG,
+			"%s: a path rule takes no secret_group, window, entropy or checksum", where);
+	r->path_only = regex == NULL;
 	r->info.severity = LW_SEV_HIGH;
 	if (sev && lw_parse_severity(&r->info.severity, sev) < 0)
 		return lw_error_set(err, LW_ECONFIG,
@@ -106,7 +115,7 @@ static int lw_rule_parse_scalars(lw_rule *r, const cJSON *obj, const char *where
 	r->window = (size_t)window;
 	r->info.entropy = entropy;
 	if (!(r->info.id = lw_strdup(id)) || !(r->info.description = lw_strdup(desc)) ||
-	    !(r->info.regex = lw_strdup(regex)) ||
+	    (regex && !(r->info.regex = lw_strdup(regex))) ||
 	    (checksum && !(r->info.checksum = lw_strdup(checksum))))
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	return 0;
@@ -136,6 +145,8 @@ static void lw_rule_publish(lw_rule *r)
 	r->info.nmatch_examples = r->match_ex.n;
 	r->info.no_match_examples = (const char *const *)r->no_match_ex.v;
 	r->info.nno_match_examples = r->no_match_ex.n;
+	r->info.paths = (const char *const *)r->paths.sources;
+	r->info.npaths = r->paths.n;
 }
 
 static int lw_rule_compile_now(lw_rule *r, const char *where, lw_error *err)
@@ -173,11 +184,21 @@ int lw_rule_parse(lw_rule *r, const void *json, const char *source, int compile_
 	    (rc = lw_rule_check_keywords(r, where, err)) < 0 ||
 	    (rc = lw_allow_parse(&r->allow, cJSON_GetObjectItemCaseSensitive(obj, "allow"),
 		     where, err)) < 0 ||
+	    (rc = lw_json_get_regexlist(&r->paths, obj, "paths", where, err)) < 0 ||
 	    (rc = lw_rule_parse_examples(r, obj, where, err)) < 0)
 		goto fail;
+	if (r->path_only && r->paths.n == 0) {
+		rc = lw_error_set(err, LW_ECONFIG, "%s: a path rule needs at least one path", where);
+		goto fail;
+	}
 	if (!(r->info.source = lw_strdup(source))) {
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
 		goto fail;
+	}
+	if (r->path_only) {
+		r->state = 1; /* nothing to compile: its paths are compiled already */
+		lw_rule_publish(r);
+		return 0;
 	}
 	if (compile_now && (rc = lw_rule_compile_now(r, where, err)) < 0)
 		goto fail;
@@ -239,6 +260,7 @@ void lw_rule_dispose(lw_rule *r)
 	lw_strlist_dispose(&r->match_ex);
 	lw_strlist_dispose(&r->no_match_ex);
 	lw_allow_dispose(&r->allow);
+	lw_regex_list_dispose(&r->paths);
 	pcre2_code_free(r->code);
 	pcre2_code_free(r->acode);
 	memset(r, 0, sizeof(*r));

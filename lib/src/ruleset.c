@@ -39,6 +39,8 @@ void lw_ruleset_free(lw_ruleset *rs)
 	free(rs->kw_rules);
 	free(rs->kw_len);
 	free(rs->always);
+	free(rs->by_path);
+	pcre2_code_free(rs->paths_any);
 	pthread_mutex_destroy(&rs->lock);
 	free(rs);
 }
@@ -291,22 +293,56 @@ int lw_ruleset_disable(lw_ruleset *rs, const char *id, lw_error *err)
 	return 0;
 }
 
+/* One regex for all rules' `paths`, so most files, whose names no rule is
+ * limited to, cost one match instead of one per such rule. Regexes with
+ * back references are not joined (their group numbers would move): then
+ * there is no shortcut. */
+static void lw_ruleset_join_paths(lw_ruleset *rs)
+{
+	lw_buf b;
+
+	lw_buf_init(&b, (size_t)1 << 20);
+	for (size_t i = 0; i < rs->n; i++) {
+		const lw_rule *r = &rs->rules[i];
+		if (r->info.disabled)
+			continue;
+		for (size_t j = 0; j < r->paths.n; j++) {
+			const char *s = r->paths.sources[j];
+			for (const char *p = s; *p; p++)
+				if (p[0] == '\\' && (strchr("123456789gk", p[1]) || !p[1]))
+					goto done;
+			if (strstr(s, "(?P=") || strstr(s, "(?P>") || strstr(s, "(?&") || strstr(s, "(?R") ||
+			    strstr(s, "(?|"))
+				goto done;
+			lw_buf_puts(&b, b.len ? "|(?:" : "(?:");
+			lw_buf_puts(&b, s);
+			lw_buf_puts(&b, ")");
+		}
+	}
+	if (b.len && !b.overflow && (rs->paths_any = lw_regex_compile(lw_buf_cstr(&b), NULL)))
+		pcre2_jit_compile(rs->paths_any, PCRE2_JIT_COMPLETE);
+done:
+	lw_buf_release(&b);
+}
+
 static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 {
-	size_t nk = 0, na = 0, k = 0;
+	size_t nk = 0, na = 0, np = 0, k = 0;
 	const char **kw;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		if (rs->rules[i].info.disabled)
 			continue;
 		nk += rs->rules[i].keywords.n;
-		na += rs->rules[i].keywords.n == 0;
+		na += rs->rules[i].keywords.n == 0 && !rs->rules[i].path_only;
+		np += rs->rules[i].path_only;
 	}
 	kw = calloc(nk ? nk : 1, sizeof(char *));
 	rs->kw_rules = calloc(nk ? nk : 1, sizeof(uint32_t));
 	rs->kw_len = calloc(nk ? nk : 1, sizeof(uint32_t));
 	rs->always = calloc(na ? na : 1, sizeof(size_t));
-	if (!kw || !rs->kw_rules || !rs->kw_len || !rs->always) {
+	rs->by_path = calloc(np ? np : 1, sizeof(size_t));
+	if (!kw || !rs->kw_rules || !rs->kw_len || !rs->always || !rs->by_path) {
 		free(kw);
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	}
@@ -315,6 +351,10 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 		lw_rule *r = &rs->rules[i];
 		if (r->info.disabled)
 			continue;
+		if (r->path_only) {
+			rs->by_path[rs->nby_path++] = i;
+			continue;
+		}
 		if (r->keywords.n == 0)
 			rs->always[rs->nalways++] = i;
 		for (size_t j = 0; j < r->keywords.n; j++) {
@@ -325,6 +365,7 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 		}
 	}
 	rs->nkeywords = k;
+	lw_ruleset_join_paths(rs);
 	int rc = lw_ac_build(&rs->ac, kw, k);
 	rs->kw_str = kw;
 	if (rc < 0)

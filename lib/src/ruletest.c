@@ -25,6 +25,7 @@ static void lw_count_diag(const lw_diag *d, void *payload)
 	((lw_count *)payload)->limit = 1;
 }
 
+/* A path rule's examples are paths; any other rule's are file text. */
 static int lw_rule_try(lw_scanner *sc, size_t index, const char *example, lw_count *c)
 {
 	lw_chunk chunk = LW_CHUNK_INIT;
@@ -33,6 +34,8 @@ static int lw_rule_try(lw_scanner *sc, size_t index, const char *example, lw_cou
 	c->rule = index;
 	c->hits = 0;
 	c->limit = 0;
+	if (lw_scanner_ruleset(sc)->rules[index].path_only)
+		return lw_scanner_scan_path(sc, example, NULL, &sink);
 	chunk.data = (const unsigned char *)example;
 	chunk.len = strlen(example);
 	chunk.path = "example.txt";
@@ -51,6 +54,7 @@ int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err)
 	opts.honour_inline_allow = 0;
 	if (lw_scanner_new(&sc, rs, &opts) < 0)
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
+	lw_scanner_any_path(sc);
 	for (size_t i = 0; !rc && i < r->match_ex.n; i++) {
 		if ((rc = lw_rule_try(sc, index, r->match_ex.v[i], &c)) < 0)
 			break;

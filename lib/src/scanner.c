@@ -49,6 +49,12 @@ struct lw_scanner {
 	const lw_passes *passes; /* the base64/hex runs, given or to note */
 	size_t wins_hint[2];     /* where the last lookup of a base window ended */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
+	uint32_t *path_gen;    /* per rule: the chunk whose path path_ok is for */
+	uint8_t *path_ok;      /* per rule: its `paths` admit that chunk's path */
+	uint32_t gen;          /* the current chunk, for path_gen */
+	uint32_t any_gen;      /* the chunk any_ok is for */
+	int any_ok;            /* some rule's `paths` may match the chunk's path */
+	int any_path;          /* examples: rules run whatever the path */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -75,8 +81,10 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
+	sc->path_gen = calloc(n, sizeof(uint32_t));
+	sc->path_ok = calloc(n, 1);
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->starts) {
+	    !sc->active || !sc->is_active || !sc->starts || !sc->path_gen || !sc->path_ok) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
 	}
@@ -102,6 +110,8 @@ void lw_scanner_free(lw_scanner *sc)
 	for (size_t i = 0; sc->starts && i < sc->rs->n; i++)
 		free(sc->starts[i].v);
 	free(sc->starts);
+	free(sc->path_gen);
+	free(sc->path_ok);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -115,6 +125,41 @@ const lw_scan_options *lw_scanner_options(const lw_scanner *sc)
 const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc)
 {
 	return sc->rs;
+}
+
+pcre2_match_data *lw_scanner_match_data(lw_scanner *sc)
+{
+	return sc->md;
+}
+
+void lw_scanner_any_path(lw_scanner *sc)
+{
+	sc->any_path = 1;
+}
+
+/* A rule limited by `paths` runs only on files whose path matches one;
+ * each rule's answer is worked out once per chunk, on first need. */
+static int lw_rule_path_ok(lw_scanner *sc, size_t ri)
+{
+	const lw_rule *r = &sc->rs->rules[ri];
+
+	const char *rel;
+
+	if (!r->paths.n || sc->any_path)
+		return 1;
+	rel = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
+	if (sc->any_gen != sc->gen) {
+		sc->any_gen = sc->gen;
+		sc->any_ok = lw_paths_may_match(sc->rs, rel, sc->md);
+	}
+	if (!sc->any_ok)
+		return 0;
+	if (sc->path_gen[ri] != sc->gen) {
+		sc->path_gen[ri] = sc->gen;
+		sc->path_ok[ri] = (uint8_t)lw_regex_list_matches(&r->paths,
+			(const unsigned char *)rel, strlen(rel), sc->md);
+	}
+	return sc->path_ok[ri];
 }
 
 uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
@@ -409,6 +454,10 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 
 	if (sc->opts.only_rule >= 0 && (size_t)sc->opts.only_rule != ri)
 		return 0;
+	/* a delta of a blob at another path finds no window noted for this
+	 * rule there, so it runs the regex itself: skipping is safe */
+	if (!lw_rule_path_ok(sc, ri))
+		return 0;
 	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
 		/* inside the open window: only bytes past its end can widen it, so
 		 * a line dense with hits costs one pass, not one per hit */
@@ -591,8 +640,10 @@ static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
 	const unsigned char *secret = sc->chunk->data + c->soff;
 	lw_rule *r = &sc->rs->rules[c->rule];
 
-	if (lw_entropy(secret, c->slen) < r->info.entropy ||
+	if (!lw_rule_path_ok(sc, c->rule) ||
+	    lw_entropy(secret, c->slen) < r->info.entropy ||
 	    lw_is_placeholder(secret, c->slen) ||
+	    lw_checksum_rejects(r->info.checksum, secret, c->slen) ||
 	    lw_allowed_by(&r->allow, secret, c->slen,
 		    sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
 		    sc->md) ||
@@ -701,7 +752,8 @@ static int lw_scan_collect(lw_scanner *sc)
 	sc->nactive = 0;
 	for (size_t i = 0; !rc && i < sc->rs->nalways; i++) {
 		size_t ri = sc->rs->always[i];
-		if (sc->opts.only_rule < 0 || (size_t)sc->opts.only_rule == ri)
+		if ((sc->opts.only_rule < 0 || (size_t)sc->opts.only_rule == ri) &&
+		    lw_rule_path_ok(sc, ri))
 			rc = lw_run_rule(sc, ri, 0, sc->chunk->len);
 	}
 	return rc;
@@ -771,6 +823,11 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 		return 0;
 	sc->chunk = chunk;
 	sc->sink = sink;
+	if (++sc->gen == 0) {
+		memset(sc->path_gen, 0, sc->rs->n * sizeof(uint32_t));
+		sc->any_gen = 0;
+		sc->gen = 1;
+	}
 	sc->ncands = 0;
 	sc->cands_full = 0;
 	sc->allow_ls = sc->allow_le = SIZE_MAX;

@@ -13,6 +13,7 @@ typedef struct sfile {
 	uint32_t *ranges; /* pairs: first added line, count */
 	size_t nranges;
 	int binary;
+	int is_new; /* added, or renamed or copied here: path rules apply */
 } sfile;
 
 typedef struct sctx {
@@ -39,6 +40,8 @@ static int s_file_cb(const git_diff_delta *d, float progress, void *p)
 	v[c->n].id = d->new_file.id;
 	v[c->n].path = lw_strdup(d->new_file.path);
 	v[c->n].binary = (d->flags & GIT_DIFF_FLAG_BINARY) != 0;
+	v[c->n].is_new = d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_RENAMED ||
+		d->status == GIT_DELTA_COPIED;
 	c->n++;
 	return 0;
 }
@@ -83,6 +86,16 @@ static int s_on_finding(const lw_finding *f, void *p)
 			return 0;
 		}
 	}
+	return 0;
+}
+
+/* A path rule's finding belongs to the file, not to a line. */
+static int s_on_path_finding(const lw_finding *f, void *p)
+{
+	sfilter *s = p;
+
+	if (lw_report_add(s->out, f, NULL, NULL) < 0)
+		s->oom = 1;
 	return 0;
 }
 
@@ -152,6 +165,11 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	lw_obj blob = { 0 };
 	int rc;
 
+	if (f->is_new) {
+		lw_sink psink = { s_on_path_finding, on_diag, &filt };
+		lw_scanner_scan_path(sc, f->path, NULL, &psink);
+		*oom |= filt.oom;
+	}
 	if (!f->nranges)
 		return;
 	rc = lw_objreader_read(reader, f->id.id, max, &blob);

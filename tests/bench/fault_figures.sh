@@ -132,7 +132,7 @@ for p in sorted(glob.glob(os.path.join(patterns, "*.json"))):
         rules.append(r)
 listed = subprocess.run([leakwalk, "rules", "list"], capture_output=True, text=True).stdout.split("\n")
 listed = {l.split()[0] for l in listed if l.strip()}
-rules = [r for r in rules if r["id"] in listed]
+rules = [r for r in rules if r["id"] in listed and "regex" in r]  # path rules have no regex
 
 
 def run(alphabet, n, rng):

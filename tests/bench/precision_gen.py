@@ -127,6 +127,10 @@ def load_rules(pattern_dir):
         with open(path) as f:
             data = json.load(f)
         for r in data.get("rules", []):
+            # path rules, and rules limited to paths, fire only on files
+            # of their names: examples planted elsewhere cannot show them
+            if "regex" not in r or r.get("paths"):
+                continue
             r = dict(r)
             r["_file"] = os.path.basename(path)
             rules.append(r)

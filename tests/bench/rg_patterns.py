@@ -148,6 +148,8 @@ def main():
     for f in sorted(glob.glob(os.path.join(src, "*.json"))):
         with open(f) as fh:
             for r in json.load(fh)["rules"]:
+                if "regex" not in r:  # a path rule
+                    continue
                 rx = r["regex"]
                 allr.append(rx)
                 kws = r.get("keywords") or []
