@@ -112,6 +112,10 @@ int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
 const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
 	const char *needle, size_t nl);
 
+/* `word` as a whole component of s: no letter or digit touches its
+ * alphanumeric ends (stopword.c) */
+int lw_has_stopword(const unsigned char *s, size_t len, const char *word);
+
 /* keyword automaton */
 int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
 /* the longest keyword's length in bytes */

@@ -521,7 +521,7 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 	const char *path, pcre2_match_data *md)
 {
 	for (size_t i = 0; i < a->stopwords.n; i++)
-		if (lw_memcasemem(secret, slen, a->stopwords.v[i], strlen(a->stopwords.v[i])))
+		if (lw_has_stopword(secret, slen, a->stopwords.v[i]))
 			return 1;
 	if (lw_regex_list_matches(&a->regexes, secret, slen, md))
 		return 1;
