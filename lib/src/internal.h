@@ -116,6 +116,10 @@ const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
  * alphanumeric ends (stopword.c) */
 int lw_has_stopword(const unsigned char *s, size_t len, const char *word);
 
+/* a line showing code in documentation: indented under a comment marker,
+ * or after a doctest or shell prompt (docexample.c) */
+int lw_line_is_doc_example(const unsigned char *line, size_t len);
+
 /* keyword automaton */
 int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
 /* the longest keyword's length in bytes */
