@@ -104,6 +104,20 @@ v=$(pp); emit src/Program.cs "var cred = new NetworkCredential(user, \"$v\");" "
 emit src/Program.cs "    Password = \"$W3\"," "$W3"
 v=$(pp); emit src/App.kt "val password = \"$v\"" "$v"
 
+v=$(pp); emit src/Main.java "    props.put(\"mail.smtp.password\", \"$v\");" "$v"
+v=$(pp); emit src/db.py "conn = psycopg2.connect(\"host=db dbname=app user=app password=$v\")" "$v"
+emit src/login.ps1 "\$sec = ConvertTo-SecureString '$W2' -AsPlainText -Force" "$W2"
+
+# --- build and deploy DSLs, command lines -----------------------------------------
+emit build.gradle "repositories { maven {"
+emit build.gradle "    credentials {"
+emit build.gradle "        username 'deploy'"
+v=$(pp); emit build.gradle "        password '$v'" "$v"
+emit build.gradle "} } }"
+v=$(pp); emit src/deploy.rb "set :scm_password, \"$v\"" "$v"
+v=$(pp); emit src/backup.sh "pg_backup --host db --db-password='$v' app" "$v"
+emit src/backup.sh "sync-tool --admin-passwd=$W1 --base dc=corp" "$W1"
+
 # --- SQL ------------------------------------------------------------------------
 v=$(pp); emit src/init.sql "CREATE USER 'app'@'%' IDENTIFIED BY '$v';" "$v"
 emit src/init.sql "ALTER ROLE report WITH LOGIN PASSWORD '$W2';" "$W2"
@@ -150,6 +164,10 @@ done
 for l in '  password VARCHAR(255) NOT NULL,' 'CREATE USER app IDENTIFIED BY :pw;'; do
 	emit src/neg.sql "$l"
 done
+emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
+emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
+emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
+emit src/neg.py 'if !analysis.Imports(pass.Pkg, "net/http") {'
 emit src/neg.cs 'String password;'
 emit src/neg.go '	Password string `json:"password"`'
 emit src/neg.po 'msgid "Password:"'
