@@ -121,6 +121,14 @@ int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
 const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
 	const char *needle, size_t nl);
 
+/* `word` as a whole component of s: no letter or digit touches its
+ * alphanumeric ends (stopword.c) */
+int lw_has_stopword(const unsigned char *s, size_t len, const char *word);
+
+/* a line showing code in documentation: indented under a comment marker,
+ * or after a doctest or shell prompt (docexample.c) */
+int lw_line_is_doc_example(const unsigned char *line, size_t len);
+
 /* keyword automaton */
 int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
 /* the longest keyword's length in bytes */

@@ -508,12 +508,17 @@ static int lw_cand_cmp(const void *a, const void *b)
 	return x->slen < y->slen ? -1 : x->slen > y->slen;
 }
 
-static int lw_rule_is_generic(const lw_rule *r)
+static int lw_rule_has_tag(const lw_rule *r, const char *tag)
 {
 	for (size_t i = 0; i < r->tags.n; i++)
-		if (strcmp(r->tags.v[i], "generic") == 0)
+		if (strcmp(r->tags.v[i], tag) == 0)
 			return 1;
 	return 0;
+}
+
+static int lw_rule_is_generic(const lw_rule *r)
+{
+	return lw_rule_has_tag(r, "generic");
 }
 
 /* Duplicates of one secret are dropped: a generic finding whose secret
@@ -570,7 +575,7 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 	const char *path, pcre2_match_data *md)
 {
 	for (size_t i = 0; i < a->stopwords.n; i++)
-		if (lw_memcasemem(secret, slen, a->stopwords.v[i], strlen(a->stopwords.v[i])))
+		if (lw_has_stopword(secret, slen, a->stopwords.v[i]))
 			return 1;
 	if (lw_regex_list_matches(&a->regexes, secret, slen, md))
 		return 1;
@@ -672,6 +677,10 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 		cur->end_of = ls + 1;
 	}
 	le = cur->line_end;
+	/* rules that guess from a key name: in a documentation example the
+	 * value is a sample */
+	if (lw_rule_has_tag(r, "key-name") && lw_line_is_doc_example(d + ls, le - ls))
+		return 0;
 	if (sc->opts.honour_inline_allow) {
 		int allow = lw_line_has_allow(sc, ls, le);
 		if (!allow && c->off < ls) {

@@ -286,7 +286,7 @@ check "without --allow-bypass the push option does not bypass" test "$RC" != 0
 check "without --allow-bypass: main not created" test -z "$(srev nbp.git main)"
 
 # ===================== whose configuration =====================
-printf '{"disable": ["database-password-variable", "generic-secret-assignment"]}\n' >"$LW_TMP/server.json"
+printf '{"disable": ["database-password-variable", "generic-secret-assignment", "generic-password-unquoted", "generic-password-assignment"]}\n' >"$LW_TMP/server.json"
 mk_server cfg.git --config "$LW_TMP/server.json"
 mk_server cfg_trust.git --trust-repo-config
 mk_server cfg_plain.git

@@ -72,8 +72,12 @@ check "disabling an unknown rule: the error names it" grep -q 'no-such-rule' "$L
 printf '{ "allow": { "regexes": ["^%s$"], "stopwords": ["%s"] } }\n' "$G1" "${G2:2:6}" >proj/.leakwalk.json
 lw allow_rx scan -f json --no-redact proj
 check "allow.regexes drops a secret" pyj "$LW_TMP/allow_rx.out" 'not any(x["secret"] == a[0] for x in r)' "$G1"
-check "allow.stopwords drops a secret holding the word" pyj "$LW_TMP/allow_rx.out" 'not any(x["secret"] == a[0] for x in r)' "$G2"
+check "allow.stopwords: a word inside a random secret does not drop it" pyj "$LW_TMP/allow_rx.out" 'any(x["secret"] == a[0] for x in r)' "$G2"
 check "allowlists leave other secrets" pyj "$LW_TMP/allow_rx.out" 'any(x["secret"] == a[0] for x in r)' "$G3"
+printf '{ "allow": { "stopwords": ["%s"] } }\n' "$G2" >proj/.leakwalk.json
+lw allow_sw scan -f json --no-redact proj
+check "allow.stopwords drops a secret that is the whole word" pyj "$LW_TMP/allow_sw.out" 'not any(x["secret"] == a[0] for x in r)' "$G2"
+check "allow.stopwords leave other secrets" pyj "$LW_TMP/allow_sw.out" 'any(x["secret"] == a[0] for x in r)' "$G3"
 
 # --- --config: replaces the root's file; "defaults": false ---------------------------------
 echo '{ "allow": { "paths": [".*"] } }' >proj/.leakwalk.json

@@ -398,10 +398,22 @@ static void test_config_keys(void)
 	CHECK(h.n == 0);
 	tok[0] = 'b';
 	tok[3] = 'Z';
-	tok[4] = 'q'; /* stopwords are case-insensitive */
+	tok[4] = 'q'; /* a stopword inside a random token is not a word */
 	snprintf(text, sizeof(text), "alpha=%s\n", tok);
 	CHECK(tf_scan(rs, "src/main.c", text, &h) == 0);
+	CHECK(tf_count(&h, "alpha", tok) == 1);
+	lw_ruleset_free(rs);
+
+	/* a stopword that is the whole value drops it, in any case */
+	CHECK(lw_ruleset_new(&rs) == 0);
+	cfg = "{\"allow\":{\"stopwords\":[\"bcdfGHJKmnpq\"]}}";
+	CHECK(lw_ruleset_add_json(rs, "cfg.json", cfg, strlen(cfg), &err) == 0);
+	CHECK(lw_ruleset_add_json(rs, "rules.json", rules, strlen(rules), &err) == 0);
+	CHECK(lw_ruleset_finalize(rs, &err) == 0);
+	CHECK(tf_scan(rs, "src/main.c", "alpha=BCDFghjkMNPQ\n", &h) == 0);
 	CHECK(h.n == 0);
+	CHECK(tf_scan(rs, "src/main.c", "alpha=BCDFghjkMNPQ7\n", &h) == 0);
+	CHECK(h.n == 1);
 	lw_ruleset_free(rs);
 
 	/* per-rule allow */

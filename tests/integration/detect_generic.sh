@@ -1,0 +1,233 @@
+#!/bin/bash
+# detect_generic.sh - passwords and secrets assigned in every common syntax
+# are found at the exact path and line; code, references, templates,
+# placeholders, types and prose in the same places are not; adversarial
+# lines stay bounded in time.
+#
+# Cases follow each format's documentation (shell/dotenv, INI, TOML, YAML,
+# JSON, XML, HCL, PHP define() and arrays, Python/Ruby/JS/TS/Go/Java/C#/
+# Kotlin assignments, keyword arguments, object literals, the positional
+# password of smtplib/ftplib login, mysqli_connect, new mysqli, PDO,
+# DriverManager.getConnection and NetworkCredential, SQL CREATE USER) and
+# what people write in them. Every value is made at run time: random
+# passwords full of punctuation, and weak ones a person picks.
+. "$LW_TESTS_DIR/lib.sh"
+
+mkdir -p w/src w/conf
+cd w || exit 1
+EXPECT="$LW_TMP/expect.tsv"
+: >"$EXPECT"
+
+# emit FILE TEXT [SECRET]: appends TEXT as a line of FILE; with SECRET, that
+# line must yield exactly one finding whose secret is SECRET
+emit() {
+	printf '%s\n' "$2" >>"$1"
+	if [ $# -ge 3 ]; then
+		printf '%s\t%s\t%s\n' "$1" "$(wc -l <"$1" | tr -d ' ')" "$3" >>"$EXPECT"
+	fi
+}
+# a random password holding ; % ] > , : ( ) = ^ ! { } # and $ (no quote,
+# backslash, space, '<' or '&', so it is valid unescaped in every syntax here)
+pp() {
+	local b
+	b=$(rand_secret 16)
+	printf '%s' "${b:0:3}!${b:3:3};%${b:6:3}]>,:(${b:9:3})={${b:12:2}}^#${b:14:2}\$"
+}
+tok() { printf '%s' "$(rand_secret 24)"; }
+W1='hunter22' W2='Summer2024!' W3='p@ss;w%rd]>'
+
+# --- shell and dotenv -------------------------------------------------------
+v=$(pp); emit .env "APP_PASSWORD=$v" "$v"
+emit .env "SMTP_PASS=$W2" "$W2"
+v=$(pp); emit .env "export MAIL_PASSWD='$v'" "$v"
+v=$(pp); emit .env "REDIS_PWD=\"$v\"" "$v"
+v=$(tok); emit .env "SERVICE_TOKEN=$v" "$v"
+emit .env "LDAP_PASS=$W3   # rotated monthly" "$W3"
+v=$(pp); emit src/deploy.sh "PASS='$v'" "$v"
+emit src/deploy.sh "export APP_PASSWORD=\"$W1\"" "$W1"
+v=$(pp); emit src/deploy.sh "  local admin_password=$v" "$v"
+
+# --- INI, properties, TOML, YAML ----------------------------------------------
+emit conf/app.ini "[mail]"
+v=$(pp); emit conf/app.ini "password = $v" "$v"
+emit conf/app.ini "pass=$W1" "$W1"
+v=$(pp); emit conf/app.properties "mail.smtp.password=$v" "$v"
+emit conf/app.properties "app.admin.password     : $W2" "$W2"
+v=$(pp); emit conf/app.toml "password = \"$v\"" "$v"
+v=$(pp); emit conf/app.toml "admin_pass = '$v'" "$v"
+v=$(tok); emit conf/app.toml "api_key = \"$v\"" "$v"
+emit conf/app.yml "mail:"
+emit conf/app.yml "  password: $W2" "$W2"
+v=$(pp); emit conf/app.yml "  smtp_password: \"$v\"" "$v"
+v=$(pp); emit conf/app.yml "  relay_pass: '$v'" "$v"
+v=$(tok); emit conf/app.yml "  client_secret: $v" "$v"
+emit conf/app.yml "  - DB_PASSWORD=$W3" "$W3"
+
+# --- JSON, XML, HCL -----------------------------------------------------------
+emit conf/app.json "{"
+v=$(pp); emit conf/app.json "  \"password\": \"$v\"," "$v"
+emit conf/app.json "  \"replica\": {\"user\": \"ro\", \"Password\":\"$W1\"}," "$W1"
+v=$(tok); emit conf/app.json "  \"apiKey\": \"$v\"" "$v"
+emit conf/app.json "}"
+v=$(pp); emit conf/app.xml "<password>$v</password>" "$v"
+v=$(pp); emit conf/app.xml "  <user name=\"svc\" password=\"$v\" />" "$v"
+emit conf/app.xml "  <add key=\"Smtp.Password\" value=\"$W2\"/>" "$W2"
+v=$(pp); emit conf/app.xml "  <property name=\"hibernate.connection.password\">$v</property>" "$v"
+v=$(pp); emit conf/main.tf "  password            = \"$v\"" "$v"
+
+# --- PHP ----------------------------------------------------------------------
+emit src/config.php "<?php"
+v=$(pp); emit src/config.php "define( 'DB_PASSWORD', '$v' );" "$v"
+emit src/config.php "\$cfg = array('password' => '$W2');" "$W2"
+emit src/config.php "\$db['default']['password'] = '$W1';" "$W1"
+v=$(pp); emit src/config.php "\$link = mysqli_connect('db', 'app', '$v');" "$v"
+v=$(pp); emit src/config.php "\$m = new mysqli(\$host, \$user, \"$v\");" "$v"
+emit src/config.php "\$pdo = new PDO(\$dsn, 'app', '$W3');" "$W3"
+
+# --- Python, Ruby, JS/TS, Go, Java, C#, Kotlin ---------------------------------
+v=$(pp); emit src/app.py "password = \"$v\"" "$v"
+emit src/app.py "conn = psycopg2.connect(host=\"db\", user=\"app\", password=\"$W1\")" "$W1"
+v=$(pp); emit src/app.py "server.login(\"ops@corp.test\", \"$v\")" "$v"
+v=$(pp); emit src/app.py "DATABASES = {'default': {'PASSWORD': '$v'}}" "$v"
+v=$(pp); emit src/app.py "    smtp_pass: str = '$v'" "$v"
+emit src/app.py "ftp.login('deploy', '$W2')" "$W2"
+v=$(pp); emit src/app.rb "config.password = '$v'" "$v"
+emit src/app.rb "opts = { :password => \"$W3\" }" "$W3"
+v=$(pp); emit src/app.js "const cfg = {user: 'u', password: '$v'};" "$v"
+v=$(tok); emit src/app.js "const authToken = \`$v\`;" "$v"
+v=$(pp); emit src/app.ts "const dbPassword: string = \"$v\";" "$v"
+v=$(pp); emit src/main.go "	password := \"$v\"" "$v"
+emit src/main.go "	const adminPass = \"$W2\"" "$W2"
+v=$(pp); emit src/Main.java "    private String password = \"$v\";" "$v"
+emit src/Main.java "    Connection c = DriverManager.getConnection(url, \"app\", \"$W1\");" "$W1"
+v=$(pp); emit src/Program.cs "var cred = new NetworkCredential(user, \"$v\");" "$v"
+emit src/Program.cs "    Password = \"$W3\"," "$W3"
+v=$(pp); emit src/App.kt "val password = \"$v\"" "$v"
+
+v=$(pp); emit src/Main.java "    props.put(\"mail.smtp.password\", \"$v\");" "$v"
+v=$(pp); emit src/db.py "conn = psycopg2.connect(\"host=db dbname=app user=app password=$v\")" "$v"
+emit src/login.ps1 "\$sec = ConvertTo-SecureString '$W2' -AsPlainText -Force" "$W2"
+
+# --- build and deploy DSLs, command lines -----------------------------------------
+emit build.gradle "repositories { maven {"
+emit build.gradle "    credentials {"
+emit build.gradle "        username 'deploy'"
+v=$(pp); emit build.gradle "        password '$v'" "$v"
+emit build.gradle "} } }"
+v=$(pp); emit src/deploy.rb "set :scm_password, \"$v\"" "$v"
+v=$(pp); emit src/backup.sh "pg_backup --host db --db-password='$v' app" "$v"
+emit src/backup.sh "sync-tool --admin-passwd=$W1 --base dc=corp" "$W1"
+
+# --- SQL ------------------------------------------------------------------------
+v=$(pp); emit src/init.sql "CREATE USER 'app'@'%' IDENTIFIED BY '$v';" "$v"
+emit src/init.sql "ALTER ROLE report WITH LOGIN PASSWORD '$W2';" "$W2"
+
+# --- code, references, templates, placeholders, types, prose: nothing --------------
+for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
+	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
+	'password = ""' 'password = None' 'password: str' 'password = "%(db_password)s"' \
+	'password = "{{ db_password }}"' 'password = "<placeholder>"' 'password = "***"' \
+	'password = "changeme"' 'password = "your-password-here"' 'password = "xxxxxx"' \
+	'password = models.CharField(max_length=128)' 'label = _("Password:")' \
+	'password_regex = r"^(?=.*\d)[A-Za-z0-9]{8,}$"' 'password_file = "/run/secrets/db_password"' \
+	'conn = connect(password=password)' 'server.login(user, password)' \
+	'msg = "password=" + pw + "&user=" + user' 'help_text = "Enter your password to continue"' \
+	'password = "{}".format(pw)' 'password = f"{prefix}{suffix}"' 'password = "$DB_PASSWORD"' \
+	'#   user.password = "s0meth1ngElse"' '>>> client.login("bob", "n0tAl1ve")'; do
+	emit src/neg.py "$l"
+done
+for l in 'password: process.env.DB_PASSWORD,' 'const password = req.body.password;' "password: ''," \
+	'password: null,' '"password": "<%= db_password %>",' 'password: string;' 'password?: string;' \
+	'const pw = `${user}:${pass}`;' 'password: undefined,'; do
+	emit src/neg.ts "$l"
+done
+for l in 'DB_PASSWORD=${DB_PASSWORD}' 'DB_PASSWORD=$DB_PASS' 'PASSWORD=changeme' 'DB_PASSWORD=' \
+	'PASSWORD=$(cat /run/secrets/pw)' 'PASSWORD=%DB_PASSWORD%' 'bypass=hunter22x' 'compass=n0rth-west'; do
+	emit conf/neg.env "$l"
+done
+for l in 'password: "{{ vault_db_password }}"' 'password: ${DB_PASSWORD}' 'password: null' 'password: string' \
+	'password: true' 'password: "Password:"' 'password: *db_password' 'password: !vault |' \
+	'password: Enter the password of the service account' 'password: <your-password>'; do
+	emit conf/neg.yml "$l"
+done
+for l in "password = ENV['DB_PASSWORD']" 'password = ENV.fetch("DB_PASSWORD")' 'password = Rails.application.credentials.db_password'; do
+	emit src/neg.rb "$l"
+done
+for l in '<password>${db.password}</password>' '<password></password>' '<passwordPolicy>strict-9</passwordPolicy>' \
+	'<add key="PasswordLength" value="12" />'; do
+	emit conf/neg.xml "$l"
+done
+for l in "define('DB_PASSWORD', getenv('DB_PASSWORD'));" "\$password = \$_POST['password'];" \
+	'$link = mysqli_connect($host, $user, $pass);'; do
+	emit src/neg.php "$l"
+done
+for l in '  password VARCHAR(255) NOT NULL,' 'CREATE USER app IDENTIFIED BY :pw;'; do
+	emit src/neg.sql "$l"
+done
+emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
+emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
+emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
+emit src/neg.py 'if !analysis.Imports(pass.Pkg, "net/http") {'
+emit src/neg.cs 'String password;'
+emit src/neg.go '	Password string `json:"password"`'
+emit src/neg.po 'msgid "Password:"'
+emit src/neg.json '  "password_label": "Password:",'
+
+cd "$LW_TMP" || exit 1
+"$LEAKWALK" scan --no-config -f json --no-redact w >"$LW_TMP/out.json" 2>"$LW_TMP/out.err"
+rc=$?
+check "scan finds secrets: exit 1" test "$rc" = 1
+check "every expected finding, nothing else (path, line, secret)" python3 - "$LW_TMP/out.json" "$EXPECT" <<'PY'
+import json, sys
+got = {(x["path"][2:] if x["path"].startswith("w/") else x["path"], x["line"], x["secret"])
+       for x in json.load(open(sys.argv[1]))}
+want = set()
+for l in open(sys.argv[2]):
+    p, n, s = l.rstrip("\n").split("\t")
+    want.add((p, int(n), s))
+got = {(p[2:] if p.startswith("w/") else p, n, s) for p, n, s in got}
+for x in sorted(want - got):
+    print("missed: %s:%d %s" % x, file=sys.stderr)
+for x in sorted(got - want):
+    print("unexpected: %s:%d %s" % x, file=sys.stderr)
+sys.exit(0 if got == want else 1)
+PY
+check "one finding per expected line" json_ok "$LW_TMP/out.json" 'len(r) == int(a[0])' "$(wc -l <"$EXPECT")"
+
+# --- bounded time on hostile lines ------------------------------------------------
+# timed NAME FILE: scanning FILE takes under 30 s (generous: it takes well
+# under one on an idle machine) and exits 0 or 1
+timed() {
+	local t0 t1 rc
+	t0=$(date +%s%N)
+	"$LEAKWALK" scan --no-config -q -f json "$2" >"$LW_TMP/$1.json" 2>"$LW_TMP/$1.err"
+	rc=$?
+	t1=$(date +%s%N)
+	echo "  $1: $(((t1 - t0) / 1000000)) ms (exit $rc)"
+	check "$1: exit 0 or 1" test "$rc" -le 1
+	check "$1: bounded time" test $(((t1 - t0) / 1000000)) -lt 30000
+}
+mkdir -p hostile
+python3 - hostile <<'PY'
+import os, sys
+d = sys.argv[1]
+mb = 1 << 20
+def w(name, s):
+    with open(os.path.join(d, name), "w") as f:
+        f.write(s)
+w("long_value.env", "DB_PASSWORD=" + "aB3;" * (mb // 4) + "\n")
+w("long_quoted.py", 'password = "' + "aB3;" * (mb // 4) + '"\n')
+w("equals.txt", "password" + "=" * mb + "\n")
+w("eq_only.txt", "=" * mb + "\n")
+w("keys.txt", "password=" * (mb // 9) + "\n")
+w("colons.yml", "password: " * (mb // 10) + "\n")
+w("minified.json", '{"password":"' + '","password":"'.join("v%dX!" % i for i in range(200000)) + '"}\n')
+w("quotes.js", "password = '" + "\\'" * (mb // 2) + "\n")
+w("xml.xml", "<password>" * (mb // 10) + "\n")
+w("calls.py", "server.login(u, " * (mb // 16) + "\n")
+PY
+for f in hostile/*; do
+	timed "hostile_$(basename "$f" | tr . _)" "$f"
+done
+check "a minified JSON line of 200000 passwords yields findings" json_ok "$LW_TMP/hostile_minified_json.json" 'len(r) > 0'
+finish
