@@ -108,6 +108,9 @@ int lw_rule_parse(lw_rule *out, const void *json_obj, const char *source,
 int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
 	lw_error *err);
 
+/* 1 if a path is in tests, fixtures, examples or documentation (confidence.c) */
+int lw_path_is_soft(const char *path);
+
 /* case-insensitive substring search, bytes */
 const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
 	const char *needle, size_t nl);

@@ -85,6 +85,7 @@ static int lw_record_fill(lw_record *rec, const lw_finding *f, const lw_provenan
 	rec->end_column = f->end_column;
 	rec->entropy = f->entropy;
 	rec->checksum = f->checksum;
+	rec->confidence = f->confidence;
 	memcpy(rec->fingerprint, f->fingerprint, sizeof(rec->fingerprint));
 	if (f->decoded && !(rec->decoded = lw_strdup(f->decoded)))
 		return LW_ENOMEM;

@@ -651,9 +651,15 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	f.line_len = tend - tstart;
 	f.secret_col = c->soff - tstart;
 	f.checksum = lw_checksum_verify(r->info.checksum, f.secret, f.secret_len);
+	/* A token whose checksum fails is a typo or a made-up value. Dropped
+	 * only here, after deduplication: it still hides the generic findings
+	 * of the same text, which would otherwise report it under another name. */
+	if (f.checksum == LW_CHECKSUM_INVALID && !sc->opts.report_invalid_checksums)
+		return 0;
 	lw_fingerprint(f.fingerprint, r->info.id,
 		sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
 		f.secret, f.secret_len);
+	f.confidence = lw_confidence_of(&f);
 	return sc->sink->on_finding(&f, sc->sink->payload) ? LW_ESTOP : 0;
 }
 
