@@ -248,5 +248,15 @@ typedef struct lw_embedded_file {
 } lw_embedded_file;
 extern const lw_embedded_file lw_embedded_rules[];
 extern const size_t lw_embedded_rules_count;
+/* values published as examples (patterns/known, generated) */
+extern const lw_embedded_file lw_embedded_known[];
+extern const size_t lw_embedded_known_count;
+/* 1 if the secret is exactly a value a provider or specification publishes
+ * as an example (patterns/known); known.c */
+int lw_is_documented_example(const unsigned char *s, size_t len);
+/* 1 if the candidate [soff, soff+slen) of d is a structured value that is
+ * not a secret: an AWS SigV4 credential scope, a SignedHeaders list, a
+ * SigV4 signature; known.c */
+int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff, size_t slen);
 
 #endif

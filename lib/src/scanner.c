@@ -593,6 +593,7 @@ static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
 
 	if (lw_entropy(secret, c->slen) < r->info.entropy ||
 	    lw_is_placeholder(secret, c->slen) ||
+	    lw_is_structured_nonsecret(sc->chunk->data, sc->chunk->len, c->soff, c->slen) ||
 	    lw_allowed_by(&r->allow, secret, c->slen,
 		    sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
 		    sc->md) ||
