@@ -103,6 +103,9 @@ typedef struct lw_rule_info {
 	const char *const *no_match_examples;
 	size_t nno_match_examples;
 	int disabled;
+	int identifier;     /**< the match is a public identifier (an account SID, a
+				 publishable key): never reported alone, shown as the
+				 context of findings near it */
 } lw_rule_info;
 
 typedef struct lw_ruleset lw_ruleset;
@@ -211,6 +214,15 @@ LW_EXTERN int lw_confidence_parse(const char *s);
 /** SARIF 2.1.0 result.rank (0..100) of a confidence. */
 LW_EXTERN int lw_confidence_rank(lw_confidence c);
 
+/** A public identifier found near a finding (an identifier rule's match). */
+typedef struct lw_context_item {
+	const char *rule_id;
+	const unsigned char *value;
+	size_t value_len;
+} lw_context_item;
+
+#define LW_MAX_CONTEXT 4
+
 /** One finding, borrowed for the duration of the callback. */
 typedef struct lw_finding {
 	const lw_rule_info *rule;
@@ -231,6 +243,9 @@ typedef struct lw_finding {
 	const char *decoded;           /**< NULL, or the decoding chain ("base64", "hex>base64");
 					    the location is then that of the encoded text */
 	lw_confidence confidence;      /**< lw_confidence_of this finding */
+	const lw_context_item *context; /**< identifiers within a few lines, nearest
+					     first; at most LW_MAX_CONTEXT */
+	size_t ncontext;
 } lw_finding;
 
 /**
@@ -375,6 +390,8 @@ typedef struct lw_record {
 	char *decoded; /**< decoding chain ("base64"), or NULL */
 	uint64_t order; /**< caller's ordering key (commit sequence) */
 	lw_confidence confidence;
+	char **context_rule, **context_value; /**< the finding's context, owned */
+	size_t ncontext;
 } lw_record;
 
 typedef struct lw_report lw_report;

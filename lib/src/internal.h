@@ -70,6 +70,7 @@ struct lw_ruleset {
 	size_t nkeywords;
 	size_t *always; /* rules without keywords */
 	size_t nalways;
+	size_t nidentifiers; /* enabled rules whose matches are public identifiers */
 	pthread_mutex_t lock;
 };
 

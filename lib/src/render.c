@@ -216,6 +216,15 @@ static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_
 	}
 	if (rec->decoded)
 		lw_buf_printf(o, "    found after decoding: %s\n", rec->decoded);
+	for (size_t i = 0; i < rec->ncontext; i++) {
+		const char *v = rec->context_value[i];
+		lw_buf_printf(o, "    beside %s: ", rec->context_rule[i]);
+		if (opt->redact)
+			lw_redact(o, (const unsigned char *)v, strlen(v));
+		else
+			lw_escape_text(o, (const unsigned char *)v, strlen(v));
+		lw_buf_putc(o, '\n');
+	}
 }
 
 static void lw_csv_field(lw_buf *o, const char *s, size_t len)

@@ -97,6 +97,23 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 		js_key(o, "decoded", &first);
 		lw_render_json_str(o, rec->decoded);
 	}
+	if (rec->ncontext) {
+		/* public identifiers beside the secret: which account it opens */
+		js_key(o, "context", &first);
+		lw_buf_putc(o, '[');
+		for (size_t i = 0; i < rec->ncontext; i++) {
+			lw_buf_puts(o, i ? ",{\"rule\":" : "{\"rule\":");
+			lw_render_json_str(o, rec->context_rule[i]);
+			lw_buf_puts(o, ",\"value\":\"");
+			const char *v = rec->context_value[i];
+			if (opt->redact)
+				lw_redact(o, (const unsigned char *)v, strlen(v));
+			else
+				lw_escape_json(o, (const unsigned char *)v, strlen(v));
+			lw_buf_puts(o, "\"}");
+		}
+		lw_buf_putc(o, ']');
+	}
 	lw_buf_putc(o, '}');
 }
 

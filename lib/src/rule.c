@@ -8,7 +8,7 @@
 
 static const char *const lw_rule_keys[] = {
 	"id", "description", "regex", "secret_group", "keywords", "entropy",
-	"allow", "severity", "tags", "examples", "window", "checksum", NULL
+	"allow", "severity", "tags", "examples", "window", "checksum", "identifier", NULL
 };
 static const char *const lw_allow_keys[] = { "paths", "regexes", "stopwords", NULL };
 static const char *const lw_example_keys[] = { "match", "no_match", NULL };
@@ -95,6 +95,10 @@ static int lw_rule_parse_scalars(lw_rule *r, const cJSON *obj, const char *where
 	if ((double)(uint32_t)group != group || (double)(size_t)window != window)
 		return lw_error_set(err, LW_ECONFIG, "%s: secret_group and window must be integers",
 			where);
+	const cJSON *ident = cJSON_GetObjectItemCaseSensitive(obj, "identifier");
+	if (ident && !cJSON_IsBool(ident))
+		return lw_error_set(err, LW_ECONFIG, "%s: identifier must be true or false", where);
+	r->info.identifier = ident && cJSON_IsTrue(ident);
 	r->info.severity = LW_SEV_HIGH;
 	if (sev && lw_parse_severity(&r->info.severity, sev) < 0)
 		return lw_error_set(err, LW_ECONFIG,

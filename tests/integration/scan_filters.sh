@@ -107,6 +107,38 @@ lw sigv4_beside scan --no-config --format json sigv4/beside.env
 check "control: a password beside a scope is reported, the scope is not" pyj "$LW_TMP/sigv4_beside.out" \
 	'len(r) == 1 and r[0]["line"] == 2'
 
+# ---- public identifiers --------------------------------------------------
+# A Twilio account SID, a Stripe publishable key, a Google OAuth client ID
+# are public: never reported alone (nor by a generic rule under another
+# name), shown as the context of a secret beside them.
+mkdir ids
+sid="AC$(rand_hex 32)" pk="pk_live_$(rand_alnum 40)"
+cid="$(printf '%s' "$(date +%N)123456" | head -c 12)-$(LC_ALL=C tr -dc 'a-z0-9' </dev/urandom | head -c 32).apps.googleusercontent.com"
+printf 'TWILIO_ACCOUNT_SID=%s\n' "$sid" >ids/sid.env
+printf 'STRIPE_PUBLISHABLE_KEY=%s\napi_key = "%s"\n' "$pk" "$pk" >ids/pk.env
+printf 'GOOGLE_CLIENT_ID=%s\noauth_client_id: "%s"\n' "$cid" "$cid" >ids/client.yml
+lw ids_alone scan --no-config --format json ids
+rc_is "identifiers alone: nothing reported" 0
+tok=$(rand_hex 32)
+printf 'TWILIO_ACCOUNT_SID=%s\nTWILIO_AUTH_TOKEN=%s\n' "$sid" "$tok" >ids/pair.env
+lw ids_pair scan --no-config --format json ids/pair.env
+check "a secret beside an identifier: reported, the identifier as its context (redacted)" pyj "$LW_TMP/ids_pair.out" \
+	'len(r) == 1 and r[0]["rule"] == "twilio-auth-token" and [c["rule"] for c in r[0]["context"]] == ["twilio-account-sid"] and r[0]["context"][0]["value"] != a[0] and a[0].startswith(r[0]["context"][0]["value"].rstrip("*"))' "$sid"
+lw ids_pair_nr scan --no-config --format json --no-redact ids/pair.env
+check "--no-redact: the identifier in full" pyj "$LW_TMP/ids_pair_nr.out" \
+	'r[0]["context"][0]["value"] == a[0]' "$sid"
+lw ids_text scan --no-config ids/pair.env
+check_grep "text output: the identifier beside the finding" 'beside twilio-account-sid: AC' "$LW_TMP/ids_text.out"
+# a secret far away (more than 512 bytes) gets no context
+{ printf 'TWILIO_ACCOUNT_SID=%s\n' "$sid"; for i in $(seq 1 40); do echo "# filler line $i of the configuration file"; done
+  printf 'TWILIO_AUTH_TOKEN=%s\n' "$tok"; } >ids/far.env
+lw ids_far scan --no-config --format json ids/far.env
+check "a secret far from the identifier: no context" pyj "$LW_TMP/ids_far.out" \
+	'len(r) == 1 and "context" not in r[0]'
+# rules test still proves the identifier rules' own examples
+lw ids_rules rules test
+rc_is "rules test: the identifier rules' examples pass" 0
+
 # ---- --min-confidence ---------------------------------------------------
 mkdir -p conf/docs conf/app
 pwline DB_PASSWORD >conf/app/app.env
