@@ -113,7 +113,7 @@ _leakwalk()
 	pre-receive)
 		opts="--config --timeout --on-timeout --max-commits --max-blob-size --gitlab
 			--allow-inline --trust-repo-config --allow-bypass --bypass-log --threads
-			--no-redact --help" ;;
+			--no-redact --min-confidence --help" ;;
 	install-hook)
 		opts="--force --help" ;;
 	rules)

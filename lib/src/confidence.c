@@ -52,9 +52,11 @@ static int lw_name_is(const char *s, size_t n, const char *w)
 
 	if (n != wl)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] | 0x20) != w[i])
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+		if (c != w[i])
 			return 0;
+	}
 	return 1;
 }
 

@@ -181,6 +181,59 @@ static int lw_is_sigv4_signature(const unsigned char *d, size_t soff, size_t sle
 	       lw_memcasemem(d + from, soff - from, "X-Amz-Signature=", 16);
 }
 
+static int lw_digits(const unsigned char *s, size_t n, size_t *i, size_t count)
+{
+	for (size_t k = 0; k < count; k++, (*i)++)
+		if (*i >= n || s[*i] < '0' || s[*i] > '9')
+			return 0;
+	return 1;
+}
+
+/* An ISO 8601 date or date-time (2016-09-08, 2016-09-08T21:47:36Z,
+ * 2016-09-08 21:47:36.123+02:00): a "PasswordLastUsed" or "TokenExpiry"
+ * is a time, not a secret. */
+static int lw_is_timestamp(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (!lw_digits(s, n, &i, 4) || i >= n || s[i++] != '-' || !lw_digits(s, n, &i, 2) ||
+	    i >= n || s[i++] != '-' || !lw_digits(s, n, &i, 2))
+		return 0;
+	if (i == n)
+		return 1;
+	if ((s[i] != 'T' && s[i] != ' ') || (i++, !lw_digits(s, n, &i, 2)) || i >= n || s[i++] != ':' ||
+	    !lw_digits(s, n, &i, 2))
+		return 0;
+	if (i < n && s[i] == ':' && (i++, !lw_digits(s, n, &i, 2)))
+		return 0;
+	if (i < n && (s[i] == '.' || s[i] == ',')) {
+		size_t st = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == st)
+			return 0;
+	}
+	if (i < n && s[i] == 'Z')
+		i++;
+	else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		i++;
+		if (!lw_digits(s, n, &i, 2))
+			return 0;
+		if (i < n && s[i] == ':')
+			i++;
+		if (i < n && !lw_digits(s, n, &i, 2))
+			return 0;
+	}
+	return i == n;
+}
+
+/* A value documentation cut short ("eyJ2IjoiMSIsInMi...", "sk_live_…"):
+ * what is shown is not the whole of anything. */
+static int lw_is_elided(const unsigned char *s, size_t n)
+{
+	return (n >= 3 && !memcmp(s + n - 3, "...", 3)) || (n >= 3 && !memcmp(s + n - 3, "\xe2\x80\xa6", 3));
+}
+
 int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff, size_t slen)
 {
 	const unsigned char *s = d + soff;
@@ -188,5 +241,6 @@ int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff,
 	if (soff > dlen || slen > dlen - soff || slen == 0)
 		return 0;
 	return lw_is_sigv4_scope(d, dlen, soff, slen) || lw_is_header_list(s, slen) ||
-	       lw_is_sigv4_signature(d, soff, slen);
+	       lw_is_sigv4_signature(d, soff, slen) || lw_is_timestamp(s, slen) ||
+	       lw_is_elided(s, slen);
 }
