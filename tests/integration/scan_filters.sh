@@ -160,6 +160,12 @@ check_grep "text output shows the confidence" 'confidence medium' "$LW_TMP/conf_
 lw conf_sarif scan --no-config --format sarif conf/app/ci.env
 check "SARIF: rank from the confidence" pyj "$LW_TMP/conf_sarif.out" \
 	'r["runs"][0]["results"][0]["rank"] == 90'
+lw conf_html scan --no-config --format html conf
+check_grep "HTML: a minimum-confidence filter" 'id="lw-conf"' "$LW_TMP/conf_html.out"
+check "HTML: each finding's confidence in the embedded data" python3 -c '
+import re, sys
+t = open(sys.argv[1]).read()
+sys.exit(0 if sorted(re.findall(r"\"confidence\":\"(\w+)\",\"conf\":(\d)", t)) == [("high", "2"), ("low", "0"), ("medium", "1")] else 1)' "$LW_TMP/conf_html.out"
 for bad_level in bogus HIGH 2 ""; do
 	lw conf_bad scan --no-config --min-confidence "$bad_level" conf
 	rc_is "--min-confidence '$bad_level': exit 2" 2
