@@ -117,6 +117,8 @@ cid="$(printf '%s' "$(date +%N)123456" | head -c 12)-$(LC_ALL=C tr -dc 'a-z0-9' 
 printf 'TWILIO_ACCOUNT_SID=%s\n' "$sid" >ids/sid.env
 printf 'STRIPE_PUBLISHABLE_KEY=%s\napi_key = "%s"\n' "$pk" "$pk" >ids/pk.env
 printf 'GOOGLE_CLIENT_ID=%s\noauth_client_id: "%s"\n' "$cid" "$cid" >ids/client.yml
+acct=$(LC_ALL=C tr -dc '0-9' </dev/urandom | head -c 12)
+printf 'aws_account_id = %s\nrole_arn = arn:aws:iam::%s:role/deploy\n' "$acct" "$acct" >ids/aws.ini
 lw ids_alone scan --no-config --format json ids
 rc_is "identifiers alone: nothing reported" 0
 tok=$(rand_hex 32)
@@ -135,6 +137,11 @@ check_grep "text output: the identifier beside the finding" 'beside twilio-accou
 lw ids_far scan --no-config --format json ids/far.env
 check "a secret far from the identifier: no context" pyj "$LW_TMP/ids_far.out" \
 	'len(r) == 1 and "context" not in r[0]'
+# an AWS secret key beside the account ID: the account as context
+printf 'aws_account_id = %s\naws_secret_access_key = %s\n' "$acct" "$(rand_alnum 40)" >ids/awskey.ini
+lw ids_aws scan --no-config --format json ids/awskey.ini
+check "an AWS secret key beside an account ID: the account as context" pyj "$LW_TMP/ids_aws.out" \
+	'len(r) == 1 and [c["rule"] for c in r[0]["context"]] == ["aws-account-id"]'
 # rules test still proves the identifier rules' own examples
 lw ids_rules rules test
 rc_is "rules test: the identifier rules' examples pass" 0
