@@ -35,6 +35,9 @@ typedef struct lw_cli {
 	int no_inline_allow;
 	int compat;
 	int no_config;
+	int decode_depth;             /* --max-decode-depth */
+	int report_invalid_checksums; /* --report-invalid-checksums */
+	lw_confidence min_confidence; /* --min-confidence */
 } lw_cli;
 
 void lw_cli_init(lw_cli *cli);
@@ -43,7 +46,8 @@ void lw_cli_init(lw_cli *cli);
 enum {
 	OPT_FORMAT = 1000, OPT_OUTPUT, OPT_CONFIG, OPT_NO_REDACT, OPT_COLOR, OPT_EXIT_CODE,
 	OPT_THREADS, OPT_MAX_FILE_SIZE, OPT_BASELINE, OPT_IGNORE_FILE, OPT_QUIET,
-	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_COMPAT, OPT_LAST_COMMON
+	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_COMPAT, OPT_MAX_DECODE_DEPTH,
+	OPT_REPORT_INVALID_CHECKSUMS, OPT_MIN_CONFIDENCE, OPT_LAST_COMMON
 };
 
 #define LW_COMMON_LONGOPTS                                           \
@@ -61,6 +65,9 @@ enum {
 	{ "no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW }, \
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },             \
 	{ "compat", no_argument, NULL, OPT_COMPAT },                   \
+	{ "max-decode-depth", required_argument, NULL, OPT_MAX_DECODE_DEPTH }, \
+	{ "report-invalid-checksums", no_argument, NULL, OPT_REPORT_INVALID_CHECKSUMS }, \
+	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 #define LW_COMMON_HELP \
@@ -78,10 +85,19 @@ enum {
 	"      --max-file-size N   skip files larger than N bytes (K, M, G suffixes; default 100M)\n" \
 	"      --no-inline-allow   report lines marked leakwalk:allow too\n" \
 	"      --compat            also honour gitleaks:allow and 'pragma: allowlist secret'\n" \
+	"      --min-confidence LEVEL  report only findings of this confidence or more:\n" \
+	"                          low (default), medium or high\n" \
+	"      --max-decode-depth N  decode base64, hex and percent-encoded text and scan\n" \
+	"                          it again, N levels deep (0 to 8; default 2; 0: never)\n" \
+	"      --report-invalid-checksums  also report tokens whose built-in checksum fails\n" \
+	"                          (such a token is a typo or a made-up value, not a secret)\n" \
 	"  -q, --quiet             no summary or progress on stderr\n"
 
 /* Handles one common option; 1 if handled, 0 if not ours, -1 on a bad value. */
 int lw_cli_option(lw_cli *cli, int opt, const char *arg);
+/* The scan options the common options set (inline allow, markers, decoding,
+ * checksums), over whatever `so` held. */
+void lw_cli_scan_options(const lw_cli *cli, lw_scan_options *so);
 int lw_parse_size(const char *s, uint64_t *out);
 
 /* A configuration held in memory: a .leakwalk.json read from a pushed commit. */

@@ -24,6 +24,16 @@ void lw_cli_init(lw_cli *cli)
 	cli->exit_code = LW_EXIT_FINDINGS;
 	cli->max_file_size = (uint64_t)100 << 20;
 	cli->color = "auto";
+	cli->decode_depth = 2;
+	cli->min_confidence = LW_CONFIDENCE_LOW;
+}
+
+void lw_cli_scan_options(const lw_cli *cli, lw_scan_options *so)
+{
+	so->honour_inline_allow = !cli->no_inline_allow;
+	so->compat_markers = cli->compat;
+	so->decode_depth = cli->decode_depth;
+	so->report_invalid_checksums = cli->report_invalid_checksums;
 }
 
 void lw_cli_error(const char *fmt, ...)
@@ -143,6 +153,22 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 	case OPT_NO_INLINE_ALLOW: cli->no_inline_allow = 1; return 1;
 	case OPT_NO_CONFIG: cli->no_config = 1; return 1;
 	case OPT_COMPAT: cli->compat = 1; return 1;
+	case OPT_MAX_DECODE_DEPTH:
+		if (lw_parse_uint(arg, LW_DECODE_DEPTH_MAX, &u) < 0) {
+			lw_cli_error("--max-decode-depth takes a number from 0 (never decode) to %d",
+				LW_DECODE_DEPTH_MAX);
+			return -1;
+		}
+		cli->decode_depth = (int)u;
+		return 1;
+	case OPT_REPORT_INVALID_CHECKSUMS: cli->report_invalid_checksums = 1; return 1;
+	case OPT_MIN_CONFIDENCE:
+		if (lw_confidence_parse(arg) < 0) {
+			lw_cli_error("--min-confidence takes low, medium or high");
+			return -1;
+		}
+		cli->min_confidence = (lw_confidence)lw_confidence_parse(arg);
+		return 1;
 	default: return 0;
 	}
 }
@@ -264,6 +290,11 @@ static int lw_known_fp(const lw_record *rec, void *p)
 	       lw_fpset_contains(sets[1], rec->fingerprint);
 }
 
+static int lw_below_confidence(const lw_record *rec, void *p)
+{
+	return rec->confidence < *(const lw_confidence *)p;
+}
+
 static int lw_cli_use_color(const lw_cli *cli)
 {
 	if (cli->format != LW_FORMAT_TEXT || !strcmp(cli->color, "never"))
@@ -293,6 +324,8 @@ int lw_cli_emit(const lw_cli *cli, lw_report *rep, const lw_report_meta *meta,
 		lw_report_redact_messages(rep);
 	}
 	lw_report_move_if(rep, lw_known_fp, sets, hidden);
+	/* below --min-confidence: not reported, but still masked like the above */
+	lw_report_move_if(rep, lw_below_confidence, (void *)&cli->min_confidence, hidden);
 	lw_report_sort(rep);
 	o.format = cli->format;
 	o.redact = cli->redact;

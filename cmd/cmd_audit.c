@@ -256,8 +256,7 @@ int cmd_audit(int argc, char **argv)
 		goto done;
 	ctx.quiet = cli.quiet;
 	ho.threads = cli.threads;
-	ho.scan.honour_inline_allow = !cli.no_inline_allow;
-	ho.scan.compat_markers = cli.compat;
+	lw_cli_scan_options(&cli, &ho.scan);
 	ho.on_diag = audit_on_diag;
 	ho.payload = &ctx;
 	memset(&st, 0, sizeof(st));

@@ -103,8 +103,7 @@ int cmd_staged(int argc, char **argv)
 	if ((status = hook_load(&h)) != 0)
 		goto done;
 	status = LW_EXIT_INPUT;
-	so.honour_inline_allow = !h.cli.no_inline_allow;
-	so.compat_markers = h.cli.compat;
+	lw_cli_scan_options(&h.cli, &so);
 	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &h.cli.quiet,
 		    &err) < 0) {
 		lw_cli_error("%s", err.msg);
@@ -259,8 +258,7 @@ int cmd_pre_push(int argc, char **argv)
 	ho.tag_messages_all = 0;
 	ho.threads = h.cli.threads;
 	ho.max_blob_size = h.cli.max_file_size;
-	ho.scan.honour_inline_allow = !h.cli.no_inline_allow;
-	ho.scan.compat_markers = h.cli.compat;
+	lw_cli_scan_options(&h.cli, &ho.scan);
 	ho.on_diag = hook_diag;
 	ho.payload = &h.cli.quiet;
 	if (lw_history_scan(NULL, h.rs, &ho, h.rep, &st, &err) < 0) {

@@ -38,13 +38,16 @@ static const char prereceive_help[] =
 	"      --bypass-log FILE   append accepted bypasses to FILE\n"
 	"  -j, --threads N         worker threads (default: number of cores)\n"
 	"      --no-redact         show secrets in full in the rejection message\n"
+	"      --min-confidence LEVEL  reject only for findings this sure or more:\n"
+	"                          low (default), medium or high\n"
 	"\n"
 	"install: copy a hook script that runs 'leakwalk pre-receive --config /etc/leakwalk.json'\n"
 	"into the bare repository's hooks/pre-receive (see the README).\n";
 
 enum {
 	PR_TIMEOUT = 2000, PR_ON_TIMEOUT, PR_MAX_COMMITS, PR_MAX_BLOB, PR_GITLAB, PR_INLINE,
-	PR_TRUST, PR_BYPASS, PR_BYPASS_LOG, PR_NO_REDACT, PR_CONFIG, PR_THREADS, PR_HELP
+	PR_TRUST, PR_BYPASS, PR_BYPASS_LOG, PR_NO_REDACT, PR_CONFIG, PR_THREADS, PR_HELP,
+	PR_MIN_CONFIDENCE
 };
 
 typedef struct pr_opts {
@@ -55,6 +58,7 @@ typedef struct pr_opts {
 	int gitlab, inline_allow, trust_repo, allow_bypass, redact;
 	const char *bypass_log;
 	unsigned threads;
+	lw_confidence min_confidence;
 } pr_opts;
 
 static const char *pr_prefix;
@@ -86,6 +90,11 @@ static void pr_say_escaped(const char *indent, const char *s, size_t len)
 	lw_buf_release(&b);
 }
 
+static int pr_below_confidence(const lw_record *rec, void *p)
+{
+	return rec->confidence < *(const lw_confidence *)p;
+}
+
 static int pr_parse(pr_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -101,6 +110,7 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		{ "bypass-log", required_argument, NULL, PR_BYPASS_LOG },
 		{ "no-redact", no_argument, NULL, PR_NO_REDACT },
 		{ "threads", required_argument, NULL, PR_THREADS },
+		{ "min-confidence", required_argument, NULL, PR_MIN_CONFIDENCE },
 		{ "help", no_argument, NULL, PR_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -149,6 +159,13 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		case PR_BYPASS_LOG: o->bypass_log = optarg; break;
 		case PR_NO_REDACT: o->redact = 0; break;
 		case 'j': case PR_THREADS: o->threads = (unsigned)strtoul(optarg, NULL, 10); break;
+		case PR_MIN_CONFIDENCE:
+			if (lw_confidence_parse(optarg) < 0) {
+				lw_cli_error("--min-confidence takes low, medium or high");
+				return -1;
+			}
+			o->min_confidence = (lw_confidence)lw_confidence_parse(optarg);
+			break;
 		case 'h': case PR_HELP: fputs(prereceive_help, stdout); return 1;
 		default: fputs(prereceive_help, stderr); return -1;
 		}
@@ -442,6 +459,7 @@ int cmd_pre_receive(int argc, char **argv)
 	lw_monitor_start(&mon);
 	rc = lw_history_scan(gitdir, rs, &ho, rep, &st, &err);
 	lw_monitor_stop(&mon);
+	lw_report_remove_if(rep, pr_below_confidence, &o.min_confidence);
 	if (rc < 0) {
 		pr_say("leakwalk: push rejected: the secret scan failed: %s", err.msg);
 		status = LW_EXIT_INPUT;

@@ -68,8 +68,7 @@ static int scan_stdin(const lw_cli *cli, const lw_ruleset *rs, const lw_sink *si
 		st->errors++;
 		return 0;
 	}
-	so.honour_inline_allow = !cli->no_inline_allow;
-	so.compat_markers = cli->compat;
+	lw_cli_scan_options(cli, &so);
 	chunk.data = (const unsigned char *)data;
 	chunk.len = len;
 	chunk.path = "<stdin>";
@@ -162,8 +161,7 @@ int cmd_scan(int argc, char **argv)
 	ctx.quiet = cli.quiet;
 	fo.max_file_size = cli.max_file_size;
 	fo.threads = cli.threads;
-	fo.scan.honour_inline_allow = !cli.no_inline_allow;
-	fo.scan.compat_markers = cli.compat;
+	lw_cli_scan_options(&cli, &fo.scan);
 	if (use_stdin)
 		scan_stdin(&cli, rs, &sink, &st_in);
 	const char **fsroots = calloc(nroots, sizeof(char *));

@@ -40,7 +40,8 @@ _leakwalk()
 	local commands="scan audit staged pre-push pre-receive install-hook rules version import-ignore help"
 	local formats="text json jsonl sarif csv junit gitlab html"
 	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
-		--color --exit-code --threads --max-file-size --no-inline-allow --quiet --help"
+		--color --exit-code --threads --max-file-size --no-inline-allow --quiet --help
+		--min-confidence --max-decode-depth --report-invalid-checksums"
 
 	local cmd="" sub="" i npos=0
 	for ((i = 1; i < cword; i++)); do
@@ -50,6 +51,7 @@ _leakwalk()
 			case ${words[i - 1]} in
 			-f|--format|-o|--output|-c|--config|--ignore-file|--baseline|--color|--exit-code|\
 			-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--on-timeout|\
+			--min-confidence|--max-decode-depth|\
 			--max-commits|--bypass-log|--from|--repo|=) continue ;;
 			esac
 			if [[ -z $cmd ]]; then
@@ -80,6 +82,9 @@ _leakwalk()
 	--from)
 		_leakwalk_values "gitleaks detect-secrets"
 		return ;;
+	--min-confidence)
+		_leakwalk_values "low medium high"
+		return ;;
 	-o|--output|--bypass-log)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
@@ -92,7 +97,8 @@ _leakwalk()
 	--repo)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	--exit-code|-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--max-commits)
+	--exit-code|-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--max-commits|\
+	--max-decode-depth)
 		return ;;
 	esac
 
@@ -107,7 +113,7 @@ _leakwalk()
 	pre-receive)
 		opts="--config --timeout --on-timeout --max-commits --max-blob-size --gitlab
 			--allow-inline --trust-repo-config --allow-bypass --bypass-log --threads
-			--no-redact --help" ;;
+			--no-redact --min-confidence --help" ;;
 	install-hook)
 		opts="--force --help" ;;
 	rules)

@@ -1,6 +1,11 @@
 # Turns patterns/*.json into a C source holding each file's bytes, so the
 # binary carries its default rules and needs no data files at run time.
-# Usage: cmake -DOUT=file.c -DDIR=patterns -P embed_rules.cmake
+# Usage: cmake -DOUT=file.c -DDIR=patterns [-DSYMBOL=lw_embedded_rules] -P embed_rules.cmake
+# (SYMBOL names the table: the documented examples of patterns/known are
+# embedded the same way under another name)
+if(NOT SYMBOL)
+  set(SYMBOL lw_embedded_rules)
+endif()
 file(GLOB files RELATIVE "${DIR}" "${DIR}/*.json")
 list(SORT files)
 set(body "/* generated from the patterns folder by embed_rules.cmake; do not edit */\n#include \"internal.h\"\n\n")
@@ -12,11 +17,11 @@ foreach(f IN LISTS files)
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n" bytes "${bytes}")
-  string(APPEND body "static const unsigned char lw_rules_${i}[] = {\n${bytes}0x00 };\n")
-  string(APPEND table "\t{ \"${f}\", lw_rules_${i}, ${len} },\n")
+  string(APPEND body "static const unsigned char ${SYMBOL}_${i}[] = {\n${bytes}0x00 };\n")
+  string(APPEND table "\t{ \"${f}\", ${SYMBOL}_${i}, ${len} },\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst lw_embedded_file lw_embedded_rules[] = {\n${table}\t{ NULL, NULL, 0 }\n};\n")
-string(APPEND body "const size_t lw_embedded_rules_count = ${i};\n")
+string(APPEND body "\nconst lw_embedded_file ${SYMBOL}[] = {\n${table}\t{ NULL, NULL, 0 }\n};\n")
+string(APPEND body "const size_t ${SYMBOL}_count = ${i};\n")
 file(WRITE "${OUT}.tmp" "${body}")
 file(RENAME "${OUT}.tmp" "${OUT}")

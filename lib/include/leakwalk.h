@@ -107,6 +107,9 @@ typedef struct lw_rule_info {
 				       regex NULL it is a path rule: a file
 				       there is itself reported */
 	size_t npaths;
+	int identifier;     /**< the match is a public identifier (an account SID, a
+				 publishable key): never reported alone, shown as the
+				 context of findings near it */
 } lw_rule_info;
 
 typedef struct lw_ruleset lw_ruleset;
@@ -174,11 +177,15 @@ typedef struct lw_scan_options {
 	int decode_depth;          /**< base64/hex/percent-encoded runs decoded and rescanned (default 2) */
 	size_t decode_max;         /**< bytes decoded per chunk at most (default 4 MiB) */
 	int compat_markers;        /**< also honour gitleaks:allow and "pragma: allowlist secret" */
+	int report_invalid_checksums; /**< also report tokens whose offline checksum fails
+					   (default 0: such a token is not a secret) */
 } lw_scan_options;
 
 #define LW_SCAN_OPTIONS_VERSION 1
 #define LW_SCAN_OPTIONS_INIT { LW_SCAN_OPTIONS_VERSION, 1, 2000000, 20480, 4096, -1, 2, \
-	(size_t)4 << 20, 0 }
+	(size_t)4 << 20, 0, 0 }
+/** The bounds of lw_scan_options.decode_depth the command line accepts. */
+#define LW_DECODE_DEPTH_MAX 8
 
 /** A byte buffer to scan and where it came from. */
 typedef struct lw_chunk {
@@ -196,6 +203,29 @@ typedef enum lw_checksum_state {
 	LW_CHECKSUM_VALID = 1,
 	LW_CHECKSUM_INVALID = -1
 } lw_checksum_state;
+
+/** How sure a finding is to be a live secret (see lw_confidence_of). */
+typedef enum lw_confidence {
+	LW_CONFIDENCE_LOW = 0,
+	LW_CONFIDENCE_MEDIUM,
+	LW_CONFIDENCE_HIGH
+} lw_confidence;
+
+/** Returns "low", "medium" or "high". */
+LW_EXTERN const char *lw_confidence_name(lw_confidence c);
+/** The level named `s` ("low", "medium", "high"), or -1. */
+LW_EXTERN int lw_confidence_parse(const char *s);
+/** SARIF 2.1.0 result.rank (0..100) of a confidence. */
+LW_EXTERN int lw_confidence_rank(lw_confidence c);
+
+/** A public identifier found near a finding (an identifier rule's match). */
+typedef struct lw_context_item {
+	const char *rule_id;
+	const unsigned char *value;
+	size_t value_len;
+} lw_context_item;
+
+#define LW_MAX_CONTEXT 4
 
 /** One finding, borrowed for the duration of the callback. */
 typedef struct lw_finding {
@@ -216,7 +246,20 @@ typedef struct lw_finding {
 	char fingerprint[33];          /**< hex, from rule id, path and secret */
 	const char *decoded;           /**< NULL, or the decoding chain ("base64", "hex>base64");
 					    the location is then that of the encoded text */
+	lw_confidence confidence;      /**< lw_confidence_of this finding */
+	const lw_context_item *context; /**< identifiers within a few lines, nearest
+					     first; at most LW_MAX_CONTEXT */
+	size_t ncontext;
 } lw_finding;
+
+/**
+ * The confidence of a finding, from its rule (a provider's token with a
+ * fixed shape over a generic assignment), its checksum (valid: high;
+ * invalid: low), the secret's entropy, the name it was assigned to and the
+ * file it is in (tests, fixtures, examples and documentation lower it).
+ * Reads rule, path, secret, match, entropy, checksum and decoded.
+ */
+LW_EXTERN lw_confidence lw_confidence_of(const lw_finding *f);
 
 /** A problem that made coverage incomplete (a regex hit its limit, ...). */
 typedef struct lw_diag {
@@ -350,6 +393,9 @@ typedef struct lw_record {
 	int has_present;
 	char *decoded; /**< decoding chain ("base64"), or NULL */
 	uint64_t order; /**< caller's ordering key (commit sequence) */
+	lw_confidence confidence;
+	char **context_rule, **context_value; /**< the finding's context, owned */
+	size_t ncontext;
 } lw_record;
 
 typedef struct lw_report lw_report;

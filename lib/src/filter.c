@@ -24,12 +24,6 @@ static const char *const lw_template_marks[] = {
 	"lookup(", "var.", "$ENV", "ENV[",
 };
 
-static const char *const lw_documented_examples[] = {
-	"AKIAIOSFODNN7EXAMPLE",
-	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-	"je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-};
-
 static int lw_mostly_one_char(const unsigned char *s, size_t len)
 {
 	size_t counts[256] = { 0 }, max = 0;
@@ -53,11 +47,9 @@ int lw_is_placeholder(const unsigned char *s, size_t len)
 
 	if (len == 0)
 		return 1;
-	for (i = 0; i < sizeof(lw_documented_examples) / sizeof(*lw_documented_examples); i++) {
-		size_t el = strlen(lw_documented_examples[i]);
-		if (len >= el && lw_memcasemem(s, len, lw_documented_examples[i], el))
-			return 1;
-	}
+	/* the curated list with sources: patterns/known (known.c) */
+	if (lw_is_documented_example(s, len))
+		return 1;
 	for (i = 0; i < sizeof(lw_placeholder_words) / sizeof(*lw_placeholder_words); i++) {
 		const char *w = lw_placeholder_words[i];
 		if (lw_memcasemem(s, len, w, strlen(w)))

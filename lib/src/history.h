@@ -37,7 +37,18 @@ typedef struct hjob {
 	git_oid commit;
 	uint64_t seq;
 	char *path;
+	size_t place_first, place_n; /* its other paths: c->place[first..first+n) */
 } hjob;
+
+/* A blob the walk had seen before, met at a path where it had not been:
+ * its findings are reported there too, introduced by this commit
+ * (history_place.c). */
+typedef struct hplace {
+	git_oid blob;
+	git_oid commit;
+	uint64_t seq;
+	char *path;
+} hplace;
 
 /* one raw occurrence: (blob, rule+secret) for `present` */
 typedef struct hocc {
@@ -104,6 +115,8 @@ typedef struct hctx {
 	int paths_lost;              /* a path was too long to note */
 	halias *alias;
 	size_t nalias;
+	hplace *place;               /* every blob's other paths, by blob then seq */
+	size_t nplace;
 } hctx;
 
 /* One range of the walk: contiguous commits, its own sets of seen objects
@@ -120,6 +133,8 @@ typedef struct hwalker {
 	lw_hashset placed;           /* (object, path) met, when c->track_paths */
 	halias *alias;
 	size_t nalias, capalias;
+	hplace *place;
+	size_t nplace, capplace;
 	hjob *batch;
 	uint64_t *batch_key;         /* pack positions */
 	size_t nbatch, capbatch;
@@ -181,6 +196,13 @@ void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *ki
 /* Walks ids[0..n) (oldest first) with up to nwalkers walkers; c->batch
  * then holds every new blob with the oldest commit and path that brought it. */
 int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers);
+/* history_place.c: a blob met again at a new path; the walkers' notes
+ * merged and handed to their jobs; a finding copied to each other path */
+int lw_hist_place_note(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path);
+int lw_hist_places_merge(hctx *c, hwalker *ws, size_t nw);
+void lw_hist_places_dispose(hplace *v, size_t n);
+int lw_hist_place_reported(const hctx *c, const lw_finding *f, const char *path);
 void lw_hist_release(hctx *c);
 /* Walks the recorded plan without libgit2's revwalk: commits reachable from
  * the pushed ids and not from the hidden ones, oldest first (parents before

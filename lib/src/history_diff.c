@@ -40,6 +40,7 @@ static int hw_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint6
 	j->blob = *blob;
 	j->commit = *commit;
 	j->seq = seq;
+	j->place_first = j->place_n = 0;
 	w->batch_key[w->nbatch++] = lw_objstore_position(lw_objreader_store(w->reader), blob->id);
 	return 0;
 }
@@ -62,18 +63,27 @@ static int hw_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
 
 /* Notes that the object at w->path is id (h: the path's hash so far, up
  * to its directory): the first time an object is met at a path other than
- * where it was first met, it is an alias. */
-static int hw_place(hwalker *w, uint64_t h, const lw_tree_entry *e, int is_tree, int first)
+ * where it was first met, it is an alias (for `present`, when paths are
+ * tracked) and, for a blob, a place its findings are reported at too.
+ * 1 when the (object, path) is new, 0 when not, < 0 on error. */
+static int hw_place(hwalker *w, uint64_t h, const lw_tree_entry *e, int is_tree, int first,
+	const git_oid *commit, uint64_t seq)
 {
 	const git_oid *id = (const git_oid *)e->id;
 	int ins = lw_hashset_insert(&w->placed, lw_path_hash_end(lw_path_hash_more(h, e->name, e->name_len), e->id));
 	char *path;
+	int rc;
 
 	if (ins <= 0 || first)
-		return ins < 0 ? LW_ENOMEM : 0;
+		return ins;
+	if (!is_tree && (rc = lw_hist_place_note(w, id, commit, seq, lw_buf_cstr(&w->path))) < 0)
+		return rc;
+	if (!w->c->track_paths)
+		return 1;
 	if (!(path = lw_strndup(w->path.data, w->path.len)))
 		return LW_ENOMEM;
-	return hw_alias(w, id, path, is_tree);
+	rc = hw_alias(w, id, path, is_tree);
+	return rc < 0 ? rc : 1;
 }
 
 static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
@@ -176,7 +186,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 	lw_tree_entry e;
 	int rc = 0, more;
 	/* the directory's part of its entries' (object, path) hashes */
-	uint64_t hdir = c->track_paths ? lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base) : 0;
+	uint64_t hdir = lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base);
 
 	if (!cur)
 		return LW_ENOMEM;
@@ -225,12 +235,17 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			htree sub, psub_stack[4], *psub;
 			size_t nps = 0;
 			if (lw_oidset_contains(&w->seen_trees, id)) {
-				if (c->track_paths)
-					rc = hw_place(w, hdir, &e, 1, 0);
-				continue;
-			}
-			if (c->track_paths && (rc = hw_place(w, hdir, &e, 1, 1)) < 0)
+				/* a tree met before, at a new path (a copied or moved
+				 * directory): walked again, whole, so that its blobs,
+				 * all seen, are placed at their new paths */
+				if ((rc = hw_place(w, hdir, &e, 1, 0, commit, seq)) <= 0)
+					continue;
+				rc = 0;
+				npe = 0;
+			} else if ((rc = hw_place(w, hdir, &e, 1, 1, commit, seq)) < 0) {
 				break;
+			}
+			rc = 0;
 			if (lw_htree_read(w, e.id, &sub, 0) < 0)
 				continue;
 			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
@@ -258,8 +273,8 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 				rc = LW_ENOMEM;
 			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
 				rc = hw_push(w, id, commit, seq, lw_buf_cstr(&w->path));
-			if (rc == 0 && ins >= 0 && c->track_paths)
-				rc = hw_place(w, hdir, &e, 0, ins > 0);
+			if (rc == 0 && ins >= 0 && (rc = hw_place(w, hdir, &e, 0, ins > 0, commit, seq)) > 0)
+				rc = 0;
 		}
 	}
 	if (rc == 0 && more < 0) {
@@ -588,6 +603,7 @@ static void hwalker_dispose(hwalker *w)
 	for (size_t i = 0; i < w->nalias; i++)
 		free(w->alias[i].path);
 	free(w->alias);
+	lw_hist_places_dispose(w->place, w->nplace);
 	lw_buf_release(&w->path);
 }
 
@@ -612,7 +628,10 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 			for (size_t m = 0; m < k && !older; m++)
 				older = lw_oidset_contains(&ws[m].seen_blobs, &j->blob);
 			if (older) {
-				/* its first path, for `present`, is in the older range */
+				/* its first path, for `present`, is in the older range;
+				 * this one is another place of the blob */
+				if (lw_hist_place_note(&ws[k], &j->blob, &j->commit, j->seq, j->path) < 0)
+					oom = 1;
 				if (!c->track_paths)
 					free(j->path);
 				else if (hw_alias(&ws[k], &j->blob, j->path, 0) < 0)
@@ -637,7 +656,7 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 		c->nalias += ws[k].nalias;
 		ws[k].nalias = 0;
 	}
-	return 0;
+	return lw_hist_places_merge(c, ws, nw);
 }
 
 int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)

@@ -162,6 +162,19 @@ int lw_hist_on_finding(const lw_finding *f, void *payload)
 		rc = occ_add(c, &w->job->blob, f);
 	if (rc == 0)
 		rc = found_add(c, f, w->job);
+	/* the blob's other paths: the same finding there, from the commit that
+	 * brought the blob to each */
+	for (size_t k = 0; rc == 0 && k < w->job->place_n; k++) {
+		const hplace *p = &c->place[w->job->place_first + k];
+		hjob pj = { p->blob, p->commit, p->seq, p->path, 0, 0 };
+		lw_finding g = *f;
+		if (!lw_hist_place_reported(c, f, p->path))
+			continue;
+		g.path = p->path;
+		lw_fingerprint(g.fingerprint, f->rule->id, p->path, f->secret, f->secret_len);
+		g.confidence = lw_confidence_of(&g);
+		rc = found_add(c, &g, &pj);
+	}
 	if (rc < 0)
 		c->oom = 1;
 	pthread_mutex_unlock(&c->lock);
@@ -291,4 +304,5 @@ void lw_hist_release(hctx *c)
 	for (size_t i = 0; i < c->nalias; i++)
 		free(c->alias[i].path);
 	free(c->alias);
+	lw_hist_places_dispose(c->place, c->nplace);
 }

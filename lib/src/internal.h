@@ -79,6 +79,7 @@ struct lw_ruleset {
 				  does not match needs no rule's paths tried;
 				  NULL when there is none (or they cannot be
 				  joined) */
+	size_t nidentifiers; /* enabled rules whose matches are public identifiers */
 	pthread_mutex_t lock;
 };
 
@@ -116,6 +117,9 @@ int lw_rule_parse(lw_rule *out, const void *json_obj, const char *source,
 	int compile_now, lw_error *err);
 int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
 	lw_error *err);
+
+/* 1 if a path is in tests, fixtures, examples or documentation (confidence.c) */
+int lw_path_is_soft(const char *path);
 
 /* case-insensitive substring search, bytes */
 const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
@@ -276,5 +280,15 @@ typedef struct lw_embedded_file {
 } lw_embedded_file;
 extern const lw_embedded_file lw_embedded_rules[];
 extern const size_t lw_embedded_rules_count;
+/* values published as examples (patterns/known, generated) */
+extern const lw_embedded_file lw_embedded_known[];
+extern const size_t lw_embedded_known_count;
+/* 1 if the secret is exactly a value a provider or specification publishes
+ * as an example (patterns/known); known.c */
+int lw_is_documented_example(const unsigned char *s, size_t len);
+/* 1 if the candidate [soff, soff+slen) of d is a structured value that is
+ * not a secret: an AWS SigV4 credential scope, a SignedHeaders list, a
+ * SigV4 signature, an ISO 8601 timestamp, a value elided with "..."; known.c */
+int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff, size_t slen);
 
 #endif

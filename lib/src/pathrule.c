@@ -27,6 +27,7 @@ static int lw_path_emit(lw_scanner *sc, size_t ri, const char *path, const char 
 	f.length = rl;
 	f.entropy = lw_entropy(f.secret, f.secret_len);
 	lw_fingerprint(f.fingerprint, r->info.id, rel, f.secret, f.secret_len);
+	f.confidence = lw_confidence_of(&f);
 	return sink->on_finding(&f, sink->payload) ? LW_ESTOP : 0;
 }
 

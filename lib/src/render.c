@@ -171,7 +171,8 @@ static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_
 	lw_escape_text(o, (const unsigned char *)rec->path, strlen(rec->path));
 	lw_buf_printf(o, ":%u:%u:%s %s%s%s: ", rec->line, rec->column, reset, red, rec->rule_id, reset);
 	lw_escape_text(o, (const unsigned char *)rec->description, strlen(rec->description));
-	lw_buf_printf(o, " [%s]", lw_severity_name(rec->severity));
+	lw_buf_printf(o, " [%s, confidence %s]", lw_severity_name(rec->severity),
+		lw_confidence_name(rec->confidence));
 	if (rec->checksum == LW_CHECKSUM_VALID)
 		lw_buf_puts(o, " (checksum valid)");
 	else if (rec->checksum == LW_CHECKSUM_INVALID)
@@ -215,6 +216,15 @@ static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_
 	}
 	if (rec->decoded)
 		lw_buf_printf(o, "    found after decoding: %s\n", rec->decoded);
+	for (size_t i = 0; i < rec->ncontext; i++) {
+		const char *v = rec->context_value[i];
+		lw_buf_printf(o, "    beside %s: ", rec->context_rule[i]);
+		if (opt->redact)
+			lw_redact(o, (const unsigned char *)v, strlen(v));
+		else
+			lw_escape_text(o, (const unsigned char *)v, strlen(v));
+		lw_buf_putc(o, '\n');
+	}
 }
 
 static void lw_csv_field(lw_buf *o, const char *s, size_t len)

@@ -50,8 +50,9 @@ static void j_record(lw_buf *o, const lw_record *rec, const lw_output_options *o
 	lw_render_json_str(o, rec->rule_id);
 	lw_buf_puts(o, ",\"description\":");
 	lw_render_json_str(o, rec->description);
-	lw_buf_printf(o, ",\"severity\":\"%s\",\"sev\":%d,\"path\":", lw_severity_name(rec->severity),
-		(int)rec->severity);
+	lw_buf_printf(o, ",\"severity\":\"%s\",\"sev\":%d,\"confidence\":\"%s\",\"conf\":%d,\"path\":",
+		lw_severity_name(rec->severity), (int)rec->severity, lw_confidence_name(rec->confidence),
+		(int)rec->confidence);
 	lw_render_json_str(o, rec->path);
 	lw_buf_printf(o, ",\"line\":%u,\"column\":%u,\"secret\":", rec->line, rec->column);
 	lw_render_json_secret(o, rec, opt->redact);
@@ -192,7 +193,8 @@ static const char h_js[] =
 	/* sorting and filtering of the rendered rows */
 	"var tbody=document.getElementById('lw-rows'),rows=Array.prototype.slice.call(tbody.rows),"
 	"q=document.getElementById('lw-filter'),sv=document.getElementById('lw-sev'),"
-	"pr=document.getElementById('lw-present'),shown=document.getElementById('lw-shown');\n"
+	"pr=document.getElementById('lw-present'),cf=document.getElementById('lw-conf'),"
+	"shown=document.getElementById('lw-shown');\n"
 	"function keyOf(f,k){switch(k){case 'severity':return f.sev;case 'line':return f.line;"
 	"case 'location':return [f.path,f.line];case 'present':return f.present===null?-1:"
 	"f.present.length;default:return f[k]==null?'':String(f[k]).toLowerCase();}}\n"
@@ -208,19 +210,19 @@ static const char h_js[] =
 	"rows.forEach(function(r){tbody.appendChild(r);});}"
 	"th.addEventListener('click',go);th.addEventListener('keydown',function(e){"
 	"if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}});});\n"
-	"function filter(){var s=q.value.trim().toLowerCase(),v=sv.value,p=pr.value,n=0;"
+	"function filter(){var s=q.value.trim().toLowerCase(),v=sv.value,p=pr.value,c=cf.value,n=0;"
 	"rows.forEach(function(r){var f=data[+r.getAttribute('data-i')],ok=true;"
-	"if(v&&f.sev<+v)ok=false;if(p&&state(f)!==p)ok=false;"
+	"if(v&&f.sev<+v)ok=false;if(c&&f.conf<+c)ok=false;if(p&&state(f)!==p)ok=false;"
 	"if(ok&&s){var hay=[f.rule,f.description,f.severity,f.path+':'+f.line,f.commit,f.author,"
 	"f.email,f.date,f.message,f.fingerprint,(f.present||[]).join(' ')].join('\\n').toLowerCase();"
 	"ok=hay.indexOf(s)>=0;}r.hidden=!ok;if(ok)n++;});"
 	"shown.textContent='showing '+n+' of '+data.length;}\n"
-	"[q,sv,pr].forEach(function(e){e.addEventListener('input',filter);"
+	"[q,sv,pr,cf].forEach(function(e){e.addEventListener('input',filter);"
 	"e.addEventListener('change',filter);});\n"
-	/* a link can carry a view: #q=TEXT&sev=N&present=present|gone&sort=KEY&dir=desc */
+	/* a link can carry a view: #q=TEXT&sev=N&conf=N&present=present|gone&sort=KEY&dir=desc */
 	"(function(){var h=location.hash.replace(/^#/,''),o={};h.split('&').forEach(function(kv){"
 	"var i=kv.indexOf('=');if(i>0){try{o[kv.slice(0,i)]=decodeURIComponent(kv.slice(i+1));}"
-	"catch(e){}}});if(o.q)q.value=o.q;if(o.sev)sv.value=o.sev;if(o.present)pr.value=o.present;"
+	"catch(e){}}});if(o.q)q.value=o.q;if(o.sev)sv.value=o.sev;if(o.conf)cf.value=o.conf;if(o.present)pr.value=o.present;"
 	"if(o.sort){Array.prototype.forEach.call(ths,function(th){if(th.getAttribute('data-key')"
 	"===o.sort){if(o.dir==='desc')th.setAttribute('aria-sort','ascending');th.click();}});}})();\n"
 	"filter();\n"
@@ -369,7 +371,9 @@ static void h_table(lw_buf *o, lw_report *r, const lw_output_options *opt)
 		"<select id=\"lw-sev\" aria-label=\"Minimum severity\"><option value=\"\">any severity"
 		"</option><option value=\"4\">critical</option><option value=\"3\">high and above</option>"
 		"<option value=\"2\">medium and above</option><option value=\"1\">low and above</option>"
-		"</select><select id=\"lw-present\" aria-label=\"Still present\">"
+		"</select><select id=\"lw-conf\" aria-label=\"Minimum confidence\"><option value=\"\">"
+		"any confidence</option><option value=\"2\">high</option><option value=\"1\">medium and "
+		"above</option></select><select id=\"lw-present\" aria-label=\"Still present\">"
 		"<option value=\"\">present or not</option><option value=\"present\">still present</option>"
 		"<option value=\"gone\">only in history</option></select>"
 		"<span id=\"lw-shown\"></span></div>\n"

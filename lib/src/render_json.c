@@ -77,6 +77,7 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 	js_key(o, "secret", &first); lw_render_json_secret(o, rec, opt->redact);
 	js_key(o, "match", &first); js_match(o, rec, opt->redact);
 	js_key(o, "entropy", &first); lw_buf_printf(o, "%.3f", rec->entropy);
+	js_key(o, "confidence", &first); lw_render_json_str(o, lw_confidence_name(rec->confidence));
 	js_key(o, "commit", &first); lw_render_json_str(o, rec->commit);
 	js_key(o, "author", &first); lw_render_json_str(o, rec->author);
 	js_key(o, "email", &first); lw_render_json_str(o, rec->email);
@@ -95,6 +96,23 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 	if (rec->decoded) {
 		js_key(o, "decoded", &first);
 		lw_render_json_str(o, rec->decoded);
+	}
+	if (rec->ncontext) {
+		/* public identifiers beside the secret: which account it opens */
+		js_key(o, "context", &first);
+		lw_buf_putc(o, '[');
+		for (size_t i = 0; i < rec->ncontext; i++) {
+			lw_buf_puts(o, i ? ",{\"rule\":" : "{\"rule\":");
+			lw_render_json_str(o, rec->context_rule[i]);
+			lw_buf_puts(o, ",\"value\":\"");
+			const char *v = rec->context_value[i];
+			if (opt->redact)
+				lw_redact(o, (const unsigned char *)v, strlen(v));
+			else
+				lw_escape_json(o, (const unsigned char *)v, strlen(v));
+			lw_buf_puts(o, "\"}");
+		}
+		lw_buf_putc(o, ']');
 	}
 	lw_buf_putc(o, '}');
 }
@@ -180,7 +198,8 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_output_option
 	lw_render_json_str(o, rec->rule_id);
 	if (ri >= 0)
 		lw_buf_printf(o, ",\"ruleIndex\":%ld", ri);
-	lw_buf_printf(o, ",\"level\":\"%s\",\"message\":{\"text\":", sarif_level(rec->severity));
+	lw_buf_printf(o, ",\"level\":\"%s\",\"rank\":%d,\"message\":{\"text\":", sarif_level(rec->severity),
+		lw_confidence_rank(rec->confidence));
 	lw_buf tmp;
 	lw_buf_init(&tmp, 0);
 	lw_buf_printf(&tmp, "%s: ", rec->description);

@@ -40,6 +40,12 @@ void lw_record_free(lw_record *rec)
 	free(rec->message);
 	free(rec->blob);
 	free(rec->decoded);
+	for (size_t i = 0; i < rec->ncontext; i++) {
+		free(rec->context_rule[i]);
+		free(rec->context_value[i]);
+	}
+	free(rec->context_rule);
+	free(rec->context_value);
 	for (size_t i = 0; i < rec->npresent; i++)
 		free(rec->present[i]);
 	free(rec->present);
@@ -85,9 +91,25 @@ static int lw_record_fill(lw_record *rec, const lw_finding *f, const lw_provenan
 	rec->end_column = f->end_column;
 	rec->entropy = f->entropy;
 	rec->checksum = f->checksum;
+	rec->confidence = f->confidence;
 	memcpy(rec->fingerprint, f->fingerprint, sizeof(rec->fingerprint));
 	if (f->decoded && !(rec->decoded = lw_strdup(f->decoded)))
 		return LW_ENOMEM;
+	if (f->ncontext) {
+		rec->context_rule = calloc(f->ncontext, sizeof(char *));
+		rec->context_value = calloc(f->ncontext, sizeof(char *));
+		if (!rec->context_rule || !rec->context_value)
+			return LW_ENOMEM;
+		for (size_t i = 0; i < f->ncontext; i++, rec->ncontext++) {
+			rec->context_rule[i] = lw_strdup(f->context[i].rule_id);
+			rec->context_value[i] = lw_strndup((const char *)f->context[i].value,
+				f->context[i].value_len);
+			if (!rec->context_rule[i] || !rec->context_value[i]) {
+				rec->ncontext++;
+				return LW_ENOMEM;
+			}
+		}
+	}
 	if (!p)
 		return 0;
 	if (lw_dup_opt(&rec->commit, p->commit) < 0 || lw_dup_opt(&rec->author, p->author) < 0 ||

@@ -8,7 +8,7 @@
 
 static const char *const lw_rule_keys[] = {
 	"id", "description", "regex", "secret_group", "keywords", "entropy",
-	"allow", "severity", "tags", "examples", "window", "checksum", "paths", NULL
+	"allow", "severity", "tags", "examples", "window", "checksum", "paths", "identifier", NULL
 };
 static const char *const lw_allow_keys[] = { "paths", "regexes", "stopwords", NULL };
 static const char *const lw_example_keys[] = { "match", "no_match", NULL };
@@ -104,6 +104,10 @@ static int lw_rule_parse_scalars(lw_rule *r, const cJSON *obj, const char *where
 		return lw_error_set(err, LW_ECONFIG,
 			"%s: a path rule takes no secret_group, window, entropy or checksum", where);
 	r->path_only = regex == NULL;
+	const cJSON *ident = cJSON_GetObjectItemCaseSensitive(obj, "identifier");
+	if (ident && !cJSON_IsBool(ident))
+		return lw_error_set(err, LW_ECONFIG, "%s: identifier must be true or false", where);
+	r->info.identifier = ident && cJSON_IsTrue(ident);
 	r->info.severity = LW_SEV_HIGH;
 	if (sev && lw_parse_severity(&r->info.severity, sev) < 0)
 		return lw_error_set(err, LW_ECONFIG,

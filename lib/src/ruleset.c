@@ -357,6 +357,7 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 		}
 		if (r->keywords.n == 0)
 			rs->always[rs->nalways++] = i;
+		rs->nidentifiers += r->info.identifier != 0;
 		for (size_t j = 0; j < r->keywords.n; j++) {
 			kw[k] = r->keywords.v[j];
 			rs->kw_rules[k] = (uint32_t)i;

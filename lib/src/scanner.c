@@ -550,6 +550,19 @@ static void lw_cands_dedup(lw_scanner *sc)
 			lw_cand *b = &sc->cands[j];
 			if (b->drop)
 				continue;
+			int ia = sc->rs->rules[a->rule].info.identifier, ib = sc->rs->rules[b->rule].info.identifier;
+			if (ia != ib) {
+				/* a public identifier hides what lies within it (a
+				 * generic "key = AC..." is the identifier, not a secret),
+				 * never a secret that merely overlaps it */
+				lw_cand *id = ia ? a : b, *other = ia ? b : a;
+				if (other->soff >= id->soff && other->soff + other->slen <= id->soff + id->slen) {
+					other->drop = 1;
+					if (other == a)
+						break;
+				}
+				continue;
+			}
 			if (a->soff == b->soff && a->slen == b->slen) {
 				if (lw_cand_outranks(sc, a, b)) {
 					b->drop = 1;
@@ -649,11 +662,43 @@ static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
 	    lw_entropy(secret, c->slen) < r->info.entropy ||
 	    lw_is_placeholder(secret, c->slen) ||
 	    lw_checksum_rejects(r->info.checksum, secret, c->slen) ||
+	    lw_is_structured_nonsecret(sc->chunk->data, sc->chunk->len, c->soff, c->slen) ||
 	    lw_allowed_by(&r->allow, secret, c->slen,
 		    sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
 		    sc->md) ||
 	    lw_allowed_by(&sc->rs->allow, secret, c->slen, "", sc->md))
 		c->drop = 1;
+}
+
+/* Public identifiers within LW_CONTEXT_BYTES of a finding's secret, in
+ * order of position: the finding's context (which account the secret
+ * opens). The candidates are sorted by secret offset. */
+#define LW_CONTEXT_BYTES 512
+static size_t lw_cand_context(const lw_scanner *sc, const lw_cand *c, lw_context_item *out)
+{
+	size_t from = c->soff > LW_CONTEXT_BYTES ? c->soff - LW_CONTEXT_BYTES : 0;
+	size_t to = c->soff + c->slen + LW_CONTEXT_BYTES, lo = 0, hi = sc->ncands, n = 0;
+
+	if (!sc->rs->nidentifiers)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->cands[mid].soff < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < sc->ncands && sc->cands[i].soff <= to && n < LW_MAX_CONTEXT; i++) {
+		const lw_cand *k = &sc->cands[i];
+		const lw_rule *r = &sc->rs->rules[k->rule];
+		if (k->drop || !r->info.identifier || k == c)
+			continue;
+		if (n && out[n - 1].value_len == k->slen &&
+		    !memcmp(out[n - 1].value, sc->chunk->data + k->soff, k->slen))
+			continue;
+		out[n++] = (lw_context_item){ r->info.id, sc->chunk->data + k->soff, k->slen };
+	}
+	return n;
 }
 
 static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
@@ -711,9 +756,18 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	f.line_len = tend - tstart;
 	f.secret_col = c->soff - tstart;
 	f.checksum = lw_checksum_verify(r->info.checksum, f.secret, f.secret_len);
+	/* A token whose checksum fails is a typo or a made-up value. Dropped
+	 * only here, after deduplication: it still hides the generic findings
+	 * of the same text, which would otherwise report it under another name. */
+	if (f.checksum == LW_CHECKSUM_INVALID && !sc->opts.report_invalid_checksums)
+		return 0;
 	lw_fingerprint(f.fingerprint, r->info.id,
 		sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
 		f.secret, f.secret_len);
+	f.confidence = lw_confidence_of(&f);
+	lw_context_item ctx[LW_MAX_CONTEXT];
+	f.ncontext = lw_cand_context(sc, c, ctx);
+	f.context = ctx;
 	return sc->sink->on_finding(&f, sc->sink->payload) ? LW_ESTOP : 0;
 }
 
@@ -847,8 +901,11 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 		for (size_t i = 0; i < sc->ncands; i++)
 			lw_cand_filter(sc, &sc->cands[i]);
 		lw_cands_dedup(sc);
+		/* an identifier is never reported alone, only as context;
+		 * a scan restricted to its rule (rule tests) shows it */
 		for (size_t i = 0; rc >= 0 && i < sc->ncands; i++)
-			if (!sc->cands[i].drop)
+			if (!sc->cands[i].drop && (!sc->rs->rules[sc->cands[i].rule].info.identifier ||
+						   sc->opts.only_rule >= 0))
 				rc = lw_emit(sc, &sc->cands[i], &cur);
 	}
 	sc->chunk = NULL;

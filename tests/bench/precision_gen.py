@@ -30,8 +30,9 @@ Secrets. For every built-in rule and every `examples.match` string, N variants
      (a literal such as T3BlbkFJ, AZDO, +ASt inside the token) is reverted by
      bisection. With no engine the fallback keeps the regex's literal prefix
      and mutates the rest;
-  4. checksummed formats (github-crc32, npm-crc32: the ones lib/src/measure.c
-     knows) get a valid CRC32/base62 checksum recomputed;
+  4. checksummed formats (the ones lib/src/measure.c knows: github-crc32,
+     npm-crc32, atlassian-crc32, bech32) get a valid checksum recomputed (a
+     token whose checksum fails is not reported);
   5. every variant is scanned alone (one file per variant, with the basename
      it gets in the repository) with its rule only; variants the rule does not
      report are discarded and counted per rule with the reason: `regex` (the
@@ -334,7 +335,40 @@ def crc_b62(body30):
     return "".join(reversed(enc))
 
 
+BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def bech32_polymod(values):
+    gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3]
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = ((chk & 0x1ffffff) << 5) ^ v
+        for i in range(5):
+            if (top >> i) & 1:
+                chk ^= gen[i]
+    return chk
+
+
+def fix_bech32(secret):
+    sep = secret.rfind("1")
+    if sep < 1 or len(secret) - sep - 1 < 6:
+        return secret
+    hrp, data = secret[:sep].lower(), secret[sep + 1:-6].lower()
+    if any(c not in BECH32 for c in data):
+        return secret
+    vals = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [BECH32.index(c) for c in data]
+    mod = bech32_polymod(vals + [0] * 6) ^ 1
+    chk = "".join(BECH32[(mod >> 5 * (5 - i)) & 31] for i in range(6))
+    out = secret[:sep + 1] + data + chk
+    return out.upper() if secret.isupper() else out
+
+
 def fix_checksum(secret, kind):
+    if kind == "atlassian-crc32" and len(secret) > 8:
+        return secret[:-8] + "%08X" % (zlib.crc32(secret[:-8].encode()) & 0xFFFFFFFF)
+    if kind == "bech32":
+        return fix_bech32(secret)
     if kind not in ("github-crc32", "npm-crc32"):
         return secret
     us = secret.find("_")

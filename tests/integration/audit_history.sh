@@ -103,20 +103,23 @@ aj evil evil
 check "evil merge: a file added by the merge is attributed to it" \
 	json_ok evil.json 'len(r)==1 and r[0]["commit"]==a[0]' "$S_EVIL"
 
-# --- a renamed file: one finding, not two -----------------------------------------
+# --- a renamed file: once per path, each at the commit that brought it there ------
+# (one finding per rule, secret and path: the new path is a place the secret
+# sits too; audit_paths.sh covers copies and shared blobs)
 git init -q rename && cd rename
 test_commit old/name.env "$(pw)" "add"
 S_REN=$(sha .)
 git mv old/name.env new.env && git commit -q -m "rename"
+S_REN2=$(sha .)
 cd "$LW_TMP"
 aj rename rename
-check "rename: one finding, at the commit that added it" \
-	json_ok rename.json 'len(r)==1 and r[0]["commit"]==a[0] and r[0]["path"]=="old/name.env"' "$S_REN"
+check "rename: the old path at the commit that added it, the new one at the rename" \
+	json_ok rename.json 'sorted((f["path"], f["commit"]) for f in r)==[("new.env", a[1]), ("old/name.env", a[0])]' "$S_REN" "$S_REN2"
 # README: `present` lists the refs whose tip still holds the secret; "[]: only in
 # history". After a pure rename the tip still holds it (at new.env): [] would tell
 # the security team the secret is gone when it is not.
 check "rename: the secret is still at main's tip, so present is not []" \
-	json_ok rename.json 'r[0]["present"]==["refs/heads/main"]'
+	json_ok rename.json 'all(f["present"]==["refs/heads/main"] for f in r)'
 
 # --- root commit --------------------------------------------------------------------
 git init -q root && cd root
@@ -156,7 +159,7 @@ timeout 60 "$LEAKWALK" audit --no-redact --format json msg >msg_noredact.json 2>
 check "--no-redact shows the message secret" json_ok msg_noredact.json \
 	'sorted(x["secret"] for x in r)==sorted(a)' "$K_MSG" "$K_TAG"
 
-# --- one blob shared by two paths: read once -----------------------------------------
+# --- one blob shared by two paths: read once, reported at both ---------------------
 git init -q shared && cd shared
 SH=$(pw)
 mkdir -p x y && printf '%s\n' "$SH" >x/one.env && printf '%s\n' "$SH" >y/two.env
@@ -164,7 +167,7 @@ git add . && git commit -q -m "same content twice"
 cd "$LW_TMP"
 aj shared shared
 check "shared blob: one blob scanned" grep -q "audited 1 commits, 1 blobs" shared.err
-check "shared blob: reported once" json_ok shared.json 'len(r)==1 and r[0]["path"] in ("x/one.env","y/two.env")'
+check "shared blob: reported at each path" json_ok shared.json 'sorted(f["path"] for f in r)==["x/one.env","y/two.env"] and len(set(f["fingerprint"] for f in r))==2'
 
 # --- attribution, commit by commit ------------------------------------------------------
 git init -q attr && cd attr

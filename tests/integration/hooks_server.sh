@@ -348,4 +348,27 @@ kill "$DPID" 2>/dev/null
 wait "$DPID" 2>/dev/null
 DPID=
 
+# ===================== --min-confidence =====================
+# a password in docs/ is low confidence: a server asking for medium or
+# more lets it through, one with the default rejects it
+cd "$LW_TMP"
+mk_server mc.git --min-confidence medium
+git clone -q "file://$LW_TMP/mc.git" mcc 2>/dev/null
+(cd mcc && test_commit README "hello" "initial")
+push_in mcc p_mc_init origin main
+(cd mcc && test_commit docs/setup.md "$(pw)" "document the setup")
+push_in mcc p_mc_docs origin main
+check "--min-confidence medium: a low-confidence finding (docs) is accepted" test "$RC" = 0
+(cd mcc && test_commit app.env "$(pw)" "app config")
+push_in mcc p_mc_app origin main
+check "--min-confidence medium: a medium-confidence finding is rejected" test "$RC" != 0
+set_hook mc.git
+(cd mcc && git reset -q --hard HEAD~1 && test_commit docs/more.md "$(pw)" "more docs")
+push_in mcc p_mc_default origin main
+check "default: a low-confidence finding is rejected too" test "$RC" != 0
+set_hook mc.git --min-confidence sure
+(cd mcc && git reset -q --hard HEAD~1 && test_commit README2 "clean" "clean")
+push_in mcc p_mc_bad origin main
+check "--min-confidence with a bad level: the push is refused (the hook fails)" test "$RC" != 0
+
 finish

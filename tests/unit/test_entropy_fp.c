@@ -254,11 +254,43 @@ static void test_checksum(void)
 	memcpy(bad, t, sizeof(t));
 	bad[10] = bad[10] == 'Q' ? 'R' : 'Q';
 	snprintf(text, sizeof(text), "a = %s\nb = %s\n", t, bad);
+	/* by default a failing checksum means "not a secret": not reported */
 	CHECK(tf_scan(rs, "a", text, &h) == 0);
-	CHECK(h.n == 2);
-	const tf_hit *x = tf_find(&h, "gh", t), *y = tf_find(&h, "gh", bad);
+	CHECK(h.n == 1);
+	const tf_hit *x = tf_find(&h, "gh", t);
 	CHECK(x && x->checksum == LW_CHECKSUM_VALID);
+	CHECK(tf_find(&h, "gh", bad) == NULL);
+	/* report_invalid_checksums shows it, marked */
+	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	so.report_invalid_checksums = 1;
+	CHECK(tf_scan_opts(rs, &so, "a", text, strlen(text), &h) == 0);
+	CHECK(h.n == 2);
+	const tf_hit *y = tf_find(&h, "gh", bad);
 	CHECK(y && y->checksum == LW_CHECKSUM_INVALID);
+	tf_hits_free(&h);
+	lw_ruleset_free(rs);
+
+	/* The dropped token still hides a generic rule's finding of the same
+	 * text: the generic rule must not report it under another name. */
+	const char *json2 = "{\"rules\":[{\"id\":\"gh\",\"description\":\"d\",\"regex\":\"\\\\bghp_[A-Za-z0-9]{36}\\\\b\","
+			    "\"keywords\":[\"ghp_\"],\"checksum\":\"github-crc32\"},"
+			    "{\"id\":\"gen\",\"description\":\"d\",\"regex\":\"token = (\\\\S+)\",\"secret_group\":1,"
+			    "\"keywords\":[\"token\"],\"tags\":[\"generic\"]}]}";
+	rs = tf_rules(json2);
+	CHECK(rs != NULL);
+	if (!rs)
+		return;
+	tf_hits_init(&h);
+	snprintf(text, sizeof(text), "token = %s\n", bad);
+	CHECK(tf_scan(rs, "a", text, &h) == 0);
+	CHECK(h.n == 0);
+	snprintf(text, sizeof(text), "token = %s\n", t);
+	CHECK(tf_scan(rs, "a", text, &h) == 0);
+	CHECK(h.n == 1 && tf_find(&h, "gh", t) != NULL);
+	/* a generic finding of another value on the same line is not hidden */
+	snprintf(text, sizeof(text), "token = %s\ntoken = q8Zr2VbN4wTx7Kp1\n", bad);
+	CHECK(tf_scan(rs, "a", text, &h) == 0);
+	CHECK(h.n == 1 && tf_find(&h, "gen", "q8Zr2VbN4wTx7Kp1") != NULL);
 	tf_hits_free(&h);
 	lw_ruleset_free(rs);
 }

@@ -146,7 +146,7 @@ static int nformats(void)
 static const char *const contract[] = {
 	"rule", "description", "severity", "path", "line", "column", "end_line", "end_column",
 	"secret", "match", "entropy", "commit", "author", "email", "date", "message", "blob",
-	"fingerprint",
+	"fingerprint", "confidence",
 };
 
 static void check_finding_object(const cJSON *o, const lw_record *rec, int redact)
@@ -172,6 +172,8 @@ static void check_finding_object(const cJSON *o, const lw_record *rec, int redac
 	CHECK(cJSON_IsNumber(ent));
 	CHECK(cJSON_IsString(sec) && cJSON_IsString(fp) && cJSON_IsString(rule) && cJSON_IsString(sev));
 	CHECK(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "description")));
+	const cJSON *conf = cJSON_GetObjectItemCaseSensitive(o, "confidence");
+	CHECK(cJSON_IsString(conf) && rec && !strcmp(conf->valuestring, lw_confidence_name(rec->confidence)));
 	CHECK(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "match")));
 	const char *const opt[] = { "commit", "author", "email", "date", "message", "blob" };
 	for (size_t i = 0; i < 6; i++) {
@@ -305,6 +307,10 @@ static void check_sarif(const char *out, lw_report *r, int incomplete)
 			cJSON_GetObjectItemCaseSensitive(res, "message"), "text");
 		CHECK(cJSON_IsString(msg));
 		const cJSON *lvl = cJSON_GetObjectItemCaseSensitive(res, "level");
+		/* SARIF 2.1.0 result.rank: 0..100, from the confidence */
+		const cJSON *rank = cJSON_GetObjectItemCaseSensitive(res, "rank");
+		CHECK(cJSON_IsNumber(rank) && rank->valuedouble >= 0 && rank->valuedouble <= 100);
+		CHECK(rank && rec && (int)rank->valuedouble == lw_confidence_rank(rec->confidence));
 		CHECK(cJSON_IsString(lvl) && (!strcmp(lvl->valuestring, "error") ||
 			!strcmp(lvl->valuestring, "warning") || !strcmp(lvl->valuestring, "note")));
 	}
@@ -519,7 +525,8 @@ static void test_golden(void)
 
 /* ---- special cases -------------------------------------------------------- */
 
-static lw_report *report_of(lw_ruleset *rs, const char *path, const char *text)
+static lw_report *report_of_opts(lw_ruleset *rs, const lw_scan_options *so, const char *path,
+	const char *text)
 {
 	lw_report *rep = NULL;
 	tf_hits h;
@@ -527,10 +534,15 @@ static lw_report *report_of(lw_ruleset *rs, const char *path, const char *text)
 	CHECK(lw_report_new(&rep) == 0);
 	tf_hits_init(&h);
 	h.report = rep;
-	CHECK(tf_scan(rs, path, text, &h) == 0);
+	CHECK(tf_scan_opts(rs, so, path, text, strlen(text), &h) == 0);
 	tf_hits_free(&h);
 	lw_report_sort(rep);
 	return rep;
+}
+
+static lw_report *report_of(lw_ruleset *rs, const char *path, const char *text)
+{
+	return report_of_opts(rs, NULL, path, text);
 }
 
 static void test_empty(void)
@@ -834,11 +846,15 @@ static void test_optional_fields(void)
 	memcpy(tok, "ghp_", 4);
 	tf_token(tok + 4, 36);
 	snprintf(text, sizeof(text), "t=%s\n", tok);
-	lw_report *rep = report_of(rs, "a", text);
+	/* a random token's checksum fails: shown only on request */
+	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	so.report_invalid_checksums = 1;
+	lw_report *rep = report_of_opts(rs, &so, "a", text);
 	CHECK(lw_report_count(rep) == 1);
 	lw_record *rec = lw_report_get(rep, 0);
 	if (rec) {
 		CHECK(rec->checksum == LW_CHECKSUM_INVALID);
+		CHECK(rec->confidence == LW_CONFIDENCE_LOW);
 		rec->present = calloc(2, sizeof(char *));
 		rec->present[0] = strdup("refs/heads/main");
 		rec->present[1] = strdup("refs/tags/v1\x1b");
