@@ -109,8 +109,15 @@ int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset 
 int lw_cli_emit(const lw_cli *cli, lw_report *rep, const lw_report_meta *meta,
 	const lw_ruleset *rs, lw_fpset *ignore, lw_fpset *baseline);
 
-/* Final exit status from what was found and what could not be read. */
-int lw_cli_status(const lw_cli *cli, size_t findings, uint64_t errors);
+/* The final exit status, defined once for every command: --exit-code (1)
+ * when secrets were found; otherwise LW_EXIT_INPUT (3) when anything was
+ * not fully checked (`incomplete`: unreadable input, regex limits, caps,
+ * lost paths, --max-commits, ...); 0 only when everything was checked and
+ * nothing was found. */
+int lw_cli_status(const lw_cli *cli, size_t findings, int incomplete);
+
+/* A history scan left something unchecked (see lw_cli_status). */
+int lw_cli_history_incomplete(const lw_history_stats *st);
 
 /* Prints a library error as "leakwalk: error: ..." */
 void lw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -369,13 +369,18 @@ int lw_cli_write_output(const char *path, const char *data, size_t len)
 	return 0;
 }
 
-int lw_cli_status(const lw_cli *cli, size_t findings, uint64_t errors)
+int lw_cli_status(const lw_cli *cli, size_t findings, int incomplete)
 {
 	if (lw_interrupted)
 		return 128 + (int)lw_interrupted;
-	if (errors)
-		return LW_EXIT_INPUT;
-	return findings ? cli->exit_code : LW_EXIT_CLEAN;
+	if (findings)
+		return cli->exit_code;
+	return incomplete ? LW_EXIT_INPUT : LW_EXIT_CLEAN;
+}
+
+int lw_cli_history_incomplete(const lw_history_stats *st)
+{
+	return st->errors || st->limit_hits || st->truncated;
 }
 
 static void lw_on_signal(int sig)

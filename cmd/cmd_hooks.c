@@ -22,9 +22,18 @@ static const char staged_help[] =
 	"\n"
 	"install it with: leakwalk install-hook pre-commit\n";
 
+/* Every diagnostic of a hook's scan says something was not fully checked */
+typedef struct hook_diags {
+	int quiet;
+	uint64_t n;
+} hook_diags;
+
 static void hook_diag(const lw_diag *d, void *p)
 {
-	if (!*(int *)p)
+	hook_diags *h = p;
+
+	__atomic_add_fetch(&h->n, 1, __ATOMIC_RELAXED);
+	if (!h->quiet)
 		lw_cli_warn_diag(d);
 }
 
@@ -36,6 +45,15 @@ static void hook_advice(const char *what)
 		"  - if it was ever real, revoke or rotate it;\n"
 		"  - a false positive: add 'leakwalk:allow' in a comment on that line, or put the\n"
 		"    fingerprint (leakwalk staged --format json) in .leakwalkignore.\n", what);
+}
+
+static void hook_incomplete(const char *what, uint64_t files)
+{
+	fprintf(stderr,
+		"leakwalk: %s blocked: no secrets found, but not everything was checked (see the "
+		"warnings above; %llu files).\n"
+		"  - git's --no-verify skips the hook if you are sure.\n", what,
+		(unsigned long long)files);
 }
 
 /* What the two client hooks share: the common options, the configuration
@@ -105,12 +123,14 @@ int cmd_staged(int argc, char **argv)
 	status = LW_EXIT_INPUT;
 	so.honour_inline_allow = !h.cli.no_inline_allow;
 	so.compat_markers = h.cli.compat;
-	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &h.cli.quiet,
+	hook_diags hd = { h.cli.quiet, 0 };
+	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &hd,
 		    &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
-	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0, st.errors != 0, NULL, 0 };
+	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0,
+		st.errors || st.limit_hits || hd.n, NULL, 0 };
 	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
 	if (st.files == 0 && st.errors == 0 && lw_report_count(h.rep) == 0) {
@@ -122,11 +142,13 @@ int cmd_staged(int argc, char **argv)
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
 			hook_advice("commit");
+		else if (meta.incomplete)
+			hook_incomplete("commit", st.files);
 		else
 			fprintf(stderr, "leakwalk: %llu added lines in %llu files: no secrets\n",
 				(unsigned long long)st.added_lines, (unsigned long long)st.files);
 	}
-	status = lw_cli_status(&h.cli, lw_report_count(h.rep), st.errors);
+	status = lw_cli_status(&h.cli, lw_report_count(h.rep), meta.incomplete);
 done:
 	hook_release(&h);
 	return status;
@@ -261,24 +283,27 @@ int cmd_pre_push(int argc, char **argv)
 	ho.max_blob_size = h.cli.max_file_size;
 	ho.scan.honour_inline_allow = !h.cli.no_inline_allow;
 	ho.scan.compat_markers = h.cli.compat;
+	hook_diags hd = { h.cli.quiet, 0 };
 	ho.on_diag = hook_diag;
-	ho.payload = &h.cli.quiet;
+	ho.payload = &hd;
 	if (lw_history_scan(NULL, h.rs, &ho, h.rep, &st, &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
 	lw_report_meta meta = { "pre-push", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
-		st.errors != 0, NULL, 0 };
+		lw_cli_history_incomplete(&st), NULL, 0 };
 	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
 			hook_advice("push");
+		else if (meta.incomplete)
+			hook_incomplete("push", st.blobs);
 		else
 			fprintf(stderr, "leakwalk: %llu new commits, %llu blobs: no secrets\n",
 				(unsigned long long)st.commits, (unsigned long long)st.blobs);
 	}
-	status = lw_cli_status(&h.cli, lw_report_count(h.rep), st.errors);
+	status = lw_cli_status(&h.cli, lw_report_count(h.rep), meta.incomplete);
 done:
 	lw_strvec_clear(&revs);
 	lw_strvec_clear(&hide);

@@ -94,8 +94,8 @@ static void scan_summary(const lw_fs_stats *st, size_t findings, double secs, ui
 			(unsigned long long)st->skipped_other);
 	if (st->errors)
 		fprintf(stderr, "; %llu unreadable", (unsigned long long)st->errors);
-	if (st->limit_hits || diags)
-		fprintf(stderr, "; coverage incomplete (%llu regex limit hits)",
+	if (st->errors || st->limit_hits || diags)
+		fprintf(stderr, "; coverage incomplete (%llu limits reached)",
 			(unsigned long long)st->limit_hits);
 	fputc('\n', stderr);
 }
@@ -192,7 +192,7 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	if (!cli.quiet)
 		scan_summary(&st, lw_report_count(ctx.rep), scan_now() - t0, ctx.diags);
-	status = lw_cli_status(&cli, lw_report_count(ctx.rep), st.errors);
+	status = lw_cli_status(&cli, lw_report_count(ctx.rep), meta.incomplete);
 done:
 	lw_report_free(ctx.rep);
 	lw_fpset_free(ignore);

@@ -145,9 +145,30 @@ static void lw_diag_emit(lw_scanner *sc, const lw_rule *r, size_t off, const cha
 	sc->sink->on_diag(&d, sc->sink->payload);
 }
 
+static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t slen,
+	const char *path, pcre2_match_data *md);
+
+/* The filters that depend only on the secret: a placeholder, a value under
+ * the rule's entropy floor or an allowlisted one is dropped as it is taken,
+ * so a file full of them cannot fill the candidate bound. The rule's path
+ * allowlist is checked later (lw_cand_filter): a base's window reused by a
+ * delta (deltawins.c) may belong to another path. The match data is free
+ * here: the caller has read the match's offsets. */
+static int lw_secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t slen)
+{
+	const unsigned char *secret = sc->chunk->data + soff;
+	lw_rule *r = &sc->rs->rules[rule];
+
+	return lw_entropy(secret, slen) < r->info.entropy || lw_is_placeholder(secret, slen) ||
+	       lw_allowed_by(&r->allow, secret, slen, NULL, sc->md) ||
+	       lw_allowed_by(&sc->rs->allow, secret, slen, "", sc->md);
+}
+
 static int lw_cand_push(lw_scanner *sc, size_t rule, size_t off, size_t len, size_t soff,
 	size_t slen)
 {
+	if (lw_secret_rejected(sc, rule, soff, slen))
+		return 0;
 	if (sc->ncands >= LW_MAX_CANDS_PER_CHUNK)
 		return LW_ELIMIT;
 	if (sc->ncands == sc->capcands) {
@@ -525,7 +546,7 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 			return 1;
 	if (lw_regex_list_matches(&a->regexes, secret, slen, md))
 		return 1;
-	return lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
+	return path && lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
 }
 
 static int lw_line_has_allow_raw(const lw_scanner *sc, const unsigned char *line, size_t len)
@@ -584,19 +605,15 @@ static void lw_cursor_advance(lw_cursor *c, const unsigned char *d, size_t len, 
 	c->pos = to;
 }
 
-/* Filters that depend only on the secret run before deduplication, so a
- * specific rule's rejected candidate never hides a generic finding. */
+/* The rule's path allowlist (the secret's own filters ran as candidates
+ * were taken); before deduplication, so a specific rule's rejected
+ * candidate never hides a generic finding. */
 static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
 {
-	const unsigned char *secret = sc->chunk->data + c->soff;
-	lw_rule *r = &sc->rs->rules[c->rule];
+	const lw_rule *r = &sc->rs->rules[c->rule];
+	const char *path = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
 
-	if (lw_entropy(secret, c->slen) < r->info.entropy ||
-	    lw_is_placeholder(secret, c->slen) ||
-	    lw_allowed_by(&r->allow, secret, c->slen,
-		    sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
-		    sc->md) ||
-	    lw_allowed_by(&sc->rs->allow, secret, c->slen, "", sc->md))
+	if (lw_regex_list_matches(&r->allow.paths, (const unsigned char *)path, strlen(path), sc->md))
 		c->drop = 1;
 }
 

@@ -69,7 +69,17 @@ typedef struct sfilter {
 	lw_report *out;
 	int oom;
 	uint64_t hits;
+	lw_diag_cb on_diag; /* the caller's, with its own payload */
+	void *payload;
 } sfilter;
+
+static void s_on_diag(const lw_diag *d, void *p)
+{
+	sfilter *s = p;
+
+	if (s->on_diag)
+		s->on_diag(d, s->payload);
+}
 
 static int s_on_finding(const lw_finding *f, void *p)
 {
@@ -146,8 +156,8 @@ static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
 static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, uint64_t max,
 	lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag, void *payload, int *oom)
 {
-	sfilter filt = { f, out, 0, 0 };
-	lw_sink sink = { s_on_finding, on_diag, &filt };
+	sfilter filt = { f, out, 0, 0, on_diag, payload };
+	lw_sink sink = { s_on_finding, s_on_diag, &filt };
 	lw_chunk chunk = LW_CHUNK_INIT;
 	lw_obj blob = { 0 };
 	int rc;

@@ -79,7 +79,7 @@ mkdir -p "$d"
 pwline >toodeep/top.env
 pwline >"$d/bottom.env"
 lw toodeep scan -f json toodeep
-rc_is "nesting beyond the bound: exit 3 (coverage incomplete)" 3
+rc_is "nesting beyond the bound: exit 1 (found beats coverage incomplete)" 1
 check "nesting beyond the bound: a warning says so" grep -q 'too deep' "$LW_TMP/toodeep.err"
 check "nesting beyond the bound: what is within it is still reported" \
 	pyj "$LW_TMP/toodeep.out" '[x["path"] for x in r] == ["toodeep/top.env"]'
