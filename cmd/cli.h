@@ -99,6 +99,11 @@ typedef struct lw_cli_json {
 lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config,
 	const lw_cli_json *extra, lw_error *err);
 
+/* Runs the backtracking check of `rules check` on every enabled rule that
+ * is not built in, with verdicts cached (rulecheck.c). 0, or LW_ECONFIG
+ * naming the rule in `err`. */
+int lw_cli_check_config_rules(lw_ruleset *rs, lw_error *err);
+
 /* Loads the ignore file (explicit, or `default_path` if it exists) and the
  * baseline. Returns 0 or an exit code. */
 int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset **ignore,

@@ -211,7 +211,7 @@ int cmd_audit(int argc, char **argv)
 			}
 		} else if (opt == OPT_MAX_BLOB) {
 			if (lw_parse_size(optarg, &ho.max_blob_size) < 0) {
-				lw_cli_error("--max-blob-size takes a size such as 50M");
+				lw_cli_error("--max-blob-size takes a size such as 50M (at most 2^62 bytes)");
 				return LW_EXIT_USAGE;
 			}
 		} else if (opt == OPT_TIMEOUT) {

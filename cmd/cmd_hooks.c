@@ -358,10 +358,24 @@ static int install_write(const char *path, const char *content, int force)
 	return 0;
 }
 
+/* `s` as one POSIX shell word: in single quotes, each ' written '\'' */
+static void install_quote(lw_buf *b, const char *s)
+{
+	lw_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			lw_buf_puts(b, "'\\''");
+		else
+			lw_buf_putc(b, *s);
+	}
+	lw_buf_putc(b, '\'');
+}
+
 int cmd_install_hook(int argc, char **argv)
 {
 	const char *kind = NULL, *repo = NULL;
-	char self[PATH_MAX], script[PATH_MAX * 2 + 256], path[PATH_MAX];
+	char self[PATH_MAX], path[PATH_MAX];
+	lw_buf script;
 	char *dir = NULL;
 	lw_error err = { 0 };
 	int force = 0, rc;
@@ -387,24 +401,23 @@ int cmd_install_hook(int argc, char **argv)
 		return LW_EXIT_USAGE;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0 || strchr(self, '\'')) {
+	if (n <= 0)
 		snprintf(self, sizeof(self), "leakwalk");
-	} else {
+	else
 		self[n] = '\0';
-	}
 	if (lw_git_hooks_dir(&dir, repo, &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		return LW_EXIT_USAGE;
 	}
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/%s", dir, kind);
-	snprintf(script, sizeof(script),
-		"#!/bin/sh\n"
-		"# installed by leakwalk install-hook %s\n"
-		"exec '%s' %s%s\n",
-		kind, self, !strcmp(kind, "pre-commit") ? "staged" : "pre-push",
+	lw_buf_init(&script, 0);
+	lw_buf_printf(&script, "#!/bin/sh\n# installed by leakwalk install-hook %s\nexec ", kind);
+	install_quote(&script, self);
+	lw_buf_printf(&script, " %s%s\n", !strcmp(kind, "pre-commit") ? "staged" : "pre-push",
 		!strcmp(kind, "pre-commit") ? "" : " \"$@\"");
-	rc = install_write(path, script, force);
+	rc = install_write(path, lw_buf_cstr(&script), force);
+	lw_buf_release(&script);
 	if (rc == 0)
 		printf("leakwalk: %s hook installed at %s\n", kind, path);
 	free(dir);

@@ -100,6 +100,25 @@ static void scan_summary(const lw_fs_stats *st, size_t findings, double secs, ui
 	fputc('\n', stderr);
 }
 
+/* -o naming one of the inputs (a file given as PATH, or what stdin reads)
+ * would replace it with the report: refused before anything is read. */
+static int scan_output_is_input(const char *output, const char *const *roots, size_t n)
+{
+	struct stat o, r;
+
+	if (!output || !strcmp(output, "-") || stat(output, &o) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int got = !strcmp(roots[i], "-") ? fstat(STDIN_FILENO, &r) : stat(roots[i], &r);
+		if (got == 0 && S_ISREG(r.st_mode) && r.st_dev == o.st_dev && r.st_ino == o.st_ino) {
+			lw_cli_error("--output %s is the input %s: refusing to replace it with the report",
+				output, !strcmp(roots[i], "-") ? "read on stdin" : roots[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static char *scan_root_file(const char *root, const char *name)
 {
 	struct stat st;
@@ -151,6 +170,8 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < nroots; i++)
 		if (!strcmp(roots[i], "-"))
 			use_stdin = 1;
+	if (scan_output_is_input(cli.output, roots, nroots))
+		return LW_EXIT_USAGE;
 	cfg = scan_root_file(roots[0], ".leakwalk.json");
 	ign = scan_root_file(roots[0], ".leakwalkignore");
 	if (!(rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))

@@ -39,6 +39,8 @@ struct lw_scanner {
 	size_t allow_ls, allow_le; /* the last line checked for leakwalk:allow */
 	int allow_hit;
 	uint64_t limit_hits;
+	uint32_t *lim_gen, *lim_n; /* per rule: regex limit hits in chunk lim_gen */
+	uint32_t gen;              /* the chunk being scanned */
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
 	const lw_sink *sink;
@@ -52,6 +54,10 @@ struct lw_scanner {
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
+/* A rule whose regex hits a limit this often in one chunk stops there: each
+ * hit costs up to the match limit (milliseconds), and a line of 50,000 bytes
+ * can hold a keyword hit per byte. */
+#define LW_MAX_LIMIT_HITS_PER_RULE 3
 #define LW_LINE_TEXT_MAX 400
 
 int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options *opts)
@@ -75,8 +81,10 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
+	sc->lim_gen = calloc(n, sizeof(uint32_t));
+	sc->lim_n = calloc(n, sizeof(uint32_t));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->starts) {
+	    !sc->active || !sc->is_active || !sc->starts || !sc->lim_gen || !sc->lim_n) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
 	}
@@ -102,6 +110,8 @@ void lw_scanner_free(lw_scanner *sc)
 	for (size_t i = 0; sc->starts && i < sc->rs->n; i++)
 		free(sc->starts[i].v);
 	free(sc->starts);
+	free(sc->lim_gen);
+	free(sc->lim_n);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -115,6 +125,11 @@ const lw_scan_options *lw_scanner_options(const lw_scanner *sc)
 const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc)
 {
 	return sc->rs;
+}
+
+void lw_scanner_note_limit(lw_scanner *sc)
+{
+	sc->limit_hits++;
 }
 
 uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
@@ -220,15 +235,37 @@ static int lw_take_match(lw_scanner *sc, size_t ri, int rc, size_t *next)
 	return se > ss ? lw_cand_add(sc, ri, ms, me - ms, ss, se - ss) : 0;
 }
 
-/* A regex stopped by a limit (or failing) at `at`: said, and counted */
+/* regex limit hits of rule ri in this chunk */
+static uint32_t *lw_rule_limits(lw_scanner *sc, size_t ri)
+{
+	if (sc->lim_gen[ri] != sc->gen) {
+		sc->lim_gen[ri] = sc->gen;
+		sc->lim_n[ri] = 0;
+	}
+	return &sc->lim_n[ri];
+}
+
+/* 1 when rule ri gave up on this chunk (LW_MAX_LIMIT_HITS_PER_RULE) */
+static int lw_rule_gave_up(lw_scanner *sc, size_t ri)
+{
+	return *lw_rule_limits(sc, ri) >= LW_MAX_LIMIT_HITS_PER_RULE;
+}
+
+/* A regex stopped by a limit (or failing) at `at`: said, and counted; the
+ * last hit a rule may have in a chunk says the rule stops there. */
 static void lw_regex_stopped(lw_scanner *sc, const lw_rule *r, int rc, size_t at, const char *what)
 {
 	char msg[256];
 	unsigned char pmsg[120];
+	uint32_t *n = lw_rule_limits(sc, (size_t)(r - sc->rs->rules));
 
 	pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
-	snprintf(msg, sizeof(msg), "regex stopped (%s); %s was not checked by this rule", (const char *)pmsg,
-		what);
+	if (++*n >= LW_MAX_LIMIT_HITS_PER_RULE)
+		snprintf(msg, sizeof(msg), "regex stopped (%s) %u times; the rest of this input was not "
+			"checked by this rule", (const char *)pmsg, *n);
+	else
+		snprintf(msg, sizeof(msg), "regex stopped (%s); %s was not checked by this rule",
+			(const char *)pmsg, what);
 	sc->limit_hits++;
 	lw_diag_emit(sc, r, at, msg);
 }
@@ -243,7 +280,7 @@ static int lw_run_lines(lw_scanner *sc, size_t ri, size_t from, size_t we)
 	const unsigned char *d = sc->chunk->data;
 	int rc = 0;
 
-	while (from < we && rc >= 0) {
+	while (from < we && rc >= 0 && !lw_rule_gave_up(sc, ri)) {
 		size_t le = lw_line_end(d, we, from);
 		rc = lw_run_rule_mode(sc, ri, from, le, 1);
 		from = le + 1;
@@ -261,13 +298,13 @@ static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int
 	lw_error err = { 0 };
 	int rc;
 
-	if (sc->cands_full)
+	if (sc->cands_full || lw_rule_gave_up(sc, ri))
 		return 0;
 	if (lw_rule_ensure_compiled(sc->rs, r, &err) < 0) {
 		lw_diag_emit(sc, r, ws, err.msg);
 		return 0;
 	}
-	while (off < we) {
+	while (off < we && !lw_rule_gave_up(sc, ri)) {
 		rc = pcre2_match(r->code, d, we, off, 0, sc->md, sc->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
@@ -311,7 +348,7 @@ static int lw_run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 
 	if (h->n > 1)
 		qsort(h->v, h->n, sizeof(size_t), lw_size_cmp);
-	for (size_t i = 0; i < h->n && !sc->cands_full; i++) {
+	for (size_t i = 0; i < h->n && !sc->cands_full && !lw_rule_gave_up(sc, ri); i++) {
 		size_t at = h->v[i];
 		if (at < off || (i && at == h->v[i - 1]))
 			continue;
@@ -790,6 +827,10 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->sink = sink;
 	sc->ncands = 0;
 	sc->cands_full = 0;
+	if (++sc->gen == 0) {
+		memset(sc->lim_gen, 0, (sc->rs->n ? sc->rs->n : 1) * sizeof(uint32_t));
+		sc->gen = 1;
+	}
 	sc->allow_ls = sc->allow_le = SIZE_MAX;
 	rc = lw_scan_collect(sc);
 	sc->chunk_matched = 1;

@@ -182,19 +182,20 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)max * 2 + 16);
 	u16.wipe = 1;
-	int kind = lw_text_prepare(blob.data, blob.len, 8000, &u16);
-	if (kind < 0 || (f->binary && kind == 0)) {
-		st->skipped_binary++;
-	} else {
-		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
-		chunk.len = kind ? u16.len : blob.len;
-		chunk.path = f->path;
+	int kind = lw_text_prepare(blob.data, blob.len, &u16);
+	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
+	chunk.len = kind > 0 ? u16.len : blob.len;
+	chunk.path = f->path;
+	/* binary: its printable runs, placed at their lines in the blob,
+	 * so the added lines still select them */
+	if (kind < 0 || f->binary)
+		lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &sink);
+	else
 		lw_scanner_scan(sc, &chunk, &sink);
-		st->files++;
-		st->bytes += chunk.len;
-		for (size_t i = 0; i < f->nranges; i++)
-			st->added_lines += f->ranges[2 * i + 1];
-	}
+	st->files++;
+	st->bytes += chunk.len;
+	for (size_t i = 0; i < f->nranges; i++)
+		st->added_lines += f->ranges[2 * i + 1];
 	lw_buf_release(&u16);
 	*oom |= filt.oom;
 	lw_obj_release(reader, &blob);

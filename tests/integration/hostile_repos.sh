@@ -421,16 +421,16 @@ check_grep "empty repository, staged: a clear statement" "nothing" "$LW_TMP/empt
 # object, and secrets in files, in history (deleted later) and in commit
 # messages: the warnings on stderr never carry a secret (default verbosity).
 cat >"$LW_TMP/limit.json" <<'EOF'
-{ "rules": [ { "id": "catastrophic-user-rule", "description": "backtracks on runs of a",
-  "regex": "(a+)+$", "secret_group": 0, "keywords": ["aaa"], "severity": "low",
-  "examples": { "match": ["aaa", "aaaa"], "no_match": ["b", "c"] } } ],
+{ "rules": [ { "id": "catastrophic-user-rule", "description": "backtracks on runs of b",
+  "regex": "aaa(?:b+b+)+y", "secret_group": 0, "keywords": ["aaa"], "severity": "low",
+  "examples": { "match": ["aaabby", "aaabbby"], "no_match": ["b", "c"] } } ],
   "defaults": true }
 EOF
 L1=$(secret) L2=$(secret) L3=$(secret) L4=$(secret) L5=$(secret) L6=$(secret)
 git init -q logs
 (
 	cd logs &&
-	{ pw "$L1"; printf 'aaa%s!\n' "$(head -c 6000 /dev/zero | tr '\0' a)"; } >limit.env &&
+	{ pw "$L1"; printf 'aaa%s!y\n' "$(head -c 3000 /dev/zero | tr '\0' b)"; } >limit.env &&
 	git add limit.env && git commit -q -m "config" &&
 	pw "$L2" >old.env && git add old.env && git commit -q -m "old" && git rm -q old.env &&
 	git commit -q -m "remove old" &&
@@ -450,7 +450,7 @@ done
 # staged: the same rule, a staged secret
 (
 	cd logs &&
-	{ pw "$L6"; printf 'aaa%s!\n' "$(head -c 6000 /dev/zero | tr '\0' a)"; } >new.env && git add new.env &&
+	{ pw "$L6"; printf 'aaa%s!y\n' "$(head -c 3000 /dev/zero | tr '\0' b)"; } >new.env && git add new.env &&
 	hrun logs_staged staged --config "$LW_TMP/limit.json"
 	echo "$RC" >"$LW_TMP/logs_staged.rc"
 )
@@ -465,7 +465,7 @@ R1=$(secret) R2=$(secret) R3=$(secret)
 git init -q pusher
 (
 	cd pusher && test_commit README "hello" && git push -q ../srv.git main 2>/dev/null
-	{ pw "$R1"; printf 'aaa%s!\n' "$(head -c 6000 /dev/zero | tr '\0' a)"; } >app.env &&
+	{ pw "$R1"; printf 'aaa%s!y\n' "$(head -c 3000 /dev/zero | tr '\0' b)"; } >app.env &&
 	{ filler 270000; pw "$R2"; } >big.txt &&
 	git add app.env big.txt && git commit -q -m "DB_PASSWORD=\"$R3\" deploy"
 )
