@@ -80,6 +80,14 @@ enum {
 	"      --compat            also honour gitleaks:allow and 'pragma: allowlist secret'\n" \
 	"  -q, --quiet             no summary or progress on stderr\n"
 
+/* The exit status, as every scanning command's --help states it */
+#define LW_EXIT_HELP \
+	"exit status: 1 secrets found (even if not everything was checked); otherwise\n" \
+	"3 when anything was not fully checked (unreadable input, regex limits, the\n" \
+	"candidate bound, lost paths, --max-commits, the watchdog, a report that could\n" \
+	"not be written: a full disk or a closed pipe); 0 only when everything was\n" \
+	"checked and nothing found; 2 usage or configuration error.\n"
+
 /* Handles one common option; 1 if handled, 0 if not ours, -1 on a bad value. */
 int lw_cli_option(lw_cli *cli, int opt, const char *arg);
 int lw_parse_size(const char *s, uint64_t *out);

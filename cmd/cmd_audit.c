@@ -27,6 +27,8 @@ static const char audit_help[] =
 	"      --full-scan         match every blob whole, not only where a delta changed a\n"
 	"                          scanned base (same findings, slower; for checking)\n"
 	"\n"
+	LW_EXIT_HELP
+	"\n"
 	"examples:\n"
 	"  leakwalk audit\n"
 	"  leakwalk audit /srv/git/app.git --format json --output findings.json\n"

@@ -16,9 +16,11 @@ static const char staged_help[] =
 	"\n"
 	"The pre-commit check: scans only the lines the next commit adds (the index\n"
 	"compared with HEAD) and reports path:line in the new file. Honours\n"
-	"GIT_INDEX_FILE, GIT_DIR and linked worktrees. Exit 1 blocks the commit.\n"
+	"GIT_INDEX_FILE, GIT_DIR and linked worktrees. Exit 1 blocks the commit, and\n"
+	"so does exit 3 (not everything was checked).\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"\n" LW_EXIT_HELP
 	"\n"
 	"install it with: leakwalk install-hook pre-commit\n";
 
@@ -161,9 +163,11 @@ static const char prepush_help[] =
 	"\n"
 	"The pre-push check. Reads git's pre-push input on stdin\n"
 	"(<local ref> <local oid> <remote ref> <remote oid> lines) and scans only\n"
-	"the commits the remote does not have. Exit 1 stops the push.\n"
+	"the commits the remote does not have. Exit 1 stops the push, and so does\n"
+	"exit 3 (not everything was checked).\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"\n" LW_EXIT_HELP
 	"\n"
 	"install it with: leakwalk install-hook pre-push\n";
 

@@ -43,6 +43,10 @@ static const char prereceive_help[] =
 	"  -j, --threads N         worker threads (default: number of cores)\n"
 	"      --no-redact         show secrets in full in the rejection message\n"
 	"\n"
+	"exit status: 0 the push is accepted; 1 secrets found; 3 nothing found but not\n"
+	"everything was checked (rejected unless --on-incomplete accept or, for time,\n"
+	"--on-timeout allow); 2 usage or configuration error. Non-zero rejects the push.\n"
+	"\n"
 	"install: copy a hook script that runs 'leakwalk pre-receive --config /etc/leakwalk.json'\n"
 	"into the bare repository's hooks/pre-receive (see the README).\n";
 

@@ -13,9 +13,12 @@ static const char scan_help[] =
 	"\n"
 	"Scans files and directories (default: the current directory), or stdin\n"
 	"when PATH is '-'. Symlinks below a root are not followed, .git is skipped,\n"
-	"binary and oversized files are skipped and counted.\n"
+	"oversized files are skipped and counted; binary files (a NUL in the first\n"
+	"8000 bytes) are scanned through their printable runs (strings@OFFSET).\n"
+	"-o naming an input is refused.\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"\n" LW_EXIT_HELP
 	"\n"
 	"examples:\n"
 	"  leakwalk scan .\n"
