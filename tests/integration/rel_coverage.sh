@@ -71,6 +71,12 @@ rc_is "the candidate bound reached, nothing reported: exit 3" 3
 check_grep "the candidate bound reached: a warning says so" "too many candidates" "$LW_TMP/allowed.err"
 check_grep "the candidate bound reached: the summary says coverage is incomplete" "coverage incomplete" "$LW_TMP/allowed.err"
 
+# the decoding budget (4 MiB of encoded text per file) is a bound too
+head -c 3500000 /dev/urandom | base64 >"$LW_TMP/enc.txt"
+lw enc scan --no-config "$LW_TMP/enc.txt"
+rc_is "over 4 MiB of base64, nothing found: exit 3" 3
+check_grep "the decoding budget: a warning says so" "encoded text; the rest was not decoded" "$LW_TMP/enc.err"
+
 # ===================== regex limits =====================
 # (a+)+$ from a configuration: refused when it is loaded, naming the rule
 cat >"$LW_TMP/redos.json" <<'EOF'
