@@ -93,6 +93,14 @@ enum {
 	"                          (such a token is a typo or a made-up value, not a secret)\n" \
 	"  -q, --quiet             no summary or progress on stderr\n"
 
+/* The exit status, as every scanning command's --help states it */
+#define LW_EXIT_HELP \
+	"exit status: 1 secrets found (even if not everything was checked); otherwise\n" \
+	"3 when anything was not fully checked (unreadable input, regex limits, the\n" \
+	"candidate bound, lost paths, --max-commits, the watchdog, a report that could\n" \
+	"not be written: a full disk or a closed pipe); 0 only when everything was\n" \
+	"checked and nothing found; 2 usage or configuration error.\n"
+
 /* Handles one common option; 1 if handled, 0 if not ours, -1 on a bad value. */
 int lw_cli_option(lw_cli *cli, int opt, const char *arg);
 /* The scan options the common options set (inline allow, markers, decoding,
@@ -115,6 +123,11 @@ typedef struct lw_cli_json {
 lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config,
 	const lw_cli_json *extra, lw_error *err);
 
+/* Runs the backtracking check of `rules check` on every enabled rule that
+ * is not built in, with verdicts cached (rulecheck.c). 0, or LW_ECONFIG
+ * naming the rule in `err`. */
+int lw_cli_check_config_rules(lw_ruleset *rs, lw_error *err);
+
 /* Loads the ignore file (explicit, or `default_path` if it exists) and the
  * baseline. Returns 0 or an exit code. */
 int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset **ignore,
@@ -125,8 +138,15 @@ int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset 
 int lw_cli_emit(const lw_cli *cli, lw_report *rep, const lw_report_meta *meta,
 	const lw_ruleset *rs, lw_fpset *ignore, lw_fpset *baseline);
 
-/* Final exit status from what was found and what could not be read. */
-int lw_cli_status(const lw_cli *cli, size_t findings, uint64_t errors);
+/* The final exit status, defined once for every command: --exit-code (1)
+ * when secrets were found; otherwise LW_EXIT_INPUT (3) when anything was
+ * not fully checked (`incomplete`: unreadable input, regex limits, caps,
+ * lost paths, --max-commits, ...); 0 only when everything was checked and
+ * nothing was found. */
+int lw_cli_status(const lw_cli *cli, size_t findings, int incomplete);
+
+/* A history scan left something unchecked (see lw_cli_status). */
+int lw_cli_history_incomplete(const lw_history_stats *st);
 
 /* Prints a library error as "leakwalk: error: ..." */
 void lw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

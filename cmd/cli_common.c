@@ -68,24 +68,32 @@ void lw_cli_warn_diag(const lw_diag *d)
 	lw_buf_release(&b);
 }
 
+#define LW_MAX_SIZE_ARG ((uint64_t)1 << 62)
+
 int lw_parse_size(const char *s, uint64_t *out)
 {
 	char *end = NULL;
 	unsigned long long v;
+	unsigned shift = 0;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
+	if (errno || end == s || s[0] == '-' || s[0] == '+' || s[0] == ' ')
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	default: break;
 	}
 	if (*end && strcmp(end, "B") && strcmp(end, "iB"))
 		return -1;
-	*out = v;
+	/* a size that does not fit would wrap (17179869184G is 0): refused, and
+	 * so is one past 2^62 bytes, which the buffers sized from it (twice
+	 * the size, for UTF-16) could not hold either */
+	if (v > (LW_MAX_SIZE_ARG >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -143,7 +151,8 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 		return 1;
 	case OPT_MAX_FILE_SIZE:
 		if (lw_parse_size(arg, &cli->max_file_size) < 0) {
-			lw_cli_error("--max-file-size takes a size such as 1048576, 512K or 100M");
+			lw_cli_error("--max-file-size takes a size such as 1048576, 512K or 100M "
+				"(at most 4611686018427387904, 2^62)");
 			return -1;
 		}
 		return 1;
@@ -202,6 +211,8 @@ lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int al
 	if (lw_ruleset_wants_defaults(rs) && lw_ruleset_add_defaults(rs, &e) < 0)
 		goto fail;
 	if (lw_ruleset_finalize(rs, &e) < 0)
+		goto fail;
+	if (lw_cli_check_config_rules(rs, &e) < 0)
 		goto fail;
 	return rs;
 fail:
@@ -366,7 +377,10 @@ int lw_cli_write_output(const char *path, const char *data, size_t len)
 	int fd;
 
 	if (!path || !strcmp(path, "-")) {
-		if (lw_write_all(STDOUT_FILENO, data, len) < 0 && errno != EPIPE) {
+		/* a closed pipe (`| head -1`) is a report not delivered, like a
+		 * full disk: one line on stderr and exit 3, never a silent 0 or 1
+		 * (SIGPIPE is ignored, lw_cli_signals) */
+		if (lw_write_all(STDOUT_FILENO, data, len) < 0) {
 			lw_cli_error("cannot write the report: %s", strerror(errno));
 			return LW_EXIT_INPUT;
 		}
@@ -402,13 +416,18 @@ int lw_cli_write_output(const char *path, const char *data, size_t len)
 	return 0;
 }
 
-int lw_cli_status(const lw_cli *cli, size_t findings, uint64_t errors)
+int lw_cli_status(const lw_cli *cli, size_t findings, int incomplete)
 {
 	if (lw_interrupted)
 		return 128 + (int)lw_interrupted;
-	if (errors)
-		return LW_EXIT_INPUT;
-	return findings ? cli->exit_code : LW_EXIT_CLEAN;
+	if (findings)
+		return cli->exit_code;
+	return incomplete ? LW_EXIT_INPUT : LW_EXIT_CLEAN;
+}
+
+int lw_cli_history_incomplete(const lw_history_stats *st)
+{
+	return st->errors || st->limit_hits || st->truncated;
 }
 
 static void lw_on_signal(int sig)

@@ -27,6 +27,8 @@ static const char audit_help[] =
 	"      --full-scan         match every blob whole, not only where a delta changed a\n"
 	"                          scanned base (same findings, slower; for checking)\n"
 	"\n"
+	LW_EXIT_HELP
+	"\n"
 	"examples:\n"
 	"  leakwalk audit\n"
 	"  leakwalk audit /srv/git/app.git --format json --output findings.json\n"
@@ -128,8 +130,8 @@ static void audit_summary(const lw_history_stats *s, size_t findings, double sec
 			(unsigned long long)s->shallow_boundaries);
 	if (s->errors)
 		fprintf(stderr, "; %llu unreadable objects", (unsigned long long)s->errors);
-	if (s->limit_hits)
-		fprintf(stderr, "; coverage incomplete (%llu regex limit hits)",
+	if (lw_cli_history_incomplete(s))
+		fprintf(stderr, "; coverage incomplete (%llu limits reached)",
 			(unsigned long long)s->limit_hits);
 	if (s->truncated)
 		fprintf(stderr, "; stopped at --max-commits");
@@ -211,7 +213,7 @@ int cmd_audit(int argc, char **argv)
 			}
 		} else if (opt == OPT_MAX_BLOB) {
 			if (lw_parse_size(optarg, &ho.max_blob_size) < 0) {
-				lw_cli_error("--max-blob-size takes a size such as 50M");
+				lw_cli_error("--max-blob-size takes a size such as 50M (at most 2^62 bytes)");
 				return LW_EXIT_USAGE;
 			}
 		} else if (opt == OPT_TIMEOUT) {
@@ -278,7 +280,7 @@ int cmd_audit(int argc, char **argv)
 	for (size_t i = 0; i < ctx.nnotes; i++, p += strlen(p) + 1)
 		notes[i] = p;
 	lw_report_meta meta = { "audit", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
-		st.errors || st.limit_hits || st.truncated, notes, ctx.nnotes };
+		lw_cli_history_incomplete(&st), notes, ctx.nnotes };
 	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
 		goto done;
 	if (!cli.quiet) {
@@ -286,7 +288,7 @@ int cmd_audit(int argc, char **argv)
 			fprintf(stderr, "leakwalk: nothing to scan: the repository has no commits in the given range\n");
 		audit_summary(&st, lw_report_count(rep), audit_now() - t0, &ctx);
 	}
-	status = lw_cli_status(&cli, lw_report_count(rep), st.errors || st.truncated);
+	status = lw_cli_status(&cli, lw_report_count(rep), meta.incomplete);
 done:
 	lw_report_free(rep);
 	lw_fpset_free(ignore);

@@ -16,15 +16,26 @@ static const char staged_help[] =
 	"\n"
 	"The pre-commit check: scans only the lines the next commit adds (the index\n"
 	"compared with HEAD) and reports path:line in the new file. Honours\n"
-	"GIT_INDEX_FILE, GIT_DIR and linked worktrees. Exit 1 blocks the commit.\n"
+	"GIT_INDEX_FILE, GIT_DIR and linked worktrees. Exit 1 blocks the commit, and\n"
+	"so does exit 3 (not everything was checked).\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"\n" LW_EXIT_HELP
 	"\n"
 	"install it with: leakwalk install-hook pre-commit\n";
 
+/* Every diagnostic of a hook's scan says something was not fully checked */
+typedef struct hook_diags {
+	int quiet;
+	uint64_t n;
+} hook_diags;
+
 static void hook_diag(const lw_diag *d, void *p)
 {
-	if (!*(int *)p)
+	hook_diags *h = p;
+
+	__atomic_add_fetch(&h->n, 1, __ATOMIC_RELAXED);
+	if (!h->quiet)
 		lw_cli_warn_diag(d);
 }
 
@@ -36,6 +47,15 @@ static void hook_advice(const char *what)
 		"  - if it was ever real, revoke or rotate it;\n"
 		"  - a false positive: add 'leakwalk:allow' in a comment on that line, or put the\n"
 		"    fingerprint (leakwalk staged --format json) in .leakwalkignore.\n", what);
+}
+
+static void hook_incomplete(const char *what, uint64_t files)
+{
+	fprintf(stderr,
+		"leakwalk: %s blocked: no secrets found, but not everything was checked (see the "
+		"warnings above; %llu files).\n"
+		"  - git's --no-verify skips the hook if you are sure.\n", what,
+		(unsigned long long)files);
 }
 
 /* What the two client hooks share: the common options, the configuration
@@ -104,12 +124,14 @@ int cmd_staged(int argc, char **argv)
 		goto done;
 	status = LW_EXIT_INPUT;
 	lw_cli_scan_options(&h.cli, &so);
-	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &h.cli.quiet,
+	hook_diags hd = { h.cli.quiet, 0 };
+	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &hd,
 		    &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
-	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0, st.errors != 0, NULL, 0 };
+	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0,
+		st.errors || st.limit_hits || hd.n, NULL, 0 };
 	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
 	if (st.files == 0 && st.errors == 0 && lw_report_count(h.rep) == 0) {
@@ -121,11 +143,13 @@ int cmd_staged(int argc, char **argv)
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
 			hook_advice("commit");
+		else if (meta.incomplete)
+			hook_incomplete("commit", st.files);
 		else
 			fprintf(stderr, "leakwalk: %llu added lines in %llu files: no secrets\n",
 				(unsigned long long)st.added_lines, (unsigned long long)st.files);
 	}
-	status = lw_cli_status(&h.cli, lw_report_count(h.rep), st.errors);
+	status = lw_cli_status(&h.cli, lw_report_count(h.rep), meta.incomplete);
 done:
 	hook_release(&h);
 	return status;
@@ -138,9 +162,11 @@ static const char prepush_help[] =
 	"\n"
 	"The pre-push check. Reads git's pre-push input on stdin\n"
 	"(<local ref> <local oid> <remote ref> <remote oid> lines) and scans only\n"
-	"the commits the remote does not have. Exit 1 stops the push.\n"
+	"the commits the remote does not have. Exit 1 stops the push, and so does\n"
+	"exit 3 (not everything was checked).\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"\n" LW_EXIT_HELP
 	"\n"
 	"install it with: leakwalk install-hook pre-push\n";
 
@@ -259,24 +285,27 @@ int cmd_pre_push(int argc, char **argv)
 	ho.threads = h.cli.threads;
 	ho.max_blob_size = h.cli.max_file_size;
 	lw_cli_scan_options(&h.cli, &ho.scan);
+	hook_diags hd = { h.cli.quiet, 0 };
 	ho.on_diag = hook_diag;
-	ho.payload = &h.cli.quiet;
+	ho.payload = &hd;
 	if (lw_history_scan(NULL, h.rs, &ho, h.rep, &st, &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		goto done;
 	}
 	lw_report_meta meta = { "pre-push", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
-		st.errors != 0, NULL, 0 };
+		lw_cli_history_incomplete(&st), NULL, 0 };
 	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
 			hook_advice("push");
+		else if (meta.incomplete)
+			hook_incomplete("push", st.blobs);
 		else
 			fprintf(stderr, "leakwalk: %llu new commits, %llu blobs: no secrets\n",
 				(unsigned long long)st.commits, (unsigned long long)st.blobs);
 	}
-	status = lw_cli_status(&h.cli, lw_report_count(h.rep), st.errors);
+	status = lw_cli_status(&h.cli, lw_report_count(h.rep), meta.incomplete);
 done:
 	lw_strvec_clear(&revs);
 	lw_strvec_clear(&hide);
@@ -331,10 +360,24 @@ static int install_write(const char *path, const char *content, int force)
 	return 0;
 }
 
+/* `s` as one POSIX shell word: in single quotes, each ' written '\'' */
+static void install_quote(lw_buf *b, const char *s)
+{
+	lw_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			lw_buf_puts(b, "'\\''");
+		else
+			lw_buf_putc(b, *s);
+	}
+	lw_buf_putc(b, '\'');
+}
+
 int cmd_install_hook(int argc, char **argv)
 {
 	const char *kind = NULL, *repo = NULL;
-	char self[PATH_MAX], script[PATH_MAX * 2 + 256], path[PATH_MAX];
+	char self[PATH_MAX], path[PATH_MAX];
+	lw_buf script;
 	char *dir = NULL;
 	lw_error err = { 0 };
 	int force = 0, rc;
@@ -360,24 +403,23 @@ int cmd_install_hook(int argc, char **argv)
 		return LW_EXIT_USAGE;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0 || strchr(self, '\'')) {
+	if (n <= 0)
 		snprintf(self, sizeof(self), "leakwalk");
-	} else {
+	else
 		self[n] = '\0';
-	}
 	if (lw_git_hooks_dir(&dir, repo, &err) < 0) {
 		lw_cli_error("%s", err.msg);
 		return LW_EXIT_USAGE;
 	}
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/%s", dir, kind);
-	snprintf(script, sizeof(script),
-		"#!/bin/sh\n"
-		"# installed by leakwalk install-hook %s\n"
-		"exec '%s' %s%s\n",
-		kind, self, !strcmp(kind, "pre-commit") ? "staged" : "pre-push",
+	lw_buf_init(&script, 0);
+	lw_buf_printf(&script, "#!/bin/sh\n# installed by leakwalk install-hook %s\nexec ", kind);
+	install_quote(&script, self);
+	lw_buf_printf(&script, " %s%s\n", !strcmp(kind, "pre-commit") ? "staged" : "pre-push",
 		!strcmp(kind, "pre-commit") ? "" : " \"$@\"");
-	rc = install_write(path, script, force);
+	rc = install_write(path, lw_buf_cstr(&script), force);
+	lw_buf_release(&script);
 	if (rc == 0)
 		printf("leakwalk: %s hook installed at %s\n", kind, path);
 	free(dir);

@@ -29,6 +29,10 @@ static const char prereceive_help[] =
 	"      --timeout SECONDS   time budget (default 4; GitHub Enterprise allows 5)\n"
 	"      --on-timeout WHAT   reject (default) or allow when the budget, --max-commits\n"
 	"                          or --max-blob-size stop the scan\n"
+	"      --on-incomplete WHAT  reject (default) or accept a push nothing was found in\n"
+	"                          but that was not fully checked (regex limits, candidate\n"
+	"                          bounds, lost paths, --max-commits, --max-blob-size);\n"
+	"                          unreadable objects always reject\n"
 	"      --max-commits N     at most N new commits (default 100000)\n"
 	"      --max-blob-size N   blobs over N bytes are not scanned (default 100M)\n"
 	"      --gitlab            prefix messages with GL-HOOK-ERR: for GitLab\n"
@@ -41,19 +45,24 @@ static const char prereceive_help[] =
 	"      --min-confidence LEVEL  reject only for findings this sure or more:\n"
 	"                          low (default), medium or high\n"
 	"\n"
+	"exit status: 0 the push is accepted; 1 secrets found; 3 nothing found but not\n"
+	"everything was checked (rejected unless --on-incomplete accept or, for time,\n"
+	"--on-timeout allow); 2 usage or configuration error. Non-zero rejects the push.\n"
+	"\n"
 	"install: copy a hook script that runs 'leakwalk pre-receive --config /etc/leakwalk.json'\n"
 	"into the bare repository's hooks/pre-receive (see the README).\n";
 
 enum {
 	PR_TIMEOUT = 2000, PR_ON_TIMEOUT, PR_MAX_COMMITS, PR_MAX_BLOB, PR_GITLAB, PR_INLINE,
 	PR_TRUST, PR_BYPASS, PR_BYPASS_LOG, PR_NO_REDACT, PR_CONFIG, PR_THREADS, PR_HELP,
-	PR_MIN_CONFIDENCE
+	PR_MIN_CONFIDENCE, PR_ON_INCOMPLETE
 };
 
 typedef struct pr_opts {
 	const char *config;
 	unsigned timeout;
 	int allow_on_timeout;
+	int accept_incomplete; /* --on-incomplete accept */
 	uint64_t max_commits, max_blob;
 	int gitlab, inline_allow, trust_repo, allow_bypass, redact;
 	const char *bypass_log;
@@ -101,6 +110,7 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		{ "config", required_argument, NULL, PR_CONFIG },
 		{ "timeout", required_argument, NULL, PR_TIMEOUT },
 		{ "on-timeout", required_argument, NULL, PR_ON_TIMEOUT },
+		{ "on-incomplete", required_argument, NULL, PR_ON_INCOMPLETE },
 		{ "max-commits", required_argument, NULL, PR_MAX_COMMITS },
 		{ "max-blob-size", required_argument, NULL, PR_MAX_BLOB },
 		{ "gitlab", no_argument, NULL, PR_GITLAB },
@@ -139,6 +149,13 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 			}
 			o->allow_on_timeout = !strcmp(optarg, "allow");
 			break;
+		case PR_ON_INCOMPLETE:
+			if (strcmp(optarg, "reject") && strcmp(optarg, "accept")) {
+				lw_cli_error("--on-incomplete takes reject or accept");
+				return -1;
+			}
+			o->accept_incomplete = !strcmp(optarg, "accept");
+			break;
 		case PR_MAX_COMMITS:
 			o->max_commits = strtoull(optarg, &end, 10);
 			if (*end || end == optarg) {
@@ -148,7 +165,7 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 			break;
 		case PR_MAX_BLOB:
 			if (lw_parse_size(optarg, &o->max_blob) < 0) {
-				lw_cli_error("--max-blob-size takes a size such as 10M");
+				lw_cli_error("--max-blob-size takes a size such as 10M (at most 2^62 bytes)");
 				return -1;
 			}
 			break;
@@ -479,11 +496,19 @@ int cmd_pre_receive(int argc, char **argv)
 		status = LW_EXIT_INPUT;
 		goto done;
 	}
-	if (st.truncated || st.skipped_large) {
-		pr_say("leakwalk: the scan was incomplete: %s; the push was %s by server policy",
-			st.truncated ? "more new commits than --max-commits" : "a blob over --max-blob-size",
-			o.allow_on_timeout ? "accepted" : "rejected");
-		status = o.allow_on_timeout ? 0 : LW_EXIT_FINDINGS;
+	if (lw_cli_history_incomplete(&st) || st.skipped_large) {
+		/* --on-timeout allow has always covered the two size bounds */
+		int accept = o.accept_incomplete ||
+			     (o.allow_on_timeout && !st.limit_hits && (st.truncated || st.skipped_large));
+		pr_say("leakwalk: the scan was incomplete: %s; the push was %s by server policy (%s)",
+			st.limit_hits ? "a regex or candidate limit was reached (see the notes above)"
+			: st.truncated ? "more new commits than --max-commits"
+				       : "a blob over --max-blob-size",
+			accept ? "accepted" : "rejected",
+			o.accept_incomplete ? "--on-incomplete accept"
+			: accept	    ? "--on-timeout allow"
+					    : "--on-incomplete reject");
+		status = accept ? 0 : LW_EXIT_INPUT;
 		goto done;
 	}
 	status = 0;

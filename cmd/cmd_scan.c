@@ -13,9 +13,12 @@ static const char scan_help[] =
 	"\n"
 	"Scans files and directories (default: the current directory), or stdin\n"
 	"when PATH is '-'. Symlinks below a root are not followed, .git is skipped,\n"
-	"binary and oversized files are skipped and counted.\n"
+	"oversized files are skipped and counted; binary files (a NUL in the first\n"
+	"8000 bytes) are scanned through their printable runs (strings@OFFSET).\n"
+	"-o naming an input is refused.\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"\n" LW_EXIT_HELP
 	"\n"
 	"examples:\n"
 	"  leakwalk scan .\n"
@@ -93,10 +96,29 @@ static void scan_summary(const lw_fs_stats *st, size_t findings, double secs, ui
 			(unsigned long long)st->skipped_other);
 	if (st->errors)
 		fprintf(stderr, "; %llu unreadable", (unsigned long long)st->errors);
-	if (st->limit_hits || diags)
-		fprintf(stderr, "; coverage incomplete (%llu regex limit hits)",
+	if (st->errors || st->limit_hits || diags)
+		fprintf(stderr, "; coverage incomplete (%llu limits reached)",
 			(unsigned long long)st->limit_hits);
 	fputc('\n', stderr);
+}
+
+/* -o naming one of the inputs (a file given as PATH, or what stdin reads)
+ * would replace it with the report: refused before anything is read. */
+static int scan_output_is_input(const char *output, const char *const *roots, size_t n)
+{
+	struct stat o, r;
+
+	if (!output || !strcmp(output, "-") || stat(output, &o) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int got = !strcmp(roots[i], "-") ? fstat(STDIN_FILENO, &r) : stat(roots[i], &r);
+		if (got == 0 && S_ISREG(r.st_mode) && r.st_dev == o.st_dev && r.st_ino == o.st_ino) {
+			lw_cli_error("--output %s is the input %s: refusing to replace it with the report",
+				output, !strcmp(roots[i], "-") ? "read on stdin" : roots[i]);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static char *scan_root_file(const char *root, const char *name)
@@ -150,6 +172,8 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < nroots; i++)
 		if (!strcmp(roots[i], "-"))
 			use_stdin = 1;
+	if (scan_output_is_input(cli.output, roots, nroots))
+		return LW_EXIT_USAGE;
 	cfg = scan_root_file(roots[0], ".leakwalk.json");
 	ign = scan_root_file(roots[0], ".leakwalkignore");
 	if (!(rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
@@ -190,7 +214,7 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	if (!cli.quiet)
 		scan_summary(&st, lw_report_count(ctx.rep), scan_now() - t0, ctx.diags);
-	status = lw_cli_status(&cli, lw_report_count(ctx.rep), st.errors);
+	status = lw_cli_status(&cli, lw_report_count(ctx.rep), meta.incomplete);
 done:
 	lw_report_free(ctx.rep);
 	lw_fpset_free(ignore);

@@ -33,8 +33,7 @@ static void lw_usage(FILE *f)
 	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
 		fprintf(f, "  %-13s %s\n", lw_commands[i].name, lw_commands[i].summary);
 	fprintf(f, "\nRun 'leakwalk COMMAND --help' for a command's options.\n"
-		   "Exit status: 0 nothing found, 1 secrets found, 2 usage or configuration error,\n"
-		   "3 input could not be read.\n");
+		   "\n" LW_EXIT_HELP);
 }
 
 /* The process holds the secrets it finds: no core file may carry them. */

@@ -160,6 +160,16 @@ LW_EXTERN long lw_ruleset_find(const lw_ruleset *rs, const char *id);
  */
 LW_EXTERN int lw_ruleset_check(lw_ruleset *rs, lw_error *err);
 
+/** lw_ruleset_check for rule `index` alone (finalized set). */
+LW_EXTERN int lw_ruleset_check_rule(lw_ruleset *rs, size_t index, lw_error *err);
+
+/**
+ * A hash (64 hex digits and a NUL) of what lw_ruleset_check_rule's verdict
+ * depends on: the rule's regex, keywords and window, the library and PCRE2
+ * versions. For caching verdicts.
+ */
+LW_EXTERN int lw_rule_check_key(const lw_ruleset *rs, size_t index, char out[65]);
+
 LW_EXTERN void lw_ruleset_free(lw_ruleset *rs);
 
 /* ------------------------------------------------------------------ */

@@ -78,17 +78,58 @@ static int check_rule(lw_ruleset *rs, size_t ri, lw_error *err)
 	return rc;
 }
 
+int lw_ruleset_check_rule(lw_ruleset *rs, size_t index, lw_error *err)
+{
+	if (!rs->finalized && lw_ruleset_finalize(rs, err) < 0)
+		return LW_ECONFIG;
+	if (index >= rs->n || rs->rules[index].info.disabled)
+		return 0;
+	if (lw_rule_ensure_compiled(rs, &rs->rules[index], err) < 0)
+		return LW_ECONFIG;
+	return check_rule(rs, index, err) < 0 ? LW_ECONFIG : 0;
+}
+
 int lw_ruleset_check(lw_ruleset *rs, lw_error *err)
 {
 	if (!rs->finalized && lw_ruleset_finalize(rs, err) < 0)
 		return LW_ECONFIG;
-	for (size_t i = 0; i < rs->n; i++) {
-		if (rs->rules[i].info.disabled)
-			continue;
-		if (lw_rule_ensure_compiled(rs, &rs->rules[i], err) < 0)
+	for (size_t i = 0; i < rs->n; i++)
+		if (lw_ruleset_check_rule(rs, i, err) < 0)
 			return LW_ECONFIG;
-		if (check_rule(rs, i, err) < 0)
-			return LW_ECONFIG;
+	return 0;
+}
+
+static void key_put(lw_buf *b, const char *s)
+{
+	lw_buf_put(b, s, strlen(s) + 1);
+}
+
+int lw_rule_check_key(const lw_ruleset *rs, size_t index, char out[65])
+{
+	const lw_rule *r;
+	char deps[512];
+	unsigned char h[32];
+	lw_buf b;
+
+	if (index >= rs->n)
+		return LW_ERROR;
+	r = &rs->rules[index];
+	lw_buf_init(&b, 0);
+	/* what the verdict depends on: the check (this version), the regex
+	 * engine, the regex and what selects its windows */
+	key_put(&b, "leakwalk rule check 1");
+	key_put(&b, lw_version_deps(deps, sizeof(deps)));
+	key_put(&b, r->info.regex);
+	lw_buf_printf(&b, "%zu", r->window);
+	for (size_t k = 0; k < r->keywords.n; k++)
+		key_put(&b, r->keywords.v[k]);
+	if (b.overflow) {
+		lw_buf_release(&b);
+		return LW_ENOMEM;
 	}
+	lw_sha256(b.data, b.len, h);
+	lw_buf_release(&b);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
 	return 0;
 }

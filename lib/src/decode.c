@@ -424,6 +424,20 @@ static int scan_run(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk, c
 	return ds.stop ? LW_ESTOP : rc;
 }
 
+/* The decoding budget ran out: what was left is not decoded. Said once
+ * per chunk, and counted as incomplete coverage. */
+static void budget_spent(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
+{
+	char msg[160];
+	lw_diag d = { NULL, chunk->path, 0, msg };
+
+	snprintf(msg, sizeof(msg), "more than %zu bytes of encoded text; the rest was not decoded",
+		lw_scanner_options(sc)->decode_max);
+	lw_scanner_note_limit(sc);
+	if (sink->on_diag)
+		sink->on_diag(&d, sink->payload);
+}
+
 int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
 	const lw_sink *sink, const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec)
 {
@@ -459,6 +473,7 @@ int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
 			continue; /* the runs are still noted for the blob's deltas */
 		if (len > budget) {
 			spent = 1;
+			budget_spent(sc, chunk, sink);
 			continue;
 		}
 		budget -= len;
@@ -469,8 +484,10 @@ int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
 	if (rc && rec && !have_runs)
 		rec->valid = 0;
 	for (pos = 0; !rc && !spent && (enc = next_pct_run(d, n, &pos, &start, &len)) >= 0;) {
-		if (len > budget)
+		if (len > budget) {
+			budget_spent(sc, chunk, sink);
 			break;
+		}
 		budget -= len;
 		rc = scan_run(sc, child, chunk, sink, &buf, start, len, enc, budget);
 	}

@@ -173,21 +173,20 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 		lw_buf u16;
 		lw_buf_init(&u16, (size_t)c->opts->max_file_size * 2 + 16);
 		u16.wipe = 1;
-		int kind = lw_text_prepare((const unsigned char *)lw_buf_cstr(&b), b.len, 1024, &u16);
-		if (kind < 0) {
-			fs_count(c, &c->stats->skipped_binary, 1);
-		} else {
-			chunk.data = (const unsigned char *)(kind ? lw_buf_cstr(&u16) : lw_buf_cstr(&b));
-			chunk.len = kind ? u16.len : b.len;
-			chunk.path = it->path;
-			chunk.fingerprint_path = it->rel;
-			if (lw_scanner_scan(sc, &chunk, &c->sink) == LW_ESTOP)
-				c->stop = 1;
-			pthread_mutex_lock(&c->lock);
-			c->stats->files++;
-			c->stats->bytes += b.len;
-			pthread_mutex_unlock(&c->lock);
-		}
+		int kind = lw_text_prepare((const unsigned char *)lw_buf_cstr(&b), b.len, &u16);
+		chunk.data = (const unsigned char *)(kind > 0 ? lw_buf_cstr(&u16) : lw_buf_cstr(&b));
+		chunk.len = kind > 0 ? u16.len : b.len;
+		chunk.path = it->path;
+		chunk.fingerprint_path = it->rel;
+		/* binary: its printable runs */
+		rc = kind < 0 ? lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &c->sink)
+			      : lw_scanner_scan(sc, &chunk, &c->sink);
+		if (rc == LW_ESTOP)
+			c->stop = 1;
+		pthread_mutex_lock(&c->lock);
+		c->stats->files++;
+		c->stats->bytes += b.len;
+		pthread_mutex_unlock(&c->lock);
 		lw_buf_release(&u16);
 	}
 	*bp = b;

@@ -274,21 +274,22 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)c->opts->max_blob_size * 2 + 16);
 	u16.wipe = 1;
-	int kind = lw_text_prepare(data, size, 8000, &u16);
-	if (kind < 0) {
-		lw_hist_count(c, &c->st->skipped_binary, 1);
-	} else {
-		lw_chunk chunk = LW_CHUNK_INIT;
-		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : data;
-		chunk.len = kind ? u16.len : size;
-		chunk.path = job->path;
-		w->job = job;
+	int kind = lw_text_prepare(data, size, &u16);
+	lw_chunk chunk = LW_CHUNK_INIT;
+	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : data;
+	chunk.len = kind > 0 ? u16.len : size;
+	chunk.path = job->path;
+	w->job = job;
+	/* binary: its printable runs, with none of the passes worked out
+	 * through deltas (nothing is kept for a binary base either) */
+	if (kind < 0)
+		lw_strings_scan(sc, data, size, &chunk, &sink);
+	else
 		hw_match(w, rd, sc, &obj, &chunk, kind == 0 && !gobj, &sink);
-		pthread_mutex_lock(&c->lock);
-		c->st->blobs++;
-		c->st->bytes += size;
-		pthread_mutex_unlock(&c->lock);
-	}
+	pthread_mutex_lock(&c->lock);
+	c->st->blobs++;
+	c->st->bytes += size;
+	pthread_mutex_unlock(&c->lock);
 	lw_buf_release(&u16);
 	lw_obj_release(rd, &obj);
 	git_odb_object_free(gobj);

@@ -150,9 +150,22 @@ int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len);
 /* sha256 */
 void lw_sha256(const void *data, size_t len, unsigned char out[32]);
 
+/* How much of a file or blob decides whether it is binary: git's own
+ * bound. The one definition for files, staged blobs, history and pushes. */
+#define LW_SNIFF_BYTES 8000
+
 /* Text or not: 0 use as is, 1 UTF-16 transcoded into `out` (UTF-8),
- * -1 binary (a NUL in the first `sniff` bytes). */
-int lw_text_prepare(const unsigned char *d, size_t n, size_t sniff, lw_buf *out);
+ * -1 binary (a NUL in the first LW_SNIFF_BYTES bytes). */
+int lw_text_prepare(const unsigned char *d, size_t n, lw_buf *out);
+
+/* Scans the printable runs of binary content d[0, n) (strings.c), placed
+ * as `where` says (path, fingerprint path); findings carry the original's
+ * line, column and offset, and the chain "strings@N". */
+int lw_strings_scan(lw_scanner *sc, const unsigned char *d, size_t n, const lw_chunk *where,
+	const lw_sink *sink);
+/* Counts a bound reached outside the scanner's own passes (coverage
+ * incomplete, in lw_scanner_limit_hits). */
+void lw_scanner_note_limit(lw_scanner *sc);
 
 /* A keyword hit: the keyword ends at byte `end` (exclusive) and is `len`
  * bytes long. The automaton reports hits by end, longer keywords first. */

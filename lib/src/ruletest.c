@@ -42,8 +42,43 @@ static int lw_rule_try(lw_scanner *sc, size_t index, const char *example, lw_cou
 	return lw_scanner_scan(sc, &chunk, &sink);
 }
 
+static int lw_tokenish(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+	       c == '/' || c == '=';
+}
+
+/* A failing example shown in a message is redacted as findings are: every
+ * secret-shaped run (12 or more of [A-Za-z0-9+/=]) keeps its first four
+ * characters, then *****. Words split by _ . - and spaces stay readable. */
+static void lw_example_redact(const char *ex, char *out, size_t size)
+{
+	size_t o = 0, n = strlen(ex), i = 0;
+
+	while (i < n && o + 10 < size) {
+		size_t e = i;
+		while (e < n && lw_tokenish((unsigned char)ex[e]))
+			e++;
+		if (e - i >= 12) {
+			memcpy(out + o, ex + i, 4);
+			memcpy(out + o + 4, "*****", 5);
+			o += 9;
+			i = e;
+		} else if (e > i) {
+			size_t k = e - i < size - o - 1 ? e - i : size - o - 1;
+			memcpy(out + o, ex + i, k);
+			o += k;
+			i = e;
+		} else {
+			out[o++] = ex[i++];
+		}
+	}
+	out[o] = '\0';
+}
+
 int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err)
 {
+	char shown[240];
 	lw_scan_options opts = LW_SCAN_OPTIONS_INIT;
 	const lw_rule *r = &rs->rules[index];
 	lw_scanner *sc = NULL;
@@ -58,18 +93,22 @@ int lw_rule_test(const lw_ruleset *rs, size_t index, lw_error *err)
 	for (size_t i = 0; !rc && i < r->match_ex.n; i++) {
 		if ((rc = lw_rule_try(sc, index, r->match_ex.v[i], &c)) < 0)
 			break;
-		if (c.limit || c.hits == 0)
+		if (c.limit || c.hits == 0) {
+			lw_example_redact(r->match_ex.v[i], shown, sizeof(shown));
 			rc = lw_error_set(err, LW_ERROR, "%s: rule \"%s\": match example %zu %s: %.200s",
 				r->info.source, r->info.id, i + 1,
-				c.limit ? "hit the match limit" : "was not found", r->match_ex.v[i]);
+				c.limit ? "hit the match limit" : "was not found", shown);
+		}
 	}
 	for (size_t i = 0; !rc && i < r->no_match_ex.n; i++) {
 		if ((rc = lw_rule_try(sc, index, r->no_match_ex.v[i], &c)) < 0)
 			break;
-		if (c.limit || c.hits)
+		if (c.limit || c.hits) {
+			lw_example_redact(r->no_match_ex.v[i], shown, sizeof(shown));
 			rc = lw_error_set(err, LW_ERROR, "%s: rule \"%s\": no_match example %zu %s: %.200s",
 				r->info.source, r->info.id, i + 1,
-				c.limit ? "hit the match limit" : "was reported", r->no_match_ex.v[i]);
+				c.limit ? "hit the match limit" : "was reported", shown);
+		}
 	}
 	lw_scanner_free(sc);
 	return rc;

@@ -39,6 +39,8 @@ struct lw_scanner {
 	size_t allow_ls, allow_le; /* the last line checked for leakwalk:allow */
 	int allow_hit;
 	uint64_t limit_hits;
+	uint32_t *lim_gen, *lim_n; /* per rule: regex limit hits in chunk lim_gen */
+	uint32_t gen;              /* the chunk being scanned, for lim_gen and path_gen */
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
 	const lw_sink *sink;
@@ -51,13 +53,16 @@ struct lw_scanner {
 	int chunk_matched;     /* the last chunk went through the keyword pass */
 	uint32_t *path_gen;    /* per rule: the chunk whose path path_ok is for */
 	uint8_t *path_ok;      /* per rule: its `paths` admit that chunk's path */
-	uint32_t gen;          /* the current chunk, for path_gen */
 	uint32_t any_gen;      /* the chunk any_ok is for */
 	int any_ok;            /* some rule's `paths` may match the chunk's path */
 	int any_path;          /* examples: rules run whatever the path */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
+/* A rule whose regex hits a limit this often in one chunk stops there: each
+ * hit costs up to the match limit (milliseconds), and a line of 50,000 bytes
+ * can hold a keyword hit per byte. */
+#define LW_MAX_LIMIT_HITS_PER_RULE 3
 #define LW_LINE_TEXT_MAX 400
 
 int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options *opts)
@@ -83,8 +88,11 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
 	sc->path_gen = calloc(n, sizeof(uint32_t));
 	sc->path_ok = calloc(n, 1);
+	sc->lim_gen = calloc(n, sizeof(uint32_t));
+	sc->lim_n = calloc(n, sizeof(uint32_t));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->starts || !sc->path_gen || !sc->path_ok) {
+	    !sc->active || !sc->is_active || !sc->starts || !sc->path_gen || !sc->path_ok ||
+	    !sc->lim_gen || !sc->lim_n) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
 	}
@@ -112,6 +120,8 @@ void lw_scanner_free(lw_scanner *sc)
 	free(sc->starts);
 	free(sc->path_gen);
 	free(sc->path_ok);
+	free(sc->lim_gen);
+	free(sc->lim_n);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -162,6 +172,11 @@ static int lw_rule_path_ok(lw_scanner *sc, size_t ri)
 	return sc->path_ok[ri];
 }
 
+void lw_scanner_note_limit(lw_scanner *sc)
+{
+	sc->limit_hits++;
+}
+
 uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
 {
 	return sc->limit_hits + (sc->child ? lw_scanner_limit_hits(sc->child) : 0);
@@ -190,9 +205,31 @@ static void lw_diag_emit(lw_scanner *sc, const lw_rule *r, size_t off, const cha
 	sc->sink->on_diag(&d, sc->sink->payload);
 }
 
+static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t slen,
+	const char *path, pcre2_match_data *md);
+
+/* The filters that depend only on the secret: a placeholder, a value under
+ * the rule's entropy floor or an allowlisted one is dropped as it is taken,
+ * so a file full of them cannot fill the candidate bound. The rule's path
+ * allowlist is checked later (lw_cand_filter): a base's window reused by a
+ * delta (deltawins.c) may belong to another path. The match data is free
+ * here: the caller has read the match's offsets. */
+static int lw_secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t slen)
+{
+	const unsigned char *secret = sc->chunk->data + soff;
+	lw_rule *r = &sc->rs->rules[rule];
+
+	return lw_entropy(secret, slen) < r->info.entropy || lw_is_placeholder(secret, slen) ||
+	       lw_checksum_rejects(r->info.checksum, secret, slen) ||
+	       lw_allowed_by(&r->allow, secret, slen, NULL, sc->md) ||
+	       lw_allowed_by(&sc->rs->allow, secret, slen, "", sc->md);
+}
+
 static int lw_cand_push(lw_scanner *sc, size_t rule, size_t off, size_t len, size_t soff,
 	size_t slen)
 {
+	if (lw_secret_rejected(sc, rule, soff, slen))
+		return 0;
 	if (sc->ncands >= LW_MAX_CANDS_PER_CHUNK)
 		return LW_ELIMIT;
 	if (sc->ncands == sc->capcands) {
@@ -244,15 +281,37 @@ static int lw_take_match(lw_scanner *sc, size_t ri, int rc, size_t *next)
 	return se > ss ? lw_cand_add(sc, ri, ms, me - ms, ss, se - ss) : 0;
 }
 
-/* A regex stopped by a limit (or failing) at `at`: said, and counted */
+/* regex limit hits of rule ri in this chunk */
+static uint32_t *lw_rule_limits(lw_scanner *sc, size_t ri)
+{
+	if (sc->lim_gen[ri] != sc->gen) {
+		sc->lim_gen[ri] = sc->gen;
+		sc->lim_n[ri] = 0;
+	}
+	return &sc->lim_n[ri];
+}
+
+/* 1 when rule ri gave up on this chunk (LW_MAX_LIMIT_HITS_PER_RULE) */
+static int lw_rule_gave_up(lw_scanner *sc, size_t ri)
+{
+	return *lw_rule_limits(sc, ri) >= LW_MAX_LIMIT_HITS_PER_RULE;
+}
+
+/* A regex stopped by a limit (or failing) at `at`: said, and counted; the
+ * last hit a rule may have in a chunk says the rule stops there. */
 static void lw_regex_stopped(lw_scanner *sc, const lw_rule *r, int rc, size_t at, const char *what)
 {
 	char msg[256];
 	unsigned char pmsg[120];
+	uint32_t *n = lw_rule_limits(sc, (size_t)(r - sc->rs->rules));
 
 	pcre2_get_error_message(rc, pmsg, sizeof(pmsg));
-	snprintf(msg, sizeof(msg), "regex stopped (%s); %s was not checked by this rule", (const char *)pmsg,
-		what);
+	if (++*n >= LW_MAX_LIMIT_HITS_PER_RULE)
+		snprintf(msg, sizeof(msg), "regex stopped (%s) %u times; the rest of this input was not "
+			"checked by this rule", (const char *)pmsg, *n);
+	else
+		snprintf(msg, sizeof(msg), "regex stopped (%s); %s was not checked by this rule",
+			(const char *)pmsg, what);
 	sc->limit_hits++;
 	lw_diag_emit(sc, r, at, msg);
 }
@@ -267,7 +326,7 @@ static int lw_run_lines(lw_scanner *sc, size_t ri, size_t from, size_t we)
 	const unsigned char *d = sc->chunk->data;
 	int rc = 0;
 
-	while (from < we && rc >= 0) {
+	while (from < we && rc >= 0 && !lw_rule_gave_up(sc, ri)) {
 		size_t le = lw_line_end(d, we, from);
 		rc = lw_run_rule_mode(sc, ri, from, le, 1);
 		from = le + 1;
@@ -285,13 +344,13 @@ static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int
 	lw_error err = { 0 };
 	int rc;
 
-	if (sc->cands_full)
+	if (sc->cands_full || lw_rule_gave_up(sc, ri))
 		return 0;
 	if (lw_rule_ensure_compiled(sc->rs, r, &err) < 0) {
 		lw_diag_emit(sc, r, ws, err.msg);
 		return 0;
 	}
-	while (off < we) {
+	while (off < we && !lw_rule_gave_up(sc, ri)) {
 		rc = pcre2_match(r->code, d, we, off, 0, sc->md, sc->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
@@ -335,7 +394,7 @@ static int lw_run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we)
 
 	if (h->n > 1)
 		qsort(h->v, h->n, sizeof(size_t), lw_size_cmp);
-	for (size_t i = 0; i < h->n && !sc->cands_full; i++) {
+	for (size_t i = 0; i < h->n && !sc->cands_full && !lw_rule_gave_up(sc, ri); i++) {
 		size_t at = h->v[i];
 		if (at < off || (i && at == h->v[i - 1]))
 			continue;
@@ -592,7 +651,7 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 			return 1;
 	if (lw_regex_list_matches(&a->regexes, secret, slen, md))
 		return 1;
-	return lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
+	return path && lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
 }
 
 static int lw_line_has_allow_raw(const lw_scanner *sc, const unsigned char *line, size_t len)
@@ -651,22 +710,17 @@ static void lw_cursor_advance(lw_cursor *c, const unsigned char *d, size_t len, 
 	c->pos = to;
 }
 
-/* Filters that depend only on the secret run before deduplication, so a
- * specific rule's rejected candidate never hides a generic finding. */
+/* The rule's path allowlist (the secret's own filters ran as candidates
+ * were taken); before deduplication, so a specific rule's rejected
+ * candidate never hides a generic finding. */
 static void lw_cand_filter(lw_scanner *sc, lw_cand *c)
 {
-	const unsigned char *secret = sc->chunk->data + c->soff;
-	lw_rule *r = &sc->rs->rules[c->rule];
+	const lw_rule *r = &sc->rs->rules[c->rule];
+	const char *path = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
 
 	if (!lw_rule_path_ok(sc, c->rule) ||
-	    lw_entropy(secret, c->slen) < r->info.entropy ||
-	    lw_is_placeholder(secret, c->slen) ||
-	    lw_checksum_rejects(r->info.checksum, secret, c->slen) ||
 	    lw_is_structured_nonsecret(sc->chunk->data, sc->chunk->len, c->soff, c->slen) ||
-	    lw_allowed_by(&r->allow, secret, c->slen,
-		    sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path,
-		    sc->md) ||
-	    lw_allowed_by(&sc->rs->allow, secret, c->slen, "", sc->md))
+	    lw_regex_list_matches(&r->allow.paths, (const unsigned char *)path, strlen(path), sc->md))
 		c->drop = 1;
 }
 
@@ -888,6 +942,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->sink = sink;
 	if (++sc->gen == 0) {
 		memset(sc->path_gen, 0, sc->rs->n * sizeof(uint32_t));
+		memset(sc->lim_gen, 0, sc->rs->n * sizeof(uint32_t));
 		sc->any_gen = 0;
 		sc->gen = 1;
 	}

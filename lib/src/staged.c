@@ -72,7 +72,17 @@ typedef struct sfilter {
 	lw_report *out;
 	int oom;
 	uint64_t hits;
+	lw_diag_cb on_diag; /* the caller's, with its own payload */
+	void *payload;
 } sfilter;
+
+static void s_on_diag(const lw_diag *d, void *p)
+{
+	sfilter *s = p;
+
+	if (s->on_diag)
+		s->on_diag(d, s->payload);
+}
 
 static int s_on_finding(const lw_finding *f, void *p)
 {
@@ -159,8 +169,8 @@ static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
 static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, uint64_t max,
 	lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag, void *payload, int *oom)
 {
-	sfilter filt = { f, out, 0, 0 };
-	lw_sink sink = { s_on_finding, on_diag, &filt };
+	sfilter filt = { f, out, 0, 0, on_diag, payload };
+	lw_sink sink = { s_on_finding, s_on_diag, &filt };
 	lw_chunk chunk = LW_CHUNK_INIT;
 	lw_obj blob = { 0 };
 	int rc;
@@ -190,19 +200,20 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)max * 2 + 16);
 	u16.wipe = 1;
-	int kind = lw_text_prepare(blob.data, blob.len, 8000, &u16);
-	if (kind < 0 || (f->binary && kind == 0)) {
-		st->skipped_binary++;
-	} else {
-		chunk.data = kind ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
-		chunk.len = kind ? u16.len : blob.len;
-		chunk.path = f->path;
+	int kind = lw_text_prepare(blob.data, blob.len, &u16);
+	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
+	chunk.len = kind > 0 ? u16.len : blob.len;
+	chunk.path = f->path;
+	/* binary: its printable runs, placed at their lines in the blob,
+	 * so the added lines still select them */
+	if (kind < 0 || f->binary)
+		lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &sink);
+	else
 		lw_scanner_scan(sc, &chunk, &sink);
-		st->files++;
-		st->bytes += chunk.len;
-		for (size_t i = 0; i < f->nranges; i++)
-			st->added_lines += f->ranges[2 * i + 1];
-	}
+	st->files++;
+	st->bytes += chunk.len;
+	for (size_t i = 0; i < f->nranges; i++)
+		st->added_lines += f->ranges[2 * i + 1];
 	lw_buf_release(&u16);
 	*oom |= filt.oom;
 	lw_obj_release(reader, &blob);

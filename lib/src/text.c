@@ -72,13 +72,13 @@ static int lw_utf16_to_utf8(const unsigned char *d, size_t n, int be, lw_buf *ou
 	return out->overflow ? LW_ELIMIT : 0;
 }
 
-int lw_text_prepare(const unsigned char *d, size_t n, size_t sniff, lw_buf *out)
+int lw_text_prepare(const unsigned char *d, size_t n, lw_buf *out)
 {
 	int kind = lw_utf16_guess(d, n);
 
 	if (kind)
 		return lw_utf16_to_utf8(d, n, kind == 2, out) < 0 ? -1 : 1;
-	if (n && memchr(d, '\0', n < sniff ? n : sniff))
+	if (n && memchr(d, '\0', n < LW_SNIFF_BYTES ? n : LW_SNIFF_BYTES))
 		return -1;
 	return 0;
 }

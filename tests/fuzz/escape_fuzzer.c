@@ -12,6 +12,7 @@
  * overflow (LW_ELIMIT) and never write past its bound.
  */
 #include <cjson/cJSON.h>
+#include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,38 +29,33 @@
 		} \
 	} while (0)
 
-/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF): the length
- * of the sequence at s, or 0 if invalid. */
-static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+/* The reference for "valid UTF-8" is the C library's own decoder, iconv(3),
+ * not a copy of ours: it refuses overlongs, surrogates and anything past
+ * U+10FFFF. Returns the code points (caller frees) and their number, or
+ * NULL when the bytes are not valid UTF-8. */
+static uint32_t *utf8_decode(const unsigned char *s, size_t len, size_t *n)
 {
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t v, min;
+	static iconv_t cd = (iconv_t)-1;
+	uint32_t *out = malloc((len + 1) * sizeof(uint32_t));
+	char *in = (char *)s, *o = (char *)out;
+	size_t inleft = len, outleft = (len + 1) * sizeof(uint32_t);
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
+	if (cd == (iconv_t)-1)
+		cd = iconv_open("UTF-32LE", "UTF-8");
+	FUZZ_CHECK(cd != (iconv_t)-1);
+	if (!out)
+		return NULL;
+	iconv(cd, NULL, NULL, NULL, NULL);
+	if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 || inleft) {
+		free(out);
+		return NULL;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2; v = c & 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3; v = c & 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
+	*n = (size_t)(o - (char *)out) / sizeof(uint32_t);
+	for (size_t i = 0; i < *n; i++) { /* UTF-32LE to host order */
+		const unsigned char *b = (const unsigned char *)&out[i];
+		out[i] = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n;
+	return out;
 }
 
 /* What lw_escape_text promises never to pass through (leakwalk.h). */
@@ -72,33 +68,28 @@ static int invisible(uint32_t cp)
 
 static void check_text(const lw_buf *b)
 {
-	const unsigned char *s = (const unsigned char *)b->data;
-	size_t i = 0;
+	size_t n = 0;
+	uint32_t *cps = utf8_decode((const unsigned char *)b->data, b->len, &n);
 
-	while (i < b->len) {
-		uint32_t cp;
-		size_t n = utf8_next(s + i, b->len - i, &cp);
-		FUZZ_CHECK(n > 0);                  /* valid UTF-8 */
-		FUZZ_CHECK(cp >= 0x20 && cp != 0x7f); /* no C0, no DEL */
-		FUZZ_CHECK(!invisible(cp));         /* no C1, bidi, zero-width */
-		i += n;
+	FUZZ_CHECK(cps != NULL); /* valid UTF-8 */
+	for (size_t i = 0; i < n; i++) {
+		FUZZ_CHECK(cps[i] >= 0x20 && cps[i] != 0x7f); /* no C0, no DEL */
+		FUZZ_CHECK(!invisible(cps[i]));              /* no C1, bidi, zero-width */
 	}
+	free(cps);
 }
 
 static void check_json(const lw_buf *b)
 {
-	const unsigned char *s = (const unsigned char *)b->data;
-	size_t i = 0;
+	size_t n = 0;
+	uint32_t *cps = utf8_decode((const unsigned char *)b->data, b->len, &n);
 	char *quoted;
 	cJSON *v;
 
-	while (i < b->len) {
-		uint32_t cp;
-		size_t n = utf8_next(s + i, b->len - i, &cp);
-		FUZZ_CHECK(n > 0);
-		FUZZ_CHECK(cp >= 0x20 && cp != 0x7f);
-		i += n;
-	}
+	FUZZ_CHECK(cps != NULL);
+	for (size_t i = 0; i < n; i++)
+		FUZZ_CHECK(cps[i] >= 0x20 && cps[i] != 0x7f);
+	free(cps);
 	if (!(quoted = malloc(b->len + 3)))
 		return;
 	quoted[0] = '"';
@@ -129,10 +120,31 @@ static void check_bounded(escaper esc, const uint8_t *data, size_t size, size_t 
 	lw_buf_release(&b);
 }
 
+/* the reference itself must be strict, or every check above passes */
+static void check_reference(void)
+{
+	static const char *const bad[] = { "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80",
+		"\xe2\x82" };
+	size_t n;
+	uint32_t *cp;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		cp = utf8_decode((const unsigned char *)bad[i], strlen(bad[i]), &n);
+		FUZZ_CHECK(cp == NULL);
+	}
+	cp = utf8_decode((const unsigned char *)"a\xe2\x80\xae", 4, &n);
+	FUZZ_CHECK(cp && n == 2 && cp[0] == 'a' && cp[1] == 0x202e);
+	free(cp);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static int reference_checked;
 	lw_buf text, json, red;
 	size_t max;
+
+	if (!reference_checked++)
+		check_reference();
 
 	lw_buf_init(&text, LW_BUF_DEFAULT_MAX);
 	lw_buf_init(&json, LW_BUF_DEFAULT_MAX);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/fuzz/run_all.sh [SECONDS] - builds the libFuzzer targets with clang
 # (ASan+UBSan, the library instrumented for coverage) and runs every one for
-# SECONDS (default 60), at most nproc at a time, starting from its seed
+# SECONDS (default $LW_FUZZ_SECONDS, else 60: the normal CI run; a manual or
+# scheduled long run sets LW_FUZZ_SECONDS=3600), at most nproc at a time, starting from its seed
 # corpus in tests/fuzz/corpus/<name>/. Prints the executions of each target
 # and fails if any found a crash, a leak, a timeout or an out-of-memory.
 #
@@ -10,13 +11,14 @@
 # $BUILD/fuzz-work/<name>/artifacts/ and can be replayed by the ordinary
 # build: build/tests/fuzz/<name>_replay FILE.
 #
-# Environment: LW_FUZZ_BUILD (build directory, default build-fuzz),
+# Environment: LW_FUZZ_SECONDS (seconds per target when no argument is
+# given), LW_FUZZ_BUILD (build directory, default build-fuzz),
 # LW_FUZZ_JOBS (targets run at once, default nproc), LW_FUZZ_TARGETS (a
 # space-separated subset).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 
-secs=${1:-60}
+secs=${1:-${LW_FUZZ_SECONDS:-60}}
 case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 build=${LW_FUZZ_BUILD:-build-fuzz}
 case $build in /*) ;; *) build="$PWD/$build" ;; esac

@@ -2,8 +2,8 @@
 # audit_faults.sh - `leakwalk audit` over damaged or unusual repositories:
 # shallow clones, corrupt loose and packed objects, truncated and missing
 # objects, oversized blobs, submodules, LFS pointers. A damaged object is a
-# diagnostic naming it and exit 3; the rest of the history is still reported;
-# nothing hangs.
+# diagnostic naming it, exit 1 when secrets were found and 3 otherwise; the rest
+# of the history is still reported; nothing hangs.
 . "$LW_TESTS_DIR/lib.sh"
 
 aj() {
@@ -51,7 +51,7 @@ BAD=$(git -C corrupt rev-parse HEAD:middle.txt)
 chmod u+w "$F"
 printf '\377\377\377\377\377\377' | dd of="$F" bs=1 seek=6 conv=notrunc 2>/dev/null
 aj corrupt corrupt
-check "corrupt loose blob: exit 3" test "$RC" = 3
+check "corrupt loose blob: exit 1 (secrets found beat incomplete)" test "$RC" = 1
 check_grep "corrupt loose blob: the object is named on stderr" "$BAD" corrupt.err
 check "corrupt loose blob: the other findings are still in the report" \
 	json_ok corrupt.json 'sorted(x["path"] for x in r)==["first.env","last.env"]'
@@ -71,7 +71,7 @@ chmod u+w "$PACK"
 printf "\\$(printf %03o $((byte ^ 255)))" | dd of="$PACK" bs=1 seek="$pos" conv=notrunc 2>/dev/null
 check "packed: the pack really is damaged" test "$(od -An -tu1 -j "$pos" -N1 "$PACK" | tr -d ' ')" != "$byte"
 aj pack packed
-check "corrupt pack: exit 3" test "$RC" = 3
+check "corrupt pack: exit 1 (secrets found beat incomplete)" test "$RC" = 1
 check_grep "corrupt pack: the object is named on stderr" "$BULK" pack.err
 check "corrupt pack: the other findings are still in the report" \
 	json_ok pack.json 'sorted(x["path"] for x in r)==["first.env","last.env"]'
@@ -86,7 +86,7 @@ start=$(date +%s)
 timeout 60 "$LEAKWALK" audit --timeout 5 --format json trunc >trunc.json 2>trunc.err
 RC=$?
 elapsed=$(($(date +%s) - start))
-check "truncated object: exit 3 (not a hang: $RC after ${elapsed}s)" test "$RC" = 3
+check "truncated object: exit 1, secrets found beat incomplete (not a hang: $RC after ${elapsed}s)" test "$RC" = 1
 check "truncated object: done within ~10 s (${elapsed}s)" test "$elapsed" -le 10
 check_grep "truncated object: named on stderr" "$TR" trunc.err
 # the watchdog itself: a history that takes seconds to scan (120000 password
@@ -103,7 +103,7 @@ MB=$(git -C missing rev-parse HEAD:middle.txt)
 rm -f "$(loose missing HEAD:middle.txt)"
 check "missing: the repository is not shallow" test ! -f missing/.git/shallow
 aj missing missing
-check "missing blob: exit 3" test "$RC" = 3
+check "missing blob: exit 1 (secrets found beat incomplete)" test "$RC" = 1
 check_grep "missing blob: named on stderr" "$MB" missing.err
 check "missing blob: the other findings are still in the report" \
 	json_ok missing.json 'sorted(x["path"] for x in r)==["first.env","last.env"]'
@@ -112,7 +112,7 @@ make_repo missing_commit
 MC=$(git -C missing_commit rev-parse HEAD~1)
 rm -f "$(loose missing_commit HEAD~1)"
 aj missing_commit missing_commit
-check "missing commit: exit 3" test "$RC" = 3
+check "missing commit: exit 1 (secrets found beat incomplete)" test "$RC" = 1
 check_grep "missing commit: named on stderr" "$MC" missing_commit.err
 check "missing commit: the readable tip's secret is still reported" \
 	json_ok missing_commit.json '"last.env" in [x["path"] for x in r]'

@@ -73,7 +73,7 @@ check_grep "html: says so when nothing is found" 'No secrets found' "$LW_TMP/cle
 # --- in a browser --------------------------------------------------------------------
 CHROMIUM=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$CHROMIUM" ]; then
-	echo "SKIP: chromium is not installed: the page was not rendered in a browser (apt-get install chromium)"
+	skip_case "chromium is not installed: the page was not rendered in a browser (apt-get install chromium)"
 	finish
 	exit
 fi

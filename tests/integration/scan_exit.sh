@@ -82,7 +82,7 @@ lw missing scan "$LW_TMP/does-not-exist"
 rc_is "a missing path: exit 3" 3
 check "a missing path: a warning names it" grep -q 'does-not-exist' "$LW_TMP/missing.err"
 lw missing_and_dirty scan -f json dirty "$LW_TMP/does-not-exist"
-rc_is "a missing path and findings: exit 3 (incomplete beats found)" 3
+rc_is "a missing path and findings: exit 1 (found beats incomplete)" 1
 check "a missing path and findings: the findings are still reported" pyj "$LW_TMP/missing_and_dirty.out" 'len(r) == 1'
 lw missing_sarif scan -f sarif "$LW_TMP/does-not-exist"
 check "an incomplete scan is not a successful SARIF invocation" pyj "$LW_TMP/missing_sarif.out" \

@@ -5,7 +5,7 @@
 . "$LW_TESTS_DIR/lib.sh"
 . "$LW_TESTS_DIR/integration/scan_helpers.bash"
 
-# --- recursion, .git, symlinks, binary files -----------------------------------
+# --- recursion, .git, symlinks, binary files (their printable runs are scanned) -----------------------------------
 mkdir -p root/a/b/c/d root/.git root/empty outside root/cyc
 pwline >root/top.env
 { echo "# deep"; echo; pwline; } >root/a/b/c/d/deep.env
@@ -23,24 +23,26 @@ mkfifo root/fifo 2>/dev/null || true
 
 lw walk scan -f json root
 rc_is "findings: exit 1" 1
-check "recursion: the top and the deep file are found, nothing else" \
-	pyj "$LW_TMP/walk.out" 'sorted(x["path"] for x in r) == ["root/a/b/c/d/deep.env", "root/top.env"]'
+check "recursion: the top, the deep and the binary file are found, nothing else" \
+	pyj "$LW_TMP/walk.out" 'sorted(x["path"] for x in r) == ["root/a/b/c/d/deep.env", "root/blob.bin", "root/top.env"]'
+check "the binary file's finding: its printable run at byte 10 (strings@10), line 1, column 24" \
+	pyj "$LW_TMP/walk.out" '[(x["decoded"], x["line"], x["column"]) for x in r if x["path"].endswith("blob.bin")] == [("strings@10", 1, 24)]'
 check "the deep file's finding is on line 3" \
 	pyj "$LW_TMP/walk.out" '[x["line"] for x in r if x["path"].endswith("deep.env")] == [3]'
 check "nothing from outside the root, through any link" \
 	pyj "$LW_TMP/walk.out" 'not any("out" in x["path"] or "link" in x["path"] for x in r)'
-check "the summary counts the binary file" grep -Eq 'skipped [0-9]+ \(1 binary' "$LW_TMP/walk.err"
+check "the summary skips no binary file" grep -Eq 'skipped [0-9]+ \(0 binary' "$LW_TMP/walk.err"
 check "the summary counts the symlinks (7)" grep -q '7 symlinks' "$LW_TMP/walk.err"
-check "the summary counts 2 scanned files" grep -q 'scanned 2 files' "$LW_TMP/walk.err"
+check "the summary counts 3 scanned files" grep -q 'scanned 3 files' "$LW_TMP/walk.err"
 not_in_file "the symlink loop is not reported as an error" "unreadable" "$LW_TMP/walk.err"
 
 # relative to the root when run inside it; a trailing slash changes nothing
 (cd root && timeout 60 "$LEAKWALK" scan -f json . >"$LW_TMP/dot.out" 2>"$LW_TMP/dot.err")
 check "scan . gives paths relative to the root" \
-	pyj "$LW_TMP/dot.out" 'sorted(x["path"] for x in r) == ["a/b/c/d/deep.env", "top.env"]'
+	pyj "$LW_TMP/dot.out" 'sorted(x["path"] for x in r) == ["a/b/c/d/deep.env", "blob.bin", "top.env"]'
 lw slash scan -f json root/
 check "a trailing slash gives the same paths" \
-	pyj "$LW_TMP/slash.out" 'sorted(x["path"] for x in r) == ["root/a/b/c/d/deep.env", "root/top.env"]'
+	pyj "$LW_TMP/slash.out" 'sorted(x["path"] for x in r) == ["root/a/b/c/d/deep.env", "root/blob.bin", "root/top.env"]'
 # the fingerprint is of the path relative to the root, wherever it is run from
 check "fingerprints do not depend on how the root was named" \
 	python3 -c '
@@ -58,7 +60,7 @@ check "two roots: both found" \
 ln -s root rootlink
 lw rootlink scan -f json rootlink
 check "a symlink named as the root directory is followed" \
-	pyj "$LW_TMP/rootlink.out" 'sorted(x["path"] for x in r) == ["rootlink/a/b/c/d/deep.env", "rootlink/top.env"]'
+	pyj "$LW_TMP/rootlink.out" 'sorted(x["path"] for x in r) == ["rootlink/a/b/c/d/deep.env", "rootlink/blob.bin", "rootlink/top.env"]'
 ln -s root/top.env filelink.env
 lw filelink scan -f json filelink.env
 check "a symlink named as a root file is followed like a root directory" \
@@ -79,7 +81,7 @@ mkdir -p "$d"
 pwline >toodeep/top.env
 pwline >"$d/bottom.env"
 lw toodeep scan -f json toodeep
-rc_is "nesting beyond the bound: exit 3 (coverage incomplete)" 3
+rc_is "nesting beyond the bound: exit 1 (found beats coverage incomplete)" 1
 check "nesting beyond the bound: a warning says so" grep -q 'too deep' "$LW_TMP/toodeep.err"
 check "nesting beyond the bound: what is within it is still reported" \
 	pyj "$LW_TMP/toodeep.out" '[x["path"] for x in r] == ["toodeep/top.env"]'
@@ -119,13 +121,14 @@ rc_is "--max-file-size 12Q is a usage error" 2
 lw size_neg scan --max-file-size -5 sizes
 rc_is "--max-file-size -5 is a usage error" 2
 
-# --- a binary file is judged by its first KiB ------------------------------------
+# --- a binary file is judged by its first 8000 bytes, as git does ------------------------------------
 mkdir bins
-{ head -c 2000 /dev/zero | tr '\0' 'x'; printf '\n\0\n'; pwline; } >bins/late-nul.txt
+{ head -c 8000 /dev/zero | tr '\0' 'x'; printf '\n\0\n'; pwline; } >bins/late-nul.txt
 { printf '\0'; pwline; } >bins/first-nul.txt
 lw bins scan -f json bins
-check "a NUL after the first KiB does not make a file binary" \
-	pyj "$LW_TMP/bins.out" '[x["path"] for x in r] == ["bins/late-nul.txt"]'
-check "a NUL at the start does" grep -q '(1 binary' "$LW_TMP/bins.err"
+check "a NUL after the first 8000 bytes does not make a file binary" \
+	pyj "$LW_TMP/bins.out" '[(x["path"], x.get("decoded")) for x in r if x["path"].endswith("late-nul.txt")] == [("bins/late-nul.txt", None)]'
+check "a NUL at the start does, and its printable runs are scanned" \
+	pyj "$LW_TMP/bins.out" '[(x["line"], x["decoded"]) for x in r if x["path"].endswith("first-nul.txt")] == [(1, "strings@1")]'
 
 finish

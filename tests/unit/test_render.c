@@ -50,6 +50,19 @@ static char *normalize(const char *s)
 
 	while (*s) {
 		size_t k;
+		/* GitLab's scan times are the clock's: "start_time":"YYYY-MM-DDTHH:MM:SS" */
+		static const char *const times[] = { "\"start_time\":\"", "\"end_time\":\"" };
+		for (k = 0; k < 2; k++) {
+			size_t tl = strlen(times[k]);
+			if (!strncmp(s, times[k], tl) && strlen(s) > tl + 19 && s[tl + 19] == '"')
+				break;
+		}
+		if (k < 2) {
+			tf_appends(&out, &ol, times[k]);
+			tf_appends(&out, &ol, "@TIME@");
+			s += strlen(times[k]) + 19;
+			continue;
+		}
 		for (k = 0; k < nsubsts; k++) {
 			size_t fl = strlen(substs[k].from);
 			if (fl && !strncmp(s, substs[k].from, fl)) {
@@ -126,19 +139,32 @@ static char *render(lw_report *r, lw_format fmt, int redact, const lw_ruleset *r
 	return s;
 }
 
-static const char *const fmt_names[] = { "txt", "json", "jsonl", "sarif", "csv" };
-
-/* Every format the library knows (the golden files cover the first five;
- * the redaction and escaping checks run on all of them). */
+/* Every format the library knows, in lw_format order, and its golden
+ * files' extension; the redaction and escaping checks run on all of them. */
 static const char *const all_format_names[] = { "text", "json", "jsonl", "sarif", "csv",
 	"junit", "gitlab", "html" };
+static const char *const fmt_names[] = { "txt", "json", "jsonl", "sarif", "csv", "junit.xml",
+	"gitlab.json", "html" };
+#define LW_NFORMATS ((int)(sizeof(all_format_names) / sizeof(*all_format_names)))
+
+/* The number of formats; a name the library does not parse to its place
+ * fails the test (it never just ends the list early), and so does a
+ * format past the list's end. */
 static int nformats(void)
 {
-	int n = 0;
-	while (n < (int)(sizeof(all_format_names) / sizeof(*all_format_names)) &&
-	       lw_format_parse(all_format_names[n]) == n)
-		n++;
-	return n;
+	static int checked;
+
+	if (!checked++) {
+		for (int n = 0; n < LW_NFORMATS; n++) {
+			if (lw_format_parse(all_format_names[n]) != n)
+				fprintf(stderr, "  format \"%s\" parses to %d, not %d\n", all_format_names[n],
+					lw_format_parse(all_format_names[n]), n);
+			CHECK(lw_format_parse(all_format_names[n]) == n);
+		}
+		CHECK(sizeof(fmt_names) == sizeof(all_format_names));
+		CHECK(LW_FORMAT_HTML + 1 == LW_NFORMATS);
+	}
+	return LW_NFORMATS;
 }
 
 /* ---- checks of each format's structure ---------------------------------- */
@@ -475,7 +501,7 @@ static void test_golden(void)
 	}
 
 	lw_report_meta meta = { "scan", 2, 100, 0, 0, 0.5, 0, NULL, 0 };
-	for (int f = 0; f < 5; f++) {
+	for (int f = 0; f < nformats(); f++) {
 		for (int redact = 1; redact >= 0; redact--) {
 			char *out = render(rep, (lw_format)f, redact, rs, &meta);
 			char name[64];

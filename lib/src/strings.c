@@ -1,0 +1,167 @@
+/*
+ * strings.c - binary content is not a blind spot: its printable runs (like
+ * strings(1): at least LW_MIN_RUN bytes of printable ASCII or tab) are
+ * joined, one run per line, and scanned with the same rules. A finding is
+ * then placed where its run lies in the original bytes: line and column
+ * counted there (LF ends a line), the whole match's byte offset, and the
+ * decoding chain "strings@N", N the byte offset of the run.
+ *
+ * Cost: one pass over the input, a buffer no larger than it, and a map of
+ * at most LW_MAX_RUNS runs; past that bound the rest is not scanned and
+ * the scanner counts a limit hit (incomplete coverage).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LW_MIN_RUN 8
+#define LW_MAX_RUNS ((size_t)1 << 20)
+
+typedef struct lw_strrun {
+	uint64_t src;  /* offset of the run in the original */
+	uint64_t at;   /* offset of the run in the joined buffer */
+	uint32_t line; /* 1-based line of the run's start in the original */
+	uint32_t col;  /* 1-based column of the run's start */
+} lw_strrun;
+
+typedef struct lw_strmap {
+	lw_strrun *v;
+	size_t n, cap;
+	int full; /* LW_MAX_RUNS reached: the rest was not taken */
+} lw_strmap;
+
+static int lw_printable(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
+static int lw_strmap_push(lw_strmap *m, const lw_strrun *r)
+{
+	if (m->n == LW_MAX_RUNS) {
+		m->full = 1;
+		return 1;
+	}
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		lw_strrun *v = lw_reallocarray(m->v, cap, sizeof(*v));
+		if (!v)
+			return LW_ENOMEM;
+		m->v = v;
+		m->cap = cap;
+	}
+	m->v[m->n++] = *r;
+	return 0;
+}
+
+/* The runs of d[0, n) joined by LF into `out`, each noted in `m`. */
+static int lw_strings_extract(const unsigned char *d, size_t n, lw_buf *out, lw_strmap *m)
+{
+	uint32_t line = 1;
+	size_t ls = 0, i = 0;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		if (!lw_printable(d[i])) {
+			if (d[i] == '\n') {
+				line++;
+				ls = i + 1;
+			}
+			i++;
+			continue;
+		}
+		size_t s = i;
+		while (i < n && lw_printable(d[i]))
+			i++;
+		if (i - s < LW_MIN_RUN)
+			continue;
+		lw_strrun r = { s, out->len, line, (uint32_t)(s - ls + 1) };
+		if ((rc = lw_strmap_push(m, &r)) != 0)
+			break;
+		if (lw_buf_put(out, d + s, i - s) < 0 || lw_buf_putc(out, '\n') < 0)
+			rc = LW_ENOMEM;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+typedef struct lw_strsink {
+	const lw_sink *outer;
+	const lw_strmap *map;
+	int stop;
+} lw_strsink;
+
+static const lw_strrun *lw_run_of_line(const lw_strmap *m, uint32_t line)
+{
+	size_t i = line ? line - 1 : 0;
+
+	return &m->v[i < m->n ? i : m->n - 1];
+}
+
+static int lw_str_on_finding(const lw_finding *f, void *p)
+{
+	lw_strsink *ss = p;
+	lw_finding g = *f;
+	const lw_strrun *a = lw_run_of_line(ss->map, f->line);
+	const lw_strrun *b = lw_run_of_line(ss->map, f->end_line);
+	char chain[160];
+
+	/* one run is one line of the joined buffer: its line and column are
+	 * the run's index and the column within the run */
+	g.line = a->line;
+	g.column = a->col + f->column - 1;
+	g.end_line = b->line;
+	g.end_column = b->col + f->end_column - 1;
+	g.offset = f->offset >= a->at ? (size_t)(a->src + (f->offset - a->at)) : (size_t)a->src;
+	snprintf(chain, sizeof(chain), "strings@%llu%s%s", (unsigned long long)a->src,
+		f->decoded ? ">" : "", f->decoded ? f->decoded : "");
+	g.decoded = chain;
+	if (ss->outer->on_finding(&g, ss->outer->payload)) {
+		ss->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void lw_str_on_diag(const lw_diag *d, void *p)
+{
+	lw_strsink *ss = p;
+	lw_diag e = *d;
+
+	if (d->line)
+		e.line = lw_run_of_line(ss->map, d->line)->line;
+	if (ss->outer->on_diag)
+		ss->outer->on_diag(&e, ss->outer->payload);
+}
+
+int lw_strings_scan(lw_scanner *sc, const unsigned char *d, size_t n, const lw_chunk *where,
+	const lw_sink *sink)
+{
+	lw_strmap m = { 0 };
+	lw_buf out;
+	int rc;
+
+	lw_buf_init(&out, n + n / LW_MIN_RUN + 16);
+	out.wipe = 1;
+	rc = lw_strings_extract(d, n, &out, &m);
+	if (rc == 0 && m.full) {
+		lw_diag dg = { NULL, where->path, 0,
+			"binary content with more than 1048576 printable runs; the rest was not checked" };
+		lw_scanner_note_limit(sc);
+		if (sink->on_diag)
+			sink->on_diag(&dg, sink->payload);
+	}
+	if (rc == 0 && m.n) {
+		lw_strsink ss = { sink, &m, 0 };
+		lw_sink inner = { lw_str_on_finding, lw_str_on_diag, &ss };
+		lw_chunk c = *where;
+		c.data = (const unsigned char *)out.data;
+		c.len = out.len;
+		c.first_line = 1;
+		rc = lw_scanner_scan(sc, &c, &inner);
+		if (ss.stop)
+			rc = LW_ESTOP;
+	}
+	free(m.v);
+	lw_buf_release(&out);
+	return rc;
+}
