@@ -112,7 +112,9 @@ static void gl_vulnerability(lw_buf *o, const lw_record *rec, const lw_output_op
 {
 	lw_buf_puts(o, "{\"id\":");
 	gl_id(o, rec);
-	lw_buf_puts(o, ",\"category\":\"secret_detection\",\"name\":");
+	/* no "category": schema 15-0-0 removed it (and vulnerability-level
+	 * "scanner", "cve", "confidence" and "message"); scan.type says it */
+	lw_buf_puts(o, ",\"name\":");
 	gl_name(o, rec->description);
 	lw_buf_puts(o, ",\"description\":");
 	gl_description(o, rec, opt->redact);

@@ -139,6 +139,17 @@ static void sarif_uri(lw_buf *o, const char *path)
 	}
 }
 
+/* 1 when tag `t` of the rule is one written before it. */
+static int sarif_tag_seen(const lw_rule_info *ri, size_t t)
+{
+	if (!strcmp(ri->tags[t], "security") || !strcmp(ri->tags[t], "secret"))
+		return 1;
+	for (size_t k = 0; k < t; k++)
+		if (!strcmp(ri->tags[k], ri->tags[t]))
+			return 1;
+	return 0;
+}
+
 static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 {
 	size_t n = rs ? lw_ruleset_count(rs) : 0, k = 0;
@@ -162,6 +173,9 @@ static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 			       "history, and revoke or rotate it.\"}");
 		lw_buf_puts(o, ",\"properties\":{\"tags\":[\"security\",\"secret\"");
 		for (size_t t = 0; t < ri->ntags; t++) {
+			/* SARIF's schema wants unique tags: a rule tagged "secret" is one */
+			if (sarif_tag_seen(ri, t))
+				continue;
 			lw_buf_putc(o, ',');
 			lw_render_json_str(o, ri->tags[t]);
 		}
