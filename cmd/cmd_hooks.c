@@ -38,6 +38,22 @@ static void hook_advice(const char *what)
 		"    fingerprint (leakwalk staged --format json) in .leakwalkignore.\n", what);
 }
 
+/* For a push the secret is in a commit already: a new commit removing it
+ * would leave it in the history the push sends. */
+static void hook_push_advice(void)
+{
+	fputs("\nleakwalk: push blocked: the commits above add what looks like a secret, and a\n"
+	      "commit that removes it later would still push it in the history.\n"
+	      "  - in the last commit: remove it from the file, 'git add' the file, then\n"
+	      "    'git commit --amend';\n"
+	      "  - in an older commit: 'git rebase -i @{upstream}' (or the commit before it), mark\n"
+	      "    that commit 'edit', remove the secret, 'git add' the file, 'git commit --amend',\n"
+	      "    then 'git rebase --continue';\n"
+	      "  - if it was ever real, revoke or rotate it: it is in your local history already;\n"
+	      "  - a false positive: put its fingerprint (leakwalk pre-push --format json, or the\n"
+	      "    JSON of 'leakwalk audit') in .leakwalkignore, then push again.\n", stderr);
+}
+
 /* What the two client hooks share: the common options, the configuration
  * and filters at the top of the working tree (where git runs hooks), and
  * the report. */
@@ -273,7 +289,7 @@ int cmd_pre_push(int argc, char **argv)
 		goto done;
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
-			hook_advice("push");
+			hook_push_advice();
 		else
 			fprintf(stderr, "leakwalk: %llu new commits, %llu blobs: no secrets\n",
 				(unsigned long long)st.commits, (unsigned long long)st.blobs);

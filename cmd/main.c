@@ -32,7 +32,7 @@ static void lw_usage(FILE *f)
 		   "and git history.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
 		fprintf(f, "  %-13s %s\n", lw_commands[i].name, lw_commands[i].summary);
-	fprintf(f, "\nRun 'leakwalk COMMAND --help' for a command's options.\n"
+	fprintf(f, "\nRun 'leakwalk COMMAND --help' (or 'leakwalk help COMMAND') for a command's options.\n"
 		   "Exit status: 0 nothing found, 1 secrets found, 2 usage or configuration error,\n"
 		   "3 input could not be read.\n");
 }
@@ -51,6 +51,17 @@ int main(int argc, char **argv)
 	lw_no_core_dumps();
 	if (argc < 2) {
 		lw_usage(stderr);
+		return LW_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* `leakwalk help scan` is `leakwalk scan --help` */
+		for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++) {
+			if (!strcmp(argv[2], lw_commands[i].name)) {
+				char *hargv[] = { argv[2], "--help", NULL };
+				return lw_commands[i].fn(2, hargv);
+			}
+		}
+		lw_cli_error("no command \"%s\"; run 'leakwalk --help' for the list", argv[2]);
 		return LW_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
