@@ -19,6 +19,8 @@ enum {
 	LW_EXIT_INPUT = 3     /* the input could not be (fully) read */
 };
 
+#define LW_CLI_MAX_RULE_IDS 256
+
 typedef struct lw_cli {
 	const char *format_name;
 	lw_format format;
@@ -35,6 +37,11 @@ typedef struct lw_cli {
 	int no_inline_allow;
 	int compat;
 	int no_config;
+	/* --enable-rule (only these) and --disable-rule ids, borrowed from argv */
+	const char *enable_rules[LW_CLI_MAX_RULE_IDS];
+	size_t nenable_rules;
+	const char *disable_rules[LW_CLI_MAX_RULE_IDS];
+	size_t ndisable_rules;
 } lw_cli;
 
 void lw_cli_init(lw_cli *cli);
@@ -45,6 +52,10 @@ enum {
 	OPT_THREADS, OPT_MAX_FILE_SIZE, OPT_BASELINE, OPT_IGNORE_FILE, OPT_QUIET,
 	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_COMPAT, OPT_LAST_COMMON
 };
+
+/* Rule selection; apart from the list above so commands' own options
+ * (OPT_LAST_COMMON + n) keep their values. */
+enum { OPT_ENABLE_RULE = 1900, OPT_DISABLE_RULE };
 
 #define LW_COMMON_LONGOPTS                                           \
 	{ "format", required_argument, NULL, OPT_FORMAT },             \
@@ -61,6 +72,8 @@ enum {
 	{ "no-inline-allow", no_argument, NULL, OPT_NO_INLINE_ALLOW }, \
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },             \
 	{ "compat", no_argument, NULL, OPT_COMPAT },                   \
+	{ "enable-rule", required_argument, NULL, OPT_ENABLE_RULE },   \
+	{ "disable-rule", required_argument, NULL, OPT_DISABLE_RULE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 #define LW_COMMON_HELP \
@@ -78,11 +91,16 @@ enum {
 	"      --max-file-size N   skip files larger than N bytes (K, M, G suffixes; default 100M)\n" \
 	"      --no-inline-allow   report lines marked leakwalk:allow too\n" \
 	"      --compat            also honour gitleaks:allow and 'pragma: allowlist secret'\n" \
+	"      --enable-rule ID    only this rule (repeatable: only these rules)\n" \
+	"      --disable-rule ID   not this rule (repeatable)\n" \
 	"  -q, --quiet             no summary or progress on stderr\n"
 
 /* Handles one common option; 1 if handled, 0 if not ours, -1 on a bad value. */
 int lw_cli_option(lw_cli *cli, int opt, const char *arg);
 int lw_parse_size(const char *s, uint64_t *out);
+
+/* Records one --enable-rule / --disable-rule id; -1 (printed) past the bound. */
+int lw_cli_rule_option(lw_cli *cli, int enable, const char *id);
 
 /* A configuration held in memory: a .leakwalk.json read from a pushed commit. */
 typedef struct lw_cli_json {

@@ -38,6 +38,8 @@ static const char prereceive_help[] =
 	"      --bypass-log FILE   append accepted bypasses to FILE\n"
 	"  -j, --threads N         worker threads (default: number of cores)\n"
 	"      --no-redact         show secrets in full in the rejection message\n"
+	"      --enable-rule ID    only this rule (repeatable: only these rules)\n"
+	"      --disable-rule ID   not this rule (repeatable)\n"
 	"\n"
 	"install: copy a hook script that runs 'leakwalk pre-receive --config /etc/leakwalk.json'\n"
 	"into the bare repository's hooks/pre-receive (see the README).\n";
@@ -55,6 +57,7 @@ typedef struct pr_opts {
 	int gitlab, inline_allow, trust_repo, allow_bypass, redact;
 	const char *bypass_log;
 	unsigned threads;
+	lw_cli rules; /* --enable-rule / --disable-rule */
 } pr_opts;
 
 static const char *pr_prefix;
@@ -102,6 +105,8 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		{ "no-redact", no_argument, NULL, PR_NO_REDACT },
 		{ "threads", required_argument, NULL, PR_THREADS },
 		{ "help", no_argument, NULL, PR_HELP },
+		{ "enable-rule", required_argument, NULL, OPT_ENABLE_RULE },
+		{ "disable-rule", required_argument, NULL, OPT_DISABLE_RULE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
@@ -149,6 +154,11 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		case PR_BYPASS_LOG: o->bypass_log = optarg; break;
 		case PR_NO_REDACT: o->redact = 0; break;
 		case 'j': case PR_THREADS: o->threads = (unsigned)strtoul(optarg, NULL, 10); break;
+		case OPT_ENABLE_RULE:
+		case OPT_DISABLE_RULE:
+			if (lw_cli_rule_option(&o->rules, opt == OPT_ENABLE_RULE, optarg) < 0)
+				return -1;
+			break;
 		case 'h': case PR_HELP: fputs(prereceive_help, stdout); return 1;
 		default: fputs(prereceive_help, stderr); return -1;
 		}
@@ -359,6 +369,10 @@ static lw_ruleset *pr_rules(const pr_opts *o, const pr_push *p, const char *gitd
 
 	lw_cli_init(&cli);
 	cli.config = o->config;
+	memcpy(cli.enable_rules, o->rules.enable_rules, sizeof(cli.enable_rules));
+	cli.nenable_rules = o->rules.nenable_rules;
+	memcpy(cli.disable_rules, o->rules.disable_rules, sizeof(cli.disable_rules));
+	cli.ndisable_rules = o->rules.ndisable_rules;
 	/* no readable .leakwalk.json at the tip: the server's policy alone */
 	have_pushed = o->trust_repo && p->first_branch_tip &&
 		lw_git_read_file_at(&data, &pushed.len, gitdir, qdirs, nq, p->first_branch_tip,
