@@ -40,7 +40,8 @@ _leakwalk()
 	local commands="scan audit staged pre-push pre-receive install-hook rules version import-ignore help"
 	local formats="text json jsonl sarif csv junit gitlab html"
 	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
-		--color --exit-code --threads --max-file-size --no-inline-allow --quiet --help"
+		--color --exit-code --threads --max-file-size --no-inline-allow --compat
+		--enable-rule --disable-rule --quiet --help"
 
 	local cmd="" sub="" i npos=0
 	for ((i = 1; i < cword; i++)); do
@@ -50,7 +51,7 @@ _leakwalk()
 			case ${words[i - 1]} in
 			-f|--format|-o|--output|-c|--config|--ignore-file|--baseline|--color|--exit-code|\
 			-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--on-timeout|\
-			--max-commits|--bypass-log|--from|--repo|=) continue ;;
+			--max-commits|--bypass-log|--from|--repo|--enable-rule|--disable-rule|=) continue ;;
 			esac
 			if [[ -z $cmd ]]; then
 				cmd=${words[i]}
@@ -92,6 +93,9 @@ _leakwalk()
 	--repo)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
+	--enable-rule|--disable-rule)
+		_leakwalk_values "$(leakwalk rules list 2>/dev/null | cut -d' ' -f1)"
+		return ;;
 	--exit-code|-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--max-commits)
 		return ;;
 	esac
@@ -107,7 +111,7 @@ _leakwalk()
 	pre-receive)
 		opts="--config --timeout --on-timeout --max-commits --max-blob-size --gitlab
 			--allow-inline --trust-repo-config --allow-bypass --bypass-log --threads
-			--no-redact --help" ;;
+			--no-redact --enable-rule --disable-rule --help" ;;
 	install-hook)
 		opts="--force --help" ;;
 	rules)
