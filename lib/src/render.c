@@ -162,9 +162,20 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 	free(mask);
 }
 
+/* The rule id's colour says how severe it is: bold magenta, bold red,
+ * yellow, cyan, dim. */
+static const char *lw_severity_color(lw_severity s)
+{
+	static const char *const c[] = { "\033[2m", "\033[36m", "\033[33m", "\033[1;31m",
+		"\033[1;35m" };
+
+	return (unsigned)s < sizeof(c) / sizeof(*c) ? c[s] : "";
+}
+
 static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
 {
-	const char *bold = opt->color ? "\033[1m" : "", *red = opt->color ? "\033[1;31m" : "";
+	const char *bold = opt->color ? "\033[1m" : "";
+	const char *red = opt->color ? lw_severity_color(rec->severity) : "";
 	const char *dim = opt->color ? "\033[2m" : "", *reset = opt->color ? "\033[0m" : "";
 
 	lw_buf_puts(o, bold);
@@ -215,6 +226,34 @@ static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_
 	}
 	if (rec->decoded)
 		lw_buf_printf(o, "    found after decoding: %s\n", rec->decoded);
+}
+
+/* Findings apart by a blank line, then one line of counts by severity,
+ * most severe first. Nothing at all when nothing was found. */
+static void lw_render_text(lw_buf *o, lw_report *r, const lw_output_options *opt)
+{
+	size_t n = lw_report_count(r), by[LW_SEV_CRITICAL + 1] = { 0 };
+	const char *sep = ": ";
+
+	for (size_t i = 0; i < n; i++) {
+		const lw_record *rec = lw_report_get(r, i);
+		if (i)
+			lw_buf_putc(o, '\n');
+		lw_render_text_one(o, rec, opt);
+		if ((unsigned)rec->severity <= LW_SEV_CRITICAL)
+			by[rec->severity]++;
+	}
+	if (!n)
+		return;
+	lw_buf_printf(o, "\n%zu finding%s", n, n == 1 ? "" : "s");
+	for (int s = LW_SEV_CRITICAL; s >= LW_SEV_INFO; s--) {
+		if (!by[s])
+			continue;
+		lw_buf_printf(o, "%s%s%zu %s%s", sep, opt->color ? lw_severity_color((lw_severity)s) : "",
+			by[s], lw_severity_name((lw_severity)s), opt->color ? "\033[0m" : "");
+		sep = ", ";
+	}
+	lw_buf_putc(o, '\n');
 }
 
 static void lw_csv_field(lw_buf *o, const char *s, size_t len)
@@ -303,8 +342,7 @@ static int lw_render_dispatch(lw_buf *out, lw_report *r, const lw_report_meta *m
 		qsort(lw_mask_sorted, lw_mask_n, sizeof(lw_record *), lw_mask_cmp);
 	switch (opt->format) {
 	case LW_FORMAT_TEXT:
-		for (size_t i = 0; i < lw_report_count(r); i++)
-			lw_render_text_one(out, lw_report_get(r, i), opt);
+		lw_render_text(out, r, opt);
 		break;
 	case LW_FORMAT_CSV:
 		lw_render_csv(out, r, opt);
