@@ -103,7 +103,7 @@ _leakwalk()
 	local opts=""
 	case $cmd in
 	scan)
-		opts=$common ;;
+		opts="$common --progress" ;;
 	audit)
 		opts="$common --since --max-blob-size --timeout --progress --all --full-scan" ;;
 	staged|pre-push)

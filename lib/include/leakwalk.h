@@ -501,6 +501,10 @@ typedef struct lw_history_stats {
 	char inflight[16][41];   /**< objects being read by each worker (watchdog) */
 	uint64_t delta_scans;    /**< blobs whose keyword pass covered only what their
 				      delta added to an already scanned base */
+	uint64_t unique_findings; /**< findings after deduplication, so far: what the
+				       report will hold (before ignore files and baselines) */
+	uint64_t blobs_total;    /**< blobs to read, known once the walk is over (0 before) */
+	uint64_t blobs_done;     /**< blobs read so far, skipped ones included */
 } lw_history_stats;
 
 typedef struct lw_history_options {
