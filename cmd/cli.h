@@ -154,6 +154,7 @@ int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
 int cmd_import_ignore(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int lw_cli_read_line(FILE *f, char *buf, size_t size);
 
 /* Hook input parsers (pre-push and pre-receive stdin), testable apart. */

@@ -20,6 +20,7 @@ static const lw_command lw_commands[] = {
 	{ "pre-push", cmd_pre_push, "pre-push: scan the commits the remote does not have" },
 	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets" },
 	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook" },
+	{ "report", cmd_report, "render a saved JSON or JSONL report in another format" },
 	{ "rules", cmd_rules, "list, check and test rules" },
 	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
 	{ "import-ignore", cmd_import_ignore, "import a .gitleaksignore or .secrets.baseline into .leakwalkignore" },

@@ -37,7 +37,7 @@ _leakwalk()
 		eqpfx="$prev="
 	fi
 
-	local commands="scan audit staged pre-push pre-receive install-hook rules version import-ignore help"
+	local commands="scan audit staged pre-push pre-receive install-hook report rules version import-ignore help"
 	local formats="text json jsonl sarif csv junit gitlab html"
 	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
 		--color --exit-code --threads --max-file-size --no-inline-allow --compat
@@ -114,6 +114,8 @@ _leakwalk()
 			--no-redact --enable-rule --disable-rule --help" ;;
 	install-hook)
 		opts="--force --help" ;;
+	report)
+		opts="--format --output --config --ignore-file --baseline --no-redact --color --exit-code --quiet --help" ;;
 	rules)
 		opts="--config --help" ;;
 	version)
@@ -147,6 +149,8 @@ _leakwalk()
 		fi ;;
 	import-ignore)
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	report)
+		COMPREPLY=($(compgen -f -X '!*.json*' -- "$cur") $(compgen -d -- "$cur")) ;;
 	version)
 		COMPREPLY=($(compgen -W "--deps" -- "$cur")) ;;
 	esac

@@ -346,6 +346,8 @@ typedef struct lw_record {
 	int has_present;
 	char *decoded; /**< decoding chain ("base64"), or NULL */
 	uint64_t order; /**< caller's ordering key (commit sequence) */
+	int redacted;   /**< `secret`, `match` and `line_text` hold a redacted form already
+			     (a report read back by lw_report_load): shown as they are */
 } lw_record;
 
 typedef struct lw_report lw_report;
@@ -359,6 +361,16 @@ LW_EXTERN int lw_report_take(lw_report *r, lw_record *rec);
 /** Copies a finding into the report. Not thread-safe: serialise callers. */
 LW_EXTERN int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p,
 	lw_record **added);
+/**
+ * Reads a JSON (one array) or JSONL report that leakwalk wrote and adds its
+ * findings to `r`, in the order they appear. The whole input must be valid
+ * (bounded depth, no duplicate keys, typed fields); the error names the
+ * finding (or JSONL line), the field or the byte. Unknown fields are
+ * ignored. A secret whose fingerprint does not match it was redacted when
+ * the report was saved: its record is marked `redacted`.
+ */
+LW_EXTERN int lw_report_load(lw_report *r, const char *name, const char *data, size_t len,
+	lw_error *err);
 LW_EXTERN size_t lw_report_count(const lw_report *r);
 LW_EXTERN lw_record *lw_report_get(lw_report *r, size_t i);
 /**

@@ -93,6 +93,14 @@ static void lw_mask_fragment(unsigned char *mask, const char *s, size_t len, con
 	}
 }
 
+void lw_render_secret(lw_buf *out, const lw_record *rec, int redact)
+{
+	if (redact && !rec->redacted)
+		lw_redact(out, (const unsigned char *)rec->secret, rec->secret_len);
+	else
+		lw_buf_put(out, rec->secret, rec->secret_len);
+}
+
 /* Appends `len` bytes of `s` with every secret found on the same line as
  * `rec` (its own at [so, so + sl) included, and secrets of findings spanning
  * that line) redacted, unless `redact` is off. */
@@ -103,7 +111,7 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 	unsigned char *mask;
 
 
-	if (!redact) {
+	if (!redact || rec->redacted) {
 		esc(out, (const unsigned char *)s, len);
 		return;
 	}
@@ -294,10 +302,7 @@ static void lw_render_csv(lw_buf *o, lw_report *r, const lw_output_options *opt)
 		lw_buf_printf(o, "%u,%u,%u,%u,", rec->line, rec->column, rec->end_line, rec->end_column);
 		lw_buf_init(&secret, 0);
 		secret.wipe = 1;
-		if (opt->redact)
-			lw_redact(&secret, (const unsigned char *)rec->secret, rec->secret_len);
-		else
-			lw_buf_put(&secret, rec->secret, rec->secret_len);
+		lw_render_secret(&secret, rec, opt->redact);
 		lw_csv_field(o, lw_buf_cstr(&secret), secret.len);
 		lw_buf_release(&secret);
 		lw_buf_printf(o, ",%.3f,", rec->entropy);

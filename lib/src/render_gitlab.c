@@ -69,10 +69,7 @@ static void gl_description(lw_buf *o, const lw_record *rec, int redact)
 	if (rec->commit)
 		lw_buf_printf(&d, ", introduced in commit %.12s", rec->commit);
 	lw_buf_puts(&d, ". Secret: ");
-	if (redact)
-		lw_redact(&d, (const unsigned char *)rec->secret, rec->secret_len);
-	else
-		lw_buf_put(&d, rec->secret, rec->secret_len);
+	lw_render_secret(&d, rec, redact);
 	if (rec->has_present)
 		lw_buf_puts(&d, rec->npresent ? ". Still present at the tip of a ref."
 					      : ". Only in history: no ref tip holds it any more.");

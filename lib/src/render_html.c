@@ -260,10 +260,7 @@ static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_opt
 	lw_buf_puts(o, "</code></td><td class=\"nw\"><code>");
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	if (opt->redact)
-		lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
-	else
-		lw_buf_put(&tmp, rec->secret, rec->secret_len);
+	lw_render_secret(&tmp, rec, opt->redact);
 	lw_render_xml(o, tmp.data ? tmp.data : "", tmp.len);
 	lw_buf_release(&tmp);
 	lw_buf_puts(o, "</code></td><td class=\"nw\">");

@@ -35,7 +35,7 @@ void lw_render_json_secret(lw_buf *o, const lw_record *rec, int redact)
 {
 	lw_buf tmp;
 
-	if (!redact) {
+	if (!redact || rec->redacted) {
 		lw_render_json_strn(o, rec->secret, rec->secret_len);
 		return;
 	}
@@ -76,6 +76,12 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 	js_key(o, "end_column", &first); lw_buf_printf(o, "%u", rec->end_column);
 	js_key(o, "secret", &first); lw_render_json_secret(o, rec, opt->redact);
 	js_key(o, "match", &first); js_match(o, rec, opt->redact);
+	/* the line as text reports show it: `leakwalk report` renders from it */
+	js_key(o, "context", &first);
+	lw_buf_putc(o, '"');
+	lw_render_masked(o, rec->line_text, rec->line_len, rec->secret_col, rec->secret_len, rec,
+		opt->redact, 1);
+	lw_buf_putc(o, '"');
 	js_key(o, "entropy", &first); lw_buf_printf(o, "%.3f", rec->entropy);
 	js_key(o, "commit", &first); lw_render_json_str(o, rec->commit);
 	js_key(o, "author", &first); lw_render_json_str(o, rec->author);
@@ -198,7 +204,7 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_output_option
 	lw_buf tmp;
 	lw_buf_init(&tmp, 0);
 	lw_buf_printf(&tmp, "%s: ", rec->description);
-	lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
+	lw_render_secret(&tmp, rec, 1);
 	if (rec->commit)
 		lw_buf_printf(&tmp, " (introduced in commit %.12s)", rec->commit);
 	lw_render_json_str(o, lw_buf_cstr(&tmp));
