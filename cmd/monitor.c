@@ -44,7 +44,7 @@ static void mon_history_line(lw_monitor *m, lw_buf *b, double now)
 	if (m->blob_start == 0)
 		m->blob_start = now;
 	double bel = now - m->blob_start, mb = (double)s->bytes / 1e6;
-	uint64_t done = s->blobs_done;
+	uint64_t done = __atomic_load_n(&s->blobs_done, __ATOMIC_RELAXED);
 	lw_buf_printf(b, ", blobs %llu/%llu, %.1f MB, %.1f MB/s, findings %llu",
 		(unsigned long long)done, (unsigned long long)s->blobs_total, mb,
 		el > 0 ? mb / el : 0, (unsigned long long)s->unique_findings);
@@ -59,7 +59,7 @@ static void mon_fs_line(lw_monitor *m, lw_buf *b, double now)
 
 	lw_buf_printf(b, "files %llu, %.1f MB, %.1f MB/s, findings %llu",
 		(unsigned long long)s->files, mb, el > 0 ? mb / el : 0,
-		(unsigned long long)(m->fs_findings ? *m->fs_findings : 0));
+		(unsigned long long)(m->fs_findings ? __atomic_load_n(m->fs_findings, __ATOMIC_RELAXED) : 0));
 }
 
 /* On a terminal the line is redrawn in place every 250 ms and erased at
