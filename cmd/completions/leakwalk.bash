@@ -123,6 +123,7 @@ _leakwalk()
 	import-ignore)
 		opts="--from --output --repo --config --no-config --quiet --help" ;;
 	help)
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		return ;;
 	esac
 

@@ -25,6 +25,8 @@ for c in scan audit staged pre-push; do
 done
 check "bash: pre-receive offers --enable-rule" grep -qx -- --enable-rule <(bcomp leakwalk pre-receive --en)
 check "bash: --enable-rule completes rule ids" grep -qx -- github-pat <(bcomp leakwalk scan --enable-rule github-p)
+check "bash: help completes commands" grep -qx report <(bcomp leakwalk help rep)
+check "bash: report is a command" grep -qx report <(bcomp leakwalk rep)
 check "bash: audit completes revisions" grep -qx feature-zeta <(bcomp leakwalk audit fea)
 check "bash: audit completes directories" grep -qx subdir-alpha <(bcomp leakwalk audit subdir)
 
@@ -60,6 +62,9 @@ for c in scan audit staged pre-push; do
 	zcomp "en_$c" "leakwalk $c --enable-r"
 	check_grep "zsh: $c --enable-r<Tab> offers --enable-rule" "(leakwalk $c --enable-rule|^--enable-rule )" "$LW_TMP/en_$c.out"
 done
+zcomp help 'leakwalk help rep'
+no_error "zsh: help rep<Tab> prints no error" "$LW_TMP/help.out"
+check_grep "zsh: help <Tab> completes a command" 'leakwalk help report' "$LW_TMP/help.out"
 zcomp fmt 'leakwalk scan --format '
 no_error "zsh: --format <Tab> prints no error" "$LW_TMP/fmt.out"
 check_grep "zsh: --format <Tab> lists sarif" 'sarif' "$LW_TMP/fmt.out"
