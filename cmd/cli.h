@@ -19,6 +19,8 @@ enum {
 	LW_EXIT_INPUT = 3     /* the input could not be (fully) read */
 };
 
+#define LW_CLI_MAX_RULE_IDS 256
+
 typedef struct lw_cli {
 	const char *format_name;
 	lw_format format;
@@ -38,6 +40,11 @@ typedef struct lw_cli {
 	int decode_depth;             /* --max-decode-depth */
 	int report_invalid_checksums; /* --report-invalid-checksums */
 	lw_confidence min_confidence; /* --min-confidence */
+	/* --enable-rule (only these) and --disable-rule ids, borrowed from argv */
+	const char *enable_rules[LW_CLI_MAX_RULE_IDS];
+	size_t nenable_rules;
+	const char *disable_rules[LW_CLI_MAX_RULE_IDS];
+	size_t ndisable_rules;
 } lw_cli;
 
 void lw_cli_init(lw_cli *cli);
@@ -49,6 +56,10 @@ enum {
 	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_COMPAT, OPT_MAX_DECODE_DEPTH,
 	OPT_REPORT_INVALID_CHECKSUMS, OPT_MIN_CONFIDENCE, OPT_LAST_COMMON
 };
+
+/* Rule selection; apart from the list above so commands' own options
+ * (OPT_LAST_COMMON + n) keep their values. */
+enum { OPT_ENABLE_RULE = 1900, OPT_DISABLE_RULE };
 
 #define LW_COMMON_LONGOPTS                                           \
 	{ "format", required_argument, NULL, OPT_FORMAT },             \
@@ -68,6 +79,8 @@ enum {
 	{ "max-decode-depth", required_argument, NULL, OPT_MAX_DECODE_DEPTH }, \
 	{ "report-invalid-checksums", no_argument, NULL, OPT_REPORT_INVALID_CHECKSUMS }, \
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE }, \
+	{ "enable-rule", required_argument, NULL, OPT_ENABLE_RULE },   \
+	{ "disable-rule", required_argument, NULL, OPT_DISABLE_RULE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 #define LW_COMMON_HELP \
@@ -91,6 +104,8 @@ enum {
 	"                          it again, N levels deep (0 to 8; default 2; 0: never)\n" \
 	"      --report-invalid-checksums  also report tokens whose built-in checksum fails\n" \
 	"                          (such a token is a typo or a made-up value, not a secret)\n" \
+	"      --enable-rule ID    only this rule (repeatable: only these rules)\n" \
+	"      --disable-rule ID   not this rule (repeatable)\n" \
 	"  -q, --quiet             no summary or progress on stderr\n"
 
 /* The exit status, as every scanning command's --help states it */
@@ -107,6 +122,9 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg);
  * checksums), over whatever `so` held. */
 void lw_cli_scan_options(const lw_cli *cli, lw_scan_options *so);
 int lw_parse_size(const char *s, uint64_t *out);
+
+/* Records one --enable-rule / --disable-rule id; -1 (printed) past the bound. */
+int lw_cli_rule_option(lw_cli *cli, int enable, const char *id);
 
 /* A configuration held in memory: a .leakwalk.json read from a pushed commit. */
 typedef struct lw_cli_json {
@@ -172,6 +190,7 @@ int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
 int cmd_import_ignore(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int lw_cli_read_line(FILE *f, char *buf, size_t size);
 
 /* Hook input parsers (pre-push and pre-receive stdin), testable apart. */

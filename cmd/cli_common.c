@@ -178,8 +178,55 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 		}
 		cli->min_confidence = (lw_confidence)lw_confidence_parse(arg);
 		return 1;
+	case OPT_ENABLE_RULE: return lw_cli_rule_option(cli, 1, arg) < 0 ? -1 : 1;
+	case OPT_DISABLE_RULE: return lw_cli_rule_option(cli, 0, arg) < 0 ? -1 : 1;
 	default: return 0;
 	}
+}
+
+int lw_cli_rule_option(lw_cli *cli, int enable, const char *id)
+{
+	const char **v = enable ? cli->enable_rules : cli->disable_rules;
+	size_t *n = enable ? &cli->nenable_rules : &cli->ndisable_rules;
+
+	if (*n >= LW_CLI_MAX_RULE_IDS) {
+		lw_cli_error("at most %d --%s-rule options", LW_CLI_MAX_RULE_IDS,
+			enable ? "enable" : "disable");
+		return -1;
+	}
+	v[(*n)++] = id;
+	return 0;
+}
+
+/* --enable-rule and --disable-rule, before the set is finalized. An id no
+ * rule has is an error: a typo must not turn a rule off silently. */
+static int lw_cli_select_rules(const lw_cli *cli, lw_ruleset *rs, lw_error *e)
+{
+	const char *bad = NULL, *opt = "enable";
+
+	for (size_t i = 0; !bad && i < cli->nenable_rules; i++)
+		if (lw_ruleset_find(rs, cli->enable_rules[i]) < 0)
+			bad = cli->enable_rules[i];
+	for (size_t i = 0; !bad && i < cli->ndisable_rules; i++)
+		if (lw_ruleset_disable(rs, cli->disable_rules[i], NULL) < 0) {
+			bad = cli->disable_rules[i];
+			opt = "disable";
+		}
+	if (bad) {
+		e->code = LW_ECONFIG;
+		snprintf(e->msg, sizeof(e->msg), "--%s-rule: no rule has the id \"%s\" "
+			"('leakwalk rules list' shows them)", opt, bad);
+		return -1;
+	}
+	for (size_t r = 0; cli->nenable_rules && r < lw_ruleset_count(rs); r++) {
+		const char *id = lw_ruleset_rule(rs, r)->id;
+		size_t k = 0;
+		while (k < cli->nenable_rules && strcmp(cli->enable_rules[k], id))
+			k++;
+		if (k == cli->nenable_rules)
+			lw_ruleset_disable(rs, id, NULL);
+	}
+	return 0;
 }
 
 lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int allow_repo_config,
@@ -209,6 +256,8 @@ lw_ruleset *lw_cli_load_rules(const lw_cli *cli, const char *repo_config, int al
 	if (extra && lw_ruleset_add_json(rs, extra->name, extra->data, extra->len, &e) < 0)
 		goto fail;
 	if (lw_ruleset_wants_defaults(rs) && lw_ruleset_add_defaults(rs, &e) < 0)
+		goto fail;
+	if (lw_cli_select_rules(cli, rs, &e) < 0)
 		goto fail;
 	if (lw_ruleset_finalize(rs, &e) < 0)
 		goto fail;

@@ -156,6 +156,24 @@ static int audit_is_repo_arg(const char *a)
 	return a[0] != '-' && !strstr(a, "..") && stat(a, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A first argument written as a path (absolute, ./, ../, ~) that is no
+ * directory names a repository that is not there, not a revision: says so
+ * and returns 1. A revision never starts that way (git refuses such ref
+ * names). */
+static int audit_missing_repo(const char *a)
+{
+	struct stat st;
+
+	if (a[0] != '/' && a[0] != '~' && strncmp(a, "./", 2) && strncmp(a, "../", 3) &&
+	    strcmp(a, ".."))
+		return 0;
+	if (stat(a, &st) == 0)
+		lw_cli_error("%s: not a repository (it is not a directory)", a);
+	else
+		lw_cli_error("%s: no such repository: the path does not exist", a);
+	return 1;
+}
+
 static char *audit_worktree_file(const char *repo, const char *name)
 {
 	/* configuration lives in the working tree of a non-bare repository */
@@ -238,6 +256,8 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (optind < argc && audit_is_repo_arg(argv[optind]))
 		repo = argv[optind++];
+	else if (optind < argc && audit_missing_repo(argv[optind]))
+		return LW_EXIT_USAGE;
 	revs = calloc((size_t)(argc - optind) + 2, sizeof(char *));
 	if (!revs)
 		return LW_EXIT_USAGE;

@@ -58,6 +58,22 @@ static void hook_incomplete(const char *what, uint64_t files)
 		(unsigned long long)files);
 }
 
+/* For a push the secret is in a commit already: a new commit removing it
+ * would leave it in the history the push sends. */
+static void hook_push_advice(void)
+{
+	fputs("\nleakwalk: push blocked: the commits above add what looks like a secret, and a\n"
+	      "commit that removes it later would still push it in the history.\n"
+	      "  - in the last commit: remove it from the file, 'git add' the file, then\n"
+	      "    'git commit --amend';\n"
+	      "  - in an older commit: 'git rebase -i @{upstream}' (or the commit before it), mark\n"
+	      "    that commit 'edit', remove the secret, 'git add' the file, 'git commit --amend',\n"
+	      "    then 'git rebase --continue';\n"
+	      "  - if it was ever real, revoke or rotate it: it is in your local history already;\n"
+	      "  - a false positive: put its fingerprint (leakwalk pre-push --format json, or the\n"
+	      "    JSON of 'leakwalk audit') in .leakwalkignore, then push again.\n", stderr);
+}
+
 /* What the two client hooks share: the common options, the configuration
  * and filters at the top of the working tree (where git runs hooks), and
  * the report. */
@@ -298,7 +314,7 @@ int cmd_pre_push(int argc, char **argv)
 		goto done;
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
-			hook_advice("push");
+			hook_push_advice();
 		else if (meta.incomplete)
 			hook_incomplete("push", st.blobs);
 		else

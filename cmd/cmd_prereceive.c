@@ -44,6 +44,8 @@ static const char prereceive_help[] =
 	"      --no-redact         show secrets in full in the rejection message\n"
 	"      --min-confidence LEVEL  reject only for findings this sure or more:\n"
 	"                          low (default), medium or high\n"
+	"      --enable-rule ID    only this rule (repeatable: only these rules)\n"
+	"      --disable-rule ID   not this rule (repeatable)\n"
 	"\n"
 	"exit status: 0 the push is accepted; 1 secrets found; 3 nothing found but not\n"
 	"everything was checked (rejected unless --on-incomplete accept or, for time,\n"
@@ -68,6 +70,7 @@ typedef struct pr_opts {
 	const char *bypass_log;
 	unsigned threads;
 	lw_confidence min_confidence;
+	lw_cli rules; /* --enable-rule / --disable-rule */
 } pr_opts;
 
 static const char *pr_prefix;
@@ -122,6 +125,8 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		{ "threads", required_argument, NULL, PR_THREADS },
 		{ "min-confidence", required_argument, NULL, PR_MIN_CONFIDENCE },
 		{ "help", no_argument, NULL, PR_HELP },
+		{ "enable-rule", required_argument, NULL, OPT_ENABLE_RULE },
+		{ "disable-rule", required_argument, NULL, OPT_DISABLE_RULE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
@@ -182,6 +187,11 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 				return -1;
 			}
 			o->min_confidence = (lw_confidence)lw_confidence_parse(optarg);
+			break;
+		case OPT_ENABLE_RULE:
+		case OPT_DISABLE_RULE:
+			if (lw_cli_rule_option(&o->rules, opt == OPT_ENABLE_RULE, optarg) < 0)
+				return -1;
 			break;
 		case 'h': case PR_HELP: fputs(prereceive_help, stdout); return 1;
 		default: fputs(prereceive_help, stderr); return -1;
@@ -393,6 +403,10 @@ static lw_ruleset *pr_rules(const pr_opts *o, const pr_push *p, const char *gitd
 
 	lw_cli_init(&cli);
 	cli.config = o->config;
+	memcpy(cli.enable_rules, o->rules.enable_rules, sizeof(cli.enable_rules));
+	cli.nenable_rules = o->rules.nenable_rules;
+	memcpy(cli.disable_rules, o->rules.disable_rules, sizeof(cli.disable_rules));
+	cli.ndisable_rules = o->rules.ndisable_rules;
 	/* no readable .leakwalk.json at the tip: the server's policy alone */
 	have_pushed = o->trust_repo && p->first_branch_tip &&
 		lw_git_read_file_at(&data, &pushed.len, gitdir, qdirs, nq, p->first_branch_tip,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "monitor.h"
 
 static const char scan_help[] =
 	"usage: leakwalk scan [OPTIONS] [PATH...]\n"
@@ -18,6 +19,7 @@ static const char scan_help[] =
 	"-o naming an input is refused.\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP
+	"      --progress          show progress even when stderr is not a terminal\n"
 	"\n" LW_EXIT_HELP
 	"\n"
 	"examples:\n"
@@ -25,8 +27,11 @@ static const char scan_help[] =
 	"  leakwalk scan --format sarif --output leakwalk.sarif src/ config/\n"
 	"  git diff | leakwalk scan -\n";
 
+enum { OPT_SCAN_PROGRESS = OPT_LAST_COMMON + 1 };
+
 typedef struct scan_ctx {
 	lw_report *rep;
+	uint64_t found; /* for progress */
 	uint64_t diags;
 	int quiet;
 	int failed;
@@ -38,6 +43,8 @@ static int scan_on_finding(const lw_finding *f, void *p)
 
 	if (lw_report_add(c->rep, f, NULL, NULL) < 0)
 		c->failed = 1;
+	else
+		__atomic_store_n(&c->found, lw_report_count(c->rep), __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -137,8 +144,13 @@ static char *scan_root_file(const char *root, const char *name)
 
 int cmd_scan(int argc, char **argv)
 {
-	static const struct option longopts[] = { LW_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+		LW_COMMON_LONGOPTS,
+		{ "progress", no_argument, NULL, OPT_SCAN_PROGRESS },
+		{ NULL, 0, NULL, 0 }
+	};
 	lw_cli cli;
+	lw_monitor mon;
 	lw_fs_options fo = LW_FS_OPTIONS_INIT;
 	lw_fs_stats st = { 0 }, st_in = { 0 };
 	scan_ctx ctx = { 0 };
@@ -147,7 +159,7 @@ int cmd_scan(int argc, char **argv)
 	lw_ruleset *rs = NULL;
 	lw_error err = { 0 };
 	char *cfg = NULL, *ign = NULL;
-	int opt, rc, status = LW_EXIT_USAGE, use_stdin = 0;
+	int opt, rc, status = LW_EXIT_USAGE, use_stdin = 0, force_progress = 0;
 	double t0 = scan_now();
 
 	lw_cli_init(&cli);
@@ -155,6 +167,10 @@ int cmd_scan(int argc, char **argv)
 		if (opt == 'h' || opt == OPT_HELP) {
 			fputs(scan_help, stdout);
 			return 0;
+		}
+		if (opt == OPT_SCAN_PROGRESS) {
+			force_progress = 1;
+			continue;
 		}
 		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
 			if (rc == 0)
@@ -193,7 +209,14 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; fsroots && i < nroots; i++)
 		if (strcmp(roots[i], "-"))
 			fsroots[nfs++] = roots[i];
-	if (nfs && lw_fs_scan(fsroots, nfs, rs, &fo, &sink, &st, &err) < 0) {
+	memset(&mon, 0, sizeof(mon));
+	mon.fs_stats = &st;
+	mon.fs_findings = &ctx.found;
+	mon.progress = nfs && !cli.quiet && (force_progress || isatty(STDERR_FILENO));
+	lw_monitor_start(&mon);
+	rc = nfs ? lw_fs_scan(fsroots, nfs, rs, &fo, &sink, &st, &err) : 0;
+	lw_monitor_stop(&mon);
+	if (rc < 0) {
 		lw_cli_error("%s", err.msg);
 		free(fsroots);
 		status = LW_EXIT_INPUT;

@@ -8,6 +8,12 @@ int cmd_version(int argc, char **argv)
 {
 	char buf[512];
 
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs("usage: leakwalk version [--deps]\n\n"
+		      "Prints leakwalk's version; with --deps, the versions of the linked\n"
+		      "libgit2, PCRE2, cJSON and zlib too.\n", stdout);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--deps")) {
 		fputs(lw_version_deps(buf, sizeof(buf)), stdout);
 		return 0;

@@ -20,6 +20,7 @@ static const lw_command lw_commands[] = {
 	{ "pre-push", cmd_pre_push, "pre-push: scan the commits the remote does not have" },
 	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets" },
 	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook" },
+	{ "report", cmd_report, "render a saved JSON or JSONL report in another format" },
 	{ "rules", cmd_rules, "list, check and test rules" },
 	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
 	{ "import-ignore", cmd_import_ignore, "import a .gitleaksignore or .secrets.baseline into .leakwalkignore" },
@@ -32,7 +33,7 @@ static void lw_usage(FILE *f)
 		   "and git history.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
 		fprintf(f, "  %-13s %s\n", lw_commands[i].name, lw_commands[i].summary);
-	fprintf(f, "\nRun 'leakwalk COMMAND --help' for a command's options.\n"
+	fprintf(f, "\nRun 'leakwalk COMMAND --help' (or 'leakwalk help COMMAND') for a command's options.\n"
 		   "\n" LW_EXIT_HELP);
 }
 
@@ -50,6 +51,17 @@ int main(int argc, char **argv)
 	lw_no_core_dumps();
 	if (argc < 2) {
 		lw_usage(stderr);
+		return LW_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* `leakwalk help scan` is `leakwalk scan --help` */
+		for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++) {
+			if (!strcmp(argv[2], lw_commands[i].name)) {
+				char *hargv[] = { argv[2], "--help", NULL };
+				return lw_commands[i].fn(2, hargv);
+			}
+		}
+		lw_cli_error("no command \"%s\"; run 'leakwalk --help' for the list", argv[2]);
 		return LW_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

@@ -37,10 +37,11 @@ _leakwalk()
 		eqpfx="$prev="
 	fi
 
-	local commands="scan audit staged pre-push pre-receive install-hook rules version import-ignore help"
+	local commands="scan audit staged pre-push pre-receive install-hook report rules version import-ignore help"
 	local formats="text json jsonl sarif csv junit gitlab html"
 	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
-		--color --exit-code --threads --max-file-size --no-inline-allow --quiet --help
+		--color --exit-code --threads --max-file-size --no-inline-allow --compat
+		--enable-rule --disable-rule --quiet --help
 		--min-confidence --max-decode-depth --report-invalid-checksums"
 
 	local cmd="" sub="" i npos=0
@@ -52,7 +53,7 @@ _leakwalk()
 			-f|--format|-o|--output|-c|--config|--ignore-file|--baseline|--color|--exit-code|\
 			-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--on-timeout|\
 			--min-confidence|--max-decode-depth|\
-			--max-commits|--bypass-log|--from|--repo|=) continue ;;
+			--max-commits|--bypass-log|--from|--repo|--enable-rule|--disable-rule|=) continue ;;
 			esac
 			if [[ -z $cmd ]]; then
 				cmd=${words[i]}
@@ -97,6 +98,9 @@ _leakwalk()
 	--repo)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
+	--enable-rule|--disable-rule)
+		_leakwalk_values "$(leakwalk rules list 2>/dev/null | cut -d' ' -f1)"
+		return ;;
 	--exit-code|-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--max-commits|\
 	--max-decode-depth)
 		return ;;
@@ -105,17 +109,19 @@ _leakwalk()
 	local opts=""
 	case $cmd in
 	scan)
-		opts=$common ;;
+		opts="$common --progress" ;;
 	audit)
 		opts="$common --since --max-blob-size --timeout --progress --all --full-scan" ;;
 	staged|pre-push)
 		opts=$common ;;
 	pre-receive)
-		opts="--config --timeout --on-timeout --max-commits --max-blob-size --gitlab
+		opts="--config --timeout --on-timeout --on-incomplete --max-commits --max-blob-size --gitlab
 			--allow-inline --trust-repo-config --allow-bypass --bypass-log --threads
-			--no-redact --min-confidence --help" ;;
+			--no-redact --min-confidence --enable-rule --disable-rule --help" ;;
 	install-hook)
 		opts="--force --help" ;;
+	report)
+		opts="--format --output --config --ignore-file --baseline --no-redact --color --exit-code --quiet --help" ;;
 	rules)
 		opts="--config --help" ;;
 	version)
@@ -123,6 +129,7 @@ _leakwalk()
 	import-ignore)
 		opts="--from --output --repo --config --no-config --quiet --help" ;;
 	help)
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		return ;;
 	esac
 
@@ -149,6 +156,8 @@ _leakwalk()
 		fi ;;
 	import-ignore)
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	report)
+		COMPREPLY=($(compgen -f -X '!*.json*' -- "$cur") $(compgen -d -- "$cur")) ;;
 	version)
 		COMPREPLY=($(compgen -W "--deps" -- "$cur")) ;;
 	esac

@@ -406,6 +406,8 @@ typedef struct lw_record {
 	lw_confidence confidence;
 	char **context_rule, **context_value; /**< the finding's context, owned */
 	size_t ncontext;
+	int redacted;   /**< `secret`, `match` and `line_text` hold a redacted form already
+			     (a report read back by lw_report_load): shown as they are */
 } lw_record;
 
 typedef struct lw_report lw_report;
@@ -419,6 +421,16 @@ LW_EXTERN int lw_report_take(lw_report *r, lw_record *rec);
 /** Copies a finding into the report. Not thread-safe: serialise callers. */
 LW_EXTERN int lw_report_add(lw_report *r, const lw_finding *f, const lw_provenance *p,
 	lw_record **added);
+/**
+ * Reads a JSON (one array) or JSONL report that leakwalk wrote and adds its
+ * findings to `r`, in the order they appear. The whole input must be valid
+ * (bounded depth, no duplicate keys, typed fields); the error names the
+ * finding (or JSONL line), the field or the byte. Unknown fields are
+ * ignored. A secret whose fingerprint does not match it was redacted when
+ * the report was saved: its record is marked `redacted`.
+ */
+LW_EXTERN int lw_report_load(lw_report *r, const char *name, const char *data, size_t len,
+	lw_error *err);
 LW_EXTERN size_t lw_report_count(const lw_report *r);
 LW_EXTERN lw_record *lw_report_get(lw_report *r, size_t i);
 /**
@@ -561,6 +573,10 @@ typedef struct lw_history_stats {
 	char inflight[16][41];   /**< objects being read by each worker (watchdog) */
 	uint64_t delta_scans;    /**< blobs whose keyword pass covered only what their
 				      delta added to an already scanned base */
+	uint64_t unique_findings; /**< findings after deduplication, so far: what the
+				       report will hold (before ignore files and baselines) */
+	uint64_t blobs_total;    /**< blobs to read, known once the walk is over (0 before) */
+	uint64_t blobs_done;     /**< blobs read so far, skipped ones included */
 } lw_history_stats;
 
 typedef struct lw_history_options {

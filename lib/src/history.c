@@ -69,6 +69,7 @@ static int hq_flush(hctx *c)
 	pthread_mutex_lock(&c->lock);
 	c->order = order;
 	c->next = 0;
+	c->st->blobs_total = c->nbatch;
 	pthread_cond_broadcast(&c->not_empty);
 	pthread_mutex_unlock(&c->lock);
 	return 0;
@@ -322,6 +323,8 @@ static void *hw_main(void *p)
 			/* findings hold their own copies of the path */
 			free(job->path);
 			job->path = NULL;
+			/* progress only: read unlocked by the monitor */
+			__atomic_fetch_add(&c->st->blobs_done, 1, __ATOMIC_RELAXED);
 		}
 	}
 	if (sc)

@@ -147,6 +147,7 @@ static int found_add(hctx *c, const lw_finding *f, const hjob *job)
 	}
 	c->found[c->nfound] = (hfound){ rec, job->commit, job->seq };
 	*slot = c->nfound++;
+	c->st->unique_findings = c->nfound;
 	return 0;
 }
 

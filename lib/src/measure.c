@@ -1,6 +1,7 @@
 /* measure.c - entropy, fingerprints and offline checksums of candidates. */
 #include <math.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "internal.h"
 
@@ -63,16 +64,18 @@ void lw_fingerprint(char out[33], const char *rule_id, const char *path,
 	lw_wipe(secret_hash, sizeof(secret_hash));
 }
 
+/* zlib's table-driven CRC-32 (the same polynomial as the tokens use). */
 static uint32_t lw_crc32(const unsigned char *p, size_t n)
 {
-	uint32_t c = 0xffffffffu;
+	uLong c = crc32(0L, Z_NULL, 0);
 
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	while (n) {
+		uInt step = n > 0x40000000u ? 0x40000000u : (uInt)n;
+		c = crc32(c, p, step);
+		p += step;
+		n -= step;
 	}
-	return c ^ 0xffffffffu;
+	return (uint32_t)c;
 }
 
 /* GitHub (and npm) tokens: prefix_, 30 random base62 characters, then the

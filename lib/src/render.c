@@ -93,6 +93,14 @@ static void lw_mask_fragment(unsigned char *mask, const char *s, size_t len, con
 	}
 }
 
+void lw_render_secret(lw_buf *out, const lw_record *rec, int redact)
+{
+	if (redact && !rec->redacted)
+		lw_redact(out, (const unsigned char *)rec->secret, rec->secret_len);
+	else
+		lw_buf_put(out, rec->secret, rec->secret_len);
+}
+
 /* Appends `len` bytes of `s` with every secret found on the same line as
  * `rec` (its own at [so, so + sl) included, and secrets of findings spanning
  * that line) redacted, unless `redact` is off. */
@@ -103,7 +111,7 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 	unsigned char *mask;
 
 
-	if (!redact) {
+	if (!redact || rec->redacted) {
 		esc(out, (const unsigned char *)s, len);
 		return;
 	}
@@ -162,9 +170,20 @@ void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t 
 	free(mask);
 }
 
+/* The rule id's colour says how severe it is: bold magenta, bold red,
+ * yellow, cyan, dim. */
+static const char *lw_severity_color(lw_severity s)
+{
+	static const char *const c[] = { "\033[2m", "\033[36m", "\033[33m", "\033[1;31m",
+		"\033[1;35m" };
+
+	return (unsigned)s < sizeof(c) / sizeof(*c) ? c[s] : "";
+}
+
 static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
 {
-	const char *bold = opt->color ? "\033[1m" : "", *red = opt->color ? "\033[1;31m" : "";
+	const char *bold = opt->color ? "\033[1m" : "";
+	const char *red = opt->color ? lw_severity_color(rec->severity) : "";
 	const char *dim = opt->color ? "\033[2m" : "", *reset = opt->color ? "\033[0m" : "";
 
 	lw_buf_puts(o, bold);
@@ -219,12 +238,40 @@ static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_output_
 	for (size_t i = 0; i < rec->ncontext; i++) {
 		const char *v = rec->context_value[i];
 		lw_buf_printf(o, "    beside %s: ", rec->context_rule[i]);
-		if (opt->redact)
+		if (opt->redact && !rec->redacted)
 			lw_redact(o, (const unsigned char *)v, strlen(v));
 		else
 			lw_escape_text(o, (const unsigned char *)v, strlen(v));
 		lw_buf_putc(o, '\n');
 	}
+}
+
+/* Findings apart by a blank line, then one line of counts by severity,
+ * most severe first. Nothing at all when nothing was found. */
+static void lw_render_text(lw_buf *o, lw_report *r, const lw_output_options *opt)
+{
+	size_t n = lw_report_count(r), by[LW_SEV_CRITICAL + 1] = { 0 };
+	const char *sep = ": ";
+
+	for (size_t i = 0; i < n; i++) {
+		const lw_record *rec = lw_report_get(r, i);
+		if (i)
+			lw_buf_putc(o, '\n');
+		lw_render_text_one(o, rec, opt);
+		if ((unsigned)rec->severity <= LW_SEV_CRITICAL)
+			by[rec->severity]++;
+	}
+	if (!n)
+		return;
+	lw_buf_printf(o, "\n%zu finding%s", n, n == 1 ? "" : "s");
+	for (int s = LW_SEV_CRITICAL; s >= LW_SEV_INFO; s--) {
+		if (!by[s])
+			continue;
+		lw_buf_printf(o, "%s%s%zu %s%s", sep, opt->color ? lw_severity_color((lw_severity)s) : "",
+			by[s], lw_severity_name((lw_severity)s), opt->color ? "\033[0m" : "");
+		sep = ", ";
+	}
+	lw_buf_putc(o, '\n');
 }
 
 static void lw_csv_field(lw_buf *o, const char *s, size_t len)
@@ -265,10 +312,7 @@ static void lw_render_csv(lw_buf *o, lw_report *r, const lw_output_options *opt)
 		lw_buf_printf(o, "%u,%u,%u,%u,", rec->line, rec->column, rec->end_line, rec->end_column);
 		lw_buf_init(&secret, 0);
 		secret.wipe = 1;
-		if (opt->redact)
-			lw_redact(&secret, (const unsigned char *)rec->secret, rec->secret_len);
-		else
-			lw_buf_put(&secret, rec->secret, rec->secret_len);
+		lw_render_secret(&secret, rec, opt->redact);
 		lw_csv_field(o, lw_buf_cstr(&secret), secret.len);
 		lw_buf_release(&secret);
 		lw_buf_printf(o, ",%.3f,", rec->entropy);
@@ -313,8 +357,7 @@ static int lw_render_dispatch(lw_buf *out, lw_report *r, const lw_report_meta *m
 		qsort(lw_mask_sorted, lw_mask_n, sizeof(lw_record *), lw_mask_cmp);
 	switch (opt->format) {
 	case LW_FORMAT_TEXT:
-		for (size_t i = 0; i < lw_report_count(r); i++)
-			lw_render_text_one(out, lw_report_get(r, i), opt);
+		lw_render_text(out, r, opt);
 		break;
 	case LW_FORMAT_CSV:
 		lw_render_csv(out, r, opt);

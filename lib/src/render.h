@@ -7,6 +7,9 @@
 void lw_render_masked(lw_buf *out, const char *s, size_t len, size_t so, size_t sl,
 	const lw_record *rec, int redact, int json);
 void lw_render_json(lw_buf *out, lw_report *r, const lw_output_options *opt);
+/* Appends the record's secret as shown, unescaped: redacted when `redact`,
+ * unless it was redacted already (a loaded report), then as it is. */
+void lw_render_secret(lw_buf *out, const lw_record *rec, int redact);
 /* A JSON string, quoted and escaped (lw_escape_json): _str writes null for
  * NULL; _strn takes `len` bytes; _strs is an array of `n` strings; _secret
  * is the record's secret, redacted unless `redact` is 0. Every format that

@@ -69,10 +69,7 @@ static void gl_description(lw_buf *o, const lw_record *rec, int redact)
 	if (rec->commit)
 		lw_buf_printf(&d, ", introduced in commit %.12s", rec->commit);
 	lw_buf_puts(&d, ". Secret: ");
-	if (redact)
-		lw_redact(&d, (const unsigned char *)rec->secret, rec->secret_len);
-	else
-		lw_buf_put(&d, rec->secret, rec->secret_len);
+	lw_render_secret(&d, rec, redact);
 	if (rec->has_present)
 		lw_buf_puts(&d, rec->npresent ? ". Still present at the tip of a ref."
 					      : ". Only in history: no ref tip holds it any more.");
@@ -112,7 +109,9 @@ static void gl_vulnerability(lw_buf *o, const lw_record *rec, const lw_output_op
 {
 	lw_buf_puts(o, "{\"id\":");
 	gl_id(o, rec);
-	lw_buf_puts(o, ",\"category\":\"secret_detection\",\"name\":");
+	/* no "category": schema 15-0-0 removed it (and vulnerability-level
+	 * "scanner", "cve", "confidence" and "message"); scan.type says it */
+	lw_buf_puts(o, ",\"name\":");
 	gl_name(o, rec->description);
 	lw_buf_puts(o, ",\"description\":");
 	gl_description(o, rec, opt->redact);

@@ -11,6 +11,8 @@
  * U+2028 and U+2029 is a \u escape, so no data can close the element or
  * open a comment. The script only ever sets textContent.
  */
+#define _GNU_SOURCE /* qsort_r */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -104,15 +106,16 @@ static const char h_css[] =
 	"--present:#c8412f;--gone:#8aa1b8;--unk:#b9c2cc}\n"
 	"@media (prefers-color-scheme:dark){:root{--bg:#14171c;--fg:#e3e7ee;--mut:#9aa5b4;"
 	"--line:#2c333d;--card:#1b2027}}\n"
-	"*{box-sizing:border-box}body{margin:0;padding:24px;font:14px/1.45 system-ui,-apple-system,"
+	"*{box-sizing:border-box}body{margin:0;padding:16px 24px;font:14px/1.45 system-ui,-apple-system,"
 	"'Segoe UI',sans-serif;background:var(--bg);color:var(--fg)}\n"
-	"h1{font-size:22px;margin:0 0 4px}h2{font-size:15px;margin:0 0 10px}\n"
-	".meta{color:var(--mut);margin:0 0 18px}.meta b{color:var(--fg)}\n"
+	"h1{font-size:20px;margin:0 0 2px}h2{font-size:15px;margin:0 0 8px}\n"
+	".meta{color:var(--mut);margin:0 0 10px}.meta b{color:var(--fg)}\n"
 	"code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}\n"
-	"#summary{display:grid;grid-template-columns:minmax(200px,1fr) minmax(260px,2fr);gap:16px;"
-	"margin-bottom:20px}\n"
-	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px}\n"
-	".wide{grid-column:1/-1}\n"
+	"#summary{display:grid;grid-template-columns:minmax(170px,1fr) minmax(220px,1.3fr) "
+	"minmax(260px,2fr);gap:12px;margin-bottom:14px}\n"
+	"@media (max-width:800px){#summary{grid-template-columns:1fr 1fr}#summary .tl{grid-column:1/-1}}\n"
+	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px}\n"
+	".card h2{font-size:13px;margin:0 0 4px}.scroll{max-height:118px;overflow:auto}\n"
 	".counts{border-collapse:collapse;width:100%}.counts td{padding:2px 6px;border:0}"
 	".counts td.n{text-align:right;font-variant-numeric:tabular-nums;width:4em}"
 	".bar{height:10px;border-radius:3px;background:var(--low);min-width:2px}\n"
@@ -120,14 +123,14 @@ static const char h_css[] =
 	"font-weight:600}\n"
 	".sev-critical{background:var(--crit)}.sev-high{background:var(--high)}"
 	".sev-medium{background:var(--med)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}\n"
-	"#lw-timeline{display:flex;align-items:flex-end;gap:2px;height:160px;padding:4px 0;"
+	"#lw-timeline{display:flex;align-items:flex-end;gap:2px;height:72px;padding:4px 0;"
 	"border-bottom:1px solid var(--line);overflow-x:auto}\n"
 	".tcol{flex:1 1 0;min-width:6px;display:flex;flex-direction:column-reverse;height:100%}\n"
 	".tseg{width:100%}.t-present{background:var(--present)}.t-gone{background:var(--gone)}"
 	".t-unk{background:var(--unk)}\n"
 	"#lw-tlabels{display:flex;justify-content:space-between;color:var(--mut);font-size:12px;"
 	"margin-top:4px}\n"
-	".legend{color:var(--mut);font-size:12px;margin:8px 0 0}.legend i{display:inline-block;"
+	".legend{color:var(--mut);font-size:12px;margin:4px 0 0}.legend i{display:inline-block;"
 	"width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:-1px}\n"
 	".controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:0 0 10px}\n"
 	".controls input,.controls select{font:inherit;padding:4px 8px;border:1px solid var(--line);"
@@ -143,6 +146,7 @@ static const char h_css[] =
 	".findings td.nw{white-space:nowrap}.findings td.loc{word-break:break-all;min-width:16em}.findings .ctx{display:block;color:var(--mut);"
 	"white-space:pre-wrap;word-break:break-all;margin-top:2px}\n"
 	".yes{color:var(--present);font-weight:600}.no{color:var(--mut)}\n"
+	"code.fp{user-select:all;cursor:copy}\n"
 	".empty{padding:24px;text-align:center;color:var(--mut)}\n"
 	"</style>\n";
 
@@ -217,8 +221,21 @@ static const char h_js[] =
 	"f.email,f.date,f.message,f.fingerprint,(f.present||[]).join(' ')].join('\\n').toLowerCase();"
 	"ok=hay.indexOf(s)>=0;}r.hidden=!ok;if(ok)n++;});"
 	"shown.textContent='showing '+n+' of '+data.length;}\n"
-	"[q,sv,pr,cf].forEach(function(e){e.addEventListener('input',filter);"
-	"e.addEventListener('change',filter);});\n"
+	/* what is typed or chosen goes into the URL's fragment, so the link keeps the view */
+	"var sortKey='',sortDir='';\n"
+	"function toHash(){var p=[];if(q.value)p.push('q='+encodeURIComponent(q.value));"
+	"if(sv.value)p.push('sev='+encodeURIComponent(sv.value));"
+	"if(cf.value)p.push('conf='+encodeURIComponent(cf.value));"
+	"if(pr.value)p.push('present='+encodeURIComponent(pr.value));"
+	"if(sortKey){p.push('sort='+encodeURIComponent(sortKey));if(sortDir==='desc')p.push('dir=desc');}"
+	"var h=p.length?'#'+p.join('&'):'';if(h===location.hash||(!h&&!location.hash))return;"
+	"try{history.replaceState(null,'',h||location.pathname+location.search);}"
+	"catch(e){location.hash=h;}}\n"
+	"[q,sv,pr,cf].forEach(function(e){e.addEventListener('input',function(){filter();toHash();});"
+	"e.addEventListener('change',function(){filter();toHash();});});\n"
+	"Array.prototype.forEach.call(ths,function(th){th.addEventListener('click',function(){"
+	"sortKey=th.getAttribute('data-key');sortDir=th.getAttribute('aria-sort')==='descending'?'desc':'';"
+	"toHash();});});\n"
 	/* a link can carry a view: #q=TEXT&sev=N&conf=N&present=present|gone&sort=KEY&dir=desc */
 	"(function(){var h=location.hash.replace(/^#/,''),o={};h.split('&').forEach(function(kv){"
 	"var i=kv.indexOf('=');if(i>0){try{o[kv.slice(0,i)]=decodeURIComponent(kv.slice(i+1));}"
@@ -262,10 +279,7 @@ static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_opt
 	lw_buf_puts(o, "</code></td><td class=\"nw\"><code>");
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	if (opt->redact)
-		lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
-	else
-		lw_buf_put(&tmp, rec->secret, rec->secret_len);
+	lw_render_secret(&tmp, rec, opt->redact);
 	lw_render_xml(o, tmp.data ? tmp.data : "", tmp.len);
 	lw_buf_release(&tmp);
 	lw_buf_puts(o, "</code></td><td class=\"nw\">");
@@ -306,7 +320,10 @@ static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_opt
 		if (rec->npresent > 8)
 			lw_buf_printf(o, " and %zu more", rec->npresent - 8);
 	}
-	lw_buf_puts(o, "</td></tr>\n");
+	lw_buf_puts(o, "</td><td><code class=\"fp\" title=\"to ignore it, add this line to "
+		       ".leakwalkignore\">");
+	h_str(o, rec->fingerprint);
+	lw_buf_puts(o, "</code></td></tr>\n");
 }
 
 static void h_header(lw_buf *o, lw_report *r, const lw_report_meta *meta,
@@ -350,14 +367,47 @@ static void h_summary(lw_buf *o)
 {
 	lw_buf_puts(o,
 		"<section id=\"summary\">\n"
-		"<div class=\"card\"><h2>By severity</h2><table class=\"counts\" id=\"lw-by-sev\"></table></div>\n"
-		"<div class=\"card\"><h2>By rule</h2><table class=\"counts\" id=\"lw-by-rule\"></table></div>\n"
-		"<div class=\"card wide\"><h2>When the secrets were introduced "
+		"<div class=\"card\"><h2>By severity</h2><div class=\"scroll\"><table class=\"counts\" id=\"lw-by-sev\"></table></div></div>\n"
+		"<div class=\"card\"><h2>By rule</h2><div class=\"scroll\"><table class=\"counts\" id=\"lw-by-rule\"></table></div></div>\n"
+		"<div class=\"card tl\"><h2>When the secrets were introduced "
 		"<span class=\"meta\" id=\"lw-tunit\"></span></h2>\n"
 		"<div id=\"lw-timeline\"></div><div id=\"lw-tlabels\"></div>\n"
 		"<p class=\"legend\"><i class=\"t-present\"></i>still present at a ref tip"
 		"<i class=\"t-gone\"></i>only in history<i class=\"t-unk\"></i>unknown</p></div>\n"
 		"</section>\n");
+}
+
+/* Most severe first; within a severity, secrets still at a ref tip, then
+ * unknown, then those only in history; then the report's order. */
+static int h_state_rank(const lw_record *rec)
+{
+	return !rec->has_present ? 1 : rec->npresent ? 0 : 2;
+}
+
+static int h_row_cmp(const void *a, const void *b, void *p)
+{
+	lw_report *r = p;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const lw_record *rx = lw_report_get(r, x), *ry = lw_report_get(r, y);
+
+	if (rx->severity != ry->severity)
+		return rx->severity > ry->severity ? -1 : 1;
+	if (h_state_rank(rx) != h_state_rank(ry))
+		return h_state_rank(rx) < h_state_rank(ry) ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The order of the table's rows (indices into the report), or NULL. */
+static size_t *h_row_order(lw_report *r)
+{
+	size_t n = lw_report_count(r), *v = malloc((n ? n : 1) * sizeof(size_t));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = i;
+	qsort_r(v, n, sizeof(size_t), h_row_cmp, r);
+	return v;
 }
 
 static void h_table(lw_buf *o, lw_report *r, const lw_output_options *opt)
@@ -382,9 +432,14 @@ static void h_table(lw_buf *o, lw_report *r, const lw_output_options *opt)
 		"<th data-key=\"location\">Location</th><th data-key=\"secret\">Secret</th>"
 		"<th data-key=\"commit\">Commit</th><th data-key=\"author\">Author</th>"
 		"<th data-key=\"date\">Date</th><th data-key=\"present\">Present</th>"
+		"<th data-key=\"fingerprint\" title=\"a line of .leakwalkignore\">Fingerprint</th>"
 		"</tr></thead>\n<tbody id=\"lw-rows\">\n");
-	for (size_t i = 0; i < n; i++)
+	size_t *order = h_row_order(r);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order ? order[k] : k;
 		h_row(o, i, lw_report_get(r, i), opt);
+	}
+	free(order);
 	lw_buf_puts(o, "</tbody></table>\n");
 	if (n == 0)
 		lw_buf_puts(o, "<p class=\"empty\" id=\"lw-none\">No secrets found.</p>\n");

@@ -35,7 +35,7 @@ void lw_render_json_secret(lw_buf *o, const lw_record *rec, int redact)
 {
 	lw_buf tmp;
 
-	if (!redact) {
+	if (!redact || rec->redacted) {
 		lw_render_json_strn(o, rec->secret, rec->secret_len);
 		return;
 	}
@@ -76,6 +76,12 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 	js_key(o, "end_column", &first); lw_buf_printf(o, "%u", rec->end_column);
 	js_key(o, "secret", &first); lw_render_json_secret(o, rec, opt->redact);
 	js_key(o, "match", &first); js_match(o, rec, opt->redact);
+	/* the line as text reports show it: `leakwalk report` renders from it */
+	js_key(o, "line_text", &first);
+	lw_buf_putc(o, '"');
+	lw_render_masked(o, rec->line_text, rec->line_len, rec->secret_col, rec->secret_len, rec,
+		opt->redact, 1);
+	lw_buf_putc(o, '"');
 	js_key(o, "entropy", &first); lw_buf_printf(o, "%.3f", rec->entropy);
 	js_key(o, "confidence", &first); lw_render_json_str(o, lw_confidence_name(rec->confidence));
 	js_key(o, "commit", &first); lw_render_json_str(o, rec->commit);
@@ -106,7 +112,8 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_output_options *
 			lw_render_json_str(o, rec->context_rule[i]);
 			lw_buf_puts(o, ",\"value\":\"");
 			const char *v = rec->context_value[i];
-			if (opt->redact)
+			/* a report read back holds the redacted form already */
+			if (opt->redact && !rec->redacted)
 				lw_redact(o, (const unsigned char *)v, strlen(v));
 			else
 				lw_escape_json(o, (const unsigned char *)v, strlen(v));
@@ -157,6 +164,17 @@ static void sarif_uri(lw_buf *o, const char *path)
 	}
 }
 
+/* 1 when tag `t` of the rule is one written before it. */
+static int sarif_tag_seen(const lw_rule_info *ri, size_t t)
+{
+	if (!strcmp(ri->tags[t], "security") || !strcmp(ri->tags[t], "secret"))
+		return 1;
+	for (size_t k = 0; k < t; k++)
+		if (!strcmp(ri->tags[k], ri->tags[t]))
+			return 1;
+	return 0;
+}
+
 static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 {
 	size_t n = rs ? lw_ruleset_count(rs) : 0, k = 0;
@@ -180,6 +198,9 @@ static void sarif_rules(lw_buf *o, const lw_ruleset *rs)
 			       "history, and revoke or rotate it.\"}");
 		lw_buf_puts(o, ",\"properties\":{\"tags\":[\"security\",\"secret\"");
 		for (size_t t = 0; t < ri->ntags; t++) {
+			/* SARIF's schema wants unique tags: a rule tagged "secret" is one */
+			if (sarif_tag_seen(ri, t))
+				continue;
 			lw_buf_putc(o, ',');
 			lw_render_json_str(o, ri->tags[t]);
 		}
@@ -203,7 +224,7 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_output_option
 	lw_buf tmp;
 	lw_buf_init(&tmp, 0);
 	lw_buf_printf(&tmp, "%s: ", rec->description);
-	lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
+	lw_render_secret(&tmp, rec, 1);
 	if (rec->commit)
 		lw_buf_printf(&tmp, " (introduced in commit %.12s)", rec->commit);
 	lw_render_json_str(o, lw_buf_cstr(&tmp));

@@ -57,10 +57,7 @@ static void junit_secret(lw_buf *o, const lw_record *rec, int redact)
 
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	if (redact)
-		lw_redact(&tmp, (const unsigned char *)rec->secret, rec->secret_len);
-	else
-		lw_buf_put(&tmp, rec->secret, rec->secret_len);
+	lw_render_secret(&tmp, rec, redact);
 	lw_render_xml(o, tmp.data ? tmp.data : "", tmp.len);
 	lw_buf_release(&tmp);
 }
