@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* render.c - report formats for people: text and CSV, and the dispatcher. */
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,15 @@ static void lw_mask_fragment(unsigned char *mask, const char *s, size_t len, con
 		const char *p = sec + ps;
 		size_t pl = pe - ps;
 		if (pl >= LW_MASK_MIN || pl == slen) {
-			for (size_t i = 0; pl && i + pl <= len; i++)
-				if (!memcmp(s + i, p, pl))
-					memset(mask + i, mark, pl);
+			/* memmem: a long line holds many findings, each masking its
+			 * neighbours, so a byte-by-byte search here was quadratic */
+			for (const char *q = s; pl && q + pl <= s + len;) {
+				q = memmem(q, (size_t)(s + len - q), p, pl);
+				if (!q)
+					break;
+				memset(mask + (q - s), mark, pl);
+				q++;
+			}
 			/* the window's start shows the tail of a piece, its end the head */
 			for (size_t k = pl - 1; k >= LW_MASK_MIN && k > 0; k--) {
 				if (k <= len && !memcmp(s, p + pl - k, k)) {
