@@ -326,9 +326,17 @@ static void pr_diag(const lw_diag *d, void *p)
 
 	lw_buf_init(&b, 0);
 	lw_escape_text(&b, (const unsigned char *)d->path, strlen(d->path));
+	if (d->path[0] && d->line)
+		lw_buf_printf(&b, ":%u", d->line);
 	lw_buf_puts(&b, d->path[0] ? ": " : "");
+	if (d->rule_id) {
+		lw_buf_puts(&b, "rule ");
+		lw_escape_text(&b, (const unsigned char *)d->rule_id, strlen(d->rule_id));
+		lw_buf_puts(&b, ": ");
+	}
 	lw_escape_text(&b, (const unsigned char *)d->message, strlen(d->message));
-	fprintf(stderr, "%sleakwalk: note: %s\n", pr_prefix, lw_buf_cstr(&b));
+	/* a warning, as in the other commands: what it names was not fully checked */
+	fprintf(stderr, "%sleakwalk: warning: %s\n", pr_prefix, lw_buf_cstr(&b));
 	lw_buf_release(&b);
 }
 

@@ -72,7 +72,9 @@ check_grep "the candidate bound reached: a warning says so" "too many candidates
 check_grep "the candidate bound reached: the summary says coverage is incomplete" "coverage incomplete" "$LW_TMP/allowed.err"
 
 # the decoding budget (4 MiB of encoded text per file) is a bound too
-head -c 3500000 /dev/urandom | base64 >"$LW_TMP/enc.txt"
+python3 -c 'import base64, random, sys
+r = random.Random(14)
+sys.stdout.write(base64.encodebytes(bytes(r.randrange(256) for _ in range(3500000))).decode())' >"$LW_TMP/enc.txt"
 lw enc scan --no-config "$LW_TMP/enc.txt"
 rc_is "over 4 MiB of base64, nothing found: exit 3" 3
 check_grep "the decoding budget: a warning says so" "encoded text; the rest was not decoded" "$LW_TMP/enc.err"
@@ -137,6 +139,7 @@ mk_server srv_lim.git --config "$LW_TMP/slow.json"
 push_files srv_lim.git push_lim "$LW_TMP/slow.txt"
 check "pre-receive, regex limits, nothing found: rejected by default (exit $RC)" test "$RC" != 0
 check_grep "pre-receive: says the scan was incomplete" "incomplete.*rejected by server policy \(--on-incomplete reject\)" "$LW_TMP/push_lim.out"
+check_grep "pre-receive: the regex limit is a warning naming the rule" "leakwalk: warning: slow.txt:1: rule slow-user-rule: regex stopped" "$LW_TMP/push_lim.out"
 check "pre-receive: main was not created" test -z "$(git --git-dir=srv_lim.git rev-parse -q --verify main)"
 mk_server srv_lim_ok.git --config "$LW_TMP/slow.json" --on-incomplete accept
 push_files srv_lim_ok.git push_lim_ok "$LW_TMP/slow.txt"
