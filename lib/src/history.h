@@ -151,16 +151,29 @@ typedef struct htree {
 int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet);
 void lw_htree_release(hwalker *w, htree *t);
 
-/* A commit as the walk needs it, parsed from our reader's bytes */
+/* An octopus merge's parents, bounded only by what a commit may hold */
+#define LW_MAX_PARENTS ((size_t)1 << 20)
+
+/* A commit as the walk needs it, parsed from our reader's bytes; parents
+ * in few[] or, past them, malloc'd (lw_hist_commit_release). Not to be
+ * copied: parents may point into the struct. history_commit.c */
 typedef struct hcommit {
-	git_oid tree, parents[64];
-	size_t nparents;
+	git_oid tree;
+	git_oid *parents;
+	size_t nparents, cap;
+	git_oid few[8];
 	int64_t time;        /* the committer's */
 	const char *message; /* NUL-terminated: the reader keeps a NUL after every object */
 } hcommit;
+void lw_hist_commit_init(hcommit *hc);
+void lw_hist_commit_release(hcommit *hc);
+/* -1: out of memory or past LW_MAX_PARENTS */
+int lw_hist_commit_add_parent(hcommit *hc, const git_oid *id);
 /* A well-formed commit's tree, parents, committer time and message; -1 for
- * anything else (libgit2 then judges it). history_diff.c */
+ * anything else (libgit2 then judges it). hc must have been initialised. */
 int lw_hist_commit_parse(const unsigned char *d, size_t n, hcommit *hc);
+/* "KEY<hex>\n" at *p: 1, *out, and *p past it */
+int lw_hist_id_line(const unsigned char **p, const unsigned char *end, const char *key, git_oid *out);
 
 void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

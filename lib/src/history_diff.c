@@ -172,14 +172,17 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 	hctx *c = w->c;
 	size_t base = w->path.len;
 	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
+	const unsigned char *pe_stack[4], **pe = np <= 4 ? pe_stack : calloc(np, sizeof(*pe));
 	const unsigned char *p = t->data, *end = t->data + t->len;
 	lw_tree_entry e;
 	int rc = 0, more;
 	/* the directory's part of its entries' (object, path) hashes */
 	uint64_t hdir = c->track_paths ? lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base) : 0;
 
-	if (!cur)
-		return LW_ENOMEM;
+	if (!cur || !pe) {
+		rc = LW_ENOMEM;
+		goto out;
+	}
 	if (depth > LW_MAX_TREE_DEPTH) {
 		lw_hist_diag(c, lw_buf_cstr(&w->path),
 			"trees nested deeper than %d levels; the deeper part was not scanned",
@@ -194,7 +197,6 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 	}
 	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
 		const git_oid *id = (const git_oid *)e.id;
-		const unsigned char *pe[64];
 		size_t npe = 0, same = 0;
 		int is_tree = lw_tree_entry_is_tree(&e);
 
@@ -202,7 +204,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
 			if (x && !memcmp(x->id, e.id, 20))
 				same = 1;
-			else if (x && is_tree && npe < 64)
+			else if (x && is_tree)
 				pe[npe++] = x->id;
 		}
 		if (same)
@@ -278,6 +280,8 @@ out:
 		w->path.data[base] = '\0';
 	if (cur != cur_stack)
 		free(cur);
+	if (pe != pe_stack)
+		free(pe);
 	return rc;
 }
 
@@ -288,7 +292,7 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 {
 	hctx *c = w->c;
 	git_commit *commit = NULL;
-	htree tree, ptrees[64];
+	htree tree, *ptrees;
 	size_t np = 0;
 	int rc;
 
@@ -314,7 +318,12 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 		return 0;
 	}
 	unsigned int nparents = git_commit_parentcount(commit);
-	for (unsigned int k = 0; k < nparents && np < 64; k++) {
+	if (!(ptrees = calloc(nparents ? nparents : 1, sizeof(*ptrees)))) {
+		lw_htree_release(w, &tree);
+		git_commit_free(commit);
+		return LW_ENOMEM;
+	}
+	for (unsigned int k = 0; k < nparents; k++) {
 		git_commit *parent = NULL;
 		if (git_commit_parent(&parent, commit, k) < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
@@ -341,77 +350,10 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 		rc = LW_ENOMEM;
 	for (size_t k = 0; k < np; k++)
 		lw_htree_release(w, &ptrees[k]);
+	free(ptrees);
 	lw_htree_release(w, &tree);
 	git_commit_free(commit);
 	return rc;
-}
-
-/* "tree <hex>\n" at p: 1 and *out */
-static int hc_id_line(const unsigned char **p, const unsigned char *end, const char *key, git_oid *out)
-{
-	size_t kl = strlen(key);
-	char hex[GIT_OID_HEXSZ + 1];
-
-	if ((size_t)(end - *p) < kl + GIT_OID_HEXSZ + 1 || memcmp(*p, key, kl) ||
-	    (*p)[kl + GIT_OID_HEXSZ] != '\n')
-		return 0;
-	memcpy(hex, *p + kl, GIT_OID_HEXSZ);
-	hex[GIT_OID_HEXSZ] = '\0';
-	for (int i = 0; i < GIT_OID_HEXSZ; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
-			return 0;
-	if (git_oid_fromstr(out, hex) < 0)
-		return 0;
-	*p += kl + GIT_OID_HEXSZ + 1;
-	return 1;
-}
-
-int lw_hist_commit_parse(const unsigned char *d, size_t n, hcommit *hc)
-{
-	const unsigned char *p = d, *end = d + n;
-	int have_time = 0;
-
-	hc->nparents = 0;
-	if (!hc_id_line(&p, end, "tree ", &hc->tree))
-		return -1;
-	while (hc_id_line(&p, end, "parent ", &hc->parents[hc->nparents]))
-		if (++hc->nparents == 64)
-			return -1;
-	for (;;) {
-		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return -1;
-		if (nl == p) {
-			p++;
-			break;
-		}
-		if ((size_t)(nl - p) > 10 && !memcmp(p, "committer ", 10)) {
-			const unsigned char *gt = NULL;
-			for (const unsigned char *q = p; q < nl; q++)
-				if (*q == '>')
-					gt = q;
-			if (!gt || gt + 2 >= nl || gt[1] != ' ')
-				return -1;
-			int64_t t = 0;
-			const unsigned char *q = gt + 2;
-			for (; q < nl && *q >= '0' && *q <= '9'; q++) {
-				if (t > (INT64_MAX - 9) / 10)
-					return -1;
-				t = t * 10 + (*q - '0');
-			}
-			if (q == gt + 2 || q >= nl || *q != ' ')
-				return -1;
-			hc->time = t;
-			have_time = 1;
-		}
-		p = nl + 1;
-	}
-	if (!have_time)
-		return -1;
-	while (p < end && *p == '\n')
-		p++;
-	hc->message = (const char *)p;
-	return 0;
 }
 
 /* A commit the fast way: parsed from our reader, parents' trees found by
@@ -421,19 +363,24 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	hctx *c = w->c;
 	hcommit hc;
 	lw_obj co, pc;
-	htree tree, ptrees[64];
+	htree tree, ptrees_few[8], *ptrees = ptrees_few;
 	size_t np = 0;
-	int rc;
+	int rc = 0, fallback = 0;
 
+	lw_hist_commit_init(&hc);
 	if (lw_objreader_read(w->reader, id->id, LW_MAX_TREE_SIZE, &co) != 0)
 		return hwalk_commit_libgit2(w, id, seq);
 	if (co.type != LW_OBJ_COMMIT || lw_hist_commit_parse(co.data, co.len, &hc) < 0) {
-		lw_obj_release(w->reader, &co);
-		return hwalk_commit_libgit2(w, id, seq);
+		fallback = 1;
+		goto done;
 	}
-	if (c->opts->since && hc.time < c->opts->since) {
-		lw_obj_release(w->reader, &co);
-		return 0;
+	if (c->opts->since && hc.time < c->opts->since)
+		goto done;
+	if (hc.nparents > sizeof(ptrees_few) / sizeof(ptrees_few[0]) &&
+	    !(ptrees = calloc(hc.nparents, sizeof(*ptrees)))) {
+		ptrees = ptrees_few;
+		rc = LW_ENOMEM;
+		goto done;
 	}
 	/* every parent's tree first: any doubt, and libgit2 takes the commit */
 	for (size_t k = 0; k < hc.nparents; k++) {
@@ -442,7 +389,7 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 		int ok = lw_objreader_read(w->reader, hc.parents[k].id, LW_MAX_TREE_SIZE, &pc) == 0;
 		if (ok) {
 			p = pc.data;
-			ok = pc.type == LW_OBJ_COMMIT && hc_id_line(&p, pc.data + pc.len, "tree ", &ptree);
+			ok = pc.type == LW_OBJ_COMMIT && lw_hist_id_line(&p, pc.data + pc.len, "tree ", &ptree);
 			lw_obj_release(w->reader, &pc);
 		}
 		if (ok && lw_htree_read(w, ptree.id, &ptrees[np], 1) == 0) {
@@ -450,10 +397,8 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 			continue;
 		}
 		if (!ok) {
-			for (size_t i = 0; i < np; i++)
-				lw_htree_release(w, &ptrees[i]);
-			lw_obj_release(w->reader, &co);
-			return hwalk_commit_libgit2(w, id, seq);
+			fallback = 1;
+			goto done;
 		}
 	}
 	if (c->opts->scan_messages)
@@ -461,17 +406,20 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	w->path.len = 0;
 	if (w->path.data)
 		w->path.data[0] = '\0';
-	rc = 0;
 	if (lw_htree_read(w, hc.tree.id, &tree, 0) == 0) {
 		rc = hwalk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
 		if (rc == 0 && lw_oidset_insert(&w->seen_trees, &hc.tree) < 0)
 			rc = LW_ENOMEM;
 		lw_htree_release(w, &tree);
 	}
+done:
 	for (size_t k = 0; k < np; k++)
 		lw_htree_release(w, &ptrees[k]);
+	if (ptrees != ptrees_few)
+		free(ptrees);
+	lw_hist_commit_release(&hc);
 	lw_obj_release(w->reader, &co);
-	return rc;
+	return fallback ? hwalk_commit_libgit2(w, id, seq) : rc;
 }
 
 /* A walking thread: its repository handle, reader and scanner, lent to
