@@ -389,9 +389,13 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 			}
 		} else if (!hide && git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
 			git_object *any = NULL;
-			/* a ref to a tree or blob holds no history; a broken one is an error */
-			if (git_object_lookup(&any, c->repo, git_reference_target(ref), GIT_OBJECT_ANY) < 0 ||
-			    git_object_type(any) == GIT_OBJECT_COMMIT || git_object_type(any) == GIT_OBJECT_TAG) {
+			/* a ref to a tree or blob holds no history, but what it names
+			 * is walked (history_roots.c); a broken one is an error */
+			int root = git_object_lookup(&any, c->repo, git_reference_target(ref), GIT_OBJECT_ANY) < 0
+				? -1 : lw_hist_add_root(c, any, git_reference_name(ref));
+			if (root == LW_ENOMEM) {
+				c->oom = 1;
+			} else if (root <= 0) {
 				char hex[GIT_OID_HEXSZ + 1];
 				git_oid_tostr(hex, sizeof(hex), git_reference_target(ref));
 				lw_hist_diag(c, git_reference_name(ref), "cannot read commit %s: %s", hex,
@@ -482,8 +486,18 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 		}
 	}
 	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = hplan_oid(c, walk, git_object_id(peeled), hide);
+	} else if (!hide) {
+		/* a tree or a blob: what it holds is scanned (history_roots.c) */
+		git_error_clear();
+		rc = lw_hist_add_root(c, obj, spec);
+		if (rc == LW_ENOMEM) {
+			git_object_free(obj);
+			return lw_error_set(err, LW_ENOMEM, "out of memory");
+		}
+		rc = rc == 1 ? 0 : -1;
+	}
 	git_object_free(obj);
 	git_object_free(peeled);
 	return rc < 0 ? lw_error_set(err, LW_ECONFIG, "\"%s\" does not name a commit", spec) : 0;

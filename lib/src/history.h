@@ -55,6 +55,15 @@ typedef struct halias {
 	int is_tree;
 } halias;
 
+/* A ref (or a named revision) to a tree or a blob, straight or through
+ * annotated tags: no commit holds it, yet `git clone` transfers it. */
+typedef struct hroot {
+	git_oid id;
+	git_oid tag;   /* the annotated tag that names it (its provenance), or zero */
+	int is_tree;
+	char *name;    /* the ref or revision */
+} hroot;
+
 typedef struct hfound {
 	lw_record *rec;
 	git_oid commit;
@@ -102,6 +111,8 @@ typedef struct hctx {
 	 * paths where blobs with findings sat */
 	int track_paths;
 	int paths_lost;              /* a path was too long to note */
+	hroot *roots;                /* refs to trees and blobs, walked after the commits */
+	size_t nroots;
 	halias *alias;
 	size_t nalias;
 } hctx;
@@ -195,6 +206,18 @@ void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *ki
  * then holds every new blob with the oldest commit and path that brought it. */
 int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers);
 void lw_hist_release(hctx *c);
+/* A walker's commits done: notes what a tree or blob ref holds (c->roots),
+ * at seq first_seq onwards. history_roots.c */
+int lw_hist_walk_roots(hwalker *w, uint64_t first_seq);
+/* Notes obj (a tree, blob or a tag leading to one) named `name` as a root;
+ * 1 when it is one, 0 when obj leads to a commit, <0 on error. */
+int lw_hist_add_root(hctx *c, const git_object *obj, const char *name);
+/* history_diff.c */
+void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi);
+int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path);
+int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
+	const git_oid *commit, const unsigned char *tree_id, unsigned depth);
 /* Walks the recorded plan without libgit2's revwalk: commits reachable from
  * the pushed ids and not from the hidden ones, oldest first (parents before
  * children, then by time), stepping over missing parents. *out is malloc'd. */

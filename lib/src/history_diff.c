@@ -19,7 +19,7 @@
 
 #include "history.h"
 
-static int hw_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
 	const char *path)
 {
 	if (w->nbatch == w->capbatch) {
@@ -166,7 +166,7 @@ static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
 	return NULL;
 }
 
-static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
+int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
 	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
 {
 	hctx *c = w->c;
@@ -246,7 +246,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 				if (lw_htree_read(w, pe[k], &psub[nps], 1) == 0)
 					nps++;
 			lw_buf_putc(&w->path, '/');
-			rc = hwalk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
+			rc = lw_hist_walk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
 			for (size_t k = 0; k < nps; k++)
 				lw_htree_release(w, &psub[k]);
 			if (psub != psub_stack)
@@ -259,7 +259,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			if (ins < 0)
 				rc = LW_ENOMEM;
 			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
-				rc = hw_push(w, id, commit, seq, lw_buf_cstr(&w->path));
+				rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&w->path));
 			if (rc == 0 && ins >= 0 && c->track_paths)
 				rc = hw_place(w, hdir, &e, 0, ins > 0);
 		}
@@ -345,7 +345,7 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 			np++;
 		git_commit_free(parent);
 	}
-	rc = hwalk_tree(w, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
+	rc = lw_hist_walk_tree(w, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
 	if (rc == 0 && lw_oidset_insert(&w->seen_trees, git_commit_tree_id(commit)) < 0)
 		rc = LW_ENOMEM;
 	for (size_t k = 0; k < np; k++)
@@ -407,7 +407,7 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	if (w->path.data)
 		w->path.data[0] = '\0';
 	if (lw_htree_read(w, hc.tree.id, &tree, 0) == 0) {
-		rc = hwalk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
+		rc = lw_hist_walk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
 		if (rc == 0 && lw_oidset_insert(&w->seen_trees, &hc.tree) < 0)
 			rc = LW_ENOMEM;
 		lw_htree_release(w, &tree);
@@ -440,7 +440,7 @@ typedef struct hwthread {
 /* commits a walker claims at once */
 #define LW_CLAIM 16
 
-static void hwalker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi)
+void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi)
 {
 	memset(w, 0, sizeof(*w));
 	w->c = c;
@@ -486,7 +486,7 @@ static hwalker *hw_steal(hwthread *t)
 	if (best && left >= LW_STEAL_MIN && *t->nws < LW_MAX_RANGES && !c->stop) {
 		size_t mid = best->next + left / 2;
 		w = &t->ws[(*t->nws)++];
-		hwalker_init(w, c, best->ids, mid, best->hi);
+		lw_hist_walker_init(w, c, best->ids, mid, best->hi);
 		best->hi = mid;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -593,7 +593,8 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 	hwthread ts[64];
 	pthread_t th[64];
 	size_t nw = nwalkers < 1 ? 1 : nwalkers > 64 ? 64 : nwalkers, nws;
-	hwalker *ws = calloc(LW_MAX_RANGES, sizeof(hwalker));
+	/* one more: the refs to trees and blobs (history_roots.c) */
+	hwalker *ws = calloc(LW_MAX_RANGES + 1, sizeof(hwalker));
 	int rc = 0;
 
 	if (!ws)
@@ -604,7 +605,7 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 	memset(ts, 0, sizeof(ts));
 	lw_objreader_set_cache(c->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw));
 	for (size_t k = 0; k < nw; k++) {
-		hwalker_init(&ws[k], c, ids, n * k / nw, n * (k + 1) / nw);
+		lw_hist_walker_init(&ws[k], c, ids, n * k / nw, n * (k + 1) / nw);
 		ts[k] = (hwthread){ c, ws, &nws, k, c->repo, c->reader, c->sc };
 		if (k == 0)
 			continue;
@@ -644,6 +645,14 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 		ws[k].sc = NULL;
 	}
 	qsort(ws, nws, sizeof(hwalker), hwalker_cmp);
+	/* after every commit: a blob a commit also holds is the commit's */
+	if (rc == 0 && c->nroots) {
+		lw_hist_walker_init(&ws[nws], c, ids, n, n);
+		ws[nws].repo = c->repo;
+		ws[nws].reader = c->reader;
+		ws[nws].sc = c->sc;
+		rc = lw_hist_walk_roots(&ws[nws++], n);
+	}
 	if (rc == 0)
 		rc = hwalker_merge(c, ws, nws);
 	for (size_t k = 0; k < nws; k++)
