@@ -353,7 +353,7 @@ void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *ki
 /* Every push and hide is applied to libgit2's walk and recorded, so the
  * plan can be walked again without libgit2 (history_walk.c) when its walk
  * cannot cope: shallow clones, missing commits. */
-static int hplan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
+int lw_hist_plan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
 {
 	lw_oidlist *l = hide ? &c->plan_hide : &c->plan_push;
 	git_oid *v = lw_reallocarray(l->v, l->n + 1, sizeof(*v));
@@ -372,13 +372,14 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
 	char pat[1024];
+	int rc;
 
 	/* an allocation failure only loses the glob for history_walk.c */
 	(void)lw_strlist_push(hide ? &c->plan_hide_globs : &c->plan_push_globs, glob);
 	snprintf(pat, sizeof(pat), "%s%s", strncmp(glob, "refs/", 5) ? "refs/" : "", glob);
-	if (git_reference_iterator_glob_new(&it, c->repo, pat) < 0)
-		return -1;
-	while (git_reference_next(&ref, it) == 0) {
+	if ((rc = git_reference_iterator_glob_new(&it, c->repo, pat)) < 0)
+		goto broken;
+	while ((rc = git_reference_next(&ref, it)) == 0) {
 		git_object *obj = NULL;
 		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
 			if ((hide ? git_revwalk_hide(walk, git_object_id(obj))
@@ -409,7 +410,21 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
-	return 0;
+broken:
+	if (hide) {
+		/* what a broken list would hide is walked: more is scanned, not less */
+		git_error_clear();
+		return 0;
+	}
+	if (rc != GIT_ITEROVER) {
+		lw_hist_diag(c, NULL, "cannot list the refs: %s",
+			git_error_last() ? git_error_last()->message : "?");
+		lw_hist_count(c, &c->st->errors, 1);
+	}
+	git_error_clear();
+	/* libgit2 lists no ref past a damaged line of packed-refs, and accepts
+	 * some lines git refuses: its good lines are walked, the bad reported */
+	return lw_hist_plan_packed(c, walk) == LW_ENOMEM ? LW_ENOMEM : 0;
 }
 
 static void hplan_head(hctx *c, git_revwalk *walk)
@@ -417,7 +432,7 @@ static void hplan_head(hctx *c, git_revwalk *walk)
 	git_oid head;
 
 	if (git_reference_name_to_id(&head, c->repo, "HEAD") == 0)
-		hplan_oid(c, walk, &head, 0);
+		lw_hist_plan_oid(c, walk, &head, 0);
 	git_error_clear();
 }
 
@@ -447,15 +462,15 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 		if (rs.flags & GIT_REVSPEC_MERGE_BASE) {
 			git_oid base;
 			if (git_merge_base(&base, c->repo, git_object_id(rs.from), git_object_id(rs.to)) == 0)
-				rc = hplan_oid(c, walk, &base, 1);
+				rc = lw_hist_plan_oid(c, walk, &base, 1);
 			if (rc == 0)
-				rc = hplan_oid(c, walk, git_object_id(rs.from), 0);
+				rc = lw_hist_plan_oid(c, walk, git_object_id(rs.from), 0);
 			if (rc == 0)
-				rc = hplan_oid(c, walk, git_object_id(rs.to), 0);
+				rc = lw_hist_plan_oid(c, walk, git_object_id(rs.to), 0);
 		} else {
-			rc = hplan_oid(c, walk, git_object_id(rs.from), 1);
+			rc = lw_hist_plan_oid(c, walk, git_object_id(rs.from), 1);
 			if (rc == 0)
-				rc = hplan_oid(c, walk, git_object_id(rs.to), 0);
+				rc = lw_hist_plan_oid(c, walk, git_object_id(rs.to), 0);
 		}
 		git_object_free(rs.from);
 		git_object_free(rs.to);
@@ -487,7 +502,7 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 	}
 	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (rc == 0) {
-		rc = hplan_oid(c, walk, git_object_id(peeled), hide);
+		rc = lw_hist_plan_oid(c, walk, git_object_id(peeled), hide);
 	} else if (!hide) {
 		/* a tree or a blob: what it holds is scanned (history_roots.c) */
 		git_error_clear();

@@ -212,6 +212,11 @@ int lw_hist_walk_roots(hwalker *w, uint64_t first_seq);
 /* Notes obj (a tree, blob or a tag leading to one) named `name` as a root;
  * 1 when it is one, 0 when obj leads to a commit, <0 on error. */
 int lw_hist_add_root(hctx *c, const git_object *obj, const char *name);
+/* A damaged packed-refs file: its bad lines reported (one error), the refs
+ * of its good lines pushed on walk. history_packed.c */
+int lw_hist_plan_packed(hctx *c, git_revwalk *walk);
+/* pushes (or hides) id on walk, and records it for history_walk.c. history.c */
+int lw_hist_plan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide);
 /* history_diff.c */
 void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi);
 int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
