@@ -442,6 +442,9 @@ static int or_loose_head(lw_objreader *r, const unsigned char *map, size_t len,
 		return or_prefix(r, rc, "loose object is corrupt");
 	if (or_parse_loose_header(h, got, type, size, hlen) < 0)
 		return or_fail(r, LW_EIO, "loose object is corrupt: malformed header");
+	if (!lw_os_size_plausible(*size, len))
+		return or_fail(r, LW_EIO, "loose object is corrupt: it declares %llu bytes in a %zu-byte file",
+			(unsigned long long)*size, len);
 	return 0;
 }
 
@@ -584,6 +587,9 @@ static int or_delta_apply(lw_objreader *r, const os_ent *base, const unsigned ch
 	if (src != base->len)
 		return or_fail(r, LW_EIO, "delta expects a %llu-byte base, found %zu bytes",
 			(unsigned long long)src, base->len);
+	if (!lw_os_delta_plausible(dlen, src, dst))
+		return or_fail(r, LW_EIO, "corrupt delta: it declares a %llu-byte result that its %zu bytes "
+			"of instructions cannot make", (unsigned long long)dst, dlen);
 	if (dst > max || dst > SIZE_MAX - 1)
 		return or_fail(r, LW_ELIMIT, "object is %llu bytes, over the %llu-byte bound",
 			(unsigned long long)dst, (unsigned long long)max);
@@ -740,8 +746,14 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 			chain = v;
 		}
 		chain[n++] = (or_link){ pk, off, data, size };
-		if (or_base_packed(r, type, boff, bid, &pk, &off))
+		if (or_base_packed(r, type, boff, bid, &pk, &off)) {
+			if (pk == chain[n - 1].pack && off == chain[n - 1].off) {
+				rc = or_fail(r, LW_EIO, "%s: the delta at offset %llu is its own base", p->name,
+					(unsigned long long)off);
+				break;
+			}
 			continue;
+		}
 		if ((rc = or_loose_read(r, bid, max, &base)) != 0) {
 			if (rc == LW_OBJ_MISSING)
 				rc = or_fail(r, LW_EIO, "%s: the base of the delta at offset %llu is missing",
@@ -807,6 +819,10 @@ static int or_pack_header(lw_objreader *r, size_t pk, uint64_t off, int *type, u
 		}
 		if ((rc = or_entry(r, p, off, &t, &sz, &data, &boff, &bid)) < 0)
 			return rc;
+		if (!lw_os_size_plausible(sz, p->packlen - 20 - data))
+			return or_fail(r, LW_EIO, "%s: object at offset %llu: corrupt: it declares %llu bytes, "
+				"more than its %llu bytes of data can inflate to", p->name, (unsigned long long)off,
+				(unsigned long long)sz, (unsigned long long)(p->packlen - 20 - data));
 		if (t <= 4) {
 			*type = t;
 			if (!have_size)
@@ -825,10 +841,21 @@ static int or_pack_header(lw_objreader *r, size_t pk, uint64_t off, int *type, u
 			if (or_varint(&q, h + got, &src) < 0 || or_varint(&q, h + got, size) < 0)
 				return or_fail(r, LW_EIO, "%s: object at offset %llu: corrupt delta header",
 					p->name, (unsigned long long)off);
+			if (!lw_os_delta_plausible(sz, src, *size))
+				return or_fail(r, LW_EIO, "%s: object at offset %llu: corrupt delta: it declares "
+					"a %llu-byte result that its %llu bytes of instructions cannot make",
+					p->name, (unsigned long long)off, (unsigned long long)*size,
+					(unsigned long long)sz);
 			have_size = 1;
 		}
-		if (or_base_packed(r, t, boff, bid, &pk, &off))
+		size_t was_pk = pk;
+		uint64_t was_off = off;
+		if (or_base_packed(r, t, boff, bid, &pk, &off)) {
+			if (pk == was_pk && off == was_off)
+				return or_fail(r, LW_EIO, "%s: the delta at offset %llu is its own base", p->name,
+					(unsigned long long)off);
 			continue;
+		}
 		unsigned char *map;
 		size_t len, hlen;
 		uint64_t bsz;
