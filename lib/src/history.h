@@ -12,7 +12,11 @@
 /* the fewest jobs a worker takes at once */
 #define LW_HRUN 32
 #define LW_MAX_TREE_DEPTH 512
-#define LW_MAX_PATH 65536
+/* paths up to 1 MiB (4096 levels of 255-byte names) are kept whole;
+ * past that a blob is scanned under its path's first and last
+ * LW_PATH_SHOWN bytes */
+#define LW_MAX_PATH (1 << 20)
+#define LW_PATH_SHOWN 1024
 #define LW_MAX_TREE_SIZE ((uint64_t)256 << 20)
 /* Inflated objects the readers keep as delta bases, shared out among the
  * walkers (trees) and among the workers (blobs, read in pack order, need

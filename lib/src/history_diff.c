@@ -166,6 +166,40 @@ static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
 	return NULL;
 }
 
+/* An entry whose path is longer than LW_MAX_PATH: a blob's content does
+ * not depend on its path, so it is scanned under a shortened path; what a
+ * tree that deep holds is not walked, and that is an error (incomplete). */
+static int hw_long_path(hwalker *w, const lw_tree_entry *e, int is_tree, const git_oid *commit,
+	uint64_t seq)
+{
+	hctx *c = w->c;
+	const git_oid *id = (const git_oid *)e->id;
+	size_t head = w->path.len < LW_PATH_SHOWN ? w->path.len : LW_PATH_SHOWN;
+	size_t tail = e->name_len < LW_PATH_SHOWN ? e->name_len : LW_PATH_SHOWN;
+	lw_buf shown;
+	int rc = 0, ins;
+
+	lw_buf_init(&shown, 4 * LW_PATH_SHOWN);
+	lw_buf_put(&shown, w->path.data, head);
+	lw_buf_printf(&shown, "[...%zu bytes...]", w->path.len - head + e->name_len - tail);
+	lw_buf_put(&shown, e->name + e->name_len - tail, tail);
+	if (shown.overflow) {
+		rc = LW_ENOMEM;
+	} else if (is_tree) {
+		lw_hist_diag(c, lw_buf_cstr(&shown), "a tree at a path longer than %d bytes; what it holds "
+			"was not scanned", LW_MAX_PATH);
+		lw_hist_count(c, &c->st->errors, 1);
+	} else if ((ins = lw_oidset_insert(&w->seen_blobs, id)) < 0) {
+		rc = LW_ENOMEM;
+	} else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB)) {
+		lw_hist_diag(c, lw_buf_cstr(&shown), "path longer than %d bytes: scanned, shown shortened",
+			LW_MAX_PATH);
+		rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&shown));
+	}
+	lw_buf_release(&shown);
+	return rc;
+}
+
 int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
 	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
 {
@@ -217,10 +251,10 @@ int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 		w->path.len = base;
 		lw_buf_put(&w->path, e.name, e.name_len);
 		if (w->path.overflow) {
-			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
-			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
 			w->path.overflow = 0;
 			w->path.len = base;
+			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
+			rc = hw_long_path(w, &e, is_tree, commit, seq);
 			continue;
 		}
 		if (is_tree) {
