@@ -42,6 +42,8 @@ int lw_ix_read_file(ix *x, const char *path)
 		got += (size_t)r;
 	}
 	close(fd);
+	if (x->buf)
+		x->buf[x->len] = '\0'; /* the cache-tree's numbers are read with strtol */
 	return x->buf && got == x->len ? 0 : 1;
 }
 
