@@ -136,6 +136,9 @@ static void audit_summary(const lw_history_stats *s, size_t findings, double sec
 			(unsigned long long)s->limit_hits);
 	if (s->truncated)
 		fprintf(stderr, "; stopped at --max-commits");
+	/* for tests and benchmarks (tests/bench/deep_delta.sh) */
+	if (getenv("LEAKWALK_DEBUG_STATS"))
+		fprintf(stderr, "; %llu deltas applied", (unsigned long long)s->deltas_applied);
 	if (s->delta_scans)
 		fprintf(stderr, "; %llu blobs matched through their delta base",
 			(unsigned long long)s->delta_scans);

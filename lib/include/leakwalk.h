@@ -501,6 +501,8 @@ typedef struct lw_history_stats {
 	char inflight[16][41];   /**< objects being read by each worker (watchdog) */
 	uint64_t delta_scans;    /**< blobs whose keyword pass covered only what their
 				      delta added to an already scanned base */
+	uint64_t deltas_applied; /**< pack deltas the blob readers applied: linear in
+				      the pack's deltas, whatever the thread count */
 } lw_history_stats;
 
 typedef struct lw_history_options {

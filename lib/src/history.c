@@ -322,6 +322,8 @@ static void *hw_main(void *p)
 	}
 	if (sc)
 		lw_hist_count(c, &c->st->limit_hits, lw_scanner_limit_hits(sc));
+	if (rd)
+		lw_hist_count(c, &c->st->deltas_applied, lw_objreader_deltas(rd));
 	lw_scanner_free(sc);
 	git_odb_free(odb);
 	git_repository_free(repo);
