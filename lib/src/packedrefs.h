@@ -13,7 +13,7 @@ typedef struct lw_packedref {
 	unsigned char peeled[20];
 } lw_packedref;
 
-/* cb returns 0 to go on, anything else to stop (returned as is) */
+/* cb returns 0 to go on, a negative value to stop (returned as is) */
 typedef int (*lw_packedref_cb)(const lw_packedref *r, void *payload);
 /* on_bad: a line git refuses ("unexpected line"), with why */
 typedef void (*lw_packedref_bad_cb)(size_t line, const char *why, void *payload);
