@@ -100,7 +100,9 @@ int lw_ix_parse(ix *x)
 		return 1;
 	version = be32(p + 4);
 	n = be32(p + 8);
-	if (version < 2 || version > 4 || n > 10000000)
+	/* every entry takes at least 62 bytes (v4: 63): a count the file
+	 * cannot hold is refused before anything is allocated for it */
+	if (version < 2 || version > 4 || n > 10000000 || n > (x->len - 32) / 62)
 		return 1;
 	x->e = calloc(n ? n : 1, sizeof(ix_entry));
 	lw_buf_init(&x->paths, 0);
