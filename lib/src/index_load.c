@@ -38,8 +38,10 @@ static uint64_t il_be64(const unsigned char *p)
 /* One EWAH bitmap (git's ewah/ewah_io.c layout: bit count, word count,
  * 64-bit words, the last run-length word's position) into *bits, a byte a
  * bit over nbits. Run-length words: bit 0 the running bit, bits 1-32 the
- * run in words, bits 33-63 the literal words that follow. */
-int lw_ewah_read(const unsigned char **p, const unsigned char *end, unsigned char **bits, size_t *nbits)
+ * run in words, bits 33-63 the literal words that follow. Only the first
+ * max_bits are kept. */
+int lw_ewah_read(const unsigned char **p, const unsigned char *end, size_t max_bits,
+	unsigned char **bits, size_t *nbits)
 {
 	uint32_t nb, nw;
 	const unsigned char *w;
@@ -54,6 +56,9 @@ int lw_ewah_read(const unsigned char **p, const unsigned char *end, unsigned cha
 	w = *p + 8;
 	if (nb > IL_MAX_BITS || (uint64_t)nw * 8 + 4 > (uint64_t)(end - w))
 		return -1;
+	/* bits past the entries they speak of are read, not kept */
+	if (nb > max_bits)
+		nb = (uint32_t)max_bits;
 	if (!(*bits = calloc(nb ? nb : 1, 1)))
 		return -1;
 	for (uint32_t i = 0; i < nw;) {
@@ -179,7 +184,8 @@ static int il_merge(git_repository *repo, git_index *idx, const char *index_path
 		lw_error_set(err, LW_EIO, "%s: cannot read its shared index (sharedindex.*)", index_path);
 		goto done;
 	}
-	if (p < end && (lw_ewah_read(&p, end, &del, &ndel) < 0 || lw_ewah_read(&p, end, &rep, &nrep) < 0)) {
+	if (p < end && (lw_ewah_read(&p, end, base.n, &del, &ndel) < 0 ||
+			  lw_ewah_read(&p, end, base.n, &rep, &nrep) < 0)) {
 		lw_error_set(err, LW_EIO, "%s: corrupt link extension bitmaps", index_path);
 		goto done;
 	}

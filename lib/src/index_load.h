@@ -11,7 +11,9 @@
  * their shared index, sparse directory entries expanded from their trees.
  * *out is the caller's to free. */
 int lw_index_load(git_repository *repo, const char *index_path, git_index **out, lw_error *err);
-/* one EWAH bitmap at *p (advanced past it), a byte a bit; for the fuzzer */
-int lw_ewah_read(const unsigned char **p, const unsigned char *end, unsigned char **bits, size_t *nbits);
+/* one EWAH bitmap at *p (advanced past it), its first max_bits bits a
+ * byte each in *bits (malloc'd) */
+int lw_ewah_read(const unsigned char **p, const unsigned char *end, size_t max_bits,
+	unsigned char **bits, size_t *nbits);
 
 #endif
