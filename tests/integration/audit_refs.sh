@@ -82,4 +82,25 @@ check "a revision naming a blob: its finding" json_ok named.json 'len(r)==1 and 
 aj named-tree r "$T"
 check "a revision naming a tree: its entries scanned" \
 	json_ok named-tree.json 'len(r)==1 and r[0]["path"].endswith(":config/app.env")'
+
+# pre-receive: a pushed tag naming a blob or a tree with a secret is rejected
+git init -q --bare srv.git
+{
+	echo '#!/bin/bash'
+	printf 'exec %q pre-receive\n' "$LEAKWALK"
+} >srv.git/hooks/pre-receive
+chmod +x srv.git/hooks/pre-receive
+timeout 120 git -C r push -q "file://$LW_TMP/srv.git" main~1:refs/heads/main >push-main.out 2>&1
+check "pre-receive: the clean history (before the keys commit) is accepted" test $? = 0
+PB=$(pw | blob)
+git -C r tag push-blob "$PB"
+timeout 120 git -C r push "file://$LW_TMP/srv.git" refs/tags/push-blob >push-blob.out 2>&1
+check "pre-receive: a pushed tag to a blob with a secret is rejected" test $? != 0
+check_grep "pre-receive: the tag's blob is the reason" "push rejected: 1 secret" push-blob.out
+PT=$(printf '100644 blob %s\tk.env\n' "$(pw | blob)" | git -C r mktree)
+git -C r tag push-tree "$PT"
+timeout 120 git -C r push "file://$LW_TMP/srv.git" refs/tags/push-tree >push-tree.out 2>&1
+check "pre-receive: a pushed tag to a tree with a secret is rejected" test $? != 0
+check "pre-receive: neither tag reached the server" \
+	test -z "$(git --git-dir=srv.git tag -l 'push-*')"
 finish
