@@ -17,7 +17,7 @@ deltas() {
 		sed -n 's/.*; \([0-9]*\) deltas applied.*/\1/p'
 }
 
-for layout in fastimport repack; do
+for layout in fastimport; do
 	"$GEN" "$LW_TMP/$layout.git" 4300 "$N" "$layout" >/dev/null
 	check "$layout: $N versions" test "$(git --git-dir="$layout.git" rev-list --count main)" = "$N"
 	check "$layout: the versions are deltas in the pack" \
