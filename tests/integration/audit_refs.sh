@@ -26,6 +26,8 @@ aj lw-blob r
 check "lightweight tag to a blob: found (exit 1)" test "$RC" = 1
 check "lightweight tag to a blob: path is the ref, no commit" \
 	json_ok lw-blob.json 'len(r)==1 and r[0]["path"]=="refs/tags/blob-tag" and r[0]["commit"] is None and r[0]["blob"]==a[0]' "$B1"
+check "lightweight tag to a blob: the tag still holds it (present)" \
+	json_ok lw-blob.json 'r[0]["present"]==["refs/tags/blob-tag"]'
 git -C r tag -d blob-tag >/dev/null
 
 # a tree tag, holding a subdirectory
@@ -37,6 +39,8 @@ aj lw-tree r
 check "lightweight tag to a tree: found (exit 1)" test "$RC" = 1
 check "lightweight tag to a tree: path is REF:PATH" \
 	json_ok lw-tree.json 'len(r)==1 and r[0]["path"]=="refs/tags/tree-tag:config/app.env"'
+check "lightweight tag to a tree: the tag still holds it (present)" \
+	json_ok lw-tree.json 'r[0]["present"]==["refs/tags/tree-tag"]'
 git -C r tag -d tree-tag >/dev/null
 
 # any ref, outside refs/tags
