@@ -22,7 +22,8 @@ static const char audit_help[] =
 	"options:\n" LW_COMMON_HELP
 	"      --since DATE        skip commits older than DATE (2024-01-31, @UNIX, '3 weeks ago')\n"
 	"      --max-blob-size N   never inflate blobs over N bytes (default 100M); they are listed\n"
-	"      --timeout SECONDS   stop with exit 3 if the audit runs longer (default: none)\n"
+	"      --timeout SECONDS   stop with exit 3 if the audit runs longer (default 21600,\n"
+	"                          6 hours: a damaged repository must not hang a job; 0: none)\n"
 	"      --progress          show progress even when stderr is not a terminal\n"
 	"      --full-scan         match every blob whole, not only where a delta changed a\n"
 	"                          scanned base (same findings, slower; for checking)\n"
@@ -34,6 +35,8 @@ static const char audit_help[] =
 	"  leakwalk audit /srv/git/app.git --format json --output findings.json\n"
 	"  leakwalk audit . origin/main..HEAD\n"
 	"  leakwalk audit --baseline old.json   # only what is new since old.json\n";
+
+#define LW_AUDIT_TIMEOUT 21600
 
 enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL, OPT_FULL_SCAN };
 
@@ -135,6 +138,9 @@ static void audit_summary(const lw_history_stats *s, size_t findings, double sec
 			(unsigned long long)s->limit_hits);
 	if (s->truncated)
 		fprintf(stderr, "; stopped at --max-commits");
+	/* for tests and benchmarks (tests/bench/deep_delta.sh) */
+	if (getenv("LEAKWALK_DEBUG_STATS"))
+		fprintf(stderr, "; %llu deltas applied", (unsigned long long)s->deltas_applied);
 	if (s->delta_scans)
 		fprintf(stderr, "; %llu blobs matched through their delta base",
 			(unsigned long long)s->delta_scans);
@@ -212,7 +218,8 @@ int cmd_audit(int argc, char **argv)
 	size_t nrevs = 0;
 	char *cfg = NULL, *ign = NULL;
 	int opt, rc, status = LW_EXIT_USAGE, force_progress = 0, all = 0;
-	unsigned timeout = 0;
+	/* generous, yet nothing in a hostile repository may hang a CI job */
+	unsigned timeout = LW_AUDIT_TIMEOUT;
 	double t0 = audit_now();
 
 	memset(&ctx, 0, sizeof(ctx));

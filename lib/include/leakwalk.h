@@ -577,6 +577,8 @@ typedef struct lw_history_stats {
 				       report will hold (before ignore files and baselines) */
 	uint64_t blobs_total;    /**< blobs to read, known once the walk is over (0 before) */
 	uint64_t blobs_done;     /**< blobs read so far, skipped ones included */
+	uint64_t deltas_applied; /**< pack deltas the blob readers applied: linear in
+				      the pack's deltas, whatever the thread count */
 } lw_history_stats;
 
 typedef struct lw_history_options {

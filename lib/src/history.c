@@ -329,6 +329,8 @@ static void *hw_main(void *p)
 	}
 	if (sc)
 		lw_hist_count(c, &c->st->limit_hits, lw_scanner_limit_hits(sc));
+	if (rd)
+		lw_hist_count(c, &c->st->deltas_applied, lw_objreader_deltas(rd));
 	lw_scanner_free(sc);
 	git_odb_free(odb);
 	git_repository_free(repo);
@@ -360,7 +362,7 @@ void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *ki
 /* Every push and hide is applied to libgit2's walk and recorded, so the
  * plan can be walked again without libgit2 (history_walk.c) when its walk
  * cannot cope: shallow clones, missing commits. */
-static int hplan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
+int lw_hist_plan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide)
 {
 	lw_oidlist *l = hide ? &c->plan_hide : &c->plan_push;
 	git_oid *v = lw_reallocarray(l->v, l->n + 1, sizeof(*v));
@@ -379,13 +381,14 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
 	char pat[1024];
+	int rc;
 
 	/* an allocation failure only loses the glob for history_walk.c */
 	(void)lw_strlist_push(hide ? &c->plan_hide_globs : &c->plan_push_globs, glob);
 	snprintf(pat, sizeof(pat), "%s%s", strncmp(glob, "refs/", 5) ? "refs/" : "", glob);
-	if (git_reference_iterator_glob_new(&it, c->repo, pat) < 0)
-		return -1;
-	while (git_reference_next(&ref, it) == 0) {
+	if ((rc = git_reference_iterator_glob_new(&it, c->repo, pat)) < 0)
+		goto broken;
+	while ((rc = git_reference_next(&ref, it)) == 0) {
 		git_object *obj = NULL;
 		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
 			if ((hide ? git_revwalk_hide(walk, git_object_id(obj))
@@ -396,9 +399,13 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 			}
 		} else if (!hide && git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
 			git_object *any = NULL;
-			/* a ref to a tree or blob holds no history; a broken one is an error */
-			if (git_object_lookup(&any, c->repo, git_reference_target(ref), GIT_OBJECT_ANY) < 0 ||
-			    git_object_type(any) == GIT_OBJECT_COMMIT || git_object_type(any) == GIT_OBJECT_TAG) {
+			/* a ref to a tree or blob holds no history, but what it names
+			 * is walked (history_roots.c); a broken one is an error */
+			int root = git_object_lookup(&any, c->repo, git_reference_target(ref), GIT_OBJECT_ANY) < 0
+				? -1 : lw_hist_add_root(c, any, git_reference_name(ref));
+			if (root == LW_ENOMEM) {
+				c->oom = 1;
+			} else if (root <= 0) {
 				char hex[GIT_OID_HEXSZ + 1];
 				git_oid_tostr(hex, sizeof(hex), git_reference_target(ref));
 				lw_hist_diag(c, git_reference_name(ref), "cannot read commit %s: %s", hex,
@@ -412,7 +419,21 @@ static int hplan_glob(hctx *c, git_revwalk *walk, const char *glob, int hide)
 		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
-	return 0;
+broken:
+	if (hide) {
+		/* what a broken list would hide is walked: more is scanned, not less */
+		git_error_clear();
+		return 0;
+	}
+	if (rc != GIT_ITEROVER) {
+		lw_hist_diag(c, NULL, "cannot list the refs: %s",
+			git_error_last() ? git_error_last()->message : "?");
+		lw_hist_count(c, &c->st->errors, 1);
+	}
+	git_error_clear();
+	/* libgit2 lists no ref past a damaged line of packed-refs, and accepts
+	 * some lines git refuses: its good lines are walked, the bad reported */
+	return lw_hist_plan_packed(c, walk) == LW_ENOMEM ? LW_ENOMEM : 0;
 }
 
 static void hplan_head(hctx *c, git_revwalk *walk)
@@ -420,7 +441,7 @@ static void hplan_head(hctx *c, git_revwalk *walk)
 	git_oid head;
 
 	if (git_reference_name_to_id(&head, c->repo, "HEAD") == 0)
-		hplan_oid(c, walk, &head, 0);
+		lw_hist_plan_oid(c, walk, &head, 0);
 	git_error_clear();
 }
 
@@ -450,15 +471,15 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 		if (rs.flags & GIT_REVSPEC_MERGE_BASE) {
 			git_oid base;
 			if (git_merge_base(&base, c->repo, git_object_id(rs.from), git_object_id(rs.to)) == 0)
-				rc = hplan_oid(c, walk, &base, 1);
+				rc = lw_hist_plan_oid(c, walk, &base, 1);
 			if (rc == 0)
-				rc = hplan_oid(c, walk, git_object_id(rs.from), 0);
+				rc = lw_hist_plan_oid(c, walk, git_object_id(rs.from), 0);
 			if (rc == 0)
-				rc = hplan_oid(c, walk, git_object_id(rs.to), 0);
+				rc = lw_hist_plan_oid(c, walk, git_object_id(rs.to), 0);
 		} else {
-			rc = hplan_oid(c, walk, git_object_id(rs.from), 1);
+			rc = lw_hist_plan_oid(c, walk, git_object_id(rs.from), 1);
 			if (rc == 0)
-				rc = hplan_oid(c, walk, git_object_id(rs.to), 0);
+				rc = lw_hist_plan_oid(c, walk, git_object_id(rs.to), 0);
 		}
 		git_object_free(rs.from);
 		git_object_free(rs.to);
@@ -489,8 +510,18 @@ static int hplan_push_spec(hctx *c, git_revwalk *walk, const char *spec, int hid
 		}
 	}
 	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-	if (rc == 0)
-		rc = hplan_oid(c, walk, git_object_id(peeled), hide);
+	if (rc == 0) {
+		rc = lw_hist_plan_oid(c, walk, git_object_id(peeled), hide);
+	} else if (!hide) {
+		/* a tree or a blob: what it holds is scanned (history_roots.c) */
+		git_error_clear();
+		rc = lw_hist_add_root(c, obj, spec);
+		if (rc == LW_ENOMEM) {
+			git_object_free(obj);
+			return lw_error_set(err, LW_ENOMEM, "out of memory");
+		}
+		rc = rc == 1 ? 0 : -1;
+	}
 	git_object_free(obj);
 	git_object_free(peeled);
 	return rc < 0 ? lw_error_set(err, LW_ECONFIG, "\"%s\" does not name a commit", spec) : 0;

@@ -12,7 +12,11 @@
 /* the fewest jobs a worker takes at once */
 #define LW_HRUN 32
 #define LW_MAX_TREE_DEPTH 512
-#define LW_MAX_PATH 65536
+/* paths up to 1 MiB (4096 levels of 255-byte names) are kept whole;
+ * past that a blob is scanned under its path's first and last
+ * LW_PATH_SHOWN bytes */
+#define LW_MAX_PATH (1 << 20)
+#define LW_PATH_SHOWN 1024
 #define LW_MAX_TREE_SIZE ((uint64_t)256 << 20)
 /* Inflated objects the readers keep as delta bases, shared out among the
  * walkers (trees) and among the workers (blobs, read in pack order, need
@@ -66,6 +70,15 @@ typedef struct halias {
 	int is_tree;
 } halias;
 
+/* A ref (or a named revision) to a tree or a blob, straight or through
+ * annotated tags: no commit holds it, yet `git clone` transfers it. */
+typedef struct hroot {
+	git_oid id;
+	git_oid tag;   /* the annotated tag that names it (its provenance), or zero */
+	int is_tree;
+	char *name;    /* the ref or revision */
+} hroot;
+
 typedef struct hfound {
 	lw_record *rec;
 	git_oid commit;
@@ -113,6 +126,8 @@ typedef struct hctx {
 	 * paths where blobs with findings sat */
 	int track_paths;
 	int paths_lost;              /* a path was too long to note */
+	hroot *roots;                /* refs to trees and blobs, walked after the commits */
+	size_t nroots;
 	halias *alias;
 	size_t nalias;
 	hplace *place;               /* every blob's other paths, by blob then seq */
@@ -166,16 +181,29 @@ typedef struct htree {
 int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet);
 void lw_htree_release(hwalker *w, htree *t);
 
-/* A commit as the walk needs it, parsed from our reader's bytes */
+/* An octopus merge's parents, bounded only by what a commit may hold */
+#define LW_MAX_PARENTS ((size_t)1 << 20)
+
+/* A commit as the walk needs it, parsed from our reader's bytes; parents
+ * in few[] or, past them, malloc'd (lw_hist_commit_release). Not to be
+ * copied: parents may point into the struct. history_commit.c */
 typedef struct hcommit {
-	git_oid tree, parents[64];
-	size_t nparents;
+	git_oid tree;
+	git_oid *parents;
+	size_t nparents, cap;
+	git_oid few[8];
 	int64_t time;        /* the committer's */
 	const char *message; /* NUL-terminated: the reader keeps a NUL after every object */
 } hcommit;
+void lw_hist_commit_init(hcommit *hc);
+void lw_hist_commit_release(hcommit *hc);
+/* -1: out of memory or past LW_MAX_PARENTS */
+int lw_hist_commit_add_parent(hcommit *hc, const git_oid *id);
 /* A well-formed commit's tree, parents, committer time and message; -1 for
- * anything else (libgit2 then judges it). history_diff.c */
+ * anything else (libgit2 then judges it). hc must have been initialised. */
 int lw_hist_commit_parse(const unsigned char *d, size_t n, hcommit *hc);
+/* "KEY<hex>\n" at *p: 1, *out, and *p past it */
+int lw_hist_id_line(const unsigned char **p, const unsigned char *end, const char *key, git_oid *out);
 
 void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -204,6 +232,23 @@ int lw_hist_places_merge(hctx *c, hwalker *ws, size_t nw);
 void lw_hist_places_dispose(hplace *v, size_t n);
 int lw_hist_place_reported(const hctx *c, const lw_finding *f, const char *path);
 void lw_hist_release(hctx *c);
+/* A walker's commits done: notes what a tree or blob ref holds (c->roots),
+ * at seq first_seq onwards. history_roots.c */
+int lw_hist_walk_roots(hwalker *w, uint64_t first_seq);
+/* Notes obj (a tree, blob or a tag leading to one) named `name` as a root;
+ * 1 when it is one, 0 when obj leads to a commit, <0 on error. */
+int lw_hist_add_root(hctx *c, const git_object *obj, const char *name);
+/* A damaged packed-refs file: its bad lines reported (one error), the refs
+ * of its good lines pushed on walk. history_packed.c */
+int lw_hist_plan_packed(hctx *c, git_revwalk *walk);
+/* pushes (or hides) id on walk, and records it for history_walk.c. history.c */
+int lw_hist_plan_oid(hctx *c, git_revwalk *walk, const git_oid *id, int hide);
+/* history_diff.c */
+void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi);
+int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path);
+int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
+	const git_oid *commit, const unsigned char *tree_id, unsigned depth);
 /* Walks the recorded plan without libgit2's revwalk: commits reachable from
  * the pushed ids and not from the hidden ones, oldest first (parents before
  * children, then by time), stepping over missing parents. *out is malloc'd. */

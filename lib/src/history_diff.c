@@ -19,7 +19,7 @@
 
 #include "history.h"
 
-static int hw_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
 	const char *path)
 {
 	if (w->nbatch == w->capbatch) {
@@ -176,20 +176,57 @@ static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
 	return NULL;
 }
 
-static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
+/* An entry whose path is longer than LW_MAX_PATH: a blob's content does
+ * not depend on its path, so it is scanned under a shortened path; what a
+ * tree that deep holds is not walked, and that is an error (incomplete). */
+static int hw_long_path(hwalker *w, const lw_tree_entry *e, int is_tree, const git_oid *commit,
+	uint64_t seq)
+{
+	hctx *c = w->c;
+	const git_oid *id = (const git_oid *)e->id;
+	size_t head = w->path.len < LW_PATH_SHOWN ? w->path.len : LW_PATH_SHOWN;
+	size_t tail = e->name_len < LW_PATH_SHOWN ? e->name_len : LW_PATH_SHOWN;
+	lw_buf shown;
+	int rc = 0, ins;
+
+	lw_buf_init(&shown, 4 * LW_PATH_SHOWN);
+	lw_buf_put(&shown, w->path.data, head);
+	lw_buf_printf(&shown, "[...%zu bytes...]", w->path.len - head + e->name_len - tail);
+	lw_buf_put(&shown, e->name + e->name_len - tail, tail);
+	if (shown.overflow) {
+		rc = LW_ENOMEM;
+	} else if (is_tree) {
+		lw_hist_diag(c, lw_buf_cstr(&shown), "a tree at a path longer than %d bytes; what it holds "
+			"was not scanned", LW_MAX_PATH);
+		lw_hist_count(c, &c->st->errors, 1);
+	} else if ((ins = lw_oidset_insert(&w->seen_blobs, id)) < 0) {
+		rc = LW_ENOMEM;
+	} else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB)) {
+		lw_hist_diag(c, lw_buf_cstr(&shown), "path longer than %d bytes: scanned, shown shortened",
+			LW_MAX_PATH);
+		rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&shown));
+	}
+	lw_buf_release(&shown);
+	return rc;
+}
+
+int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
 	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
 {
 	hctx *c = w->c;
 	size_t base = w->path.len;
 	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
+	const unsigned char *pe_stack[4], **pe = np <= 4 ? pe_stack : calloc(np, sizeof(*pe));
 	const unsigned char *p = t->data, *end = t->data + t->len;
 	lw_tree_entry e;
 	int rc = 0, more;
 	/* the directory's part of its entries' (object, path) hashes */
 	uint64_t hdir = lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base);
 
-	if (!cur)
-		return LW_ENOMEM;
+	if (!cur || !pe) {
+		rc = LW_ENOMEM;
+		goto out;
+	}
 	if (depth > LW_MAX_TREE_DEPTH) {
 		lw_hist_diag(c, lw_buf_cstr(&w->path),
 			"trees nested deeper than %d levels; the deeper part was not scanned",
@@ -204,7 +241,6 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 	}
 	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
 		const git_oid *id = (const git_oid *)e.id;
-		const unsigned char *pe[64];
 		size_t npe = 0, same = 0;
 		int is_tree = lw_tree_entry_is_tree(&e);
 
@@ -212,7 +248,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
 			if (x && !memcmp(x->id, e.id, 20))
 				same = 1;
-			else if (x && is_tree && npe < 64)
+			else if (x && is_tree)
 				pe[npe++] = x->id;
 		}
 		if (same)
@@ -225,10 +261,10 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 		w->path.len = base;
 		lw_buf_put(&w->path, e.name, e.name_len);
 		if (w->path.overflow) {
-			lw_hist_diag(c, NULL, "path longer than %d bytes; not scanned", LW_MAX_PATH);
-			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
 			w->path.overflow = 0;
 			w->path.len = base;
+			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
+			rc = hw_long_path(w, &e, is_tree, commit, seq);
 			continue;
 		}
 		if (is_tree) {
@@ -259,7 +295,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 				if (lw_htree_read(w, pe[k], &psub[nps], 1) == 0)
 					nps++;
 			lw_buf_putc(&w->path, '/');
-			rc = hwalk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
+			rc = lw_hist_walk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
 			for (size_t k = 0; k < nps; k++)
 				lw_htree_release(w, &psub[k]);
 			if (psub != psub_stack)
@@ -272,7 +308,7 @@ static int hwalk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			if (ins < 0)
 				rc = LW_ENOMEM;
 			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
-				rc = hw_push(w, id, commit, seq, lw_buf_cstr(&w->path));
+				rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&w->path));
 			if (rc == 0 && ins >= 0 && (rc = hw_place(w, hdir, &e, 0, ins > 0, commit, seq)) > 0)
 				rc = 0;
 		}
@@ -293,6 +329,8 @@ out:
 		w->path.data[base] = '\0';
 	if (cur != cur_stack)
 		free(cur);
+	if (pe != pe_stack)
+		free(pe);
 	return rc;
 }
 
@@ -303,7 +341,7 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 {
 	hctx *c = w->c;
 	git_commit *commit = NULL;
-	htree tree, ptrees[64];
+	htree tree, *ptrees;
 	size_t np = 0;
 	int rc;
 
@@ -329,7 +367,12 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 		return 0;
 	}
 	unsigned int nparents = git_commit_parentcount(commit);
-	for (unsigned int k = 0; k < nparents && np < 64; k++) {
+	if (!(ptrees = calloc(nparents ? nparents : 1, sizeof(*ptrees)))) {
+		lw_htree_release(w, &tree);
+		git_commit_free(commit);
+		return LW_ENOMEM;
+	}
+	for (unsigned int k = 0; k < nparents; k++) {
 		git_commit *parent = NULL;
 		if (git_commit_parent(&parent, commit, k) < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
@@ -351,82 +394,15 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 			np++;
 		git_commit_free(parent);
 	}
-	rc = hwalk_tree(w, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
+	rc = lw_hist_walk_tree(w, &tree, ptrees, np, seq, id, git_commit_tree_id(commit)->id, 0);
 	if (rc == 0 && lw_oidset_insert(&w->seen_trees, git_commit_tree_id(commit)) < 0)
 		rc = LW_ENOMEM;
 	for (size_t k = 0; k < np; k++)
 		lw_htree_release(w, &ptrees[k]);
+	free(ptrees);
 	lw_htree_release(w, &tree);
 	git_commit_free(commit);
 	return rc;
-}
-
-/* "tree <hex>\n" at p: 1 and *out */
-static int hc_id_line(const unsigned char **p, const unsigned char *end, const char *key, git_oid *out)
-{
-	size_t kl = strlen(key);
-	char hex[GIT_OID_HEXSZ + 1];
-
-	if ((size_t)(end - *p) < kl + GIT_OID_HEXSZ + 1 || memcmp(*p, key, kl) ||
-	    (*p)[kl + GIT_OID_HEXSZ] != '\n')
-		return 0;
-	memcpy(hex, *p + kl, GIT_OID_HEXSZ);
-	hex[GIT_OID_HEXSZ] = '\0';
-	for (int i = 0; i < GIT_OID_HEXSZ; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
-			return 0;
-	if (git_oid_fromstr(out, hex) < 0)
-		return 0;
-	*p += kl + GIT_OID_HEXSZ + 1;
-	return 1;
-}
-
-int lw_hist_commit_parse(const unsigned char *d, size_t n, hcommit *hc)
-{
-	const unsigned char *p = d, *end = d + n;
-	int have_time = 0;
-
-	hc->nparents = 0;
-	if (!hc_id_line(&p, end, "tree ", &hc->tree))
-		return -1;
-	while (hc_id_line(&p, end, "parent ", &hc->parents[hc->nparents]))
-		if (++hc->nparents == 64)
-			return -1;
-	for (;;) {
-		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return -1;
-		if (nl == p) {
-			p++;
-			break;
-		}
-		if ((size_t)(nl - p) > 10 && !memcmp(p, "committer ", 10)) {
-			const unsigned char *gt = NULL;
-			for (const unsigned char *q = p; q < nl; q++)
-				if (*q == '>')
-					gt = q;
-			if (!gt || gt + 2 >= nl || gt[1] != ' ')
-				return -1;
-			int64_t t = 0;
-			const unsigned char *q = gt + 2;
-			for (; q < nl && *q >= '0' && *q <= '9'; q++) {
-				if (t > (INT64_MAX - 9) / 10)
-					return -1;
-				t = t * 10 + (*q - '0');
-			}
-			if (q == gt + 2 || q >= nl || *q != ' ')
-				return -1;
-			hc->time = t;
-			have_time = 1;
-		}
-		p = nl + 1;
-	}
-	if (!have_time)
-		return -1;
-	while (p < end && *p == '\n')
-		p++;
-	hc->message = (const char *)p;
-	return 0;
 }
 
 /* A commit the fast way: parsed from our reader, parents' trees found by
@@ -436,19 +412,24 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	hctx *c = w->c;
 	hcommit hc;
 	lw_obj co, pc;
-	htree tree, ptrees[64];
+	htree tree, ptrees_few[8], *ptrees = ptrees_few;
 	size_t np = 0;
-	int rc;
+	int rc = 0, fallback = 0;
 
+	lw_hist_commit_init(&hc);
 	if (lw_objreader_read(w->reader, id->id, LW_MAX_TREE_SIZE, &co) != 0)
 		return hwalk_commit_libgit2(w, id, seq);
 	if (co.type != LW_OBJ_COMMIT || lw_hist_commit_parse(co.data, co.len, &hc) < 0) {
-		lw_obj_release(w->reader, &co);
-		return hwalk_commit_libgit2(w, id, seq);
+		fallback = 1;
+		goto done;
 	}
-	if (c->opts->since && hc.time < c->opts->since) {
-		lw_obj_release(w->reader, &co);
-		return 0;
+	if (c->opts->since && hc.time < c->opts->since)
+		goto done;
+	if (hc.nparents > sizeof(ptrees_few) / sizeof(ptrees_few[0]) &&
+	    !(ptrees = calloc(hc.nparents, sizeof(*ptrees)))) {
+		ptrees = ptrees_few;
+		rc = LW_ENOMEM;
+		goto done;
 	}
 	/* every parent's tree first: any doubt, and libgit2 takes the commit */
 	for (size_t k = 0; k < hc.nparents; k++) {
@@ -457,7 +438,7 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 		int ok = lw_objreader_read(w->reader, hc.parents[k].id, LW_MAX_TREE_SIZE, &pc) == 0;
 		if (ok) {
 			p = pc.data;
-			ok = pc.type == LW_OBJ_COMMIT && hc_id_line(&p, pc.data + pc.len, "tree ", &ptree);
+			ok = pc.type == LW_OBJ_COMMIT && lw_hist_id_line(&p, pc.data + pc.len, "tree ", &ptree);
 			lw_obj_release(w->reader, &pc);
 		}
 		if (ok && lw_htree_read(w, ptree.id, &ptrees[np], 1) == 0) {
@@ -465,10 +446,8 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 			continue;
 		}
 		if (!ok) {
-			for (size_t i = 0; i < np; i++)
-				lw_htree_release(w, &ptrees[i]);
-			lw_obj_release(w->reader, &co);
-			return hwalk_commit_libgit2(w, id, seq);
+			fallback = 1;
+			goto done;
 		}
 	}
 	if (c->opts->scan_messages)
@@ -476,17 +455,20 @@ static int hwalk_commit(hwalker *w, const git_oid *id, uint64_t seq)
 	w->path.len = 0;
 	if (w->path.data)
 		w->path.data[0] = '\0';
-	rc = 0;
 	if (lw_htree_read(w, hc.tree.id, &tree, 0) == 0) {
-		rc = hwalk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
+		rc = lw_hist_walk_tree(w, &tree, ptrees, np, seq, id, hc.tree.id, 0);
 		if (rc == 0 && lw_oidset_insert(&w->seen_trees, &hc.tree) < 0)
 			rc = LW_ENOMEM;
 		lw_htree_release(w, &tree);
 	}
+done:
 	for (size_t k = 0; k < np; k++)
 		lw_htree_release(w, &ptrees[k]);
+	if (ptrees != ptrees_few)
+		free(ptrees);
+	lw_hist_commit_release(&hc);
 	lw_obj_release(w->reader, &co);
-	return rc;
+	return fallback ? hwalk_commit_libgit2(w, id, seq) : rc;
 }
 
 /* A walking thread: its repository handle, reader and scanner, lent to
@@ -507,7 +489,7 @@ typedef struct hwthread {
 /* commits a walker claims at once */
 #define LW_CLAIM 16
 
-static void hwalker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi)
+void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, size_t hi)
 {
 	memset(w, 0, sizeof(*w));
 	w->c = c;
@@ -553,7 +535,7 @@ static hwalker *hw_steal(hwthread *t)
 	if (best && left >= LW_STEAL_MIN && *t->nws < LW_MAX_RANGES && !c->stop) {
 		size_t mid = best->next + left / 2;
 		w = &t->ws[(*t->nws)++];
-		hwalker_init(w, c, best->ids, mid, best->hi);
+		lw_hist_walker_init(w, c, best->ids, mid, best->hi);
 		best->hi = mid;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -664,7 +646,8 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 	hwthread ts[64];
 	pthread_t th[64];
 	size_t nw = nwalkers < 1 ? 1 : nwalkers > 64 ? 64 : nwalkers, nws;
-	hwalker *ws = calloc(LW_MAX_RANGES, sizeof(hwalker));
+	/* one more: the refs to trees and blobs (history_roots.c) */
+	hwalker *ws = calloc(LW_MAX_RANGES + 1, sizeof(hwalker));
 	int rc = 0;
 
 	if (!ws)
@@ -675,7 +658,7 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 	memset(ts, 0, sizeof(ts));
 	lw_objreader_set_cache(c->reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, nw));
 	for (size_t k = 0; k < nw; k++) {
-		hwalker_init(&ws[k], c, ids, n * k / nw, n * (k + 1) / nw);
+		lw_hist_walker_init(&ws[k], c, ids, n * k / nw, n * (k + 1) / nw);
 		ts[k] = (hwthread){ c, ws, &nws, k, c->repo, c->reader, c->sc };
 		if (k == 0)
 			continue;
@@ -715,6 +698,14 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 		ws[k].sc = NULL;
 	}
 	qsort(ws, nws, sizeof(hwalker), hwalker_cmp);
+	/* after every commit: a blob a commit also holds is the commit's */
+	if (rc == 0 && c->nroots) {
+		lw_hist_walker_init(&ws[nws], c, ids, n, n);
+		ws[nws].repo = c->repo;
+		ws[nws].reader = c->reader;
+		ws[nws].sc = c->sc;
+		rc = lw_hist_walk_roots(&ws[nws++], n);
+	}
 	if (rc == 0)
 		rc = hwalker_merge(c, ws, nws);
 	for (size_t k = 0; k < nws; k++)

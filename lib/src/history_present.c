@@ -563,6 +563,30 @@ int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, 
 			rec->npresent++;
 		}
 	}
+	/* a tip that is a blob (history_roots.c) holds its own findings */
+	for (size_t b = 0; rc == 0 && b < c->nroots; b++) {
+		const hroot *br = &c->roots[b];
+		if (br->is_tree || (strncmp(br->name, "refs/heads/", 11) && strncmp(br->name, "refs/tags/", 10) &&
+				    strncmp(br->name, "refs/remotes/", 13)))
+			continue;
+		for (size_t j = 0; rc == 0 && j < c->nocc; j++) {
+			if (!git_oid_equal(&c->occ[j].blob, &br->id))
+				continue;
+			for (size_t i = 0; rc == 0 && i < nrecs; i++) {
+				if (memcmp(keys[i], c->occ[j].key, 16) || !recs[i]->has_present)
+					continue;
+				char **v = lw_reallocarray(recs[i]->present, recs[i]->npresent + 1, sizeof(char *));
+				if (!v || !(v[recs[i]->npresent] = lw_strdup(br->name))) {
+					if (v)
+						recs[i]->present = v;
+					rc = LW_ENOMEM;
+					break;
+				}
+				recs[i]->present = v;
+				recs[i]->npresent++;
+			}
+		}
+	}
 	if (rc == LW_ELIMIT) {
 		for (size_t i = 0; i < nrecs; i++)
 			recs[i]->has_present = 0;

@@ -122,7 +122,8 @@ static int found_add(hctx *c, const lw_finding *f, const hjob *job)
 	git_oid_tostr(commit_hex, sizeof(commit_hex), &job->commit);
 	if (!git_oid_is_zero(&job->blob))
 		git_oid_tostr(blob_hex, sizeof(blob_hex), &job->blob);
-	p.commit = commit_hex;
+	/* a lightweight ref to a tree or blob: no commit brought it */
+	p.commit = git_oid_is_zero(&job->commit) ? NULL : commit_hex;
 	p.blob = blob_hex[0] ? blob_hex : NULL;
 	if (lw_record_new(&rec, f, &p) < 0)
 		return LW_ENOMEM;
@@ -293,6 +294,9 @@ void lw_hist_release(hctx *c)
 	free(c->fp_index);
 	free(c->occ);
 	free(c->tag_ids);
+	for (size_t i = 0; i < c->nroots; i++)
+		free(c->roots[i].name);
+	free(c->roots);
 	free(c->plan_push.v);
 	free(c->plan_hide.v);
 	lw_strlist_dispose(&c->plan_push_globs);

@@ -158,6 +158,7 @@ static int w_read(wctx *w, const git_oid *id, hcommit *hc)
 	lw_obj o;
 	git_commit *cm = NULL;
 
+	hc->nparents = 0;
 	if (lw_objreader_read(w->c->reader, id->id, LW_MAX_TREE_SIZE, &o) == 0) {
 		int ok = o.type == LW_OBJ_COMMIT && lw_hist_commit_parse(o.data, o.len, hc) == 0;
 		lw_obj_release(w->c->reader, &o);
@@ -170,8 +171,11 @@ static int w_read(wctx *w, const git_oid *id, hcommit *hc)
 	}
 	hc->time = git_commit_time(cm);
 	hc->nparents = 0;
-	for (unsigned k = 0; k < git_commit_parentcount(cm) && hc->nparents < 64; k++)
-		hc->parents[hc->nparents++] = *git_commit_parent_id(cm, k);
+	for (unsigned k = 0; k < git_commit_parentcount(cm); k++)
+		if (lw_hist_commit_add_parent(hc, git_commit_parent_id(cm, k)) < 0) {
+			git_commit_free(cm);
+			return LW_ENOMEM;
+		}
 	git_commit_free(cm);
 	return 0;
 }
@@ -190,6 +194,7 @@ static int w_exists(wctx *w, const git_oid *id)
 
 static int w_collect(wctx *w, const lw_oidlist *tips)
 {
+	hcommit hc;
 	size_t *stack = NULL, n = 0, cap = 0;
 	int rc = 0;
 
@@ -205,14 +210,23 @@ static int w_collect(wctx *w, const lw_oidlist *tips)
 		return LW_ENOMEM;
 	for (size_t i = 0; i < w->n; i++)
 		stack[n++] = i;
+	lw_hist_commit_init(&hc);
 	while (n && rc == 0) {
 		size_t idx = stack[--n];
-		hcommit hc;
-		if (w_read(w, &w->nodes[idx].id, &hc) < 0)
+		int r = w_read(w, &w->nodes[idx].id, &hc);
+		if (r == LW_ENOMEM) {
+			rc = r;
+			break;
+		}
+		if (r < 0)
 			continue; /* unreadable: hwalk_commit names it when it is visited */
 		w->nodes[idx].time = hc.time;
 		w->nodes[idx].parents = calloc(hc.nparents ? hc.nparents : 1, sizeof(uint32_t));
-		for (size_t k = 0; k < hc.nparents && w->nodes[idx].parents; k++) {
+		if (!w->nodes[idx].parents) {
+			rc = LW_ENOMEM;
+			break;
+		}
+		for (size_t k = 0; k < hc.nparents; k++) {
 			const git_oid *p = &hc.parents[k];
 			if (lw_oidset_contains(&w->hidden, p))
 				continue;
@@ -238,6 +252,7 @@ static int w_collect(wctx *w, const lw_oidlist *tips)
 			w->nodes[idx].parents[w->nodes[idx].nparents++] = (uint32_t)pi;
 		}
 	}
+	lw_hist_commit_release(&hc);
 	free(stack);
 	return rc;
 }

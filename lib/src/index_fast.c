@@ -4,7 +4,8 @@
  * tree the staged entries would make; a directory whose cached tree equals
  * HEAD's is skipped whole. Only the directories `git add` touched are
  * compared entry by entry. Split and sparse indexes, SHA-256 repositories
- * and indexes without a cache-tree are left to the general diff (return 1).
+ * and indexes without a cache-tree (or one deeper than its bound) are left
+ * to the general diff (return 1), over the index index_load.c builds.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -13,40 +14,14 @@
 #include <unistd.h>
 
 #include "index_fast.h"
-
-#define IX_MAX_SIZE ((size_t)1 << 30)
-
-typedef struct ix_entry {
-	const char *path; /* into the path pool */
-	git_oid oid;
-	uint32_t mode;
-	int stage;
-} ix_entry;
-
-typedef struct ix_node {
-	const char *name; /* into the index buffer, NUL-terminated */
-	long count;       /* -1: invalid */
-	long nsub;
-	git_oid oid;
-	struct ix_node *sub;
-} ix_node;
-
-typedef struct ix {
-	unsigned char *buf;
-	size_t len;
-	ix_entry *e;
-	size_t n;
-	lw_buf paths; /* v4 paths are rebuilt here */
-	ix_node root;
-	int has_tree;
-} ix;
+#include "index_parse.h"
 
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static int ix_read_file(ix *x, const char *path)
+int lw_ix_read_file(ix *x, const char *path)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -67,6 +42,8 @@ static int ix_read_file(ix *x, const char *path)
 		got += (size_t)r;
 	}
 	close(fd);
+	if (x->buf)
+		x->buf[x->len] = '\0'; /* the cache-tree's numbers are read with strtol */
 	return x->buf && got == x->len ? 0 : 1;
 }
 
@@ -106,14 +83,14 @@ static int ix_parse_node(ix *x, ix_node *nd, size_t *pos, size_t end, int depth)
 	return 0;
 }
 
-static void ix_free_node(ix_node *nd)
+void lw_ix_free_node(ix_node *nd)
 {
 	for (long i = 0; i < nd->nsub && nd->sub; i++)
-		ix_free_node(&nd->sub[i]);
+		lw_ix_free_node(&nd->sub[i]);
 	free(nd->sub);
 }
 
-static int ix_parse(ix *x)
+int lw_ix_parse(ix *x)
 {
 	const unsigned char *p = x->buf;
 	uint32_t version, n;
@@ -123,7 +100,9 @@ static int ix_parse(ix *x)
 		return 1;
 	version = be32(p + 4);
 	n = be32(p + 8);
-	if (version < 2 || version > 4 || n > 10000000)
+	/* every entry takes at least 62 bytes (v4: 63): a count the file
+	 * cannot hold is refused before anything is allocated for it */
+	if (version < 2 || version > 4 || n > 10000000 || n > (x->len - 32) / 62)
 		return 1;
 	x->e = calloc(n ? n : 1, sizeof(ix_entry));
 	lw_buf_init(&x->paths, 0);
@@ -139,9 +118,10 @@ static int ix_parse(ix *x)
 		uint16_t flags = (uint16_t)(p[pos + 60] << 8 | p[pos + 61]);
 		e->stage = (flags >> 12) & 3;
 		size_t hdr = 62 + ((flags & 0x4000) && version >= 3 ? 2 : 0);
-		if (version >= 3 && (flags & 0x4000) && pos + hdr <= end &&
-		    (p[pos + 62] & 0x40)) /* skip-worktree: a sparse checkout */
-			return 1;
+		e->skip_worktree = version >= 3 && (flags & 0x4000) && pos + hdr <= end &&
+			(p[pos + 62] & 0x40);
+		if (e->skip_worktree) /* a sparse checkout */
+			x->sparse = 1;
 		size_t ps = pos + hdr;
 		if (version < 4) {
 			const unsigned char *nul = memchr(p + ps, '\0', end > ps ? end - ps : 0);
@@ -191,15 +171,18 @@ static int ix_parse(ix *x)
 			return 1;
 		if (!memcmp(p + pos, "TREE", 4)) {
 			size_t tp = pos + 8;
-			if (ix_parse_node(x, &x->root, &tp, pos + 8 + sz, 0))
-				return 1;
-			x->has_tree = 1;
-		} else if (!memcmp(p + pos, "link", 4) || !memcmp(p + pos, "sdir", 4)) {
-			return 1; /* split or sparse index */
+			/* a cache-tree deeper than the bound only loses the fast path */
+			if (ix_parse_node(x, &x->root, &tp, pos + 8 + sz, 0) == 0)
+				x->has_tree = 1;
+		} else if (!memcmp(p + pos, "link", 4)) {
+			x->link = p + pos + 8; /* a split index */
+			x->link_len = sz;
+		} else if (!memcmp(p + pos, "sdir", 4)) {
+			x->sparse = 1;
 		}
 		pos += 8 + sz;
 	}
-	return x->has_tree ? 0 : 1;
+	return 0;
 }
 
 /* ---- comparing with HEAD -------------------------------------------- */
@@ -374,7 +357,8 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 	lw_buf_init(&w.clean, 0);
 	w.repo = repo;
 	w.x = &x;
-	if (git_oid_rawsz_check() || ix_read_file(&x, index_path) || ix_parse(&x))
+	if (git_oid_rawsz_check() || lw_ix_read_file(&x, index_path) || lw_ix_parse(&x) ||
+	    !x.has_tree || x.link || x.sparse)
 		goto done;
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0) {
 		git_error_clear();
@@ -421,15 +405,21 @@ done:
 	free(clean);
 	free(w.gone);
 	git_object_free(head);
-	ix_free_node(&x.root);
-	free(x.e);
-	free(x.buf);
-	lw_buf_release(&x.paths);
+	lw_ix_release(&x);
 	lw_buf_release(&prefix);
 	lw_buf_release(&w.clean);
 	if (rc != 0)
 		lw_changes_release(out);
 	return rc;
+}
+
+void lw_ix_release(ix *x)
+{
+	lw_ix_free_node(&x->root);
+	free(x->e);
+	free(x->buf);
+	lw_buf_release(&x->paths);
+	memset(x, 0, sizeof(*x));
 }
 
 void lw_changes_release(lw_changes *c)

@@ -29,6 +29,8 @@
 #define OR_BUCKETS (1u << 17)
 /* an object larger than this share of the cache is handed out uncached */
 #define OR_CACHE_SHARE 4
+/* ... but the last OR_BIG such objects are kept apart */
+#define OR_BIG 2
 
 /* Where an id was found in the packs. A walk reads each tree again as the
  * parent of the next commit's version: the index is searched once. */
@@ -46,6 +48,7 @@ typedef struct os_ent {
 	size_t len;
 	int type;
 	unsigned pins;
+	int big;    /* held in a big[] slot of the reader, not in the cache */
 	void *kept; /* lw_obj_keep's data, kept_size bytes */
 	size_t kept_size;
 	struct os_ent *hnext, *prev, *next;
@@ -63,6 +66,14 @@ struct lw_objreader {
 	lw_copyop *ops;         /* the last delta's copies */
 	size_t nops, capops;
 	or_where *where;        /* OR_WHERE recent lookups of ids in the packs */
+	/* The last objects too large for the cache, held apart: each version
+	 * of a large file is the delta base of the next one read in pack
+	 * order, and resolving its chain again for every version made a
+	 * history of a 6 MB file quadratic once -j4 cut the cache's share. */
+	os_ent *big[OR_BIG];
+	uint64_t big_key[OR_BIG];
+	unsigned big_next;
+	uint64_t deltas;        /* deltas applied (lw_objreader_deltas) */
 	char err[512];
 };
 
@@ -176,14 +187,30 @@ static os_ent *or_cache_get(lw_objreader *r, uint64_t key)
 			e->pins++;
 			return e;
 		}
+	for (unsigned i = 0; i < OR_BIG; i++)
+		if (r->big[i] && r->big_key[i] == key) {
+			r->big[i]->pins++;
+			return r->big[i];
+		}
 	return NULL;
 }
+
+static void or_unpin(lw_objreader *r, os_ent *e);
 
 /* e (pinned by the caller) joins the cache when it is small enough */
 static void or_cache_put(lw_objreader *r, os_ent *e, uint64_t key)
 {
-	if (e->len > r->limit / OR_CACHE_SHARE)
+	if (e->len > r->limit / OR_CACHE_SHARE) {
+		/* held by a pin of its own, in place of the older of the two */
+		unsigned i = r->big_next;
+		r->big_next = (i + 1) % OR_BIG;
+		or_unpin(r, r->big[i]);
+		e->pins++;
+		e->big = 1;
+		r->big[i] = e;
+		r->big_key[i] = key;
 		return;
+	}
 	e->key = key;
 	e->hnext = r->tab[or_bucket(key)];
 	r->tab[or_bucket(key)] = e;
@@ -246,6 +273,8 @@ void lw_objreader_free(lw_objreader *r)
 {
 	if (!r)
 		return;
+	for (unsigned i = 0; i < OR_BIG; i++)
+		or_unpin(r, r->big[i]);
 	for (os_ent *e = r->lru.next; e != &r->lru;) {
 		os_ent *next = e->next;
 		or_ent_free(e);
@@ -265,6 +294,16 @@ void lw_objreader_set_cache(lw_objreader *r, size_t limit)
 {
 	r->limit = limit;
 	or_cache_trim(r);
+	/* an idle reader keeps no large object either */
+	for (unsigned i = 0; i < OR_BIG; i++) {
+		or_unpin(r, r->big[i]);
+		r->big[i] = NULL;
+	}
+}
+
+uint64_t lw_objreader_deltas(const lw_objreader *r)
+{
+	return r->deltas;
 }
 
 const lw_objstore *lw_objreader_store(const lw_objreader *r)
@@ -293,13 +332,15 @@ int lw_obj_keep(lw_objreader *r, const lw_obj *o, void *data, size_t size)
 {
 	os_ent *e = o->ent_;
 
-	if (!e || !e->key)
+	if (!e || (!e->key && !e->big))
 		return 0;
 	free(e->kept);
-	r->bytes -= e->kept_size;
+	if (e->key)
+		r->bytes -= e->kept_size;
 	e->kept = data;
 	e->kept_size = size;
-	r->bytes += size;
+	if (e->key)
+		r->bytes += size;
 	return 1;
 }
 
@@ -442,6 +483,9 @@ static int or_loose_head(lw_objreader *r, const unsigned char *map, size_t len,
 		return or_prefix(r, rc, "loose object is corrupt");
 	if (or_parse_loose_header(h, got, type, size, hlen) < 0)
 		return or_fail(r, LW_EIO, "loose object is corrupt: malformed header");
+	if (!lw_os_size_plausible(*size, len))
+		return or_fail(r, LW_EIO, "loose object is corrupt: it declares %llu bytes in a %zu-byte file",
+			(unsigned long long)*size, len);
 	return 0;
 }
 
@@ -584,6 +628,9 @@ static int or_delta_apply(lw_objreader *r, const os_ent *base, const unsigned ch
 	if (src != base->len)
 		return or_fail(r, LW_EIO, "delta expects a %llu-byte base, found %zu bytes",
 			(unsigned long long)src, base->len);
+	if (!lw_os_delta_plausible(dlen, src, dst))
+		return or_fail(r, LW_EIO, "corrupt delta: it declares a %llu-byte result that its %zu bytes "
+			"of instructions cannot make", (unsigned long long)dst, dlen);
 	if (dst > max || dst > SIZE_MAX - 1)
 		return or_fail(r, LW_ELIMIT, "object is %llu bytes, over the %llu-byte bound",
 			(unsigned long long)dst, (unsigned long long)max);
@@ -740,8 +787,14 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 			chain = v;
 		}
 		chain[n++] = (or_link){ pk, off, data, size };
-		if (or_base_packed(r, type, boff, bid, &pk, &off))
+		if (or_base_packed(r, type, boff, bid, &pk, &off)) {
+			if (pk == chain[n - 1].pack && off == chain[n - 1].off) {
+				rc = or_fail(r, LW_EIO, "%s: the delta at offset %llu is its own base", p->name,
+					(unsigned long long)off);
+				break;
+			}
 			continue;
+		}
 		if ((rc = or_loose_read(r, bid, max, &base)) != 0) {
 			if (rc == LW_OBJ_MISSING)
 				rc = or_fail(r, LW_EIO, "%s: the base of the delta at offset %llu is missing",
@@ -762,8 +815,10 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 		}
 		rc = or_inflate(r, p->pack + l->data_off, p->packlen - 20 - l->data_off, d,
 			(size_t)l->size, 0, NULL);
-		if (rc == 0)
+		if (rc == 0) {
+			r->deltas++;
 			rc = or_delta_apply(r, base, d, (size_t)l->size, max, &next, n == 0 && last_base);
+		}
 		if (rc < 0) {
 			rc = or_prefix(r, rc, "%s: object at offset %llu", p->name,
 				(unsigned long long)l->off);
@@ -807,6 +862,10 @@ static int or_pack_header(lw_objreader *r, size_t pk, uint64_t off, int *type, u
 		}
 		if ((rc = or_entry(r, p, off, &t, &sz, &data, &boff, &bid)) < 0)
 			return rc;
+		if (!lw_os_size_plausible(sz, p->packlen - 20 - data))
+			return or_fail(r, LW_EIO, "%s: object at offset %llu: corrupt: it declares %llu bytes, "
+				"more than its %llu bytes of data can inflate to", p->name, (unsigned long long)off,
+				(unsigned long long)sz, (unsigned long long)(p->packlen - 20 - data));
 		if (t <= 4) {
 			*type = t;
 			if (!have_size)
@@ -825,10 +884,21 @@ static int or_pack_header(lw_objreader *r, size_t pk, uint64_t off, int *type, u
 			if (or_varint(&q, h + got, &src) < 0 || or_varint(&q, h + got, size) < 0)
 				return or_fail(r, LW_EIO, "%s: object at offset %llu: corrupt delta header",
 					p->name, (unsigned long long)off);
+			if (!lw_os_delta_plausible(sz, src, *size))
+				return or_fail(r, LW_EIO, "%s: object at offset %llu: corrupt delta: it declares "
+					"a %llu-byte result that its %llu bytes of instructions cannot make",
+					p->name, (unsigned long long)off, (unsigned long long)*size,
+					(unsigned long long)sz);
 			have_size = 1;
 		}
-		if (or_base_packed(r, t, boff, bid, &pk, &off))
+		size_t was_pk = pk;
+		uint64_t was_off = off;
+		if (or_base_packed(r, t, boff, bid, &pk, &off)) {
+			if (pk == was_pk && off == was_off)
+				return or_fail(r, LW_EIO, "%s: the delta at offset %llu is its own base", p->name,
+					(unsigned long long)off);
 			continue;
+		}
 		unsigned char *map;
 		size_t len, hlen;
 		uint64_t bsz;

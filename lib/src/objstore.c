@@ -66,7 +66,7 @@ static void os_pack_dispose(os_pack *p)
 	free(p->name);
 }
 
-/* An .idx (version 2) and its .pack, checked against each other. */
+/* An .idx (version 1 or 2) and its .pack, checked against each other. */
 static int os_pack_open(lw_objstore *s, const char *idxpath)
 {
 	os_pack p;
@@ -80,21 +80,42 @@ static int os_pack_open(lw_objstore *s, const char *idxpath)
 	memcpy(packpath + l - 4, ".pack", 6);
 	if (os_map(idxpath, &p.idx, &p.idxlen, 8 + 1024 + 40, (uint64_t)1 << 40) < 0)
 		return -1;
-	if (memcmp(p.idx, "\377tOc", 4) || os_be32(p.idx + 4) != 2)
+	/* git's rule: an index that does not start with the v2 magic is
+	 * version 1. Version 1 is read here too (`git index-pack
+	 * --index-version=1` still writes it), or libgit2 would read its pack,
+	 * and libgit2 1.5 loops for ever on a REF_DELTA that is its own base. */
+	int v1 = memcmp(p.idx, "\377tOc", 4) != 0;
+	if (!v1 && os_be32(p.idx + 4) != 2)
 		goto bad;
-	p.n = os_be32(p.idx + 8 + 255 * 4);
+	p.fan = p.idx + (v1 ? 0 : 8);
+	p.n = os_be32(p.fan + 255 * 4);
 	/* the fanout must never decrease, or a lookup could read past the ids */
 	for (int i = 1; i < 256; i++)
-		if (os_be32(p.idx + 8 + 4 * i) < os_be32(p.idx + 8 + 4 * (i - 1)))
+		if (os_be32(p.fan + 4 * i) < os_be32(p.fan + 4 * (i - 1)))
 			goto bad;
-	/* header, fanout, ids, crcs, 32-bit offsets, then 64-bit ones, trailer */
-	uint64_t need = (uint64_t)8 + 1024 + (uint64_t)p.n * 28 + 40;
-	if (need > p.idxlen)
-		goto bad;
-	p.ids = p.idx + 8 + 1024;
-	p.off32 = p.ids + (size_t)p.n * 24;
-	p.off64 = p.off32 + (size_t)p.n * 4;
-	p.n64 = (p.idxlen - (size_t)need) / 8;
+	uint64_t need;
+	if (v1) {
+		/* fanout, (offset, id) pairs, trailer; no 64-bit offsets */
+		need = (uint64_t)1024 + (uint64_t)p.n * 24 + 40;
+		if (need > p.idxlen)
+			goto bad;
+		p.off32 = p.idx + 1024;
+		p.ids = p.off32 + 4;
+		p.id_stride = p.off_stride = 24;
+		p.off64 = NULL;
+		p.n64 = 0;
+	} else {
+		/* header, fanout, ids, crcs, 32-bit offsets, then 64-bit ones, trailer */
+		need = (uint64_t)8 + 1024 + (uint64_t)p.n * 28 + 40;
+		if (need > p.idxlen)
+			goto bad;
+		p.ids = p.idx + 8 + 1024;
+		p.off32 = p.ids + (size_t)p.n * 24;
+		p.off64 = p.off32 + (size_t)p.n * 4;
+		p.n64 = (p.idxlen - (size_t)need) / 8;
+		p.id_stride = 20;
+		p.off_stride = 4;
+	}
 	if (os_map(packpath, &p.pack, &p.packlen, 12 + 20, UINT64_MAX) < 0)
 		goto bad;
 	if (memcmp(p.pack, "PACK", 4) || (os_be32(p.pack + 4) != 2 && os_be32(p.pack + 4) != 3) ||
@@ -226,7 +247,7 @@ const char *lw_objstore_dir(const lw_objstore *s, size_t i)
 
 static int os_cmp_at(const os_pack *p, uint32_t i, uint64_t key, const unsigned char id[20])
 {
-	const unsigned char *at = p->ids + (size_t)i * 20;
+	const unsigned char *at = p->ids + (size_t)i * p->id_stride;
 	uint64_t k = os_be64(at);
 
 	return k < key ? -1 : k > key ? 1 : memcmp(at + 8, id + 8, 12);
@@ -234,7 +255,7 @@ static int os_cmp_at(const os_pack *p, uint32_t i, uint64_t key, const unsigned 
 
 static int os_pack_offset(const os_pack *p, uint32_t i, uint64_t *off)
 {
-	uint32_t o = os_be32(p->off32 + (size_t)i * 4);
+	uint32_t o = os_be32(p->off32 + (size_t)i * p->off_stride);
 	uint64_t v = o;
 
 	if (o & 0x80000000u) {
@@ -260,7 +281,7 @@ static int os_pack_offset(const os_pack *p, uint32_t i, uint64_t *off)
  */
 int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
 {
-	const unsigned char *fan = p->idx + 8;
+	const unsigned char *fan = p->fan;
 	uint32_t lo = id[0] ? os_be32(fan + 4 * (id[0] - 1)) : 0;
 	uint32_t hi = os_be32(fan + 4 * id[0]);
 	uint64_t key = os_be64(id);

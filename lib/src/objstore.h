@@ -72,6 +72,9 @@ void lw_objreader_free(lw_objreader *r);
 const lw_objstore *lw_objreader_store(const lw_objreader *r);
 /* a new cache bound; what is over it and not in use is dropped now */
 void lw_objreader_set_cache(lw_objreader *r, size_t limit);
+/* how many deltas the reader has applied: a check that reading stays
+ * linear in the pack (tests/integration/audit_deep_delta.sh) */
+uint64_t lw_objreader_deltas(const lw_objreader *r);
 /* Type and size without inflating the object (a delta's first bytes only).
  * 0, LW_OBJ_MISSING, or < 0 with lw_objreader_error() saying why. */
 int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, uint64_t *size);

@@ -1,9 +1,11 @@
 /* staged.c - the pre-commit source: what the index adds over HEAD. */
 #include <git2.h>
+#include <git2/sys/repository.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "index_fast.h"
+#include "index_load.h"
 #include "internal.h"
 #include "objstore_git.h"
 
@@ -128,7 +130,7 @@ static int s_open(git_repository **repo, const char *path, const char *const *di
 	return 0;
 }
 
-static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
+static int s_diff(git_diff **diff, git_repository *repo, const char *index_path, lw_error *err)
 {
 	git_diff_options dopt;
 	git_diff_find_options fopt;
@@ -143,11 +145,14 @@ static int s_diff(git_diff **diff, git_repository *repo, lw_error *err)
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0)
 		tree = (git_tree *)head;
 	git_error_clear();
-	if (git_repository_index(&index, repo) < 0) {
+	/* never libgit2's own reading of the file (index_load.c) */
+	if ((rc = lw_index_load(repo, index_path, &index, err)) < 0) {
 		git_object_free(head);
-		return lw_error_set(err, LW_EIO, "cannot read the index: %s",
-			git_error_last() ? git_error_last()->message : "?");
+		return rc;
 	}
+	/* and the repository's: what the diff reads later (.gitattributes
+	 * from the index) must not make libgit2 read the file either */
+	git_repository_set_index(repo, index);
 	dopt.context_lines = 0;
 	/* binary or UTF-16 is decided when the blob is read, not by the diff */
 	dopt.flags |= GIT_DIFF_FORCE_TEXT;
@@ -335,19 +340,25 @@ static int s_read(lw_objreader *rd, const git_oid *id, uint64_t max, lw_obj *o)
 	return rc;
 }
 
-/* The fast path: changed paths from the index's cache-tree, each compared
- * blob to blob for its added lines. 1 when it does not apply. */
-static int s_fast(git_repository *repo, lw_objreader *rd, const char *repo_path, uint64_t max, sctx *c)
+/* the index file: $GIT_INDEX_FILE (as git and libgit2's FROM_ENV open
+ * honour it) or the repository's */
+static void s_index_path(git_repository *repo, const char *repo_path, char *path, size_t cap)
 {
 	const char *env = repo_path ? NULL : getenv("GIT_INDEX_FILE");
-	char path[4096];
+
+	if (env && *env)
+		snprintf(path, cap, "%s", env);
+	else
+		snprintf(path, cap, "%sindex", git_repository_path(repo));
+}
+
+/* The fast path: changed paths from the index's cache-tree, each compared
+ * blob to blob for its added lines. 1 when it does not apply. */
+static int s_fast(git_repository *repo, lw_objreader *rd, const char *path, uint64_t max, sctx *c)
+{
 	lw_changes ch;
 	int rc;
 
-	if (env && *env)
-		snprintf(path, sizeof(path), "%s", env);
-	else
-		snprintf(path, sizeof(path), "%sindex", git_repository_path(repo));
 	if ((rc = lw_index_changes(repo, path, &ch)) != 0)
 		return rc;
 	/* lines of files that left the index count as old for files that
@@ -412,13 +423,15 @@ int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_op
 	lw_scanner *sc = NULL;
 	sctx c = { NULL, 0, 0 };
 	lw_objreader *reader = NULL;
+	char index_path[4096];
 	int rc, oom = 0;
 
 	git_libgit2_init();
 	memset(st, 0, sizeof(*st));
 	if ((rc = s_open(&repo, repo_path, NULL, 0, &reader, err)) < 0)
 		goto done;
-	rc = s_fast(repo, reader, repo_path, max_file_size, &c);
+	s_index_path(repo, repo_path, index_path, sizeof(index_path));
+	rc = s_fast(repo, reader, index_path, max_file_size, &c);
 	if (rc < 0) {
 		rc = lw_error_set(err, LW_EIO, "cannot read the staged changes: %s",
 			git_error_last() ? git_error_last()->message : "out of memory");
@@ -427,7 +440,7 @@ int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_op
 	if (rc == 0)
 		goto scan;
 	rc = 0;
-	if ((rc = s_diff(&diff, repo, err)) < 0)
+	if ((rc = s_diff(&diff, repo, index_path, err)) < 0)
 		goto done;
 	if (git_diff_foreach(diff, s_file_cb, NULL, s_hunk_cb, NULL, &c) < 0 || c.oom) {
 		rc = lw_error_set(err, c.oom ? LW_ENOMEM : LW_EIO, "cannot read the staged changes: %s",
