@@ -85,6 +85,8 @@ struct lw_ruleset {
 /* 1 when every match of the regex re begins with one of the keywords kw
  * (lowercase, matched without case) at the match's start. anchor.c */
 int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
+/* 1 when re has a '|' outside every group (or cannot be read). anchor.c */
+int lw_regex_has_top_alternative(const char *re);
 
 /* errors */
 int lw_error_set(lw_error *err, int code, const char *fmt, ...)
@@ -253,8 +255,10 @@ void lw_scanner_any_path(lw_scanner *sc);
  * being that path. For every file, text or binary, whatever its size. */
 int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerprint_path,
 	const lw_sink *sink);
-/* 0 when no rule's `paths` can match rel (pathrule.c) */
+/* 0 when no rule's `paths` can match rel (pathrule.c); the scanner's
+ * remembers its last answer */
 int lw_paths_may_match(const lw_ruleset *rs, const char *rel, pcre2_match_data *md);
+int lw_scanner_paths_may_match(lw_scanner *sc, const char *rel);
 
 /* line helpers: a line ends at \n, \r\n or a lone \r */
 size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);

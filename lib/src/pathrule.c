@@ -59,7 +59,7 @@ int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerpri
 
 	if (!rs->finalized)
 		return LW_ERROR;
-	if (!rs->nby_path || !rel[0] || !lw_paths_may_match(rs, rel, md) ||
+	if (!rs->nby_path || !rel[0] || !lw_scanner_paths_may_match(sc, rel) ||
 	    lw_path_allowed(&rs->allow, rel, md))
 		return 0;
 	for (size_t i = 0; rc == 0 && i < rs->nby_path; i++) {

@@ -55,6 +55,9 @@ struct lw_scanner {
 	uint32_t any_gen;      /* the chunk any_ok is for */
 	int any_ok;            /* some rule's `paths` may match the chunk's path */
 	int any_path;          /* examples: rules run whatever the path */
+	char *memo_path;       /* the last path asked about rules' paths, */
+	size_t memo_len;       /* its length */
+	int memo_ok;           /* and the answer */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -112,6 +115,7 @@ void lw_scanner_free(lw_scanner *sc)
 	free(sc->starts);
 	free(sc->path_gen);
 	free(sc->path_ok);
+	free(sc->memo_path);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -132,6 +136,26 @@ pcre2_match_data *lw_scanner_match_data(lw_scanner *sc)
 	return sc->md;
 }
 
+/* The path rules and the chunk's scan ask about the same file in turn:
+ * the joined regex runs once per path. */
+int lw_scanner_paths_may_match(lw_scanner *sc, const char *rel)
+{
+	size_t n = strlen(rel);
+	int ok;
+
+	if (sc->memo_path && sc->memo_len == n && memcmp(sc->memo_path, rel, n) == 0)
+		return sc->memo_ok;
+	ok = lw_paths_may_match(sc->rs, rel, sc->md);
+	char *c = realloc(sc->memo_path, n + 1);
+	if (c) {
+		memcpy(c, rel, n + 1);
+		sc->memo_path = c;
+		sc->memo_len = n;
+		sc->memo_ok = ok;
+	}
+	return ok;
+}
+
 void lw_scanner_any_path(lw_scanner *sc)
 {
 	sc->any_path = 1;
@@ -150,7 +174,7 @@ static int lw_rule_path_ok(lw_scanner *sc, size_t ri)
 	rel = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
 	if (sc->any_gen != sc->gen) {
 		sc->any_gen = sc->gen;
-		sc->any_ok = lw_paths_may_match(sc->rs, rel, sc->md);
+		sc->any_ok = lw_scanner_paths_may_match(sc, rel);
 	}
 	if (!sc->any_ok)
 		return 0;
