@@ -49,15 +49,7 @@ struct lw_scanner {
 	const lw_passes *passes; /* the base64/hex runs, given or to note */
 	size_t wins_hint[2];     /* where the last lookup of a base window ended */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
-	uint32_t *path_gen;    /* per rule: the chunk whose path path_ok is for */
-	uint8_t *path_ok;      /* per rule: its `paths` admit that chunk's path */
-	uint32_t gen;          /* the current chunk, for path_gen */
-	uint32_t any_gen;      /* the chunk any_ok is for */
-	int any_ok;            /* some rule's `paths` may match the chunk's path */
-	int any_path;          /* examples: rules run whatever the path */
-	char *memo_path;       /* the last path asked about rules' paths, */
-	size_t memo_len;       /* its length */
-	int memo_ok;           /* and the answer */
+	lw_pathstate paths;    /* which rules' `paths` admit the chunk's path */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -84,10 +76,8 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
-	sc->path_gen = calloc(n, sizeof(uint32_t));
-	sc->path_ok = calloc(n, 1);
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->starts || !sc->path_gen || !sc->path_ok) {
+	    !sc->active || !sc->is_active || !sc->starts || lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
 	}
@@ -113,9 +103,7 @@ void lw_scanner_free(lw_scanner *sc)
 	for (size_t i = 0; sc->starts && i < sc->rs->n; i++)
 		free(sc->starts[i].v);
 	free(sc->starts);
-	free(sc->path_gen);
-	free(sc->path_ok);
-	free(sc->memo_path);
+	lw_pathstate_release(&sc->paths);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -136,54 +124,20 @@ pcre2_match_data *lw_scanner_match_data(lw_scanner *sc)
 	return sc->md;
 }
 
-/* The path rules and the chunk's scan ask about the same file in turn:
- * the joined regex runs once per path. */
-int lw_scanner_paths_may_match(lw_scanner *sc, const char *rel)
+lw_pathstate *lw_scanner_pathstate(lw_scanner *sc)
 {
-	size_t n = strlen(rel);
-	int ok;
-
-	if (sc->memo_path && sc->memo_len == n && memcmp(sc->memo_path, rel, n) == 0)
-		return sc->memo_ok;
-	ok = lw_paths_may_match(sc->rs, rel, sc->md);
-	char *c = realloc(sc->memo_path, n + 1);
-	if (c) {
-		memcpy(c, rel, n + 1);
-		sc->memo_path = c;
-		sc->memo_len = n;
-		sc->memo_ok = ok;
-	}
-	return ok;
+	return &sc->paths;
 }
 
 void lw_scanner_any_path(lw_scanner *sc)
 {
-	sc->any_path = 1;
+	sc->paths.any_path = 1;
 }
 
-/* A rule limited by `paths` runs only on files whose path matches one;
- * each rule's answer is worked out once per chunk, on first need. */
 static int lw_rule_path_ok(lw_scanner *sc, size_t ri)
 {
-	const lw_rule *r = &sc->rs->rules[ri];
-
-	const char *rel;
-
-	if (!r->paths.n || sc->any_path)
-		return 1;
-	rel = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
-	if (sc->any_gen != sc->gen) {
-		sc->any_gen = sc->gen;
-		sc->any_ok = lw_scanner_paths_may_match(sc, rel);
-	}
-	if (!sc->any_ok)
-		return 0;
-	if (sc->path_gen[ri] != sc->gen) {
-		sc->path_gen[ri] = sc->gen;
-		sc->path_ok[ri] = (uint8_t)lw_regex_list_matches(&r->paths,
-			(const unsigned char *)rel, strlen(rel), sc->md);
-	}
-	return sc->path_ok[ri];
+	return lw_pathstate_rule_ok(&sc->paths, sc->rs, ri,
+		sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path, sc->md);
 }
 
 uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
@@ -847,11 +801,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 		return 0;
 	sc->chunk = chunk;
 	sc->sink = sink;
-	if (++sc->gen == 0) {
-		memset(sc->path_gen, 0, sc->rs->n * sizeof(uint32_t));
-		sc->any_gen = 0;
-		sc->gen = 1;
-	}
+	lw_pathstate_next_chunk(&sc->paths);
 	sc->ncands = 0;
 	sc->cands_full = 0;
 	sc->allow_ls = sc->allow_le = SIZE_MAX;

@@ -62,7 +62,8 @@ static void test_joined(void)
 	for (size_t i = 0; sc && i < sizeof(cases) / sizeof(*cases); i++) {
 		tf_hits_reset(&h);
 		CHECK(lw_scanner_scan_path(sc, cases[i].path, NULL, &sink) == 0);
-		CHECK(lw_paths_may_match(j, cases[i].path, lw_scanner_match_data(sc)) == (cases[i].rule != NULL));
+		CHECK(lw_paths_may_match(lw_scanner_pathstate(sc), j, cases[i].path, lw_scanner_match_data(sc)) ==
+		      (cases[i].rule != NULL));
 		if (cases[i].rule ? !(h.n == 1 && strcmp(h.v[0].rule, cases[i].rule) == 0) : h.n != 0) {
 			fprintf(stderr, "  %s: %zu findings, wanted %s\n", cases[i].path, h.n,
 				cases[i].rule ? cases[i].rule : "none");
