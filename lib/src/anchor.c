@@ -155,3 +155,8 @@ int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw)
 	}
 	return 0;
 }
+
+int lw_regex_has_top_alternative(const char *re)
+{
+	return an_has_alternative(re, 1);
+}

@@ -252,7 +252,8 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	}
 	/* a blob that is a leak by its path alone: binary or too large too */
 	w->job = job;
-	lw_scanner_scan_path(sc, job->path, NULL, &sink);
+	if (job->path)
+		lw_scanner_scan_path(sc, job->path, NULL, &sink);
 	/* the header says how big the blob is before anything is inflated */
 	rc = lw_objreader_header(rd, job->blob.id, &type, &hsize);
 	if (rc == 0 && hw_over_bound(c, job, hex, hsize))

@@ -86,6 +86,8 @@ struct lw_ruleset {
 /* 1 when every match of the regex re begins with one of the keywords kw
  * (lowercase, matched without case) at the match's start. anchor.c */
 int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
+/* 1 when re has a '|' outside every group (or cannot be read). anchor.c */
+int lw_regex_has_top_alternative(const char *re);
 
 /* errors */
 int lw_error_set(lw_error *err, int code, const char *fmt, ...)
@@ -278,8 +280,34 @@ void lw_scanner_any_path(lw_scanner *sc);
  * being that path. For every file, text or binary, whatever its size. */
 int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerprint_path,
 	const lw_sink *sink);
-/* 0 when no rule's `paths` can match rel (pathrule.c) */
-int lw_paths_may_match(const lw_ruleset *rs, const char *rel, pcre2_match_data *md);
+
+/* A scanner's answers about the chunk's path (pathrule.c): does rule ri's
+ * `paths` admit it? Each rule's answer is worked out once per chunk, on
+ * first need, and not at all when the joined regex says no rule's can. */
+typedef struct lw_pathstate {
+	uint32_t *gen_of; /* per rule: the chunk its answer is for */
+	uint8_t *ok;      /* per rule: the answer */
+	uint32_t gen;     /* the current chunk */
+	uint32_t any_gen; /* the chunk any_ok is for */
+	int any_ok;       /* some rule's `paths` may match the chunk's path */
+	int any_path;     /* `rules test`: rules run whatever the path */
+	size_t nrules;
+	char *memo;       /* the last path given to the joined regex, */
+	size_t memo_len;
+	int memo_ok;      /* and its answer */
+} lw_pathstate;
+int lw_pathstate_init(lw_pathstate *ps, size_t nrules);
+void lw_pathstate_release(lw_pathstate *ps);
+void lw_pathstate_next_chunk(lw_pathstate *ps);
+int lw_pathstate_rule_ok(lw_pathstate *ps, const lw_ruleset *rs, size_t ri, const char *rel,
+	pcre2_match_data *md);
+lw_pathstate *lw_scanner_pathstate(lw_scanner *sc);
+/* 0 when no rule's `paths` can match rel; the joined regex runs once per
+ * path (the path rules and the chunk's scan ask in turn) */
+int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,
+	pcre2_match_data *md);
+/* rs->paths_any from every enabled rule's `paths` (ruleset finalize) */
+void lw_ruleset_join_paths(lw_ruleset *rs);
 
 /* line helpers: a line ends at \n, \r\n or a lone \r */
 size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);

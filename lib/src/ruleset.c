@@ -293,38 +293,6 @@ int lw_ruleset_disable(lw_ruleset *rs, const char *id, lw_error *err)
 	return 0;
 }
 
-/* One regex for all rules' `paths`, so most files, whose names no rule is
- * limited to, cost one match instead of one per such rule. Regexes with
- * back references are not joined (their group numbers would move): then
- * there is no shortcut. */
-static void lw_ruleset_join_paths(lw_ruleset *rs)
-{
-	lw_buf b;
-
-	lw_buf_init(&b, (size_t)1 << 20);
-	for (size_t i = 0; i < rs->n; i++) {
-		const lw_rule *r = &rs->rules[i];
-		if (r->info.disabled)
-			continue;
-		for (size_t j = 0; j < r->paths.n; j++) {
-			const char *s = r->paths.sources[j];
-			for (const char *p = s; *p; p++)
-				if (p[0] == '\\' && (strchr("123456789gk", p[1]) || !p[1]))
-					goto done;
-			if (strstr(s, "(?P=") || strstr(s, "(?P>") || strstr(s, "(?&") || strstr(s, "(?R") ||
-			    strstr(s, "(?|"))
-				goto done;
-			lw_buf_puts(&b, b.len ? "|(?:" : "(?:");
-			lw_buf_puts(&b, s);
-			lw_buf_puts(&b, ")");
-		}
-	}
-	if (b.len && !b.overflow && (rs->paths_any = lw_regex_compile(lw_buf_cstr(&b), NULL)))
-		pcre2_jit_compile(rs->paths_any, PCRE2_JIT_COMPLETE);
-done:
-	lw_buf_release(&b);
-}
-
 static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 {
 	size_t nk = 0, na = 0, np = 0, k = 0;

@@ -40,7 +40,7 @@ struct lw_scanner {
 	int allow_hit;
 	uint64_t limit_hits;
 	uint32_t *lim_gen, *lim_n; /* per rule: regex limit hits in chunk lim_gen */
-	uint32_t gen;              /* the chunk being scanned, for lim_gen and path_gen */
+	uint32_t gen;              /* the chunk being scanned, for lim_gen */
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
 	const lw_sink *sink;
@@ -51,11 +51,7 @@ struct lw_scanner {
 	const lw_passes *passes; /* the base64/hex runs, given or to note */
 	size_t wins_hint[2];     /* where the last lookup of a base window ended */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
-	uint32_t *path_gen;    /* per rule: the chunk whose path path_ok is for */
-	uint8_t *path_ok;      /* per rule: its `paths` admit that chunk's path */
-	uint32_t any_gen;      /* the chunk any_ok is for */
-	int any_ok;            /* some rule's `paths` may match the chunk's path */
-	int any_path;          /* examples: rules run whatever the path */
+	lw_pathstate paths;    /* which rules' `paths` admit the chunk's path */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -86,13 +82,11 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
-	sc->path_gen = calloc(n, sizeof(uint32_t));
-	sc->path_ok = calloc(n, 1);
 	sc->lim_gen = calloc(n, sizeof(uint32_t));
 	sc->lim_n = calloc(n, sizeof(uint32_t));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->starts || !sc->path_gen || !sc->path_ok ||
-	    !sc->lim_gen || !sc->lim_n) {
+	    !sc->active || !sc->is_active || !sc->starts || !sc->lim_gen || !sc->lim_n ||
+	    lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
 	}
@@ -118,8 +112,7 @@ void lw_scanner_free(lw_scanner *sc)
 	for (size_t i = 0; sc->starts && i < sc->rs->n; i++)
 		free(sc->starts[i].v);
 	free(sc->starts);
-	free(sc->path_gen);
-	free(sc->path_ok);
+	lw_pathstate_release(&sc->paths);
 	free(sc->lim_gen);
 	free(sc->lim_n);
 	free(sc->cands);
@@ -142,34 +135,20 @@ pcre2_match_data *lw_scanner_match_data(lw_scanner *sc)
 	return sc->md;
 }
 
-void lw_scanner_any_path(lw_scanner *sc)
+lw_pathstate *lw_scanner_pathstate(lw_scanner *sc)
 {
-	sc->any_path = 1;
+	return &sc->paths;
 }
 
-/* A rule limited by `paths` runs only on files whose path matches one;
- * each rule's answer is worked out once per chunk, on first need. */
+void lw_scanner_any_path(lw_scanner *sc)
+{
+	sc->paths.any_path = 1;
+}
+
 static int lw_rule_path_ok(lw_scanner *sc, size_t ri)
 {
-	const lw_rule *r = &sc->rs->rules[ri];
-
-	const char *rel;
-
-	if (!r->paths.n || sc->any_path)
-		return 1;
-	rel = sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path;
-	if (sc->any_gen != sc->gen) {
-		sc->any_gen = sc->gen;
-		sc->any_ok = lw_paths_may_match(sc->rs, rel, sc->md);
-	}
-	if (!sc->any_ok)
-		return 0;
-	if (sc->path_gen[ri] != sc->gen) {
-		sc->path_gen[ri] = sc->gen;
-		sc->path_ok[ri] = (uint8_t)lw_regex_list_matches(&r->paths,
-			(const unsigned char *)rel, strlen(rel), sc->md);
-	}
-	return sc->path_ok[ri];
+	return lw_pathstate_rule_ok(&sc->paths, sc->rs, ri,
+		sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path, sc->md);
 }
 
 void lw_scanner_note_limit(lw_scanner *sc)
@@ -940,10 +919,9 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 		return 0;
 	sc->chunk = chunk;
 	sc->sink = sink;
+	lw_pathstate_next_chunk(&sc->paths);
 	if (++sc->gen == 0) {
-		memset(sc->path_gen, 0, sc->rs->n * sizeof(uint32_t));
 		memset(sc->lim_gen, 0, sc->rs->n * sizeof(uint32_t));
-		sc->any_gen = 0;
 		sc->gen = 1;
 	}
 	sc->ncands = 0;

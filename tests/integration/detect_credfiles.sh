@@ -544,6 +544,12 @@ server:
 EOF
 want spring/src/main/resources/application.yml 5 spring-yaml-password "$W17"
 want spring/src/main/resources/application.yml 8 spring-yaml-password "$P24"
+P32=$(secret)
+pos spring/config/application-prod.yml <<EOF
+spring.datasource.username: app
+spring.datasource.password: '$P32'
+EOF
+want spring/config/application-prod.yml 2 spring-yaml-password "$P32"
 neg spring/src/main/resources/application.yml <<EOF
 spring:
   datasource:

@@ -25,6 +25,56 @@ static const char *const rules_json = "{\"rules\":["
 
 static lw_ruleset *rs;
 
+/* the shapes the joined paths regex groups: (?:^|/) and \. prefixes, with
+ * and without (?i); a top-level alternative and an anchored regex stay
+ * whole */
+static const char *const joined_json = "{\"rules\":["
+	"{\"id\":\"a\",\"description\":\"d\",\"keywords\":[],\"paths\":[\"(?:^|/)\\\\.netrc$\"]},"
+	"{\"id\":\"b\",\"description\":\"d\",\"keywords\":[],\"paths\":[\"(?i)(?:^|/)group_vars/.*$\"]},"
+	"{\"id\":\"c\",\"description\":\"d\",\"keywords\":[],\"paths\":[\"(?i)\\\\.(?:p12|pfx)$\"]},"
+	"{\"id\":\"d\",\"description\":\"d\",\"keywords\":[],\"paths\":[\"(?:^|/)x\\\\.conf$|(?:^|/)y\\\\.conf$\"]},"
+	"{\"id\":\"e\",\"description\":\"d\",\"keywords\":[],\"paths\":[\"^top/z$\"]}"
+	"]}";
+
+static void test_joined(void)
+{
+	static const struct {
+		const char *path;
+		const char *rule; /* NULL: none */
+	} cases[] = {
+		{ ".netrc", "a" }, { "home/.netrc", "a" }, { "home/x.netrc", NULL },
+		{ "GROUP_VARS/all.yml", "b" }, { "a/group_vars/all", "b" }, { "group_varsx/all", NULL },
+		{ "c/app.PFX", "c" }, { "app.p12", "c" }, { "app.p12.txt", NULL },
+		{ "x.conf", "d" }, { "etc/y.conf", "d" }, { "etc/yy.conf", NULL },
+		{ "top/z", "e" }, { "a/top/z", NULL }, { "README", NULL },
+	};
+	lw_ruleset *j = tf_rules(joined_json);
+	lw_scanner *sc = NULL;
+	tf_hits h;
+	lw_sink sink = { tf_on_finding, tf_on_diag, &h };
+
+	CHECK(j != NULL);
+	if (!j)
+		return;
+	CHECK(j->paths_any != NULL);
+	CHECK(lw_scanner_new(&sc, j, NULL) == 0);
+	tf_hits_init(&h);
+	for (size_t i = 0; sc && i < sizeof(cases) / sizeof(*cases); i++) {
+		tf_hits_reset(&h);
+		CHECK(lw_scanner_scan_path(sc, cases[i].path, NULL, &sink) == 0);
+		CHECK(lw_paths_may_match(lw_scanner_pathstate(sc), j, cases[i].path, lw_scanner_match_data(sc)) ==
+		      (cases[i].rule != NULL));
+		if (cases[i].rule ? !(h.n == 1 && strcmp(h.v[0].rule, cases[i].rule) == 0) : h.n != 0) {
+			fprintf(stderr, "  %s: %zu findings, wanted %s\n", cases[i].path, h.n,
+				cases[i].rule ? cases[i].rule : "none");
+			CHECK(!"joined paths");
+		}
+	}
+	tf_hits_free(&h);
+	lw_scanner_free(sc);
+	lw_ruleset_free(j);
+}
+
 static void test_limited(void)
 {
 	tf_hits h;
@@ -195,6 +245,7 @@ int main(void)
 	test_path_rule();
 	test_parse_errors();
 	test_basic_auth_check();
+	test_joined();
 	lw_ruleset_free(rs);
 	return tap_done();
 }
