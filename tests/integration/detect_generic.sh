@@ -42,6 +42,9 @@ emit .env "SMTP_PASS=$W2" "$W2"
 v=$(pp); emit .env "export MAIL_PASSWD='$v'" "$v"
 v=$(pp); emit .env "REDIS_PWD=\"$v\"" "$v"
 v=$(tok); emit .env "SERVICE_TOKEN=$v" "$v"
+# 16 hex digits (seeded like rand_secret, so the same in every run)
+v=$(rand_secret | sha256sum | cut -c1-16); emit .env "WEBHOOK_SECRET=$v" "$v"
+emit .env "SMTPPASS=$W1" "$W1"
 emit .env "LDAP_PASS=$W3   # rotated monthly" "$W3"
 v=$(pp); emit src/deploy.sh "PASS='$v'" "$v"
 emit src/deploy.sh "export APP_PASSWORD=\"$W1\"" "$W1"
@@ -78,6 +81,7 @@ v=$(pp); emit conf/main.tf "  password            = \"$v\"" "$v"
 # --- PHP ----------------------------------------------------------------------
 emit src/config.php "<?php"
 v=$(pp); emit src/config.php "define( 'DB_PASSWORD', '$v' );" "$v"
+v=$(pp); emit src/config.php "\$dbpass = \"$v\";" "$v"
 emit src/config.php "\$cfg = array('password' => '$W2');" "$W2"
 emit src/config.php "\$db['default']['password'] = '$W1';" "$W1"
 v=$(pp); emit src/config.php "\$link = mysqli_connect('db', 'app', '$v');" "$v"
@@ -133,7 +137,7 @@ for l in 'password = get_password()' 'password = self.password' 'password = conf
 	'conn = connect(password=password)' 'server.login(user, password)' \
 	'msg = "password=" + pw + "&user=" + user' 'help_text = "Enter your password to continue"' \
 	'password = "{}".format(pw)' 'password = f"{prefix}{suffix}"' 'password = "$DB_PASSWORD"' \
-	'#   user.password = "s0meth1ngElse"' '>>> client.login("bob", "n0tAl1ve")'; do
+	"#   user.password = \"$(pp)\"" ">>> client.login(\"bob\", \"$(pp)\")"; do
 	emit src/neg.py "$l"
 done
 for l in 'password: process.env.DB_PASSWORD,' 'const password = req.body.password;' "password: ''," \
@@ -221,7 +225,8 @@ w("equals.txt", "password" + "=" * mb + "\n")
 w("eq_only.txt", "=" * mb + "\n")
 w("keys.txt", "password=" * (mb // 9) + "\n")
 w("colons.yml", "password: " * (mb // 10) + "\n")
-w("minified.json", '{"password":"' + '","password":"'.join("v%dX!" % i for i in range(200000)) + '"}\n')
+k = '"pass' + 'word":"'
+w("minified.json", "{" + k + ('",' + k).join("v%dX!" % i for i in range(200000)) + '"}\n')
 w("quotes.js", "password = '" + "\\'" * (mb // 2) + "\n")
 w("xml.xml", "<password>" * (mb // 10) + "\n")
 w("calls.py", "server.login(u, " * (mb // 16) + "\n")
