@@ -42,8 +42,8 @@ emit .env "SMTP_PASS=$W2" "$W2"
 v=$(pp); emit .env "export MAIL_PASSWD='$v'" "$v"
 v=$(pp); emit .env "REDIS_PWD=\"$v\"" "$v"
 v=$(tok); emit .env "SERVICE_TOKEN=$v" "$v"
-# 16 hex digits (seeded like rand_secret, so the same in every run)
-v=$(rand_secret | sha256sum | cut -c1-16); emit .env "WEBHOOK_SECRET=$v" "$v"
+# 32 hex digits (seeded like rand_secret, so the same in every run)
+v=$(rand_secret | sha256sum | cut -c1-32); emit .env "WEBHOOK_SECRET=$v" "$v"
 emit .env "SMTPPASS=$W1" "$W1"
 emit .env "LDAP_PASS=$W3   # rotated monthly" "$W3"
 v=$(pp); emit src/deploy.sh "PASS='$v'" "$v"
