@@ -78,6 +78,19 @@ emit conf/app.xml "  <add key=\"Smtp.Password\" value=\"$W2\"/>" "$W2"
 v=$(pp); emit conf/app.xml "  <property name=\"hibernate.connection.password\">$v</property>" "$v"
 v=$(pp); emit conf/main.tf "  password            = \"$v\"" "$v"
 
+# name/value pairs: Kubernetes env, ECS task definitions, Hadoop/Hive XML
+emit conf/deploy.yaml "      env:"
+emit conf/deploy.yaml "        - name: DB_PASSWORD"
+v=$(pp); emit conf/deploy.yaml "          value: \"$v\"" "$v"
+emit conf/deploy.yaml "        - name: API_PASSWORD"
+emit conf/deploy.yaml "          valueFrom:"
+emit conf/deploy.yaml "            secretKeyRef: {name: api, key: password}"
+v=$(pp); emit conf/task.json "  \"environment\": [{\"name\": \"MYSQL_PASSWORD\", \"value\": \"$v\"}]," "$v"
+emit conf/hive-site.xml "<property>"
+emit conf/hive-site.xml "  <name>javax.jdo.option.ConnectionPassword</name>"
+emit conf/hive-site.xml "  <value>$W2</value>" "$W2"
+emit conf/hive-site.xml "</property>"
+
 # --- PHP ----------------------------------------------------------------------
 emit src/config.php "<?php"
 v=$(pp); emit src/config.php "define( 'DB_PASSWORD', '$v' );" "$v"
