@@ -66,6 +66,15 @@ v=$(pp); emit conf/app.yml "  relay_pass: '$v'" "$v"
 v=$(tok); emit conf/app.yml "  client_secret: $v" "$v"
 emit conf/app.yml "  - DB_PASSWORD=$W3" "$W3"
 
+# directive files: msmtprc, redis.conf, wpa_supplicant.conf
+emit conf/msmtprc "account default"
+emit conf/msmtprc "password   $W2" "$W2"
+v=$(pp); emit conf/redis.conf "requirepass $v" "$v"
+emit conf/wpa_supplicant.conf "network={"
+emit conf/wpa_supplicant.conf "    ssid=\"office\""
+v=$(pp); emit conf/wpa_supplicant.conf "    psk=\"$v\"" "$v"
+emit conf/wpa_supplicant.conf "}"
+
 # --- JSON, XML, HCL -----------------------------------------------------------
 emit conf/app.json "{"
 v=$(pp); emit conf/app.json "  \"password\": \"$v\"," "$v"
@@ -164,7 +173,8 @@ for l in 'DB_PASSWORD=${DB_PASSWORD}' 'DB_PASSWORD=$DB_PASS' 'PASSWORD=changeme'
 done
 for l in 'password: "{{ vault_db_password }}"' 'password: ${DB_PASSWORD}' 'password: null' 'password: string' \
 	'password: true' 'password: "Password:"' 'password: *db_password' 'password: !vault |' \
-	'password: Enter the password of the service account' 'password: <your-password>'; do
+	'password: Enter the password of the service account' 'password: <your-password>' \
+	'password required' 'Password is required for this account'; do
 	emit conf/neg.yml "$l"
 done
 for l in "password = ENV['DB_PASSWORD']" 'password = ENV.fetch("DB_PASSWORD")' 'password = Rails.application.credentials.db_password'; do
