@@ -42,6 +42,9 @@ emit .env "SMTP_PASS=$W2" "$W2"
 v=$(pp); emit .env "export MAIL_PASSWD='$v'" "$v"
 v=$(pp); emit .env "REDIS_PWD=\"$v\"" "$v"
 v=$(tok); emit .env "SERVICE_TOKEN=$v" "$v"
+# stopwords are whole words: "bar" or "SecrEt" inside a random token keep it
+v=$(tok); v="${v:0:9}bar${v:9}"; emit .env "CACHE_TOKEN=$v" "$v"
+v=$(tok); v="${v:0:7}SecrEt${v:7}"; emit conf/keys.json "{\"client_secret\": \"$v\"}" "$v"
 # 32 hex digits (seeded like rand_secret, so the same in every run)
 v=$(rand_secret | sha256sum | cut -c1-32); emit .env "WEBHOOK_SECRET=$v" "$v"
 emit .env "SMTPPASS=$W1" "$W1"
