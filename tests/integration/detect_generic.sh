@@ -198,6 +198,11 @@ emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
 emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
 emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
 emit src/neg.py 'if !analysis.Imports(pass.Pkg, "net/http") {'
+mkdir -p conf/locales
+emit conf/locales/de.json '  "password": "Passwort",'
+emit conf/locales/de.json '  "new_password": "Neues Kennwort",'
+emit conf/labels.json '  "password": "Kennwort",'
+emit conf/labels.json '  "password": "Mot de passe",'
 emit src/neg.cs 'String password;'
 emit src/neg.go '	Password string `json:"password"`'
 emit src/neg.po 'msgid "Password:"'
