@@ -42,6 +42,12 @@ emit .env "SMTP_PASS=$W2" "$W2"
 v=$(pp); emit .env "export MAIL_PASSWD='$v'" "$v"
 v=$(pp); emit .env "REDIS_PWD=\"$v\"" "$v"
 v=$(tok); emit .env "SERVICE_TOKEN=$v" "$v"
+# stopwords are whole words: "bar" or "SecrEt" inside a random token keep it
+v=$(tok); v="${v:0:9}bar${v:9}"; emit .env "CACHE_TOKEN=$v" "$v"
+v=$(tok); v="${v:0:7}SecrEt${v:7}"; emit conf/keys.json "{\"client_secret\": \"$v\"}" "$v"
+# 32 hex digits (seeded like rand_secret, so the same in every run)
+v=$(rand_secret | sha256sum | cut -c1-32); emit .env "WEBHOOK_SECRET=$v" "$v"
+emit .env "SMTPPASS=$W1" "$W1"
 emit .env "LDAP_PASS=$W3   # rotated monthly" "$W3"
 v=$(pp); emit src/deploy.sh "PASS='$v'" "$v"
 emit src/deploy.sh "export APP_PASSWORD=\"$W1\"" "$W1"
@@ -63,6 +69,15 @@ v=$(pp); emit conf/app.yml "  relay_pass: '$v'" "$v"
 v=$(tok); emit conf/app.yml "  client_secret: $v" "$v"
 emit conf/app.yml "  - DB_PASSWORD=$W3" "$W3"
 
+# directive files: msmtprc, redis.conf, wpa_supplicant.conf
+emit conf/msmtprc "account default"
+emit conf/msmtprc "password   $W2" "$W2"
+v=$(pp); emit conf/redis.conf "requirepass $v" "$v"
+emit conf/wpa_supplicant.conf "network={"
+emit conf/wpa_supplicant.conf "    ssid=\"office\""
+v=$(pp); emit conf/wpa_supplicant.conf "    psk=\"$v\"" "$v"
+emit conf/wpa_supplicant.conf "}"
+
 # --- JSON, XML, HCL -----------------------------------------------------------
 emit conf/app.json "{"
 v=$(pp); emit conf/app.json "  \"password\": \"$v\"," "$v"
@@ -75,9 +90,23 @@ emit conf/app.xml "  <add key=\"Smtp.Password\" value=\"$W2\"/>" "$W2"
 v=$(pp); emit conf/app.xml "  <property name=\"hibernate.connection.password\">$v</property>" "$v"
 v=$(pp); emit conf/main.tf "  password            = \"$v\"" "$v"
 
+# name/value pairs: Kubernetes env, ECS task definitions, Hadoop/Hive XML
+emit conf/deploy.yaml "      env:"
+emit conf/deploy.yaml "        - name: DB_PASSWORD"
+v=$(pp); emit conf/deploy.yaml "          value: \"$v\"" "$v"
+emit conf/deploy.yaml "        - name: API_PASSWORD"
+emit conf/deploy.yaml "          valueFrom:"
+emit conf/deploy.yaml "            secretKeyRef: {name: api, key: password}"
+v=$(pp); emit conf/task.json "  \"environment\": [{\"name\": \"MYSQL_PASSWORD\", \"value\": \"$v\"}]," "$v"
+emit conf/hive-site.xml "<property>"
+emit conf/hive-site.xml "  <name>javax.jdo.option.ConnectionPassword</name>"
+emit conf/hive-site.xml "  <value>$W2</value>" "$W2"
+emit conf/hive-site.xml "</property>"
+
 # --- PHP ----------------------------------------------------------------------
 emit src/config.php "<?php"
 v=$(pp); emit src/config.php "define( 'DB_PASSWORD', '$v' );" "$v"
+v=$(pp); emit src/config.php "\$dbpass = \"$v\";" "$v"
 emit src/config.php "\$cfg = array('password' => '$W2');" "$W2"
 emit src/config.php "\$db['default']['password'] = '$W1';" "$W1"
 v=$(pp); emit src/config.php "\$link = mysqli_connect('db', 'app', '$v');" "$v"
@@ -133,7 +162,7 @@ for l in 'password = get_password()' 'password = self.password' 'password = conf
 	'conn = connect(password=password)' 'server.login(user, password)' \
 	'msg = "password=" + pw + "&user=" + user' 'help_text = "Enter your password to continue"' \
 	'password = "{}".format(pw)' 'password = f"{prefix}{suffix}"' 'password = "$DB_PASSWORD"' \
-	'#   user.password = "s0meth1ngElse"' '>>> client.login("bob", "n0tAl1ve")'; do
+	"#   user.password = \"$(pp)\"" ">>> client.login(\"bob\", \"$(pp)\")"; do
 	emit src/neg.py "$l"
 done
 for l in 'password: process.env.DB_PASSWORD,' 'const password = req.body.password;' "password: ''," \
@@ -147,7 +176,8 @@ for l in 'DB_PASSWORD=${DB_PASSWORD}' 'DB_PASSWORD=$DB_PASS' 'PASSWORD=changeme'
 done
 for l in 'password: "{{ vault_db_password }}"' 'password: ${DB_PASSWORD}' 'password: null' 'password: string' \
 	'password: true' 'password: "Password:"' 'password: *db_password' 'password: !vault |' \
-	'password: Enter the password of the service account' 'password: <your-password>'; do
+	'password: Enter the password of the service account' 'password: <your-password>' \
+	'password required' 'Password is required for this account'; do
 	emit conf/neg.yml "$l"
 done
 for l in "password = ENV['DB_PASSWORD']" 'password = ENV.fetch("DB_PASSWORD")' 'password = Rails.application.credentials.db_password'; do
@@ -168,6 +198,11 @@ emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
 emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
 emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
 emit src/neg.py 'if !analysis.Imports(pass.Pkg, "net/http") {'
+mkdir -p conf/locales
+emit conf/locales/de.json '  "password": "Passwort",'
+emit conf/locales/de.json '  "new_password": "Neues Kennwort",'
+emit conf/labels.json '  "password": "Kennwort",'
+emit conf/labels.json '  "password": "Mot de passe",'
 emit src/neg.cs 'String password;'
 emit src/neg.go '	Password string `json:"password"`'
 emit src/neg.po 'msgid "Password:"'
@@ -221,7 +256,12 @@ w("equals.txt", "password" + "=" * mb + "\n")
 w("eq_only.txt", "=" * mb + "\n")
 w("keys.txt", "password=" * (mb // 9) + "\n")
 w("colons.yml", "password: " * (mb // 10) + "\n")
-w("minified.json", '{"password":"' + '","password":"'.join("v%dX!" % i for i in range(200000)) + '"}\n')
+k = '"pass' + 'word":"'
+# 20000 findings on one line: rendering each finding's line costs the line's
+# findings, so this stays a test of the matcher, not of the report
+w("minified.json", "{" + k + ('",' + k).join("v%05dX!q" % i for i in range(20000)) + '"}\n')
+# 6 MB of references on one line: every value is read and dropped
+w("minified_refs.json", "{" + k + ('",' + k).join("${PW%d}" % (i % 10) for i in range(400000)) + '"}\n')
 w("quotes.js", "password = '" + "\\'" * (mb // 2) + "\n")
 w("xml.xml", "<password>" * (mb // 10) + "\n")
 w("calls.py", "server.login(u, " * (mb // 16) + "\n")
@@ -229,5 +269,6 @@ PY
 for f in hostile/*; do
 	timed "hostile_$(basename "$f" | tr . _)" "$f"
 done
-check "a minified JSON line of 200000 passwords yields findings" json_ok "$LW_TMP/hostile_minified_json.json" 'len(r) > 0'
+check "a minified JSON line of 20000 passwords yields them all" json_ok "$LW_TMP/hostile_minified_json.json" 'len(r) == 20000'
+check "a minified JSON line of references yields nothing" json_ok "$LW_TMP/hostile_minified_refs_json.json" 'r == []'
 finish
