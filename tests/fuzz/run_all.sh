@@ -30,6 +30,7 @@ max_len() {
 	hookinput) echo 12288 ;;
 	matcher) echo 20000 ;;
 	objreader) echo 8192 ;;
+	index) echo 40000 ;;
 	*) echo 4096 ;;
 	esac
 }
