@@ -32,7 +32,7 @@ static void hp_bad(size_t line, const char *why, void *payload)
 	hpacked *h = payload;
 
 	if (h->nbad++ < LW_MAX_PACKED_DIAGS)
-		lw_hist_diag(h->c, NULL, "%s:%zu: unexpected line (%s); git refuses this file", h->file,
+		lw_hist_diag(h->c, NULL, "%s:%zu: unexpected line (%s); git does not accept it", h->file,
 			line, why);
 }
 

@@ -33,6 +33,7 @@ max_len() {
 	matcher) echo 20000 ;;
 	report) echo 8192 ;;
 	objreader) echo 8192 ;;
+	index) echo 40000 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -42,7 +42,8 @@ check_grep "deep: the secret's file is named" "app.env" deep.out
 git init -q split && (
 	cd split || exit 1
 	git config core.splitIndex true
-	for i in $(seq 20); do echo "file $i" >"f$i.txt"; done
+	# enough entries that the bitmaps hold runs, not only literal words
+	for i in $(seq 400); do echo "file $i" >"f$i.txt"; done
 	git add . && git commit -q -m base
 	git update-index --split-index
 	# a change to a file of the shared index (a replacement), a deletion, a new file
@@ -54,10 +55,11 @@ check "split: the repository really has a split index" sh -c 'ls split/.git/shar
 check "split: the index links its shared index" grep -q link split/.git/index
 st split split-clean
 check "split, nothing secret staged: exit 0 (was 3 on every commit)" test "$RC" = 0
-( cd split && pw >>f7.txt && git add f7.txt )
+( cd split && pw >>f10.txt && pw >>f99.txt && git add f10.txt f99.txt )
 st split split-secret
 check "split, a secret added to a base file: found (exit 1)" test "$RC" = 1
-check_grep "split: named at f7.txt" "f7.txt" split-secret.out
+check_grep "split: named at f10.txt" "f10.txt" split-secret.out
+check_grep "split: and at f99.txt (its replace bitmap: a literal, a run of 5 zero words, a literal)" "f99.txt" split-secret.out
 ( cd split && git commit -q -m "more" --no-verify && pw >new.env && git add new.env )
 st split split-new
 check "split, a secret in a new file: found (exit 1)" test "$RC" = 1
