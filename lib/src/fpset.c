@@ -128,41 +128,13 @@ static int lw_fpset_add_report_item(lw_fpset *s, const cJSON *item, const char *
 	return 0;
 }
 
+static int lw_fpset_each(const cJSON *item, const char *where, void *payload, lw_error *err)
+{
+	return lw_fpset_add_report_item(payload, item, where, err);
+}
+
 int lw_fpset_load_report(lw_fpset *s, const char *name, const char *data, size_t len,
 	lw_error *err)
 {
-	cJSON *root = NULL;
-	int rc = 0;
-
-	size_t lead = 0;
-
-	while (lead < len && (data[lead] == ' ' || data[lead] == '\n' || data[lead] == '\r' ||
-			      data[lead] == '\t'))
-		lead++;
-	if (lead == len)
-		return 0; /* an empty jsonl report: nothing was found */
-	/* a jsonl report: one object per line */
-	if (data[lead] == '{') {
-		size_t pos = 0;
-		while (pos < len && rc == 0) {
-			const char *nl = memchr(data + pos, '\n', len - pos);
-			size_t ll = nl ? (size_t)(nl - data - pos) : len - pos;
-			if (ll > 1) {
-				if ((rc = lw_json_parse_strict(&root, data + pos, ll, name, err)) < 0)
-					break;
-				rc = lw_fpset_add_report_item(s, root, name, err);
-				cJSON_Delete(root);
-			}
-			pos += ll + 1;
-		}
-		return rc;
-	}
-	if ((rc = lw_json_parse_strict(&root, data, len, name, err)) < 0)
-		return rc;
-	if (!cJSON_IsArray(root))
-		rc = lw_error_set(err, LW_ECONFIG, "%s: a JSON report is an array of findings", name);
-	for (const cJSON *c = root->child; rc == 0 && c && cJSON_IsArray(root); c = c->next)
-		rc = lw_fpset_add_report_item(s, c, name, err);
-	cJSON_Delete(root);
-	return rc;
+	return lw_json_each_finding(name, data, len, lw_fpset_each, s, err);
 }

@@ -195,3 +195,47 @@ int lw_json_get_regexlist(lw_regex_list *out, const cJSON *obj, const char *key,
 	}
 	return 0;
 }
+
+int lw_json_each_finding(const char *name, const char *data, size_t len, lw_json_finding_fn fn,
+	void *payload, lw_error *err)
+{
+	char where[512];
+	cJSON *root = NULL;
+	size_t lead = 0, i = 0;
+	int rc = 0;
+
+	while (lead < len && memchr(" \t\r\n", data[lead], 4))
+		lead++;
+	if (lead == len)
+		return 0; /* an empty JSONL report: nothing was found */
+	if (data[lead] == '{') {
+		size_t pos = 0, lineno = 0;
+		while (pos < len && rc == 0) {
+			const char *nl = memchr(data + pos, '\n', len - pos);
+			size_t ll = nl ? (size_t)(nl - data - pos) : len - pos;
+			snprintf(where, sizeof(where), "%s: line %zu", name, ++lineno);
+			size_t blank = 0;
+			while (blank < ll && memchr(" \t\r", data[pos + blank], 3))
+				blank++;
+			if (blank < ll) {
+				if ((rc = lw_json_parse_strict(&root, data + pos, ll, where, err)) < 0)
+					break;
+				rc = fn(root, where, payload, err);
+				cJSON_Delete(root);
+			}
+			pos += ll + 1;
+		}
+		return rc;
+	}
+	if ((rc = lw_json_parse_strict(&root, data, len, name, err)) < 0)
+		return rc;
+	if (!cJSON_IsArray(root))
+		rc = lw_error_set(err, LW_ECONFIG,
+			"%s: not a leakwalk report (a JSON array of findings, or JSONL)", name);
+	for (const cJSON *c = root->child; rc == 0 && c && cJSON_IsArray(root); c = c->next) {
+		snprintf(where, sizeof(where), "%s: finding %zu", name, ++i);
+		rc = fn(c, where, payload, err);
+	}
+	cJSON_Delete(root);
+	return rc;
+}

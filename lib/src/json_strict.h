@@ -11,6 +11,14 @@
  * depth, finite numbers. The caller frees *out with cJSON_Delete. */
 int lw_json_parse_strict(cJSON **out, const char *data, size_t len,
 	const char *name, lw_error *err);
+/* Calls `fn` on each finding of a saved report: a JSON array of findings, or
+ * JSONL (one object a line; blank lines allowed). `where` names the finding
+ * ("NAME: finding 3") or the line ("NAME: line 3"). Empty input holds no
+ * finding. Stops at the first error. */
+typedef int (*lw_json_finding_fn)(const cJSON *item, const char *where, void *payload,
+	lw_error *err);
+int lw_json_each_finding(const char *name, const char *data, size_t len, lw_json_finding_fn fn,
+	void *payload, lw_error *err);
 /* `allowed` is NULL-terminated. */
 int lw_json_check_keys(const cJSON *obj, const char *const *allowed,
 	const char *where, lw_error *err);

@@ -251,45 +251,12 @@ static int rl_record(lw_report *r, const cJSON *o, const char *where, lw_error *
 	return 0;
 }
 
+static int rl_each(const cJSON *item, const char *where, void *payload, lw_error *err)
+{
+	return rl_record(payload, item, where, err);
+}
+
 int lw_report_load(lw_report *r, const char *name, const char *data, size_t len, lw_error *err)
 {
-	char where[512];
-	cJSON *root = NULL;
-	size_t lead = 0;
-	int rc = 0;
-
-	while (lead < len && strchr(" \t\r\n", data[lead]) && data[lead])
-		lead++;
-	if (lead == len)
-		return 0; /* an empty JSONL report: nothing was found */
-	if (data[lead] == '{') {
-		/* JSONL: one finding a line; blank lines are allowed */
-		size_t pos = 0, lineno = 0;
-		while (pos < len && rc == 0) {
-			const char *nl = memchr(data + pos, '\n', len - pos);
-			size_t ll = nl ? (size_t)(nl - data - pos) : len - pos;
-			lineno++;
-			snprintf(where, sizeof(where), "%s: line %zu", name, lineno);
-			if (strspn(data + pos, " \t\r") < ll) {
-				if ((rc = lw_json_parse_strict(&root, data + pos, ll, where, err)) < 0)
-					break;
-				rc = rl_record(r, root, where, err);
-				cJSON_Delete(root);
-			}
-			pos += ll + 1;
-		}
-		return rc;
-	}
-	if ((rc = lw_json_parse_strict(&root, data, len, name, err)) < 0)
-		return rc;
-	if (!cJSON_IsArray(root))
-		rc = lw_error_set(err, LW_ECONFIG,
-			"%s: not a leakwalk report (a JSON array of findings, or JSONL)", name);
-	size_t i = 0;
-	for (const cJSON *c = root->child; rc == 0 && c && cJSON_IsArray(root); c = c->next) {
-		snprintf(where, sizeof(where), "%s: finding %zu", name, ++i);
-		rc = rl_record(r, c, where, err);
-	}
-	cJSON_Delete(root);
-	return rc;
+	return lw_json_each_finding(name, data, len, rl_each, r, err);
 }
