@@ -302,6 +302,9 @@ void lw_pathstate_next_chunk(lw_pathstate *ps);
 int lw_pathstate_rule_ok(lw_pathstate *ps, const lw_ruleset *rs, size_t ri, const char *rel,
 	pcre2_match_data *md);
 lw_pathstate *lw_scanner_pathstate(lw_scanner *sc);
+/* While on, rules that guess from a key name (tag key-name) report nothing:
+ * the printable runs of binary content are string tables, not assignments. */
+void lw_scanner_set_strings(lw_scanner *sc, int on);
 /* 0 when no rule's `paths` can match rel; the joined regex runs once per
  * path (the path rules and the chunk's scan ask in turn) */
 int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,

@@ -23,6 +23,7 @@ typedef struct lw_cand {
 
 struct lw_scanner {
 	lw_ruleset *rs;
+	int in_strings;    /* scanning the printable runs of binary content */
 	lw_scan_options opts;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -756,8 +757,11 @@ static int lw_emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	}
 	le = cur->line_end;
 	/* rules that guess from a key name: in a documentation example the
-	 * value is a sample */
-	if (lw_rule_has_tag(r, "key-name") && lw_line_is_doc_example(d + ls, le - ls))
+	 * value is a sample; in the printable runs of binary content the "line"
+	 * is a run of a string table (compiled code's names and messages), so
+	 * only rules that know the secret by its own shape run there */
+	if (lw_rule_has_tag(r, "key-name") &&
+	    (sc->in_strings || lw_line_is_doc_example(d + ls, le - ls)))
 		return 0;
 	if (sc->opts.honour_inline_allow) {
 		int allow = lw_line_has_allow(sc, ls, le);
@@ -950,4 +954,9 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 		       : lw_scan_decoded(sc, &sc->child, chunk, sink, NULL, 0, 0, NULL);
 	}
 	return rc;
+}
+
+void lw_scanner_set_strings(lw_scanner *sc, int on)
+{
+	sc->in_strings = on;
 }

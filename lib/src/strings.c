@@ -157,7 +157,9 @@ int lw_strings_scan(lw_scanner *sc, const unsigned char *d, size_t n, const lw_c
 		c.data = (const unsigned char *)out.data;
 		c.len = out.len;
 		c.first_line = 1;
+		lw_scanner_set_strings(sc, 1);
 		rc = lw_scanner_scan(sc, &c, &inner);
+		lw_scanner_set_strings(sc, 0);
 		if (ss.stop)
 			rc = LW_ESTOP;
 	}

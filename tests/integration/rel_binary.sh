@@ -53,6 +53,17 @@ check_grep "pre-receive: names the file and line" "app.env:1:15: database-passwo
 check "pre-receive: main is unchanged" \
 	test "$(git --git-dir=srv.git rev-parse main)" = "$(git -C srepo rev-parse HEAD~1)"
 
+# rules that only guess from a key name do not run on binary content's
+# printable runs: those are string tables (compiled code's names and
+# messages, e.g. a .pyc's "password" parameters), not assignments; a rule
+# that knows the value's own shape (DB_PASSWORD above) still does
+S3=$(secret)
+mkdir keyname && { printf '\0\1\2'; printf 'user_password = "%s"\n' "$S3"; } >keyname/app.bin
+{ printf 'user_password = "%s"\n' "$S3"; } >keyname/app.txt
+lw keyname scan -f json keyname
+check "key-name rules: the text file's assignment is found, the binary's run is not" pyj \
+	"$LW_TMP/keyname.out" '[x["path"] for x in r] == ["keyname/app.txt"]'
+
 # ===================== random bytes, and a compiled object =====================
 S2=$(secret)
 python3 - "$LW_TMP/rnd.bin" "$S2" <<'PY'
