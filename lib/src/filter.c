@@ -2,6 +2,7 @@
 /* filter.c - the global placeholder filter: values that are templates,
  * documentation examples or obviously not random are never secrets. */
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -13,8 +14,16 @@ static const char *const lw_placeholder_words[] = {
 	"yourtoken", "yourpass", "insert", "replace_", "replaceme", "sample",
 	"foobar", "notreal", "not_real", "not-real", "fake_", "fakekey",
 	"fakesecret", "fakepass", "fake-", "*****", "....", "1234567890",
-	"0123456789", "abcdefgh", "qwerty", "password1", "secret123",
-	"mysecret", "mypassword", "mytoken", "s3cr3t", "p4ssw0rd",
+	"0123456789", "abcdefgh", "mytoken",
+	/* "password_here", "your-token-here", "INSERT_KEY_HERE" (wp-config-sample.php) */
+	"_here", "-here",
+};
+
+/* Sample passwords of documentation, stand-ins only as the whole value:
+ * inside a longer one ("Qwerty!", "Qwerty2019") they are a weak password
+ * someone really chose, which is still a leak. */
+static const char *const lw_sample_values[] = {
+	"qwerty", "password1", "secret123", "mysecret", "mypassword", "s3cr3t", "p4ssw0rd",
 };
 
 /* Template and reference syntaxes: the value is read from elsewhere. */
@@ -55,6 +64,9 @@ int lw_is_placeholder(const unsigned char *s, size_t len)
 		if (lw_memcasemem(s, len, w, strlen(w)))
 			return 1;
 	}
+	for (i = 0; i < sizeof(lw_sample_values) / sizeof(*lw_sample_values); i++)
+		if (strlen(lw_sample_values[i]) == len && !strncasecmp((const char *)s, lw_sample_values[i], len))
+			return 1;
 	for (i = 0; i < sizeof(lw_template_marks) / sizeof(*lw_template_marks); i++) {
 		const char *w = lw_template_marks[i];
 		if (lw_memcasemem(s, len, w, strlen(w)))

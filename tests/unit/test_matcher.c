@@ -320,6 +320,15 @@ static void test_placeholders(void)
 	CHECK(lw_is_placeholder((const unsigned char *)"", 0) == 1);
 	/* "aaaaaaab": mostly one character */
 	CHECK(lw_is_placeholder((const unsigned char *)"aaaaaaab", 8) == 1);
+	/* "..._here" stand-ins (wp-config-sample.php), not a word ending in "here" */
+	CHECK(lw_is_placeholder((const unsigned char *)"password_here", 13) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"YOUR-TOKEN-HERE", 15) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"Kq7whereZt2", 11) == 0);
+	/* documentation's sample passwords as the whole value only */
+	CHECK(lw_is_placeholder((const unsigned char *)"QWERTY", 6) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"p4ssw0rd", 8) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"Qwerty!", 7) == 0);
+	CHECK(lw_is_placeholder((const unsigned char *)"mysecret-Zt2v", 13) == 0);
 	/* a random value is not a placeholder, and is reported */
 	CHECK(lw_is_placeholder((const unsigned char *)s, strlen(s)) == 0);
 	snprintf(t, sizeof(t), "val=%s\n", s);
