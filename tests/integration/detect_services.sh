@@ -117,6 +117,16 @@ EOF
 want vpn/auth.txt 2 openvpn-auth-user-pass-file "$P8"
 printf 'ops@corp.net\r\n%s\r\n' "$W5" | pos office.auth
 want office.auth 2 openvpn-auth-user-pass-file "$W5"
+P8B=$(secret)
+pos vpn/office.ovpn <<EOF
+client
+remote vpn.corp.net 1194
+<auth-user-pass>
+vpnuser
+$P8B
+</auth-user-pass>
+EOF
+want vpn/office.ovpn 5 openvpn-inline-auth-user-pass "$P8B"
 # not two lines, or not a name people give the file
 printf 'vpnuser\n' | neg vpn/auth.txt
 printf 'user\n%s\nthird line\n' "$P8" | neg other/auth.txt
@@ -149,6 +159,17 @@ mail.isp.net   username:$W7
 EOF
 want etc/postfix/sasl_passwd 2 postfix-sasl-password "$P10"
 want etc/postfix/sasl_passwd 3 postfix-sasl-password "$W7"
+W7B=$(weak 11)
+pos etc/postfix/main.cf <<EOF
+relayhost = [smtp.relay.net]:587
+smtp_sasl_auth_enable = yes
+smtp_sasl_password_maps = static:apikey:$W7B
+EOF
+want etc/postfix/main.cf 3 postfix-static-sasl-password "$W7B"
+neg etc/postfix/main.cf <<EOF
+smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd
+#smtp_sasl_password_maps = static:apikey:$W7B
+EOF
 neg etc/postfix/sasl_passwd <<EOF
 # [smtp.relay.net]:587 alerts@corp.net:$P10
 [smtp.relay.net]:587 alerts@corp.net:
