@@ -159,16 +159,16 @@ mail.isp.net   username:$W7
 EOF
 want etc/postfix/sasl_passwd 2 postfix-sasl-password "$P10"
 want etc/postfix/sasl_passwd 3 postfix-sasl-password "$W7"
-W7B=$(weak 11)
+W7B=$(weak 11) MAPS=smtp_sasl_password_maps
 pos etc/postfix/main.cf <<EOF
 relayhost = [smtp.relay.net]:587
 smtp_sasl_auth_enable = yes
-smtp_sasl_password_maps = static:apikey:$W7B
+$MAPS = static:apikey:$W7B
 EOF
 want etc/postfix/main.cf 3 postfix-static-sasl-password "$W7B"
 neg etc/postfix/main.cf <<EOF
 smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd
-#smtp_sasl_password_maps = static:apikey:$W7B
+#$MAPS = static:apikey:$W7B
 EOF
 neg etc/postfix/sasl_passwd <<EOF
 # [smtp.relay.net]:587 alerts@corp.net:$P10
