@@ -386,6 +386,102 @@ client = Client('$SID', auth_token)
 cache_key = "key-$(rand_hex 32)"
 EOF
 
+# ===================== Redis, RabbitMQ, Wi-Fi, Java key stores, .pypirc =====================
+W12=$(weak 12) P17=$(secret) P18=$(secret) P19=$(secret)
+pos etc/redis/redis.conf <<EOF
+bind 127.0.0.1 -::1
+requirepass $W12
+masterauth "$P17"
+# requirepass foobared
+EOF
+want etc/redis/redis.conf 2 redis-conf-password "$W12"
+want etc/redis/redis.conf 3 redis-conf-password "$P17"
+pos etc/redis/users.acl <<EOF
+user worker on >$P18 ~jobs:* +@all
+EOF
+want etc/redis/users.acl 1 redis-conf-password "$P18"
+pos etc/redis/sentinel.conf <<EOF
+sentinel monitor mymaster 10.0.0.5 6379 2
+sentinel auth-pass mymaster $P19
+EOF
+want etc/redis/sentinel.conf 2 redis-conf-password "$P19"
+neg etc/redis/redis.conf <<EOF
+# requirepass $W12
+requirepass foobared
+user default on nopass ~* +@all
+EOF
+P20=$(secret) W13=$(weak 13)
+pos etc/rabbitmq/rabbitmq.conf <<EOF
+listeners.tcp.default = 5672
+default_user = admin
+default_pass = $P20
+EOF
+want etc/rabbitmq/rabbitmq.conf 3 rabbitmq-conf-password "$P20"
+pos etc/rabbitmq/advanced.config <<EOF
+[{rabbit, [{default_user, <<"admin">>}, {default_pass, <<"$W13">>}]}].
+EOF
+want etc/rabbitmq/advanced.config 1 rabbitmq-conf-password "$W13"
+neg etc/rabbitmq/rabbitmq.conf <<EOF
+# default_pass = $P20
+default_pass = guest
+EOF
+P21=$(secret) W14=$(weak 14) PSKHEX=$(rand_hex 64)
+pos etc/wpa_supplicant/wpa_supplicant.conf <<EOF
+network={
+	ssid="office-5g"
+	#psk="$W14 at home"
+	psk=$PSKHEX
+}
+network={
+	ssid="corp"
+	key_mgmt=WPA-EAP
+	identity="jdoe"
+	password="$P21"
+}
+EOF
+want etc/wpa_supplicant/wpa_supplicant.conf 3 wifi-network-password "$W14 at home"
+want etc/wpa_supplicant/wpa_supplicant.conf 4 wifi-network-password "$PSKHEX"
+want etc/wpa_supplicant/wpa_supplicant.conf 10 wifi-network-password "$P21"
+neg etc/wpa_supplicant/wpa_supplicant.conf <<EOF
+network={
+	ssid="office-5g"
+	# password="$P21"
+	key_mgmt=WPA-PSK
+}
+EOF
+P22=$(secret) W15=$(weak 15)
+pos tomcat/conf/server.xml <<EOF
+<Server port="8005" shutdown="SHUTDOWN">
+  <Connector port="8443" SSLEnabled="true" keystoreFile="conf/ks.jks" keystorePass="$P22" />
+  <Connector port="8444" SSLEnabled="true">
+    <SSLHostConfig><Certificate certificateKeystoreFile="conf/ks.p12" certificateKeystorePassword="$W15" /></SSLHostConfig>
+  </Connector>
+</Server>
+EOF
+want tomcat/conf/server.xml 2 java-keystore-password-attribute "$P22"
+want tomcat/conf/server.xml 4 java-keystore-password-attribute "$W15"
+neg tomcat/conf/server.xml <<EOF
+<Connector keystorePass="changeit" />
+<Connector keystorePass="\${keystore.password}" />
+EOF
+P23=$(secret)
+pos home/.pypirc <<EOF
+[distutils]
+index-servers = internal
+
+[internal]
+repository = https://pypi.corp.net/
+username = release
+password = $P23
+EOF
+want home/.pypirc 7 pypirc-password "$P23"
+neg home/.pypirc <<EOF
+[pypi]
+username = __token__
+# password = $P23
+password =
+EOF
+
 # ===================== the scan =====================
 PAT="$LW_TESTS_DIR/../patterns"
 OURS=$(python3 -c '
