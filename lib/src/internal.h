@@ -332,7 +332,8 @@ extern const size_t lw_embedded_known_count;
 int lw_is_documented_example(const unsigned char *s, size_t len);
 /* 1 if the candidate [soff, soff+slen) of d is a structured value that is
  * not a secret: an AWS SigV4 credential scope, a SignedHeaders list, a
- * SigV4 signature, an ISO 8601 timestamp, a value elided with "..."; known.c */
+ * SigV4 signature, an ISO 8601 timestamp, a value elided with "...", a
+ * Windows answer file's configuration pass name (oobeSystem); known.c */
 int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff, size_t slen);
 
 #endif

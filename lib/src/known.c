@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -234,6 +235,42 @@ static int lw_is_elided(const unsigned char *s, size_t n)
 	return (n >= 3 && !memcmp(s + n - 3, "...", 3)) || (n >= 3 && !memcmp(s + n - 3, "\xe2\x80\xa6", 3));
 }
 
+/* A Windows answer file's configuration pass, <settings pass="oobeSystem">:
+ * the attribute is named "pass" but holds one of seven fixed pass names
+ * (Microsoft docs, "Windows Setup configuration passes"). */
+static int lw_is_unattend_pass(const unsigned char *d, size_t soff, size_t slen)
+{
+	static const char *const passes[] = {
+		"windowsPE", "offlineServicing", "generalize", "specialize",
+		"auditSystem", "auditUser", "oobeSystem",
+	};
+	size_t i = soff, k;
+
+	for (k = 0; k < sizeof(passes) / sizeof(*passes); k++)
+		if (strlen(passes[k]) == slen && !strncasecmp((const char *)d + soff, passes[k], slen))
+			break;
+	if (k == sizeof(passes) / sizeof(*passes) || i == 0 || (d[i - 1] != '"' && d[i - 1] != '\''))
+		return 0;
+	i--;
+	while (i > 0 && (d[i - 1] == ' ' || d[i - 1] == '\t'))
+		i--;
+	if (i == 0 || d[--i] != '=')
+		return 0;
+	while (i > 0 && (d[i - 1] == ' ' || d[i - 1] == '\t'))
+		i--;
+	return i >= 5 && !strncasecmp((const char *)d + i - 4, "pass", 4) &&
+	       (d[i - 5] == ' ' || d[i - 5] == '\t' || d[i - 5] == '\n' || d[i - 5] == '\r');
+}
+
+/* RabbitMQ's built-in account, guest/guest, which only connects from
+ * localhost (rabbitmq.com, "Access Control"): amqp://guest:guest@... is the
+ * documented default of every client and broker template. */
+static int lw_is_rabbitmq_guest(const unsigned char *d, size_t soff, size_t slen)
+{
+	return slen == 5 && !memcmp(d + soff, "guest", 5) && soff >= 9 &&
+	       !memcmp(d + soff - 9, "://guest:", 9) && d[soff + slen] == '@';
+}
+
 int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff, size_t slen)
 {
 	const unsigned char *s = d + soff;
@@ -242,5 +279,6 @@ int lw_is_structured_nonsecret(const unsigned char *d, size_t dlen, size_t soff,
 		return 0;
 	return lw_is_sigv4_scope(d, dlen, soff, slen) || lw_is_header_list(s, slen) ||
 	       lw_is_sigv4_signature(d, soff, slen) || lw_is_timestamp(s, slen) ||
-	       lw_is_elided(s, slen);
+	       lw_is_elided(s, slen) || lw_is_unattend_pass(d, soff, slen) ||
+	       (soff + slen < dlen && lw_is_rabbitmq_guest(d, soff, slen));
 }

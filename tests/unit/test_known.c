@@ -18,6 +18,11 @@ static int structured(const char *line, const char *value)
 			    (size_t)(v - line), strlen(value));
 }
 
+static int structured_at(const char *line, size_t off, size_t len)
+{
+	return lw_is_structured_nonsecret((const unsigned char *)line, strlen(line), off, len);
+}
+
 /* every value of the data file is known; changed by one byte, longer or
  * shorter, it is not */
 static void test_documented(void)
@@ -125,6 +130,20 @@ static void test_shapes(void)
 	CHECK(structured("token: eyJ2IjoiMSIsInMi...", "eyJ2IjoiMSIsInMi..."));
 	CHECK(structured("token: sk_live_4x\xe2\x80\xa6", "sk_live_4x\xe2\x80\xa6"));
 	CHECK(!structured("token: Kq7.Zt2..Vw9", "Kq7.Zt2..Vw9"));
+	/* Windows answer files: the configuration pass is a name, not a password */
+	CHECK(structured("  <settings pass=\"oobeSystem\">", "oobeSystem"));
+	CHECK(structured("<settings pass = 'specialize'>", "specialize"));
+	CHECK(structured("<settings\n\tpass=\"windowsPE\">", "windowsPE"));
+	CHECK(!structured("<settings pass=\"oobeSystem2\">", "oobeSystem2"));  /* not a pass name */
+	CHECK(!structured("<login pass=\"Kq7Zt2Vw9\">", "Kq7Zt2Vw9"));
+	CHECK(!structured("<login bypass=\"oobeSystem\">", "oobeSystem"));    /* another attribute */
+	CHECK(!structured("password: oobeSystem", "oobeSystem"));             /* a password that is one */
+	/* RabbitMQ's default account */
+	CHECK(structured_at("BROKER=amqp://guest:guest@localhost:5672//", 20, 5));
+	CHECK(structured_at("http://guest:guest@127.0.0.1:15672/api", 13, 5));
+	CHECK(!structured_at("amqp://admin:" "guest@localhost//", 13, 5));       /* another user */
+	CHECK(!structured_at("amqp://guest:" "guests@localhost//", 13, 6));
+	CHECK(!structured_at("amqp://guest:guest", 13, 5));                   /* no host follows */
 }
 
 static lw_finding finding(const lw_rule_info *ri, const char *path, const char *match, const char *secret)

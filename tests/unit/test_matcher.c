@@ -320,6 +320,27 @@ static void test_placeholders(void)
 	CHECK(lw_is_placeholder((const unsigned char *)"", 0) == 1);
 	/* "aaaaaaab": mostly one character */
 	CHECK(lw_is_placeholder((const unsigned char *)"aaaaaaab", 8) == 1);
+	/* "..._here" stand-ins (wp-config-sample.php), not a word ending in "here" */
+	CHECK(lw_is_placeholder((const unsigned char *)"password_here", 13) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"YOUR-TOKEN-HERE", 15) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"Kq7whereZt2", 11) == 0);
+	/* documentation's sample passwords as the whole value only */
+	CHECK(lw_is_placeholder((const unsigned char *)"QWERTY", 6) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"p4ssw0rd", 8) == 1);
+	CHECK(lw_is_placeholder((const unsigned char *)"Qwerty!", 7) == 0);
+	CHECK(lw_is_placeholder((const unsigned char *)"mysecret-Zt2v", 13) == 0);
+	/* references and templates need their shape, not two marks side by side */
+	{
+		static const char *const refs[] = { "${DB_PASS}", "${{ secrets.X }}", "$(cat /run/pw)",
+			"#{ENV['PW']}", "%(db_password)s", "{{ vault_pw }}", "<%= @pw %>", "pre-${NAME",
+			"{{pw", "pw}}" };
+		static const char *const pws[] = { "qZd%(gq*8wtG/rJEs", "Kq$(7Zt2!Vw9", "Tz#{9!vB2q",
+			"a${+x7Kq2", "Xq{{7Zt2Vw9", "Zt}}Vw9Kq7", "Kq<%7Zt2Vw9" };
+		for (size_t i = 0; i < sizeof(refs) / sizeof(*refs); i++)
+			CHECK(lw_is_placeholder((const unsigned char *)refs[i], strlen(refs[i])) == 1);
+		for (size_t i = 0; i < sizeof(pws) / sizeof(*pws); i++)
+			CHECK(lw_is_placeholder((const unsigned char *)pws[i], strlen(pws[i])) == 0);
+	}
 	/* a random value is not a placeholder, and is reported */
 	CHECK(lw_is_placeholder((const unsigned char *)s, strlen(s)) == 0);
 	snprintf(t, sizeof(t), "val=%s\n", s);
