@@ -151,6 +151,48 @@ emit src/backup.sh "sync-tool --admin-passwd=$W1 --base dc=corp" "$W1"
 v=$(pp); emit src/init.sql "CREATE USER 'app'@'%' IDENTIFIED BY '$v';" "$v"
 emit src/init.sql "ALTER ROLE report WITH LOGIN PASSWORD '$W2';" "$W2"
 
+# --- C preprocessor, positional passwords of well-known APIs, more typed forms --------
+# pt: a random password holding the marks of templates without their shape
+# ("}}", "$(", "%s" between letters, "<" before punctuation, a leading "_")
+pt() {
+	local b
+	b=$(rand_secret 16)
+	printf '%s' "_${b:0:3}}}${b:3:3}\$(${b:6:3}%s${b:9:3}<!${b:12:2}>{${b:14:2}"
+}
+# a weak password that looks like a dotted name: quoted, it is a string
+W4="$(printf 'river.stone%d' $((RANDOM % 90 + 10)))"
+v=$(pp); emit src/wifi.ino "#define MQTT_PASSWORD \"$v\"" "$v"
+v=$(tok); emit src/wifi.ino "static const char api_key[] = \"$v\";" "$v"
+v=$(pt); emit src/wifi.ino "char wifi_password[] = \"$v\";" "$v"
+v=$(pp); emit src/mail.go "	auth := smtp.PlainAuth(\"\", \"mailer@corp.test\", \"$v\", \"smtp.corp.test\")" "$v"
+v=$(pt); emit src/db.js "const sequelize = new Sequelize('app', 'app', '$v', { dialect: 'postgres' });" "$v"
+v=$(pp); emit src/client.py "ftp = ftplib.FTP('ftp.corp.test', 'upload', '$v')" "$v"
+emit src/client.py "ftps = FTP_TLS(\"ftp.corp.test\", \"upload\", \"$W2\")" "$W2"
+v=$(pt); emit src/client.py "smtplib.SMTP('smtp.corp.test', 587).login('ops', '$v')" "$v"
+v=$(pt); emit src/client.py "conn = pymysql.connect(host='db', user='root', passwd='$v', db='shop')" "$v"
+v=$(pp); emit src/connect.php "ldap_bind(\$ds, 'cn=admin,dc=corp,dc=test', '$v');" "$v"
+emit src/connect.php "mysqli_real_connect(\$link, 'db', 'app', '$W3', 'shop');" "$W3"
+v=$(pt); emit src/deploy.pl "my \$dbh = DBI->connect('dbi:mysql:app', 'root', '$v');" "$v"
+emit src/report.R "con <- dbConnect(RPostgres::Postgres(), dbname = \"app\", user = \"analyst\", password = \"$W4\")" "$W4"
+v=$(pt); emit src/mongo-init.js "db.createUser({ user: \"app\", pwd: \"$v\", roles: [] });" "$v"
+emit src/mongo-init.js "db.auth(\"admin\", \"$W1\");" "$W1"
+v=$(pp); emit src/Mail.java "        return new PasswordAuthentication(user, \"$v\".toCharArray());" "$v"
+v=$(tok); v="}}${v:0:8}[%{${v:8:8}?<${v:16}"; emit src/Mail.java "    String apiKey = \"$v\";" "$v"
+emit src/config.rb "password = \"$W4\"" "$W4"
+v=$(pp); emit src/config.rb "Net::SMTP.start('smtp.corp.test', 587, 'corp.test', 'mailer', '$v', :plain)" "$v"
+emit src/Module1.vb "    Dim password As String = \"$W2\"" "$W2"
+v=$(pt); emit src/lib.rs "let password: &str = \"$v\";" "$v"
+v=$(pt); emit Jenkinsfile "    script { def dbPassword = '$v' }" "$v"
+emit conf/replica.yml "  replica: {user: ro, password: $W1}" "$W1"
+# flow collections end a plain value at "," "[" "]" "{" "}" (YAML 1.2, 7.3.3)
+v=$(pp | tr -d ',[]{}'); emit conf/replica.yml "  standby: { user: ro, db_password: $v }" "$v"
+emit conf/inventory.ini "web1.corp.test ansible_user=admin ansible_password=$W2" "$W2"
+v=$(tok); v="${v:0:6}+${v:6:4}%.${v:10}"; emit Dockerfile "ARG NPM_TOKEN=$v" "$v"
+emit Dockerfile "ENV DB_PASSWORD=$W1" "$W1"
+v=$(tok); v="${v:0:5}^${v:5:5}^${v:10:4}%s${v:14}"; emit conf/prod.env "SESSION_SECRET=$v" "$v"
+v=$(pp); emit src/ci.sh "sshpass -p $v ssh deploy@web1 uptime" "$v"
+emit src/ci.sh "htpasswd -b -c /etc/nginx/.htpasswd admin $W2" "$W2"
+
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
 	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
@@ -194,6 +236,27 @@ done
 for l in '  password VARCHAR(255) NOT NULL,' 'CREATE USER app IDENTIFIED BY :pw;'; do
 	emit src/neg.sql "$l"
 done
+for l in '#define PASSWORD_MAX_LEN 64' '#define PASSWORD_PROMPT "Password: "' \
+	'char password[PASSWORD_MAX_LEN];' '#define API_KEY_HEADER "X-Api-Key"' \
+	'auth := smtp.PlainAuth("", user, pass, host)'; do
+	emit src/neg.c "$l"
+done
+for l in 'ftp = ftplib.FTP(host)' 'ftp = ftplib.FTP(host, user, passwd)' 'ftp = FTP()' \
+	'password = "${DB_PASS}"' 'password = "$(cat /run/secrets/pw)"' 'password = "user:%s"' \
+	'password = "<db password>"' 'password = "{password}"'; do
+	emit src/neg2.py "$l"
+done
+for l in 'const sequelize = new Sequelize(db, user, password, {});' 'db.auth(user, pwd);' \
+	'db.createUser({ user: "app", pwd: passwordPrompt(), roles: [] });'; do
+	emit src/neg2.js "$l"
+done
+for l in 'password: app.mail.relay2' 'replica: {user: ro, password: ${DB_PASS}}' \
+	'replica: {user: ro, password: }'; do
+	emit conf/neg2.yml "$l"
+done
+emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
+emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
+emit Dockerfile 'ARG NPM_TOKEN'
 emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
 emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
 emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
