@@ -257,6 +257,9 @@ done
 emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
 emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
 emit Dockerfile 'ARG NPM_TOKEN'
+# compiled Python holds the source's strings: an unquoted right-hand side there is code
+mkdir -p src/__pycache__
+printf 'x\000\000\000\n%s\n' "Password confirmation=$W2" >src/__pycache__/forms.cpython-311.pyc
 emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
 emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
 emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
