@@ -193,6 +193,14 @@ v=$(tok); v="${v:0:5}^${v:5:5}^${v:10:4}%s${v:14}"; emit conf/prod.env "SESSION_
 v=$(pp); emit src/ci.sh "sshpass -p $v ssh deploy@web1 uptime" "$v"
 emit src/ci.sh "htpasswd -b -c /etc/nginx/.htpasswd admin $W2" "$W2"
 
+# weak values a person chose for an explicit API-key or secret-key name: a
+# word, maybe a second one, and digits (no entropy floor for these names)
+WS="$(printf 'thunder%d' $((RANDOM % 90 + 10)))" WU="$(printf 'michael_monkey%d' $((RANDOM % 9 + 1)))"
+emit conf/compose.yml "      SECRET_KEY_BASE: \"$WS\"" "$WS"
+emit conf/shell.rc "export JIRA_API_TOKEN=$WU" "$WU"
+emit src/Config.kt "    const val API_KEY = \"$WS\"" "$WS"
+emit src/Mailer.cs "    private const string ApiKey = \"$WS\";" "$WS"
+
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
 	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
@@ -257,6 +265,11 @@ done
 emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
 emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
 emit Dockerfile 'ARG NPM_TOKEN'
+for l in 'api_key = "test1234"' 'API_KEY = "apikey1"' "'access_token': 'sdlfkj452',"; do
+	emit src/neg3.py "$l"
+done
+emit conf/neg3.env 'JWT_SECRET=demo123'
+emit conf/neg3.env 'API_KEY=$API_KEY'
 # compiled Python holds the source's strings: an unquoted right-hand side there is code
 mkdir -p src/__pycache__
 printf 'x\000\000\000\n%s\n' "Password confirmation=$W2" >src/__pycache__/forms.cpython-311.pyc
