@@ -13,7 +13,7 @@
 # passwords full of punctuation, and weak ones a person picks.
 . "$LW_TESTS_DIR/lib.sh"
 
-mkdir -p w/src w/conf
+mkdir -p w/src w/conf w/build
 cd w || exit 1
 EXPECT="$LW_TMP/expect.tsv"
 : >"$EXPECT"
@@ -200,6 +200,17 @@ emit conf/compose.yml "      SECRET_KEY_BASE: \"$WS\"" "$WS"
 emit conf/shell.rc "export JIRA_API_TOKEN=$WU" "$WU"
 emit src/Config.kt "    const val API_KEY = \"$WS\"" "$WS"
 emit src/Mailer.cs "    private const string ApiKey = \"$WS\";" "$WS"
+
+# Makefile variables (GNU make manual, "Setting Variables"): = := ::= ?= +=,
+# the value runs to the end of the line or to a comment
+v=$(pp | tr -d '#$'); emit Makefile "DB_PASSWORD ?= $v" "$v"
+emit Makefile "override REGISTRY_PASS := $W3" "$W3"
+v=$(tok); v="${v:0:4}&=${v:4:6}|${v:10}"; emit Makefile "API_TOKEN := $v   # ci only" "$v"
+emit Makefile 'PASSWORD ?= $(shell pass show db)'
+emit Makefile 'PASSWORD_FILE = /run/secrets/db'
+emit Makefile 'passwd: passwd.o util.o'
+emit Makefile '	$(CC) -o $@ $^'
+emit build/config.mk "export SMTP_PASSWORD = \"$W1\"" "$W1"
 
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
