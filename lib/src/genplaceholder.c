@@ -96,15 +96,66 @@ static int lw_one_char(const unsigned char *s, size_t len)
 	return len >= 6 && max * 10 >= len * 7;
 }
 
+static int lw_b64v(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+}
+
+static int lw_generic_words_in(const unsigned char *s, size_t len);
+
+/* A README's "password: 'bm90IG15IHJlYWwgcGFzc3dvcmQ='" is base64 of "not my
+ * real password": a value whose base64 decodes to printable text naming a
+ * password or a stand-in is a sample. Values are at most 200 bytes. */
+static int lw_b64_sample(const unsigned char *s, size_t len)
+{
+	unsigned char out[160];
+	size_t n = 0, bits = 0;
+	unsigned acc = 0;
+
+	if (len < 12 || len > 200)
+		return 0;
+	while (len > 0 && s[len - 1] == '=')
+		len--;
+	for (size_t i = 0; i < len; i++) {
+		int v = lw_b64v(s[i]);
+		if (v < 0)
+			return 0;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			unsigned char c = (unsigned char)((acc >> bits) & 0xff);
+			if (c < 0x20 || c > 0x7e)
+				return 0;
+			out[n++] = c;
+		}
+	}
+	return lw_generic_words_in(out, n) || lw_memcasemem(out, n, "password", 8) ||
+	       lw_memcasemem(out, n, "secret", 6);
+}
+
+static int lw_generic_words_in(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < sizeof(lw_generic_words) / sizeof(*lw_generic_words); i++)
+		if (lw_memcasemem(s, len, lw_generic_words[i], strlen(lw_generic_words[i])))
+			return 1;
+	return 0;
+}
+
 int lw_is_generic_placeholder(const unsigned char *s, size_t len)
 {
 	size_t i;
 
 	if (len == 0 || lw_is_documented_example(s, len))
 		return 1;
-	for (i = 0; i < sizeof(lw_generic_words) / sizeof(*lw_generic_words); i++)
-		if (lw_memcasemem(s, len, lw_generic_words[i], strlen(lw_generic_words[i])))
-			return 1;
+	if (lw_generic_words_in(s, len) || lw_b64_sample(s, len))
+		return 1;
 	for (i = 0; i < sizeof(lw_generic_refs) / sizeof(*lw_generic_refs); i++)
 		if (lw_memcasemem(s, len, lw_generic_refs[i], strlen(lw_generic_refs[i])))
 			return 1;

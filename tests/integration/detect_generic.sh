@@ -276,6 +276,10 @@ done
 emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
 emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
 emit Dockerfile 'ARG NPM_TOKEN'
+# base64 of a stand-in ("not my real password", as READMEs show it) is a sample;
+# base64 of random bytes is not
+emit conf/neg4.js "  password: '$(printf 'not my real %s' password | base64)',"
+v=$(rand_secret 18 | base64 | tr -d '\n'); emit conf/b64.js "  password: '$v'," "$v"
 for l in 'api_key = "test1234"' 'API_KEY = "apikey1"' "'access_token': 'sdlfkj452',"; do
 	emit src/neg3.py "$l"
 done
