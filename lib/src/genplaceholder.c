@@ -55,6 +55,29 @@ static int lw_shaped(const unsigned char *s, size_t len, const char *open, const
 	return 0;
 }
 
+/* `open`, a name ([A-Za-z_][\w.:-]*), then one of `follow`: "${DB_PASS}",
+ * "${X:-y}", "$(cat f)", "$(DB_PASS)", "%(name)s". A random password with
+ * "$(k4^" or "%(tn." in it has no such name and end. */
+static int lw_named(const unsigned char *s, size_t len, const char *open, const char *follow,
+	int conversion)
+{
+	size_t ol = strlen(open);
+
+	for (size_t i = 0; i + ol < len; i++) {
+		if (memcmp(s + i, open, ol) != 0 || !lw_ident_start(s[i + ol]))
+			continue;
+		size_t j = i + ol;
+		while (j < len && (lw_alnum(s[j]) || s[j] == '.' || s[j] == ':' || s[j] == '-'))
+			j++;
+		if (j >= len || !strchr(follow, s[j]))
+			continue;
+		/* %(name)s: a conversion letter after the parenthesis */
+		if (!conversion || (j + 1 < len && lw_ident_start(s[j + 1])))
+			return 1;
+	}
+	return 0;
+}
+
 /* printf's %s with a letter or digit on neither side or on one side only
  * ("user:%s", "%s@host"); "N%sqv" inside a random value is not one */
 static int lw_printf_s(const unsigned char *s, size_t len)
@@ -159,8 +182,8 @@ int lw_is_generic_placeholder(const unsigned char *s, size_t len)
 	for (i = 0; i < sizeof(lw_generic_refs) / sizeof(*lw_generic_refs); i++)
 		if (lw_memcasemem(s, len, lw_generic_refs[i], strlen(lw_generic_refs[i])))
 			return 1;
-	if (lw_shaped(s, len, "${", "}", NULL) || lw_shaped(s, len, "{{", "}}", " .$") ||
-	    lw_shaped(s, len, "$(", ")", " ($") || lw_shaped(s, len, "%(", ")", NULL) ||
+	if (lw_named(s, len, "${", "}", 0) || lw_shaped(s, len, "{{", "}}", " .$") ||
+	    lw_named(s, len, "$(", ") ", 0) || lw_named(s, len, "%(", ")", 1) ||
 	    lw_shaped(s, len, "#{", "}", "@$") || lw_shaped(s, len, "<%", "%>", "=-# ") ||
 	    lw_printf_s(s, len) || lw_angle_word(s, len))
 		return 1;

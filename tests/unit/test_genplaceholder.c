@@ -44,6 +44,12 @@ int main(void)
 	CHECK(!ph(v));
 	snprintf(v, sizeof v, "%s%s", "{x", "y9Lq}w");
 	CHECK(!ph(v));
+	snprintf(v, sizeof v, "%s%s", "q5.t%(tn.[t*tPKKw)f", "NbD/n0H(%^kZef;U");
+	CHECK(!ph(v));
+	snprintf(v, sizeof v, "%s%s", "Lm4${aQ", "9z!}w");
+	CHECK(!ph(v));
+	CHECK(ph("${X:-fallback}"));
+	CHECK(ph("$(DB_PASS)"));
 	/* base64: "not my real password" is a sample, random bytes are not */
 	CHECK(ph("bm90IG15IHJlYWwgcGFzc3dvcmQ="));
 	snprintf(v, sizeof v, "%s%s", "aXNhYWNzOm5vdCBteSBy", "ZWFsIHBhc3N3b3Jk");
