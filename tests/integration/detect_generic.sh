@@ -212,6 +212,15 @@ emit Makefile 'passwd: passwd.o util.o'
 emit Makefile '	$(CC) -o $@ $^'
 emit build/config.mk "export SMTP_PASSWORD = \"$W1\"" "$W1"
 
+# Hiera keys are namespaced (profile::db::password); an env value may begin with
+# '~'; XML attribute values are strings, dotted or not; CMS salts and keys
+v=$(pp); emit conf/common.yaml "profile::db::password: '$v'" "$v"
+emit conf/common.yaml "profile::mysql::root_password: $W1" "$W1"
+v=$(pp); v="~${v}"; emit conf/laravel.env "DB_PASSWORD=$v" "$v"
+emit conf/Web.config "    <add key=\"SmtpPassword\" value=\"$W4\" />" "$W4"
+v=$(tok); emit src/settings.php "\$settings['hash_salt'] = '$v';" "$v"
+v=$(pt); emit src/wp-config.php "define('LOGGED_IN_KEY',    '$v');" "$v"
+
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
 	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
@@ -276,6 +285,9 @@ done
 emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
 emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
 emit Dockerfile 'ARG NPM_TOKEN'
+emit src/neg5.rb 'Foo::PASSWORD_FIELD = "password"'
+emit src/neg5.sh 'if [[ $DB_PASSWORD =~ ^[a-z]+$ ]]; then exit 1; fi'
+emit conf/neg5.xml '<password>${db.password}</password>'
 # base64 of a stand-in ("not my real password", as READMEs show it) is a sample;
 # base64 of random bytes is not
 emit conf/neg4.js "  password: '$(printf 'not my real %s' password | base64)',"
