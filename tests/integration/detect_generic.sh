@@ -221,6 +221,16 @@ emit conf/Web.config "    <add key=\"SmtpPassword\" value=\"$W4\" />" "$W4"
 v=$(tok); emit src/settings.php "\$settings['hash_salt'] = '$v';" "$v"
 v=$(pt); emit src/wp-config.php "define('LOGGED_IN_KEY',    '$v');" "$v"
 
+# go-sql-driver DSN (user:password@tcp(host:port)/db) and Terraform variable defaults
+v=$(pp | tr -d '@'); emit src/store.go "	db, _ := sql.Open(\"mysql\", \"app:$v@tcp(db:3306)/app\")" "$v"
+emit conf/vars.tf "variable \"admin_password\" {"
+emit conf/vars.tf "  type    = string"
+v=$(pp); emit conf/vars.tf "  default = \"$v\"" "$v"
+emit conf/vars.tf "}"
+emit conf/vars.tf 'variable "password_length" {'
+emit conf/vars.tf '  default = "24"'
+emit conf/vars.tf '}'
+
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
 	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
@@ -285,6 +295,7 @@ done
 emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
 emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
 emit Dockerfile 'ARG NPM_TOKEN'
+emit src/neg6.go '	dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s", user, pass, host, name)'
 emit src/neg5.rb 'Foo::PASSWORD_FIELD = "password"'
 emit src/neg5.sh 'if [[ $DB_PASSWORD =~ ^[a-z]+$ ]]; then exit 1; fi'
 emit conf/neg5.xml '<password>${db.password}</password>'
