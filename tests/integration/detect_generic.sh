@@ -231,6 +231,16 @@ emit conf/vars.tf 'variable "password_length" {'
 emit conf/vars.tf '  default = "24"'
 emit conf/vars.tf '}'
 
+# INI/env values may begin with & * | > [ {; Makefile and positional values
+# are literals (dotted or slashed); a quoted value may end with '+'; weak
+# values for any secret name may end with a mark
+v=$(pp); v="&${v}"; emit conf/app2.ini "passwd=$v" "$v"
+emit Makefile "DB_PASSWORD_RO ?= $W4" "$W4"
+v=$(tok); v="${v:0:12}/${v:12:3}"; emit src/deploy.pl "my \$dbh = DBI->connect('dbi:mysql:app', 'root', '$v');" "$v"
+v=$(pp); v="${v}+"; emit conf/app2.yml "  admin_password: \"$v\"" "$v"
+v="$(printf 'Autumn%d!' $((RANDOM % 90 + 1990)))"; emit conf/app2.json "  \"client_secret\" : \"$v\"," "$v"
+v="$(printf 'matrix_pepper%d' $((RANDOM % 9 + 1)))"; emit conf/app2.yml "  secret: '$v'" "$v"
+
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
 	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
@@ -295,6 +305,9 @@ done
 emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
 emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
 emit Dockerfile 'ARG NPM_TOKEN'
+emit conf/autounattend.xml '  <settings pass="oobeSystem">'
+emit conf/neg7.yml 'password: &db_password'
+emit conf/neg7.yml 'password: *db_password'
 emit src/neg6.go '	dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s", user, pass, host, name)'
 emit src/neg5.rb 'Foo::PASSWORD_FIELD = "password"'
 emit src/neg5.sh 'if [[ $DB_PASSWORD =~ ^[a-z]+$ ]]; then exit 1; fi'
