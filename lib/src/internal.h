@@ -135,6 +135,10 @@ int lw_has_stopword(const unsigned char *s, size_t len, const char *word);
  * or after a doctest or shell prompt (docexample.c) */
 int lw_line_is_doc_example(const unsigned char *line, size_t len);
 
+/* the placeholder filter of the key-name rules: template marks only in
+ * their real shape, since passwords hold any punctuation (genplaceholder.c) */
+int lw_is_generic_placeholder(const unsigned char *s, size_t len);
+
 /* keyword automaton */
 int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
 /* the longest keyword's length in bytes */

@@ -187,6 +187,7 @@ static void lw_diag_emit(lw_scanner *sc, const lw_rule *r, size_t off, const cha
 
 static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t slen,
 	const char *path, pcre2_match_data *md);
+static int lw_rule_has_tag(const lw_rule *r, const char *tag);
 
 /* The filters that depend only on the secret: a placeholder, a value under
  * the rule's entropy floor or an allowlisted one is dropped as it is taken,
@@ -199,7 +200,12 @@ static int lw_secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t s
 	const unsigned char *secret = sc->chunk->data + soff;
 	lw_rule *r = &sc->rs->rules[rule];
 
-	return lw_entropy(secret, slen) < r->info.entropy || lw_is_placeholder(secret, slen) ||
+	/* key-name rules take typed passwords: their template check looks at
+	 * shapes, not at single marks such as "}}" or "$(" */
+	int placeholder = lw_rule_has_tag(r, "key-name") ? lw_is_generic_placeholder(secret, slen)
+							 : lw_is_placeholder(secret, slen);
+
+	return lw_entropy(secret, slen) < r->info.entropy || placeholder ||
 	       lw_checksum_rejects(r->info.checksum, secret, slen) ||
 	       lw_allowed_by(&r->allow, secret, slen, NULL, sc->md) ||
 	       lw_allowed_by(&sc->rs->allow, secret, slen, "", sc->md);

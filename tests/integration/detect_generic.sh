@@ -13,7 +13,7 @@
 # passwords full of punctuation, and weak ones a person picks.
 . "$LW_TESTS_DIR/lib.sh"
 
-mkdir -p w/src w/conf
+mkdir -p w/src w/conf w/build
 cd w || exit 1
 EXPECT="$LW_TMP/expect.tsv"
 : >"$EXPECT"
@@ -151,6 +151,96 @@ emit src/backup.sh "sync-tool --admin-passwd=$W1 --base dc=corp" "$W1"
 v=$(pp); emit src/init.sql "CREATE USER 'app'@'%' IDENTIFIED BY '$v';" "$v"
 emit src/init.sql "ALTER ROLE report WITH LOGIN PASSWORD '$W2';" "$W2"
 
+# --- C preprocessor, positional passwords of well-known APIs, more typed forms --------
+# pt: a random password holding the marks of templates without their shape
+# ("}}", "$(", "%s" between letters, "<" before punctuation, a leading "_")
+pt() {
+	local b
+	b=$(rand_secret 16)
+	printf '%s' "_${b:0:3}}}${b:3:3}\$(${b:6:3}%s${b:9:3}<!${b:12:2}>{${b:14:2}"
+}
+# a weak password that looks like a dotted name: quoted, it is a string
+W4="$(printf 'river.stone%d' $((RANDOM % 90 + 10)))"
+v=$(pp); emit src/wifi.ino "#define MQTT_PASSWORD \"$v\"" "$v"
+v=$(tok); emit src/wifi.ino "static const char api_key[] = \"$v\";" "$v"
+v=$(pt); emit src/wifi.ino "char wifi_password[] = \"$v\";" "$v"
+v=$(pp); emit src/mail.go "	auth := smtp.PlainAuth(\"\", \"mailer@corp.test\", \"$v\", \"smtp.corp.test\")" "$v"
+v=$(pt); emit src/db.js "const sequelize = new Sequelize('app', 'app', '$v', { dialect: 'postgres' });" "$v"
+v=$(pp); emit src/client.py "ftp = ftplib.FTP('ftp.corp.test', 'upload', '$v')" "$v"
+emit src/client.py "ftps = FTP_TLS(\"ftp.corp.test\", \"upload\", \"$W2\")" "$W2"
+v=$(pt); emit src/client.py "smtplib.SMTP('smtp.corp.test', 587).login('ops', '$v')" "$v"
+v=$(pt); emit src/client.py "conn = pymysql.connect(host='db', user='root', passwd='$v', db='shop')" "$v"
+v=$(pp); emit src/connect.php "ldap_bind(\$ds, 'cn=admin,dc=corp,dc=test', '$v');" "$v"
+emit src/connect.php "mysqli_real_connect(\$link, 'db', 'app', '$W3', 'shop');" "$W3"
+v=$(pt); emit src/deploy.pl "my \$dbh = DBI->connect('dbi:mysql:app', 'root', '$v');" "$v"
+emit src/report.R "con <- dbConnect(RPostgres::Postgres(), dbname = \"app\", user = \"analyst\", password = \"$W4\")" "$W4"
+v=$(pt); emit src/mongo-init.js "db.createUser({ user: \"app\", pwd: \"$v\", roles: [] });" "$v"
+emit src/mongo-init.js "db.auth(\"admin\", \"$W1\");" "$W1"
+v=$(pp); emit src/Mail.java "        return new PasswordAuthentication(user, \"$v\".toCharArray());" "$v"
+v=$(tok); v="}}${v:0:8}[%{${v:8:8}?<${v:16}"; emit src/Mail.java "    String apiKey = \"$v\";" "$v"
+emit src/config.rb "password = \"$W4\"" "$W4"
+v=$(pp); emit src/config.rb "Net::SMTP.start('smtp.corp.test', 587, 'corp.test', 'mailer', '$v', :plain)" "$v"
+emit src/Module1.vb "    Dim password As String = \"$W2\"" "$W2"
+v=$(pt); emit src/lib.rs "let password: &str = \"$v\";" "$v"
+v=$(pt); emit Jenkinsfile "    script { def dbPassword = '$v' }" "$v"
+emit conf/replica.yml "  replica: {user: ro, password: $W1}" "$W1"
+# flow collections end a plain value at "," "[" "]" "{" "}" (YAML 1.2, 7.3.3)
+v=$(pp | tr -d ',[]{}'); emit conf/replica.yml "  standby: { user: ro, db_password: $v }" "$v"
+emit conf/inventory.ini "web1.corp.test ansible_user=admin ansible_password=$W2" "$W2"
+v=$(tok); v="${v:0:6}+${v:6:4}%.${v:10}"; emit Dockerfile "ARG NPM_TOKEN=$v" "$v"
+emit Dockerfile "ENV DB_PASSWORD=$W1" "$W1"
+v=$(tok); v="${v:0:5}^${v:5:5}^${v:10:4}%s${v:14}"; emit conf/prod.env "SESSION_SECRET=$v" "$v"
+v=$(pp); emit src/ci.sh "sshpass -p $v ssh deploy@web1 uptime" "$v"
+emit src/ci.sh "htpasswd -b -c /etc/nginx/.htpasswd admin $W2" "$W2"
+
+# weak values a person chose for an explicit API-key or secret-key name: a
+# word, maybe a second one, and digits (no entropy floor for these names)
+WS="$(printf 'thunder%d' $((RANDOM % 90 + 10)))" WU="$(printf 'michael_monkey%d' $((RANDOM % 9 + 1)))"
+emit conf/compose.yml "      SECRET_KEY_BASE: \"$WS\"" "$WS"
+emit conf/shell.rc "export JIRA_API_TOKEN=$WU" "$WU"
+emit src/Config.kt "    const val API_KEY = \"$WS\"" "$WS"
+emit src/Mailer.cs "    private const string ApiKey = \"$WS\";" "$WS"
+
+# Makefile variables (GNU make manual, "Setting Variables"): = := ::= ?= +=,
+# the value runs to the end of the line or to a comment
+v=$(pp | tr -d '#$'); emit Makefile "DB_PASSWORD ?= $v" "$v"
+emit Makefile "override REGISTRY_PASS := $W3" "$W3"
+v=$(tok); v="${v:0:4}&=${v:4:6}|${v:10}"; emit Makefile "API_TOKEN := $v   # ci only" "$v"
+emit Makefile 'PASSWORD ?= $(shell pass show db)'
+emit Makefile 'PASSWORD_FILE = /run/secrets/db'
+emit Makefile 'passwd: passwd.o util.o'
+emit Makefile '	$(CC) -o $@ $^'
+emit build/config.mk "export SMTP_PASSWORD = \"$W1\"" "$W1"
+
+# Hiera keys are namespaced (profile::db::password); an env value may begin with
+# '~'; XML attribute values are strings, dotted or not; CMS salts and keys
+v=$(pp); emit conf/common.yaml "profile::db::password: '$v'" "$v"
+emit conf/common.yaml "profile::mysql::root_password: $W1" "$W1"
+v=$(pp); v="~${v}"; emit conf/laravel.env "DB_PASSWORD=$v" "$v"
+emit conf/Web.config "    <add key=\"SmtpPassword\" value=\"$W4\" />" "$W4"
+v=$(tok); emit src/settings.php "\$settings['hash_salt'] = '$v';" "$v"
+v=$(pt); emit src/wp-config.php "define('LOGGED_IN_KEY',    '$v');" "$v"
+
+# go-sql-driver DSN (user:password@tcp(host:port)/db) and Terraform variable defaults
+v=$(pp | tr -d '@'); emit src/store.go "	db, _ := sql.Open(\"mysql\", \"app:$v@tcp(db:3306)/app\")" "$v"
+emit conf/vars.tf "variable \"admin_password\" {"
+emit conf/vars.tf "  type    = string"
+v=$(pp); emit conf/vars.tf "  default = \"$v\"" "$v"
+emit conf/vars.tf "}"
+emit conf/vars.tf 'variable "password_length" {'
+emit conf/vars.tf '  default = "24"'
+emit conf/vars.tf '}'
+
+# INI/env values may begin with & * | > [ {; Makefile and positional values
+# are literals (dotted or slashed); a quoted value may end with '+'; weak
+# values for any secret name may end with a mark
+v=$(pp); v="&${v}"; emit conf/app2.ini "passwd=$v" "$v"
+emit Makefile "DB_PASSWORD_RO ?= $W4" "$W4"
+v=$(tok); v="${v:0:12}/${v:12:3}"; emit src/deploy.pl "my \$dbh = DBI->connect('dbi:mysql:app', 'root', '$v');" "$v"
+v=$(pp); v="${v}+"; emit conf/app2.yml "  admin_password: \"$v\"" "$v"
+v="$(printf 'Autumn%d!' $((RANDOM % 90 + 1990)))"; emit conf/app2.json "  \"client_secret\" : \"$v\"," "$v"
+v="$(printf 'matrix_pepper%d' $((RANDOM % 9 + 1)))"; emit conf/app2.yml "  secret: '$v'" "$v"
+
 # --- code, references, templates, placeholders, types, prose: nothing --------------
 for l in 'password = get_password()' 'password = self.password' 'password = config.db.pass' \
 	'password = PASSWORD' "password = os.environ['DB_PASSWORD']" 'password = os.getenv("DB_PASSWORD")' \
@@ -194,6 +284,46 @@ done
 for l in '  password VARCHAR(255) NOT NULL,' 'CREATE USER app IDENTIFIED BY :pw;'; do
 	emit src/neg.sql "$l"
 done
+for l in '#define PASSWORD_MAX_LEN 64' '#define PASSWORD_PROMPT "Password: "' \
+	'char password[PASSWORD_MAX_LEN];' '#define API_KEY_HEADER "X-Api-Key"' \
+	'auth := smtp.PlainAuth("", user, pass, host)'; do
+	emit src/neg.c "$l"
+done
+for l in 'ftp = ftplib.FTP(host)' 'ftp = ftplib.FTP(host, user, passwd)' 'ftp = FTP()' \
+	'password = "${DB_PASS}"' 'password = "$(cat /run/secrets/pw)"' 'password = "user:%s"' \
+	'password = "<db password>"' 'password = "{password}"'; do
+	emit src/neg2.py "$l"
+done
+for l in 'const sequelize = new Sequelize(db, user, password, {});' 'db.auth(user, pwd);' \
+	'db.createUser({ user: "app", pwd: passwordPrompt(), roles: [] });'; do
+	emit src/neg2.js "$l"
+done
+for l in 'password: app.mail.relay2' 'replica: {user: ro, password: ${DB_PASS}}' \
+	'replica: {user: ro, password: }'; do
+	emit conf/neg2.yml "$l"
+done
+emit src/neg2.sh 'htpasswd -c /etc/nginx/.htpasswd admin'
+emit src/neg2.sh 'sshpass -e ssh deploy@web1 uptime'
+emit Dockerfile 'ARG NPM_TOKEN'
+emit conf/autounattend.xml '  <settings pass="oobeSystem">'
+emit conf/neg7.yml 'password: &db_password'
+emit conf/neg7.yml 'password: *db_password'
+emit src/neg6.go '	dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s", user, pass, host, name)'
+emit src/neg5.rb 'Foo::PASSWORD_FIELD = "password"'
+emit src/neg5.sh 'if [[ $DB_PASSWORD =~ ^[a-z]+$ ]]; then exit 1; fi'
+emit conf/neg5.xml '<password>${db.password}</password>'
+# base64 of a stand-in ("not my real password", as READMEs show it) is a sample;
+# base64 of random bytes is not
+emit conf/neg4.js "  password: '$(printf 'not my real %s' password | base64)',"
+v=$(rand_secret 18 | base64 | tr -d '\n'); emit conf/b64.js "  password: '$v'," "$v"
+for l in 'api_key = "test1234"' 'API_KEY = "apikey1"' "'access_token': 'sdlfkj452',"; do
+	emit src/neg3.py "$l"
+done
+emit conf/neg3.env 'JWT_SECRET=demo123'
+emit conf/neg3.env 'API_KEY=$API_KEY'
+# compiled Python holds the source's strings: an unquoted right-hand side there is code
+mkdir -p src/__pycache__
+printf 'x\000\000\000\n%s\n' "Password confirmation=$W2" >src/__pycache__/forms.cpython-311.pyc
 emit src/neg.sh 'opt -O2 -debug-pass=Executions in.ll'
 emit src/neg.sh 'app --password=$DB_PASSWORD --password-file=/run/secrets/pw'
 emit src/neg.py "ok = console.Colorizer('PASS', 'green')"
