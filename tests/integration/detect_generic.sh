@@ -395,6 +395,12 @@ w("minified_refs.json", "{" + k + ('",' + k).join("${PW%d}" % (i % 10) for i in 
 w("quotes.js", "password = '" + "\\'" * (mb // 2) + "\n")
 w("xml.xml", "<password>" * (mb // 10) + "\n")
 w("calls.py", "server.login(u, " * (mb // 16) + "\n")
+w("vars.tf", 'variable "password" { ' * (mb // 24) + "\n")
+w("flow.yml", "{password: a," * (mb // 14) + "\n")
+w("dsn.go", '"u:p@tcp(' * (mb // 9) + "\n")
+w("define.h", '#define PASSWORD "' * (mb // 19) + "\n")
+w("htpasswd.sh", "htpasswd -b " * (mb // 12) + "\n")
+w("inventory.ini", " ansible_password=" * (mb // 18) + "\n")
 PY
 for f in hostile/*; do
 	timed "hostile_$(basename "$f" | tr . _)" "$f"
