@@ -43,14 +43,37 @@ int lw_ix_read_file(ix *x, const char *path)
 	}
 	close(fd);
 	if (x->buf)
-		x->buf[x->len] = '\0'; /* the cache-tree's numbers are read with strtol */
+		x->buf[x->len] = '\0'; /* a guard byte: the parser never relies on it */
 	return x->buf && got == x->len ? 0 : 1;
+}
+
+/* A decimal number in [*pos, end) followed by `term`: bounded by the
+ * extension's end, never by a terminator past it (a fuzzer's buffer has none). */
+static int ix_number(const unsigned char *p, size_t *pos, size_t end, char term, long *out)
+{
+	size_t i = *pos;
+	int neg = 0, digits = 0;
+	long v = 0;
+
+	if (i < end && p[i] == '-') {
+		neg = 1;
+		i++;
+	}
+	for (; i < end && p[i] >= '0' && p[i] <= '9'; i++, digits++) {
+		if (v > 100000000L)
+			return 1;
+		v = v * 10 + (p[i] - '0');
+	}
+	if (!digits || i >= end || p[i] != (unsigned char)term)
+		return 1;
+	*out = neg ? -v : v;
+	*pos = i + 1;
+	return 0;
 }
 
 static int ix_parse_node(ix *x, ix_node *nd, size_t *pos, size_t end, int depth)
 {
 	const unsigned char *p = x->buf;
-	char *q;
 
 	if (depth > 4096)
 		return 1;
@@ -59,13 +82,9 @@ static int ix_parse_node(ix *x, ix_node *nd, size_t *pos, size_t end, int depth)
 		return 1;
 	nd->name = (const char *)p + *pos;
 	*pos = (size_t)(nul - p) + 1;
-	nd->count = strtol((const char *)p + *pos, &q, 10);
-	if (*q != ' ')
+	if (ix_number(p, pos, end, ' ', &nd->count) || ix_number(p, pos, end, '\n', &nd->nsub) ||
+	    nd->nsub < 0 || nd->nsub > 1000000)
 		return 1;
-	nd->nsub = strtol(q + 1, &q, 10);
-	if (*q != '\n' || nd->nsub < 0 || nd->nsub > 1000000)
-		return 1;
-	*pos = (size_t)((unsigned char *)q - p) + 1;
 	if (nd->count >= 0) {
 		if (*pos + GIT_OID_RAWSZ > end)
 			return 1;
