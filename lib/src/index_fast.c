@@ -190,9 +190,11 @@ int lw_ix_parse(ix *x)
 			return 1;
 		if (!memcmp(p + pos, "TREE", 4)) {
 			size_t tp = pos + 8;
-			/* a cache-tree deeper than the bound only loses the fast path */
-			if (ix_parse_node(x, &x->root, &tp, pos + 8 + sz, 0) == 0)
-				x->has_tree = 1;
+			/* a cache-tree deeper than the bound only loses the fast path;
+			 * a second TREE extension replaces the first */
+			lw_ix_free_node(&x->root);
+			memset(&x->root, 0, sizeof(x->root));
+			x->has_tree = ix_parse_node(x, &x->root, &tp, pos + 8 + sz, 0) == 0;
 		} else if (!memcmp(p + pos, "link", 4)) {
 			x->link = p + pos + 8; /* a split index */
 			x->link_len = sz;
