@@ -38,16 +38,6 @@ static void cls_init(void)
 }
 static const char *const enc_names[] = { "base64", "hex", "percent" };
 
-static signed char b64v(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') return (signed char)(c - 'A');
-	if (c >= 'a' && c <= 'z') return (signed char)(c - 'a' + 26);
-	if (c >= '0' && c <= '9') return (signed char)(c - '0' + 52);
-	if (c == '+' || c == '-') return 62;
-	if (c == '/' || c == '_') return 63;
-	return -1;
-}
-
 static int hexv(unsigned char c)
 {
 	if (c >= '0' && c <= '9') return c - '0';
@@ -76,7 +66,7 @@ static int decode_b64(const unsigned char *s, size_t n, lw_buf *out)
 		return -1;
 	unsigned char *o = (unsigned char *)out->data + out->len;
 	for (size_t i = 0; i < n; i++) {
-		signed char v = b64v(s[i]);
+		int v = lw_b64_digit(s[i]);
 		if (v < 0)
 			break;
 		acc = (acc << 6) | (uint32_t)v;

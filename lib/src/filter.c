@@ -6,18 +6,20 @@
 
 #include "internal.h"
 
-/* Words that mark a value as a stand-in. Kept to words long or odd enough
- * that a random token practically never contains them. */
-static const char *const lw_placeholder_words[] = {
+/* Words that mark a value as a stand-in, for every rule (the generic
+ * rules' filter, genplaceholder.c, shares them). Kept to words long or odd
+ * enough that a random token practically never contains them. */
+static const char *const lw_standin_words[] = {
 	"example", "changeme", "change_me", "change-me", "placeholder",
 	"redacted", "dummy", "your_", "your-", "yourapi", "yourkey", "yoursecret",
 	"yourtoken", "yourpass", "insert", "replace_", "replaceme", "sample",
 	"foobar", "notreal", "not_real", "not-real", "fake_", "fakekey",
 	"fakesecret", "fakepass", "fake-", "*****", "....", "1234567890",
 	"0123456789", "abcdefgh", "mytoken",
-	/* "password_here", "your-token-here", "INSERT_KEY_HERE" (wp-config-sample.php) */
-	"_here", "-here",
 };
+
+/* "password_here", "your-token-here", "INSERT_KEY_HERE" (wp-config-sample.php) */
+static const char *const lw_placeholder_words[] = { "_here", "-here" };
 
 /* Sample passwords of documentation, stand-ins only as the whole value:
  * inside a longer one ("Qwerty!", "Qwerty2019") they are a weak password
@@ -26,11 +28,31 @@ static const char *const lw_sample_values[] = {
 	"qwerty", "password1", "secret123", "mysecret", "mypassword", "s3cr3t", "p4ssw0rd",
 };
 
-/* Template and reference syntaxes: the value is read from elsewhere. */
-static const char *const lw_template_marks[] = {
-	"%s", "process.env", "os.environ", "getenv", "env(", "env[", "secrets.", "vault:",
+/* References that read the value from elsewhere, whatever surrounds them
+ * (shared with genplaceholder.c) */
+static const char *const lw_reference_marks[] = {
+	"process.env", "os.environ", "getenv", "env(", "env[", "secrets.", "vault:",
 	"lookup(", "var.", "$ENV", "ENV[",
 };
+
+static int lw_has_any(const unsigned char *s, size_t len, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lw_memcasemem(s, len, words[i], strlen(words[i])))
+			return 1;
+	return 0;
+}
+
+int lw_has_standin_word(const unsigned char *s, size_t len)
+{
+	return lw_has_any(s, len, lw_standin_words, sizeof(lw_standin_words) / sizeof(*lw_standin_words));
+}
+
+int lw_has_reference_mark(const unsigned char *s, size_t len)
+{
+	return lw_has_any(s, len, lw_reference_marks,
+		sizeof(lw_reference_marks) / sizeof(*lw_reference_marks));
+}
 
 static int lw_ident_char(unsigned char c)
 {
@@ -76,7 +98,7 @@ static int lw_has_template(const unsigned char *s, size_t len)
 	return 0;
 }
 
-static int lw_mostly_one_char(const unsigned char *s, size_t len)
+int lw_is_mostly_one_char(const unsigned char *s, size_t len)
 {
 	size_t counts[256] = { 0 }, max = 0;
 
@@ -102,24 +124,20 @@ int lw_is_placeholder(const unsigned char *s, size_t len)
 	/* the curated list with sources: patterns/known (known.c) */
 	if (lw_is_documented_example(s, len))
 		return 1;
-	for (i = 0; i < sizeof(lw_placeholder_words) / sizeof(*lw_placeholder_words); i++) {
-		const char *w = lw_placeholder_words[i];
-		if (lw_memcasemem(s, len, w, strlen(w)))
-			return 1;
-	}
+	if (lw_has_standin_word(s, len) ||
+	    lw_has_any(s, len, lw_placeholder_words,
+		    sizeof(lw_placeholder_words) / sizeof(*lw_placeholder_words)))
+		return 1;
 	for (i = 0; i < sizeof(lw_sample_values) / sizeof(*lw_sample_values); i++)
 		if (strlen(lw_sample_values[i]) == len && !strncasecmp((const char *)s, lw_sample_values[i], len))
 			return 1;
 	if (lw_has_template(s, len))
 		return 1;
-	for (i = 0; i < sizeof(lw_template_marks) / sizeof(*lw_template_marks); i++) {
-		const char *w = lw_template_marks[i];
-		if (lw_memcasemem(s, len, w, strlen(w)))
-			return 1;
-	}
+	if (lw_memcasemem(s, len, "%s", 2) || lw_has_reference_mark(s, len))
+		return 1;
 	/* "xxxx" in one case only: a random mixed-case token holds "xXxX" far
 	 * more often than a placeholder does */
 	if (memmem(s, len, "xxxx", 4) || memmem(s, len, "XXXX", 4))
 		return 1;
-	return lw_is_angle_placeholder(s, len) || lw_mostly_one_char(s, len);
+	return lw_is_angle_placeholder(s, len) || lw_is_mostly_one_char(s, len);
 }

@@ -4,26 +4,15 @@
  * punctuation: "}}", "$(", "%s" or "<" inside a random password do not make
  * it a template. A template mark counts here only in its real shape
  * ("{{ x }}", "${X}", "$(cmd)", "%(name)s", "#{x}", "<%= x %>", "<name>");
- * the stand-in words are those of the global filter (filter.c) except the
- * ones that are real weak passwords ("Qwerty%!!^" was committed as one). */
+ * the stand-in words and references are the global filter's (filter.c);
+ * its whole-value sample passwords are stand-ins here inside a value too,
+ * but for "qwerty", a real weak password ("Qwerty%!!^" was committed). */
 #include <string.h>
 
 #include "internal.h"
 
-static const char *const lw_generic_words[] = {
-	"example", "changeme", "change_me", "change-me", "placeholder",
-	"redacted", "dummy", "your_", "your-", "yourapi", "yourkey", "yoursecret",
-	"yourtoken", "yourpass", "insert", "replace_", "replaceme", "sample",
-	"foobar", "notreal", "not_real", "not-real", "fake_", "fakekey",
-	"fakesecret", "fakepass", "fake-", "*****", "....", "1234567890",
-	"0123456789", "abcdefgh", "password1", "secret123", "mysecret",
-	"mypassword", "mytoken", "s3cr3t", "p4ssw0rd",
-};
-
-/* references that read the value from elsewhere, whatever surrounds them */
-static const char *const lw_generic_refs[] = {
-	"process.env", "os.environ", "getenv", "env(", "env[", "secrets.",
-	"vault:", "lookup(", "var.", "$ENV", "ENV[",
+static const char *const lw_generic_samples[] = {
+	"password1", "secret123", "mysecret", "mypassword", "s3cr3t", "p4ssw0rd",
 };
 
 static int lw_ident_start(unsigned char c)
@@ -109,27 +98,6 @@ static int lw_angle_word(const unsigned char *s, size_t len)
 	return 0;
 }
 
-static int lw_one_char(const unsigned char *s, size_t len)
-{
-	size_t counts[256] = { 0 }, max = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (++counts[s[i]] > max)
-			max = counts[s[i]];
-	return len >= 6 && max * 10 >= len * 7;
-}
-
-static int lw_b64v(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
-}
-
 static int lw_generic_words_in(const unsigned char *s, size_t len);
 
 /* A README's "password: 'bm90IG15IHJlYWwgcGFzc3dvcmQ='" is base64 of "not my
@@ -146,7 +114,7 @@ static int lw_b64_sample(const unsigned char *s, size_t len)
 	while (len > 0 && s[len - 1] == '=')
 		len--;
 	for (size_t i = 0; i < len; i++) {
-		int v = lw_b64v(s[i]);
+		int v = lw_b64_digit(s[i]);
 		if (v < 0)
 			return 0;
 		acc = (acc << 6) | (unsigned)v;
@@ -165,23 +133,22 @@ static int lw_b64_sample(const unsigned char *s, size_t len)
 
 static int lw_generic_words_in(const unsigned char *s, size_t len)
 {
-	for (size_t i = 0; i < sizeof(lw_generic_words) / sizeof(*lw_generic_words); i++)
-		if (lw_memcasemem(s, len, lw_generic_words[i], strlen(lw_generic_words[i])))
+	if (lw_has_standin_word(s, len))
+		return 1;
+	for (size_t i = 0; i < sizeof(lw_generic_samples) / sizeof(*lw_generic_samples); i++)
+		if (lw_memcasemem(s, len, lw_generic_samples[i], strlen(lw_generic_samples[i])))
 			return 1;
 	return 0;
 }
 
 int lw_is_generic_placeholder(const unsigned char *s, size_t len)
 {
-	size_t i;
-
 	if (len == 0 || lw_is_documented_example(s, len))
 		return 1;
 	if (lw_generic_words_in(s, len) || lw_b64_sample(s, len))
 		return 1;
-	for (i = 0; i < sizeof(lw_generic_refs) / sizeof(*lw_generic_refs); i++)
-		if (lw_memcasemem(s, len, lw_generic_refs[i], strlen(lw_generic_refs[i])))
-			return 1;
+	if (lw_has_reference_mark(s, len))
+		return 1;
 	if (lw_named(s, len, "${", "}", 0) || lw_shaped(s, len, "{{", "}}", " .$") ||
 	    lw_named(s, len, "$(", ") ", 0) || lw_named(s, len, "%(", ")", 1) ||
 	    lw_shaped(s, len, "#{", "}", "@$") || lw_shaped(s, len, "<%", "%>", "=-# ") ||
@@ -189,5 +156,5 @@ int lw_is_generic_placeholder(const unsigned char *s, size_t len)
 		return 1;
 	if (memmem(s, len, "xxxx", 4) || memmem(s, len, "XXXX", 4))
 		return 1;
-	return lw_one_char(s, len);
+	return lw_is_mostly_one_char(s, len);
 }

@@ -123,6 +123,33 @@ int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
 /* 1 if a path is in tests, fixtures, examples or documentation (confidence.c) */
 int lw_path_is_soft(const char *path);
 
+/* A base64 digit's value (standard and URL-safe alphabets), or -1; inline:
+ * the decoding pass calls it for every byte of an encoded run */
+static inline int lw_b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* 1 if one byte makes up 70 % or more of a value of 6 bytes or more: a
+ * placeholder such as "aaaaaa1" (filter.c) */
+int lw_is_mostly_one_char(const unsigned char *s, size_t len);
+
+/* Stand-in words ("changeme", "your_", "*****"...) and references
+ * ("process.env", "getenv"...) anywhere in a value: the global placeholder
+ * filter and the generic rules' one share them (filter.c) */
+int lw_has_standin_word(const unsigned char *s, size_t len);
+int lw_has_reference_mark(const unsigned char *s, size_t len);
+
 /* case-insensitive substring search, bytes */
 const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
 	const char *needle, size_t nl);

@@ -157,21 +157,6 @@ static lw_checksum_state lw_check_bech32(const unsigned char *s, size_t len)
 	return bech32_polymod(v, n) == 1 ? LW_CHECKSUM_VALID : LW_CHECKSUM_INVALID;
 }
 
-static int lw_b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 /* Docker's config.json `auth` and npm's `_auth` hold base64 of
  * "user:password": the value is a credential only when it decodes to
  * printable text with a colon and a password after it that is not a
@@ -189,7 +174,7 @@ static lw_checksum_state lw_check_b64_basic_auth(const unsigned char *s, size_t 
 	if (len < 4 || len > 1000)
 		return LW_CHECKSUM_INVALID;
 	for (size_t i = 0; i < len; i++) {
-		int v = lw_b64_value(s[i]);
+		int v = lw_b64_digit(s[i]);
 		if (v < 0)
 			goto done;
 		acc = (acc << 6) | (uint32_t)v;
