@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "leakwalk.h"
-#include "banned.h"
+#include "util/banned.h"
 
 /* Exit codes: the contract with scripts and CI. */
 enum {

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 #include "leakwalk.h"
-#include "banned.h"
+#include "util/banned.h"
 
 #define LW_MAX_RULE_FILE (16u << 20)
 #define LW_MAX_JSON_DEPTH 16

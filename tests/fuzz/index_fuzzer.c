@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index_load.h"
-#include "index_parse.h"
+#include "odb/index_load.h"
+#include "odb/index_parse.h"
 
 #define FUZZ_CHECK(c) \
 	do { \

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "packedrefs.h"
+#include "odb/packedrefs.h"
 
 #define FUZZ_CHECK(c) \
 	do { \

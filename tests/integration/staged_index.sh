@@ -4,7 +4,7 @@
 # checksum; libgit2's recursive reader crashed with SIGSEGV), a split index
 # (core.splitIndex) and a sparse index (sparse-checkout --sparse-index),
 # with which staged exited 3 on every commit. The index libgit2 diffs is
-# built from our own parse of the file (lib/src/index_load.c).
+# built from our own parse of the file (lib/src/odb/index_load.c).
 . "$LW_TESTS_DIR/lib.sh"
 
 pw() { printf 'DB_PASSWORD="%s"\n' "$(rand_secret)"; }

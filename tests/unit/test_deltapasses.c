@@ -8,7 +8,7 @@
  * entry for entry. The seed is printed; LW_TEST_SEED replays a failure.
  */
 #include "lwtest.h"
-#include "objstore.h"
+#include "odb/objstore.h"
 
 static const char *const rules = "{\"rules\":["
 	"{\"id\":\"tok\",\"description\":\"a token\",\"regex\":\"tok=([A-Za-z0-9]{16,})\","

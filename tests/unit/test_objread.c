@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "lwtest.h"
-#include "objstore.h"
+#include "odb/objstore.h"
 
 /* the test builds repositories with the git CLI: the library's ban on
  * shell-outs (banned.h) is not for tests */

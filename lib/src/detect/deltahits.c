@@ -1,0 +1,181 @@
+/*
+ * deltahits.c - a blob's keyword hits worked out from its delta base's.
+ *
+ * A keyword hit depends only on the keyword's own bytes. So in a blob made
+ * by copying runs of its base and inserting new bytes, every hit that lies
+ * inside one copied run is a hit of the base, moved; every other hit touches
+ * inserted bytes or a seam between two runs, and lies within a keyword's
+ * length of one. The automaton runs only there. The result is the list the
+ * automaton would give over the whole blob, in its order (by end, longer
+ * keywords first, then by keyword number), so matching from it is matching
+ * the whole blob, for a fraction of the keyword pass.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "odb/objstore.h"
+
+typedef struct dh_ctx {
+	const lw_scanner *sc;
+	const lw_copyop *ops;
+	size_t nops;
+	uint64_t base;
+	lw_kwhits *out;
+} dh_ctx;
+
+static int dh_push(lw_kwhits *h, uint64_t end, uint32_t kw, uint32_t len)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		lw_kwhit *v = cap <= LW_MAX_KEPT_HITS ? lw_reallocarray(h->v, cap, sizeof(*v)) : NULL;
+		if (!v) {
+			h->valid = 0;
+			return -1;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = (lw_kwhit){ end, kw, len };
+	return 0;
+}
+
+/* 1 when [start, end) lies inside one copied run */
+static int dh_copied(const lw_copyop *ops, size_t n, uint64_t start, uint64_t end)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ops[mid].dst + ops[mid].len <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ops[lo].dst <= start && end <= ops[lo].dst + ops[lo].len;
+}
+
+static int dh_on_hit(uint32_t kw, size_t end, void *payload)
+{
+	dh_ctx *x = payload;
+	uint32_t len = lw_scanner_keyword_len(x->sc, kw);
+	uint64_t e = x->base + end;
+
+	if (dh_copied(x->ops, x->nops, e - len, e))
+		return 0; /* the base's hit, moved */
+	return dh_push(x->out, e, kw, len) < 0 ? 1 : 0;
+}
+
+static int dh_cmp(const void *a, const void *b)
+{
+	const lw_kwhit *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	return x->kw < y->kw ? -1 : x->kw > y->kw;
+}
+
+/* The moved hits v[0..moved) and the automaton's v[moved..n) are each in
+ * the automaton's order: merged into one list in that order. */
+static int dh_merge(lw_kwhits *h, size_t moved)
+{
+	size_t n = h->n, i = 0, j = moved, k = 0;
+
+	if (moved == 0 || moved == n)
+		return 0;
+	lw_kwhit *m = malloc(n * sizeof(*m));
+	if (!m) {
+		h->valid = 0;
+		return -1;
+	}
+	while (i < moved && j < n)
+		m[k++] = dh_cmp(&h->v[j], &h->v[i]) < 0 ? h->v[j++] : h->v[i++];
+	while (i < moved)
+		m[k++] = h->v[i++];
+	while (j < n)
+		m[k++] = h->v[j++];
+	free(h->v);
+	h->v = m;
+	h->cap = n;
+	return 0;
+}
+
+/* the automaton over [ws, we) of d, keeping what no copied run holds */
+static int dh_window(dh_ctx *x, const unsigned char *d, uint64_t ws, uint64_t we)
+{
+	x->base = ws;
+	return lw_ac_scan(lw_scanner_automaton(x->sc), d + ws, (size_t)(we - ws), dh_on_hit, x) ? -1 : 0;
+}
+
+int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const lw_copyop *ops,
+	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out)
+{
+	uint64_t reach = lw_ac_max_keyword(lw_scanner_automaton(sc));
+	dh_ctx x = { sc, ops, nops, 0, out };
+	uint64_t pos = 0, ws = 0, we = 0;
+	size_t moved;
+	int open = 0;
+
+	out->n = 0;
+	out->valid = 1;
+	reach = reach ? reach - 1 : 0;
+	/* the base's hits inside each copied run, moved to where the run lands */
+	for (size_t i = 0; i < nops && out->valid; i++) {
+		const lw_copyop *op = &ops[i];
+		size_t lo = 0, hi = nbh;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (bh[mid].end <= op->src)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < nbh && bh[k].end <= op->src + op->len; k++)
+			if (bh[k].end - bh[k].len >= op->src &&
+			    dh_push(out, bh[k].end - op->src + op->dst, bh[k].kw, bh[k].len) < 0)
+				break;
+	}
+	moved = out->n;
+	/* the automaton around inserted bytes and seams, windows joined */
+	for (size_t i = 0; i <= nops && out->valid; i++) {
+		uint64_t a, b;
+		if (i < nops && ops[i].dst < pos)
+			return out->valid = 0, -1; /* runs out of order: not a delta we made */
+		if (i < nops && ops[i].dst == pos) {
+			if (pos == 0) {
+				pos = ops[i].dst + ops[i].len;
+				continue;
+			}
+			a = pos; /* a seam between two runs */
+			b = pos;
+		} else {
+			a = pos; /* inserted bytes up to the next run or the end */
+			b = i < nops ? ops[i].dst : len;
+			if (a >= b) {
+				pos = i < nops ? ops[i].dst + ops[i].len : pos;
+				continue;
+			}
+		}
+		a = a > reach ? a - reach : 0;
+		b = b + reach < len ? b + reach : len;
+		if (open && a <= we) {
+			if (b > we)
+				we = b;
+		} else {
+			if (open && dh_window(&x, d, ws, we) < 0)
+				break;
+			ws = a;
+			we = b;
+			open = 1;
+		}
+		if (i < nops)
+			pos = ops[i].dst + ops[i].len;
+	}
+	if (open && out->valid && dh_window(&x, d, ws, we) < 0)
+		out->valid = 0;
+	if (!out->valid)
+		return -1;
+	return dh_merge(out, moved);
+}

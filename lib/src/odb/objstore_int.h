@@ -1,0 +1,36 @@
+/* objstore_int.h - what objstore.c (locating) and objread.c (reading)
+ * share about an open object store. */
+#ifndef LW_OBJSTORE_INT_H
+#define LW_OBJSTORE_INT_H
+
+#include "odb/objstore.h"
+
+typedef struct os_pack {
+	unsigned char *idx, *pack; /* mapped read-only */
+	size_t idxlen, packlen;
+	uint32_t n;                /* objects */
+	/* version 2: fanout, ids, crcs, 32-bit offsets, 64-bit offsets;
+	 * version 1: fanout, then (offset, id) pairs: the strides say which */
+	const unsigned char *fan, *ids, *off32, *off64;
+	size_t id_stride, off_stride;
+	size_t n64;                /* 64-bit offsets present */
+	char *name;                /* pack-<hash>.pack, for messages */
+} os_pack;
+
+struct lw_objstore {
+	char **dirs; /* object directories, real paths */
+	size_t ndirs;
+	os_pack *packs;
+	size_t npacks;
+};
+
+int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off);
+int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off);
+int lw_os_loose_path(const lw_objstore *s, size_t dir, const unsigned char id[20], char *buf, size_t cap);
+
+/* whether a declared size could be true: a lie is corruption (exit 3),
+ * never "over --max-blob-size". objsize.c */
+int lw_os_size_plausible(uint64_t size, uint64_t avail);
+int lw_os_delta_plausible(uint64_t dlen, uint64_t src, uint64_t dst);
+
+#endif
