@@ -110,6 +110,17 @@ static int lw_parse_uint(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
+/* "text, json, ... or html": every format of the library's table, in
+ * `b`, which the caller releases. */
+static const char *lw_cli_format_list(lw_buf *b)
+{
+	int n = lw_format_count();
+
+	for (int i = 0; i < n; i++)
+		lw_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", lw_format_get(i)->name);
+	return lw_buf_cstr(b);
+}
+
 int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 {
 	unsigned u;
@@ -118,7 +129,10 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 	case 'f':
 	case OPT_FORMAT:
 		if (lw_format_parse(arg) < 0) {
-			lw_cli_error("unknown format \"%s\": use text, json, jsonl, sarif, csv, junit, gitlab or html", arg);
+			lw_buf list;
+			lw_buf_init(&list, 0);
+			lw_cli_error("unknown format \"%s\": use %s", arg, lw_cli_format_list(&list));
+			lw_buf_release(&list);
 			return -1;
 		}
 		cli->format = (lw_format)lw_format_parse(arg);

@@ -461,6 +461,11 @@ typedef struct lw_report_meta {
 	size_t nnotes;
 } lw_report_meta;
 
+/**
+ * A report format is an index into the library's table of formats
+ * (lw_format_count, lw_format_get). The formats named here keep their
+ * numbers; a format added later has a number and a name, not a constant.
+ */
 typedef enum lw_format {
 	LW_FORMAT_TEXT = 0,
 	LW_FORMAT_JSON,
@@ -474,6 +479,18 @@ typedef enum lw_format {
 
 /** Parses "text", "json", ...; -1 when unknown. */
 LW_EXTERN int lw_format_parse(const char *name);
+
+/** What a format is called and what it writes. */
+typedef struct lw_format_info {
+	const char *name;        /**< "text", "json", ...: lw_format_parse's input */
+	const char *suffix;      /**< usual end of its file name: "txt", "junit.xml" */
+	const char *description; /**< one line for help: "one JSON array" */
+} lw_format_info;
+
+/** The number of formats: they are numbered 0 to lw_format_count() - 1. */
+LW_EXTERN int lw_format_count(void);
+/** Format `f`'s description, or NULL when there is no such format. */
+LW_EXTERN const lw_format_info *lw_format_get(int f);
 
 typedef struct lw_output_options {
 	unsigned int version;

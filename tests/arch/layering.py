@@ -28,12 +28,6 @@ KNOWN_FILE_CYCLES = {
     ("source/history_packed", "source/history_roots"), ("source/history_packed", "finding/history_sink"),
     ("source/history_diff", "source/history_roots"), ("source/history_diff", "finding/history_present"),
     ("source/history_roots", "source/history"), ("finding/history_present", "source/history_roots"),
-    ("report/render", "report/render_json"), ("report/render_json", "report/render"),
-    ("report/render", "report/render_gitlab"), ("report/render_gitlab", "report/render"),
-    ("report/render", "report/render_html"), ("report/render_html", "report/render"),
-    ("report/render", "report/render_junit"), ("report/render_junit", "report/render"),
-    ("report/render_gitlab", "report/render_json"), ("report/render_html", "report/render_json"),
-    ("report/render_html", "report/render_junit"),
 }
 KNOWN_LAYER_BREAKS = {
     ("finding/history_present", "source/history"), ("finding/history_present", "source/history_diff"),

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(lw_report_count(r) <= size / 2 + 1);
 		lw_report_sort(r);
-		for (int f = LW_FORMAT_TEXT; f <= LW_FORMAT_HTML; f++) {
+		for (int f = 0; f < lw_format_count(); f++) {
 			for (int redact = 0; redact <= 1; redact++) {
 				lw_output_options o = LW_OUTPUT_OPTIONS_INIT;
 				lw_buf b;

@@ -1,54 +1,16 @@
-/* render_junit.c - JUnit XML, which every CI system shows as a test
+/* format_junit.c - JUnit XML, which every CI system shows as a test
  * report: one test suite "leakwalk", one failing test case per finding,
  * one passing test case when there is none. */
 #include <string.h>
 
 #include "internal.h"
-#include "report/render.h"
-
-/* Only &<>"' need entities in text and attributes. U+FFFE and U+FFFF are
- * valid UTF-8 but not XML characters; lw_escape_text has removed every
- * other one (controls, invalid UTF-8). */
-void lw_render_xml_raw(lw_buf *o, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '&': lw_buf_puts(o, "&amp;"); break;
-		case '<': lw_buf_puts(o, "&lt;"); break;
-		case '>': lw_buf_puts(o, "&gt;"); break;
-		case '"': lw_buf_puts(o, "&quot;"); break;
-		case '\'': lw_buf_puts(o, "&#39;"); break;
-		default:
-			if (c == 0xef && i + 2 < len && (unsigned char)s[i + 1] == 0xbf &&
-			    ((unsigned char)s[i + 2] & 0xfe) == 0xbe) {
-				lw_buf_printf(o, "\\u%04x", 0xfffe + ((unsigned char)s[i + 2] & 1));
-				i += 2;
-			} else if (c >= 0x20 || c == '\t' || c == '\n') {
-				lw_buf_putc(o, (char)c);
-			} else {
-				lw_buf_printf(o, "\\x%02x", c);
-			}
-		}
-	}
-}
-
-void lw_render_xml(lw_buf *o, const char *s, size_t len)
-{
-	lw_buf tmp;
-
-	if (!s)
-		return;
-	lw_buf_init(&tmp, 0);
-	lw_escape_text(&tmp, (const unsigned char *)s, len);
-	lw_render_xml_raw(o, tmp.data ? tmp.data : "", tmp.len);
-	lw_buf_release(&tmp);
-}
+#include "report/format.h"
+#include "report/xml_write.h"
 
 static void xml_str(lw_buf *o, const char *s)
 {
 	if (s)
-		lw_render_xml(o, s, strlen(s));
+		lw_xml__text(o, s, strlen(s));
 }
 
 static void junit_secret(lw_buf *o, const lw_record *rec, int redact)
@@ -57,13 +19,14 @@ static void junit_secret(lw_buf *o, const lw_record *rec, int redact)
 
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	lw_render_secret(&tmp, rec, redact);
-	lw_render_xml(o, tmp.data ? tmp.data : "", tmp.len);
+	lw_mask__secret(&tmp, rec, redact);
+	lw_xml__text(o, tmp.data ? tmp.data : "", tmp.len);
 	lw_buf_release(&tmp);
 }
 
-static void junit_failure_body(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
+static void junit_failure_body(lw_buf *o, const lw_record *rec, const lw_render_ctx *ctx)
 {
+	const lw_output_options *opt = ctx->opt;
 	lw_buf tmp;
 
 	xml_str(o, rec->path);
@@ -74,9 +37,8 @@ static void junit_failure_body(lw_buf *o, const lw_record *rec, const lw_output_
 	lw_buf_printf(o, " [%s]\n  ", lw_severity_name(rec->severity));
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	lw_render_masked(&tmp, rec->line_text, rec->line_len, rec->secret_col, rec->secret_len, rec,
-		opt->redact, 0);
-	lw_render_xml_raw(o, tmp.data ? tmp.data : "", tmp.len);
+	lw_mask__line(&tmp, ctx->mask, rec, opt->redact, 0);
+	lw_xml__raw(o, tmp.data ? tmp.data : "", tmp.len);
 	lw_buf_release(&tmp);
 	lw_buf_puts(o, "\n  secret: ");
 	junit_secret(o, rec, opt->redact);
@@ -108,7 +70,7 @@ static void junit_failure_body(lw_buf *o, const lw_record *rec, const lw_output_
 	lw_buf_puts(o, "\n  Remove the secret, revoke or rotate it; a false positive goes in .leakwalkignore.\n");
 }
 
-static void junit_case(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
+static void junit_case(lw_buf *o, const lw_record *rec, const lw_render_ctx *ctx)
 {
 	lw_buf_puts(o, "    <testcase classname=\"leakwalk.");
 	xml_str(o, rec->rule_id);
@@ -117,7 +79,7 @@ static void junit_case(lw_buf *o, const lw_record *rec, const lw_output_options 
 	lw_buf_printf(o, ":%u:%u", rec->line, rec->column);
 	if (rec->commit) {
 		lw_buf_puts(o, " @");
-		lw_render_xml(o, rec->commit, strlen(rec->commit) < 12 ? strlen(rec->commit) : 12);
+		lw_xml__text(o, rec->commit, strlen(rec->commit) < 12 ? strlen(rec->commit) : 12);
 	}
 	lw_buf_puts(o, "\" file=\"");
 	xml_str(o, rec->path);
@@ -130,13 +92,15 @@ static void junit_case(lw_buf *o, const lw_record *rec, const lw_output_options 
 	lw_buf_printf(o, ", %s) at ", lw_severity_name(rec->severity));
 	xml_str(o, rec->path);
 	lw_buf_printf(o, ":%u\">", rec->line);
-	junit_failure_body(o, rec, opt);
+	junit_failure_body(o, rec, ctx);
 	lw_buf_puts(o, "</failure>\n    </testcase>\n");
 }
 
-void lw_render_junit(lw_buf *o, lw_report *r, const lw_report_meta *meta,
-	const lw_output_options *opt)
+static void lw_render_junit(lw_buf *o, const lw_render_ctx *ctx)
 {
+	lw_report *r = ctx->report;
+	const lw_report_meta *meta = ctx->meta;
+	const lw_output_options *opt = ctx->opt;
 	size_t n = lw_report_count(r);
 	int incomplete = meta && meta->incomplete;
 	size_t tests = n + (n == 0) + (size_t)incomplete;
@@ -157,7 +121,7 @@ void lw_render_junit(lw_buf *o, lw_report *r, const lw_report_meta *meta,
 	lw_buf_printf(o, "      <property name=\"leakwalk.redacted\" value=\"%s\"/>\n"
 			 "    </properties>\n", opt->redact ? "true" : "false");
 	for (size_t i = 0; i < n; i++)
-		junit_case(o, lw_report_get(r, i), opt);
+		junit_case(o, lw_report_get(r, i), ctx);
 	if (n == 0)
 		lw_buf_puts(o, "    <testcase classname=\"leakwalk\" name=\"no secrets found\" "
 			       "time=\"0\"/>\n");
@@ -173,3 +137,8 @@ void lw_render_junit(lw_buf *o, lw_report *r, const lw_report_meta *meta,
 	}
 	lw_buf_puts(o, "  </testsuite>\n</testsuites>\n");
 }
+
+const lw_format_def lw_format__junit = {
+	{ "junit", "junit.xml", "JUnit XML test report" },
+	lw_render_junit,
+};

@@ -1,18 +1,19 @@
-/* render_gitlab.c - GitLab's secret-detection report (security report
+/* format_gitlab.c - GitLab's secret-detection report (security report
  * schema 15.0.7), which `artifacts: reports: secret_detection:` publishes
  * in merge requests and the vulnerability report. */
 #include <string.h>
 #include <time.h>
 
 #include "internal.h"
-#include "report/render.h"
+#include "report/format.h"
+#include "report/json_write.h"
 
 #define GL_SCHEMA_VERSION "15.0.7"
 
 /* The schema has no nulls: a missing value is an empty string. */
 static void gl_str(lw_buf *o, const char *s)
 {
-	lw_render_json_str(o, s ? s : "");
+	lw_json__str(o, s ? s : "");
 }
 
 /* The schema bounds `name` to 255 characters: cut at a UTF-8 boundary. */
@@ -25,7 +26,7 @@ static void gl_name(lw_buf *o, const char *s)
 		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	lw_render_json_strn(o, s, n);
+	lw_json__strn(o, s, n);
 }
 
 static const char *gl_severity(lw_severity s)
@@ -69,7 +70,7 @@ static void gl_description(lw_buf *o, const lw_record *rec, int redact)
 	if (rec->commit)
 		lw_buf_printf(&d, ", introduced in commit %.12s", rec->commit);
 	lw_buf_puts(&d, ". Secret: ");
-	lw_render_secret(&d, rec, redact);
+	lw_mask__secret(&d, rec, redact);
 	if (rec->has_present)
 		lw_buf_puts(&d, rec->npresent ? ". Still present at the tip of a ref."
 					      : ". Only in history: no ref tip holds it any more.");
@@ -179,17 +180,22 @@ static void gl_scan(lw_buf *o, const lw_report_meta *meta)
 	lw_buf_putc(o, '}');
 }
 
-void lw_render_gitlab(lw_buf *o, lw_report *r, const lw_report_meta *meta,
-	const lw_output_options *opt)
+static void lw_render_gitlab(lw_buf *o, const lw_render_ctx *ctx)
 {
+	lw_report *r = ctx->report;
 	size_t n = lw_report_count(r);
 
 	lw_buf_puts(o, "{\"version\":\"" GL_SCHEMA_VERSION "\",\"vulnerabilities\":[");
 	for (size_t i = 0; i < n; i++) {
 		lw_buf_puts(o, i ? ",\n" : "\n");
-		gl_vulnerability(o, lw_report_get(r, i), opt);
+		gl_vulnerability(o, lw_report_get(r, i), ctx->opt);
 	}
 	lw_buf_puts(o, n ? "\n],\n" : "],\n");
-	gl_scan(o, meta);
+	gl_scan(o, ctx->meta);
 	lw_buf_puts(o, "}\n");
 }
+
+const lw_format_def lw_format__gitlab = {
+	{ "gitlab", "gitlab.json", "GitLab secret-detection report" },
+	lw_render_gitlab,
+};

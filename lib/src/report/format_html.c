@@ -1,5 +1,5 @@
 /*
- * render_html.c - one self-contained HTML page: a sortable, filterable table
+ * format_html.c - one self-contained HTML page: a sortable, filterable table
  * of findings, counts by rule and by severity, and a timeline of when the
  * secrets were introduced and whether they are still present.
  *
@@ -16,12 +16,14 @@
 #include <string.h>
 
 #include "internal.h"
-#include "report/render.h"
+#include "report/format.h"
+#include "report/json_write.h"
+#include "report/xml_write.h"
 
 static void h_str(lw_buf *o, const char *s)
 {
 	if (s)
-		lw_render_xml(o, s, strlen(s));
+		lw_xml__text(o, s, strlen(s));
 }
 
 /* Copies JSON text, replacing what could end a <script> element or be read
@@ -49,32 +51,32 @@ static void h_json_safe(lw_buf *o, const char *s, size_t len)
 static void j_record(lw_buf *o, const lw_record *rec, const lw_output_options *opt)
 {
 	lw_buf_puts(o, "{\"rule\":");
-	lw_render_json_str(o, rec->rule_id);
+	lw_json__str(o, rec->rule_id);
 	lw_buf_puts(o, ",\"description\":");
-	lw_render_json_str(o, rec->description);
+	lw_json__str(o, rec->description);
 	lw_buf_printf(o, ",\"severity\":\"%s\",\"sev\":%d,\"confidence\":\"%s\",\"conf\":%d,\"path\":",
 		lw_severity_name(rec->severity), (int)rec->severity, lw_confidence_name(rec->confidence),
 		(int)rec->confidence);
-	lw_render_json_str(o, rec->path);
+	lw_json__str(o, rec->path);
 	lw_buf_printf(o, ",\"line\":%u,\"column\":%u,\"secret\":", rec->line, rec->column);
-	lw_render_json_secret(o, rec, opt->redact);
+	lw_json__secret(o, rec, opt->redact);
 	lw_buf_puts(o, ",\"commit\":");
-	lw_render_json_str(o, rec->commit);
+	lw_json__str(o, rec->commit);
 	lw_buf_puts(o, ",\"author\":");
-	lw_render_json_str(o, rec->author);
+	lw_json__str(o, rec->author);
 	lw_buf_puts(o, ",\"email\":");
-	lw_render_json_str(o, rec->email);
+	lw_json__str(o, rec->email);
 	lw_buf_puts(o, ",\"date\":");
-	lw_render_json_str(o, rec->date);
+	lw_json__str(o, rec->date);
 	lw_buf_puts(o, ",\"message\":");
-	lw_render_json_str(o, rec->message);
+	lw_json__str(o, rec->message);
 	lw_buf_puts(o, ",\"fingerprint\":");
-	lw_render_json_str(o, rec->fingerprint);
+	lw_json__str(o, rec->fingerprint);
 	lw_buf_puts(o, ",\"present\":");
 	if (!rec->has_present)
 		lw_buf_puts(o, "null");
 	else
-		lw_render_json_strs(o, rec->present, rec->npresent);
+		lw_json__strs(o, rec->present, rec->npresent);
 	lw_buf_putc(o, '}');
 }
 
@@ -247,8 +249,9 @@ static const char h_js[] =
 	"})();\n"
 	"</script>\n";
 
-static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_options *opt)
+static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_render_ctx *ctx)
 {
+	const lw_output_options *opt = ctx->opt;
 	const char *sev = lw_severity_name(rec->severity);
 	lw_buf tmp;
 
@@ -264,23 +267,22 @@ static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_opt
 	lw_buf_printf(o, ":%u</span><code class=\"ctx\">", rec->line);
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	lw_render_masked(&tmp, rec->line_text, rec->line_len, rec->secret_col, rec->secret_len, rec,
-		opt->redact, 0);
+	lw_mask__line(&tmp, ctx->mask, rec, opt->redact, 0);
 	size_t cut = tmp.len;
 	if (cut > 400) {
 		cut = 400;
 		while (cut && ((unsigned char)tmp.data[cut] & 0xc0) == 0x80)
 			cut--; /* not inside a UTF-8 sequence */
 	}
-	lw_render_xml_raw(o, tmp.data ? tmp.data : "", cut);
+	lw_xml__raw(o, tmp.data ? tmp.data : "", cut);
 	if (cut < tmp.len)
 		lw_buf_puts(o, "\xe2\x80\xa6");
 	lw_buf_release(&tmp);
 	lw_buf_puts(o, "</code></td><td class=\"nw\"><code>");
 	lw_buf_init(&tmp, 0);
 	tmp.wipe = 1;
-	lw_render_secret(&tmp, rec, opt->redact);
-	lw_render_xml(o, tmp.data ? tmp.data : "", tmp.len);
+	lw_mask__secret(&tmp, rec, opt->redact);
+	lw_xml__text(o, tmp.data ? tmp.data : "", tmp.len);
 	lw_buf_release(&tmp);
 	lw_buf_puts(o, "</code></td><td class=\"nw\">");
 	if (rec->commit) {
@@ -291,7 +293,7 @@ static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_opt
 			h_str(o, rec->message);
 		}
 		lw_buf_puts(o, "\">");
-		lw_render_xml(o, rec->commit, strlen(rec->commit) < 12 ? strlen(rec->commit) : 12);
+		lw_xml__text(o, rec->commit, strlen(rec->commit) < 12 ? strlen(rec->commit) : 12);
 		lw_buf_puts(o, "</code>");
 	} else {
 		lw_buf_puts(o, "<span class=\"no\">&#8212;</span>");
@@ -304,7 +306,7 @@ static void h_row(lw_buf *o, size_t i, const lw_record *rec, const lw_output_opt
 	h_str(o, rec->date);
 	lw_buf_puts(o, "\">");
 	if (rec->date)
-		lw_render_xml(o, rec->date, strlen(rec->date) < 10 ? strlen(rec->date) : 10);
+		lw_xml__text(o, rec->date, strlen(rec->date) < 10 ? strlen(rec->date) : 10);
 	lw_buf_puts(o, "</td><td>");
 	if (!rec->has_present) {
 		lw_buf_puts(o, "<span class=\"no\">&#8212;</span>");
@@ -410,8 +412,9 @@ static size_t *h_row_order(lw_report *r)
 	return v;
 }
 
-static void h_table(lw_buf *o, lw_report *r, const lw_output_options *opt)
+static void h_table(lw_buf *o, const lw_render_ctx *ctx)
 {
+	lw_report *r = ctx->report;
 	size_t n = lw_report_count(r);
 
 	lw_buf_puts(o,
@@ -437,7 +440,7 @@ static void h_table(lw_buf *o, lw_report *r, const lw_output_options *opt)
 	size_t *order = h_row_order(r);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order ? order[k] : k;
-		h_row(o, i, lw_report_get(r, i), opt);
+		h_row(o, i, lw_report_get(r, i), ctx);
 	}
 	free(order);
 	lw_buf_puts(o, "</tbody></table>\n");
@@ -446,13 +449,17 @@ static void h_table(lw_buf *o, lw_report *r, const lw_output_options *opt)
 	lw_buf_puts(o, "</section>\n");
 }
 
-void lw_render_html(lw_buf *o, lw_report *r, const lw_report_meta *meta,
-	const lw_output_options *opt)
+static void lw_render_html(lw_buf *o, const lw_render_ctx *ctx)
 {
-	h_header(o, r, meta, opt);
+	h_header(o, ctx->report, ctx->meta, ctx->opt);
 	h_summary(o);
-	h_table(o, r, opt);
-	h_data(o, r, opt);
+	h_table(o, ctx);
+	h_data(o, ctx->report, ctx->opt);
 	lw_buf_puts(o, h_js);
 	lw_buf_puts(o, "</body>\n</html>\n");
 }
+
+const lw_format_def lw_format__html = {
+	{ "html", "html", "self-contained HTML page" },
+	lw_render_html,
+};
