@@ -11,17 +11,16 @@
  * leakwalk finding with that SHA-1 anywhere in the file is preferred, so an
  * entry whose line has moved still maps.
  */
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "import.h"
+#include "internal.h"
 
 static const char import_help[] =
 	"usage: leakwalk import-ignore [OPTIONS] [FILE]\n"
@@ -55,19 +54,9 @@ static const char import_help[] =
 
 #define IMP_MAX_INPUT (64u << 20)
 #define IMP_MAX_FILE ((size_t)100 << 20)
-#define IMP_MAX_ENTRIES 1000000
 
 enum { IMP_GITLEAKS = 1, IMP_DETECT_SECRETS };
 enum { OPT_FROM = OPT_LAST_COMMON + 1, OPT_REPO };
-
-typedef struct imp_entry {
-	char *commit; /* gitleaks: the commit that holds the file, or NULL */
-	char *path;
-	char *rule;   /* the other tool's rule or type, for messages */
-	char *hashed; /* detect-secrets: SHA-1 of the secret, hex */
-	char *orig;   /* shown in the comment */
-	uint32_t line;
-} imp_entry;
 
 typedef struct imp_hit {
 	uint32_t line, end_line;
@@ -87,290 +76,24 @@ typedef struct imp_file {
 typedef struct imp_ctx {
 	const char *repo;
 	lw_ruleset *rs;
-	imp_entry *entries;
-	size_t nentries, cap;
+	imp_entries entries;
 	imp_file *files;
 	size_t nfiles;
 	imp_file *cur; /* being scanned */
 	int oom;
 } imp_ctx;
 
-/* ---- SHA-1, for detect-secrets' hashed_secret -------------------------- */
-
-static uint32_t rol(uint32_t x, int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static void sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 80; i++)
-		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (int i = 0; i < 80; i++) {
-		uint32_t f, k;
-		if (i < 20) {
-			f = (b & c) | (~b & d); k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d; k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d; k = 0xca62c1d6;
-		}
-		uint32_t t = rol(a, 5) + f + e + k + w[i];
-		e = d; d = c; c = rol(b, 30); b = a; a = t;
-	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
-	explicit_bzero(w, sizeof(w));
-}
-
-static void sha1_hex(char out[41], const unsigned char *data, size_t len)
-{
-	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
-	unsigned char blk[64];
-	size_t i = 0;
-
-	for (; len - i >= 64; i += 64)
-		sha1_block(h, data + i);
-	size_t rest = len - i;
-	memset(blk, 0, sizeof(blk));
-	memcpy(blk, data + i, rest);
-	blk[rest] = 0x80;
-	if (rest >= 56) {
-		sha1_block(h, blk);
-		memset(blk, 0, sizeof(blk));
-	}
-	uint64_t bits = (uint64_t)len * 8;
-	for (int k = 0; k < 8; k++)
-		blk[63 - k] = (unsigned char)(bits >> (8 * k));
-	sha1_block(h, blk);
-	for (int k = 0; k < 5; k++)
-		snprintf(out + 8 * k, 9, "%08x", h[k]);
-	explicit_bzero(blk, sizeof(blk));
-}
-
-/* ---- reading the other tools' files ----------------------------------- */
-
-/* An entry that cannot be mapped: said on stderr, escaped. */
-static void imp_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void imp_skip(const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-	lw_buf b;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	lw_buf_init(&b, 0);
-	lw_escape_text(&b, (const unsigned char *)msg, strlen(msg));
-	fprintf(stderr, "leakwalk: not mapped: %s\n", lw_buf_cstr(&b));
-	lw_buf_release(&b);
-}
-
-static int imp_add(imp_ctx *c, imp_entry *e)
-{
-	if (c->nentries >= IMP_MAX_ENTRIES) {
-		lw_cli_error("more than %u entries: refusing to go on", IMP_MAX_ENTRIES);
-		return -1;
-	}
-	if (c->nentries == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		imp_entry *v = realloc(c->entries, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		c->entries = v;
-		c->cap = cap;
-	}
-	c->entries[c->nentries++] = *e;
-	return 0;
-}
-
-static void imp_entry_free(imp_entry *e)
-{
-	free(e->commit);
-	free(e->path);
-	free(e->rule);
-	free(e->hashed);
-	free(e->orig);
-}
-
-static char *imp_strndup(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
-static int imp_parse_uint(const char *s, size_t n, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (n == 0 || n > 9)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = (uint32_t)v;
-	return v ? 0 : -1;
-}
-
-/* `commit:path:rule:line` or `path:rule:line`; a path may hold ':'. */
-static int imp_gitleaks_line(imp_ctx *c, const char *line, size_t n, size_t lineno,
-	const char *name, size_t *bad)
-{
-	imp_entry e;
-	const char *p2 = NULL, *p3 = NULL;
-
-	memset(&e, 0, sizeof(e));
-	for (size_t i = n; i-- > 0;) {
-		if (line[i] != ':')
-			continue;
-		if (!p3)
-			p3 = line + i;
-		else {
-			p2 = line + i;
-			break;
-		}
-	}
-	if (!p2 || imp_parse_uint(p3 + 1, (size_t)(line + n - p3 - 1), &e.line) < 0 || p3 == p2 + 1) {
-		imp_skip("%s:%zu: not a gitleaks fingerprint (commit:path:rule:line or "
-			"path:rule:line)", name, lineno);
-		(*bad)++;
-		return 0;
-	}
-	const char *first = memchr(line, ':', (size_t)(p2 - line));
-	const char *path = line;
-	if (first && (first - line == 40 || first - line == 64)) {
-		char hex[65];
-		memcpy(hex, line, (size_t)(first - line));
-		hex[first - line] = '\0';
-		if (lw_oid_is_hex(hex)) {
-			e.commit = imp_strndup(line, (size_t)(first - line));
-			path = first + 1;
-		}
-	}
-	if (path[0] == '.' && path[1] == '/')
-		path += 2;
-	e.path = imp_strndup(path, (size_t)(p2 - path));
-	e.rule = imp_strndup(p2 + 1, (size_t)(p3 - p2 - 1));
-	e.orig = imp_strndup(line, n);
-	if (!e.path || !e.rule || !e.orig || !e.path[0] || imp_add(c, &e) < 0) {
-		if (e.path && !e.path[0]) {
-			imp_skip("%s:%zu: empty path", name, lineno);
-			(*bad)++;
-			imp_entry_free(&e);
-			return 0;
-		}
-		imp_entry_free(&e);
-		return -1;
-	}
-	return 0;
-}
-
-static int imp_read_gitleaks(imp_ctx *c, const char *data, size_t len, const char *name,
-	size_t *bad)
-{
-	size_t pos = 0, lineno = 0;
-
-	while (pos < len) {
-		const char *line = data + pos, *nl = memchr(line, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - line) : len - pos;
-		pos += n + (nl ? 1 : 0);
-		lineno++;
-		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
-			n--;
-		while (n && (line[0] == ' ' || line[0] == '\t')) {
-			line++;
-			n--;
-		}
-		if (!n || line[0] == '#')
-			continue;
-		if (imp_gitleaks_line(c, line, n, lineno, name, bad) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int imp_ds_item(imp_ctx *c, const char *path, const cJSON *it, const char *name,
-	size_t *bad)
-{
-	const cJSON *type = cJSON_GetObjectItemCaseSensitive(it, "type");
-	const cJSON *hs = cJSON_GetObjectItemCaseSensitive(it, "hashed_secret");
-	const cJSON *ln = cJSON_GetObjectItemCaseSensitive(it, "line_number");
-	imp_entry e;
-	char orig[512];
-
-	memset(&e, 0, sizeof(e));
-	if (!cJSON_IsObject(it) || (!cJSON_IsNumber(ln) && !cJSON_IsString(hs))) {
-		imp_skip("%s: an entry of \"%s\" has neither line_number nor hashed_secret", name, path);
-		(*bad)++;
-		return 0;
-	}
-	if (cJSON_IsNumber(ln) && ln->valuedouble >= 1 && ln->valuedouble < 4e9)
-		e.line = (uint32_t)ln->valuedouble;
-	if (path[0] == '.' && path[1] == '/')
-		path += 2;
-	snprintf(orig, sizeof(orig), "%s:%u (%s)", path, e.line,
-		cJSON_IsString(type) ? type->valuestring : "?");
-	e.path = imp_strndup(path, strlen(path));
-	e.rule = imp_strndup(cJSON_IsString(type) ? type->valuestring : "?",
-		strlen(cJSON_IsString(type) ? type->valuestring : "?"));
-	if (cJSON_IsString(hs) && strlen(hs->valuestring) == 40)
-		e.hashed = imp_strndup(hs->valuestring, 40);
-	e.orig = imp_strndup(orig, strlen(orig));
-	if (!e.path || !e.rule || !e.orig || imp_add(c, &e) < 0) {
-		imp_entry_free(&e);
-		return -1;
-	}
-	return 0;
-}
-
-static int imp_read_detect_secrets(imp_ctx *c, const char *data, size_t len, const char *name,
-	size_t *bad)
-{
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	const cJSON *results;
-	int rc = 0;
-
-	if (!root) {
-		lw_cli_error("%s: not valid JSON (near byte %zu)", name,
-			end ? (size_t)(end - data) : (size_t)0);
-		return -2;
-	}
-	results = cJSON_GetObjectItemCaseSensitive(root, "results");
-	if (!cJSON_IsObject(results)) {
-		lw_cli_error("%s: no \"results\" object: not a detect-secrets baseline", name);
-		cJSON_Delete(root);
-		return -2;
-	}
-	for (const cJSON *f = results->child; f && rc == 0; f = f->next) {
-		if (!cJSON_IsArray(f) || !f->string) {
-			imp_skip("%s: \"results\" of \"%s\" is not a list", name,
-				f->string ? f->string : "?");
-			(*bad)++;
-			continue;
-		}
-		for (const cJSON *it = f->child; it && rc == 0; it = it->next)
-			rc = imp_ds_item(c, f->string, it, name, bad);
-	}
-	cJSON_Delete(root);
-	return rc;
-}
-
 /* ---- scanning the files the entries name ------------------------------ */
+
+/* detect-secrets' hashed_secret: the secret's SHA-1 in lower-case hex */
+static void imp_sha1_hex(char out[41], const void *data, size_t len)
+{
+	unsigned char h[20];
+
+	lw_sha1(data, len, h);
+	for (int k = 0; k < 20; k++)
+		snprintf(out + 2 * k, 3, "%02x", h[k]);
+}
 
 static int imp_on_finding(const lw_finding *f, void *p)
 {
@@ -387,7 +110,7 @@ static int imp_on_finding(const lw_finding *f, void *p)
 	v->line = f->line;
 	v->end_line = f->end_line > f->line ? f->end_line : f->line;
 	memcpy(v->fingerprint, f->fingerprint, 33);
-	sha1_hex(v->sha1, f->secret, f->secret_len);
+	imp_sha1_hex(v->sha1, f->secret, f->secret_len);
 	return 0;
 }
 
@@ -689,8 +412,9 @@ static int imp_load_input(imp_ctx *c, const char *input, int from, int *kind, si
 		return LW_EXIT_INPUT;
 	}
 	*kind = from ? from : imp_detect(data, len);
-	rc = *kind == IMP_DETECT_SECRETS ? imp_read_detect_secrets(c, data, len, input, bad)
-					 : imp_read_gitleaks(c, data, len, input, bad);
+	rc = *kind == IMP_DETECT_SECRETS
+		? lw_import_read_detect_secrets(&c->entries, data, len, input, bad)
+		: lw_import_read_gitleaks(&c->entries, data, len, input, bad);
 	free(data);
 	if (rc == -2)
 		return LW_EXIT_USAGE;
@@ -750,8 +474,8 @@ int cmd_import_ignore(int argc, char **argv)
 	if (!(c.rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
 		goto done;
 	const char *tool = kind == IMP_DETECT_SECRETS ? "detect-secrets" : "gitleaks";
-	for (size_t i = 0; i < c.nentries; i++) {
-		int rc = imp_map(&c, &c.entries[i], tool, seen, &out, &added);
+	for (size_t i = 0; i < c.entries.n; i++) {
+		int rc = imp_map(&c, &c.entries.v[i], tool, seen, &out, &added);
 		if (rc == -2 || c.oom) {
 			lw_cli_error("out of memory");
 			status = LW_EXIT_INPUT;
@@ -773,7 +497,7 @@ int cmd_import_ignore(int argc, char **argv)
 	}
 	if (!cli.quiet)
 		fprintf(stderr, "leakwalk: %zu %s entr%s: %zu fingerprint%s written to %s; %zu entr%s "
-			"not mapped\n", c.nentries + bad, tool, c.nentries + bad == 1 ? "y" : "ies", added,
+			"not mapped\n", c.entries.n + bad, tool, c.entries.n + bad == 1 ? "y" : "ies", added,
 			added == 1 ? "" : "s", !strcmp(cli.output, "-") ? "stdout" : cli.output,
 			unmapped + bad, unmapped + bad == 1 ? "y" : "ies");
 	status = unmapped + bad ? LW_EXIT_FINDINGS : LW_EXIT_CLEAN;
@@ -782,9 +506,7 @@ done:
 		lw_cli_error("%s: cannot write: %s", cli.output, strerror(errno));
 		status = LW_EXIT_INPUT;
 	}
-	for (size_t i = 0; i < c.nentries; i++)
-		imp_entry_free(&c.entries[i]);
-	free(c.entries);
+	lw_import_entries_free(&c.entries);
 	for (size_t i = 0; i < c.nfiles; i++)
 		free(c.files[i].hits);
 	free(c.files);

@@ -182,6 +182,8 @@ int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len);
 
 /* sha256 */
 void lw_sha256(const void *data, size_t len, unsigned char out[32]);
+/* sha1: only to compare with hashes other tools store (util/sha1.c) */
+void lw_sha1(const void *data, size_t len, unsigned char out[20]);
 
 /* How much of a file or blob decides whether it is binary: git's own
  * bound. The one definition for files, staged blobs, history and pushes. */

@@ -23,7 +23,7 @@ case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 build=${LW_FUZZ_BUILD:-build-fuzz}
 case $build in /*) ;; *) build="$PWD/$build" ;; esac
 jobs=${LW_FUZZ_JOBS:-$(nproc)}
-targets=(${LW_FUZZ_TARGETS:-rules config ignore baseline hookinput matcher escape objreader report packedrefs index})
+targets=(${LW_FUZZ_TARGETS:-rules config ignore baseline hookinput matcher escape objreader report packedrefs index import})
 
 # -max_len per target: room for what each parser reads. The matcher's must
 # pass 8192 bytes, where the keyword automaton switches to two streams.
@@ -38,11 +38,11 @@ max_len() {
 	esac
 }
 
-# extra flags: the hook parsers report bad input on stderr; libFuzzer keeps
+# extra flags: the hook and import parsers report bad input on stderr; libFuzzer keeps
 # its own output and the sanitizers' reports when the target's is closed
 extra_flags() {
 	case $1 in
-	hookinput) echo -close_fd_mask=2 ;;
+	hookinput|import) echo -close_fd_mask=2 ;;
 	esac
 }
 
