@@ -137,6 +137,16 @@ check "dangling symlink: its target is not created" test ! -e out/created-by-lea
 # ===================== a full disk while the report is written =====================
 mkdir -p full/in disk
 for i in $(seq 1 300); do pw "$(rand_alnum 20)$i" >"full/in/f$i.env"; done
+# always, root or not: standard output is a device that is always full
+if [ -w /dev/full ]; then
+	"$LEAKWALK" scan --no-config --format json full/in >/dev/full 2>"$LW_TMP/devfull.err"
+	RC=$?
+	check "full device on stdout: exit 3 (got $RC)" test "$RC" = 3
+	check_grep "full device on stdout: says why" "cannot write the report.*No space" "$LW_TMP/devfull.err"
+else
+	fail "/dev/full is not writable here"
+fi
+# a full file system (a small tmpfs: needs root; else ctest reports a skip)
 if mount -t tmpfs -o size=64k tmpfs disk 2>/dev/null; then
 	trap 'umount "$LW_TMP/disk" 2>/dev/null; rm -rf "$LW_TMP"' EXIT
 	echo "old report" >disk/old.json
