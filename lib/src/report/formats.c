@@ -1,6 +1,12 @@
-/* formats.c - the table of report formats. A format is one file that
- * defines its lw_format_def, and one line here; its number is its place,
- * so the formats named in lw_format keep theirs. */
+/* formats.c - the table of report formats. Its number is a format's place
+ * here, so the formats named in lw_format keep theirs: add at the end.
+ *
+ * A new format: format_<name>.c defining lw_format__<name> (name, file
+ * suffix, one line of description, render function; format.h), its line
+ * here and its declaration in format.h, then LW_UPDATE_GOLDEN=1
+ * build/tests/test_render writes its golden files (test_render fails until
+ * they exist). The man page, both completions (test_format_docs) and every
+ * --help (it-format_docs) must name it: the tests say where it is missing. */
 #include <string.h>
 
 #include "internal.h"
