@@ -22,10 +22,6 @@ typedef struct lw_format_def {
 	void (*render)(lw_buf *out, const lw_render_ctx *ctx);
 } lw_format_def;
 
-/* The formats, each defined in its own file; formats.c lists them. */
-extern const lw_format_def lw_format__text, lw_format__json, lw_format__jsonl,
-	lw_format__sarif, lw_format__csv, lw_format__junit, lw_format__gitlab, lw_format__html;
-
 /* The entry of format `f`, or NULL when there is none. */
 const lw_format_def *lw_format__def(int f);
 

@@ -2,8 +2,8 @@
  * here, so the formats named in lw_format keep theirs: add at the end.
  *
  * A new format: format_<name>.c defining lw_format__<name> (name, file
- * suffix, one line of description, render function; format.h), its line
- * here and its declaration in format.h, then LW_UPDATE_GOLDEN=1
+ * suffix, one line of description, render function; format.h), its two
+ * lines here, then LW_UPDATE_GOLDEN=1
  * build/tests/test_render writes its golden files (test_render fails until
  * they exist). The man page, both completions (test_format_docs) and every
  * --help (it-format_docs) must name it: the tests say where it is missing. */
@@ -11,6 +11,10 @@
 
 #include "internal.h"
 #include "report/format.h"
+
+/* each defined in format_<name>.c */
+extern const lw_format_def lw_format__text, lw_format__json, lw_format__jsonl,
+	lw_format__sarif, lw_format__csv, lw_format__junit, lw_format__gitlab, lw_format__html;
 
 static const lw_format_def *const lw_formats[] = {
 	&lw_format__text,
