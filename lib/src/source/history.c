@@ -187,14 +187,27 @@ static void hw_keep(lw_objreader *rd, const lw_obj *obj, const lw_kwhits *hits,
  * passes running over only what the delta added and the regexes only on
  * windows that changed (deltahits.c, decode.c, deltawins.c). raw: the
  * chunk is the object's own bytes (not transcoded). */
-static void hw_match(hworker *w, lw_objreader *rd, lw_scanner *sc, const lw_obj *obj,
-	const lw_chunk *chunk, int raw, const lw_sink *sink)
+typedef struct hwmatch {
+	hworker *w;
+	lw_objreader *rd;
+	const lw_obj *obj;
+	int from_libgit2; /* not our reader's object: nothing kept for deltas */
+} hwmatch;
+
+static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, const lw_sink *sink)
 {
+	hwmatch *m = arg;
+	hworker *w = m->w;
+	lw_objreader *rd = m->rd;
+	const lw_obj *obj = m->obj;
 	lw_kwhits hits = { 0 };
 	lw_encruns runs = { 0 };
 	lw_wins wins = { 0 };
 	lw_passes p = { 0 };
 	size_t ksize = 0;
+	int rc;
+
+	raw = raw && !m->from_libgit2;
 	const hkept *bh = raw && !w->c->opts->full_scan ? lw_obj_base_kept(obj, &ksize) : NULL;
 	const lw_encrun *bruns = bh ? (const lw_encrun *)(bh->v + bh->n) : NULL;
 	const lw_winrec *bwins = bh ? (const lw_winrec *)(bruns + (bh->nruns == SIZE_MAX ? 0 : bh->nruns)) : NULL;
@@ -224,12 +237,13 @@ static void hw_match(hworker *w, lw_objreader *rd, lw_scanner *sc, const lw_obj 
 	}
 	if (raw)
 		p.rec_wins = &wins;
-	lw_scanner_scan_passes(sc, chunk, sink, &p);
+	rc = lw_scanner_scan_passes(sc, chunk, sink, &p);
 	if (raw && hits.valid && obj->ent_)
 		hw_keep(rd, obj, &hits, &runs, &wins);
 	lw_kwhits_release(&hits);
 	lw_encruns_release(&runs);
 	lw_wins_release(&wins);
+	return rc;
 }
 
 static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner *sc, const hjob *job)
@@ -273,26 +287,17 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 		data = obj.data;
 		size = obj.len;
 	}
-	lw_buf u16;
-	lw_buf_init(&u16, (size_t)c->opts->max_blob_size * 2 + 16);
-	u16.wipe = 1;
-	int kind = lw_text_prepare(data, size, &u16);
-	lw_chunk chunk = LW_CHUNK_INIT;
-	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : data;
-	chunk.len = kind > 0 ? u16.len : size;
-	chunk.path = job->path;
-	w->job = job;
 	/* binary: its printable runs, with none of the passes worked out
 	 * through deltas (nothing is kept for a binary base either) */
-	if (kind < 0)
-		lw_strings_scan(sc, data, size, &chunk, &sink);
-	else
-		hw_match(w, rd, sc, &obj, &chunk, kind == 0 && !gobj, &sink);
+	hwmatch m = { w, rd, &obj, gobj != NULL };
+	lw_feed feed = { data, size, LW_CHUNK_INIT, 0, c->opts->max_blob_size, hw_match, &m, NULL };
+	feed.where.path = job->path;
+	w->job = job;
+	lw_source_feed(sc, &feed, &sink);
 	pthread_mutex_lock(&c->lock);
 	c->st->blobs++;
 	c->st->bytes += size;
 	pthread_mutex_unlock(&c->lock);
-	lw_buf_release(&u16);
 	lw_obj_release(rd, &obj);
 	git_odb_object_free(gobj);
 }
