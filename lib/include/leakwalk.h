@@ -70,6 +70,19 @@ typedef struct lw_error {
 	char msg[1024];
 } lw_error;
 
+/**
+ * Sets what the library would like for the whole process, once, before any
+ * scan: it initialises libgit2 and bounds what libgit2 keeps for every
+ * repository of the process (GIT_OPT_SET_MWINDOW_MAPPED_LIMIT 512 MiB of
+ * mapped pack windows, GIT_OPT_SET_CACHE_MAX_SIZE 128 MiB of cached
+ * objects), which keeps a history scan of a large repository within its
+ * memory. The scans never change these options themselves: a program that
+ * embeds the library and sets its own may skip this call (scans still work,
+ * with libgit2's defaults). Not thread-safe with other libgit2 option
+ * changes; 0, or LW_ERROR when libgit2 refuses.
+ */
+LW_EXTERN int lw_init(void);
+
 /* ------------------------------------------------------------------ */
 /* Rules                                                              */
 /* ------------------------------------------------------------------ */
