@@ -191,6 +191,10 @@ void lw_sha256(const void *data, size_t len, unsigned char out[32]);
  * -1 binary (a NUL in the first LW_SNIFF_BYTES bytes). */
 int lw_text_prepare(const unsigned char *d, size_t n, lw_buf *out);
 
+/* The report's records, now the caller's (the array too: free it); the
+ * report is left empty. finding/report.c */
+lw_record **lw_report__detach(lw_report *r, size_t *n);
+
 /* One file's or blob's bytes as a source holds them, with where they come
  * from (source/feed.c). */
 typedef struct lw_feed {
