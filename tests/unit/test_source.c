@@ -288,6 +288,22 @@ static void test_git(void)
 	git_repository_free(repo);
 }
 
+/* A scan leaves libgit2's process-wide options as the embedder set them;
+ * lw_init sets the library's bounds. */
+static void test_init_options(void)
+{
+	size_t mapped = 0;
+	ssize_t cur = 0, max = 0;
+
+	CHECK(git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped) == 0);
+	CHECK(mapped == (size_t)7 << 20);
+	CHECK(lw_init() == 0);
+	CHECK(git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped) == 0);
+	CHECK(mapped == (size_t)512 << 20);
+	CHECK(git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &cur, &max) == 0);
+	CHECK(max == (ssize_t)128 << 20);
+}
+
 static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -300,6 +316,8 @@ int main(void)
 {
 	tf_seed_random("test_source");
 	git_libgit2_init();
+	/* an embedder's own setting, which no scan may change */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)7 << 20);
 	if (!mkdtemp(dir))
 		return 1;
 	rs = tf_rules(rules_json);
@@ -310,6 +328,7 @@ int main(void)
 	test_buffer();
 	test_files();
 	test_git();
+	test_init_options();
 	lw_ruleset_free(rs);
 	git_libgit2_shutdown();
 	/* a failed run leaves its tree to be looked at */
