@@ -109,7 +109,7 @@ static int hrun(hctx *c, lw_error *err)
 
 	if (nth > 64)
 		nth = 64;
-	c->nworkers = nth;
+	c->jobs.nworkers = nth;
 	if ((rc = lw_hist_plan(c, &walk, err)) < 0)
 		return rc;
 	if (lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
@@ -139,8 +139,8 @@ static int hrun(hctx *c, lw_error *err)
 		}
 	}
 	pthread_mutex_lock(&c->out.lock);
-	c->done = 1;
-	pthread_cond_broadcast(&c->not_empty);
+	c->jobs.done = 1;
+	pthread_cond_broadcast(&c->jobs.not_empty);
 	pthread_mutex_unlock(&c->out.lock);
 	for (unsigned i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
@@ -155,7 +155,7 @@ static int hrun(hctx *c, lw_error *err)
 /* What `present` needs of the scan */
 static hpresent_in hist_present_in(const hctx *c)
 {
-	hpresent_in in = { c->repo, c->reader, c->repo_path, c->opts, c->nworkers, c->alias, c->nalias,
+	hpresent_in in = { c->repo, c->reader, c->repo_path, c->opts, c->jobs.nworkers, c->alias, c->nalias,
 		c->roots, c->nroots, 0, &c->stop };
 
 	in.follow_paths = c->track_paths && !c->paths_lost && !c->st->errors && !c->st->truncated;
@@ -169,17 +169,17 @@ static void hist_release(hctx *c)
 		free(c->roots[i].name);
 	free(c->roots);
 	lw_hist_plan_release(&c->plan);
-	for (size_t i = 0; i < c->nbatch; i++)
-		free(c->batch[i].path);
-	free(c->batch);
-	free(c->batch_key);
-	free(c->order);
+	for (size_t i = 0; i < c->jobs.nbatch; i++)
+		free(c->jobs.batch[i].path);
+	free(c->jobs.batch);
+	free(c->jobs.batch_key);
+	free(c->jobs.order);
 	for (size_t i = 0; i < c->nalias; i++)
 		free(c->alias[i].path);
 	free(c->alias);
 	lw_objstore_free(c->own_store);
 	git_repository_free(c->repo);
-	pthread_cond_destroy(&c->not_empty);
+	pthread_cond_destroy(&c->jobs.not_empty);
 }
 
 int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
@@ -197,7 +197,7 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	c.st = stats;
 	c.repo_path = repo_path;
 	lw_hsink_init(&c.out, rs, c.opts, stats);
-	pthread_cond_init(&c.not_empty, NULL);
+	pthread_cond_init(&c.jobs.not_empty, NULL);
 	if ((rc = lw_hist_open(&c.repo, &c.reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, 1), &c, err)) < 0)
 		goto done;
 	if (c.opts->new_objects_only && c.opts->nobject_dirs) {

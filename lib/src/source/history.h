@@ -40,6 +40,18 @@ typedef struct hplan {
 	size_t ntags;
 } hplan;
 
+/* Every new blob the walk found (jobs), handed out to the workers in
+ * pack order (order, next) when it ends (history_blobs.c) */
+typedef struct hqueue {
+	hjob *batch;
+	uint64_t *batch_key;         /* pack positions */
+	size_t nbatch, capbatch;
+	size_t *order, next;
+	pthread_cond_t not_empty;     /* the jobs are ready (order) or there are none (done) */
+	unsigned nworkers;
+	int done;
+} hqueue;
+
 /* A history scan: its plan, the walk's results (jobs, aliases, roots),
  * the queue the workers take jobs from, and the sink the findings go to
  * (its lock guards the queue and the statistics too). */
@@ -52,16 +64,9 @@ typedef struct hctx {
 	lw_objreader *reader;       /* the walker's, owned by repo */
 	lw_objstore *own_store;      /* the repository's store alone (new_objects_only) */
 	hsink out;                   /* findings, statistics, diagnostics; out.lock */
-	pthread_cond_t not_empty;     /* the jobs are ready (order) or there are none (done) */
-	/* every new blob the walk found, handed out in pack order (order,
-	 * next) when it ends */
-	hjob *batch;
-	uint64_t *batch_key;
-	size_t nbatch, capbatch;
-	size_t *order, next;
+	hqueue jobs;                 /* under out.lock */
 	lw_scanner *sc;              /* the calling thread's, for messages */
-	unsigned nworkers;
-	int done, stop;
+	int stop;                    /* a worker could not start: the scan gives up */
 	hplan plan;
 	int oom;
 	/* set when the walk covers every ref's tip: it then notes where

@@ -39,23 +39,23 @@ static int hq_batch_cmp(const void *a, const void *b, void *keys)
  * walk is over. */
 int lw_hist_queue_start(hctx *c)
 {
-	size_t *order = malloc((c->nbatch ? c->nbatch : 1) * sizeof(size_t));
+	size_t *order = malloc((c->jobs.nbatch ? c->jobs.nbatch : 1) * sizeof(size_t));
 
 	if (!order)
 		return LW_ENOMEM;
-	for (size_t i = 0; i < c->nbatch; i++)
+	for (size_t i = 0; i < c->jobs.nbatch; i++)
 		order[i] = i;
-	qsort_r(order, c->nbatch, sizeof(size_t), hq_batch_cmp, c->batch_key);
+	qsort_r(order, c->jobs.nbatch, sizeof(size_t), hq_batch_cmp, c->jobs.batch_key);
 	pthread_mutex_lock(&c->out.lock);
-	c->order = order;
-	c->next = 0;
-	c->st->blobs_total = c->nbatch;
-	pthread_cond_broadcast(&c->not_empty);
+	c->jobs.order = order;
+	c->jobs.next = 0;
+	c->st->blobs_total = c->jobs.nbatch;
+	pthread_cond_broadcast(&c->jobs.not_empty);
 	pthread_mutex_unlock(&c->out.lock);
 	return 0;
 }
 
-/* The next stretch of jobs in pack order, [*lo, *hi) of c->order: large
+/* The next stretch of jobs in pack order, [*lo, *hi) of c->jobs.order: large
  * at first, so that each worker reads long runs of neighbours and finds
  * their delta bases in its own cache, smaller towards the end so that the
  * workers finish together. 0 when there is nothing left. */
@@ -64,17 +64,17 @@ static int hq_take(hctx *c, size_t *lo, size_t *hi)
 	int got = 0;
 
 	pthread_mutex_lock(&c->out.lock);
-	while (!c->order && !c->done)
-		pthread_cond_wait(&c->not_empty, &c->out.lock);
-	if (c->order && c->next < c->nbatch && !c->stop) {
-		size_t left = c->nbatch - c->next, n = left / (4 * (size_t)c->nworkers);
+	while (!c->jobs.order && !c->jobs.done)
+		pthread_cond_wait(&c->jobs.not_empty, &c->out.lock);
+	if (c->jobs.order && c->jobs.next < c->jobs.nbatch && !c->stop) {
+		size_t left = c->jobs.nbatch - c->jobs.next, n = left / (4 * (size_t)c->jobs.nworkers);
 		if (n < LW_HRUN)
 			n = LW_HRUN;
 		if (n > left)
 			n = left;
-		*lo = c->next;
-		*hi = c->next + n;
-		c->next += n;
+		*lo = c->jobs.next;
+		*hi = c->jobs.next + n;
+		c->jobs.next += n;
 		got = 1;
 	}
 	pthread_mutex_unlock(&c->out.lock);
@@ -303,7 +303,7 @@ void *lw_hist_worker_main(void *p)
 	lw_error err = { 0 };
 	size_t lo, hi;
 
-	if (lw_hist_open(&repo, &rd, LW_SHARE_CACHE(LW_WORKERS_CACHE, c->nworkers), c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
+	if (lw_hist_open(&repo, &rd, LW_SHARE_CACHE(LW_WORKERS_CACHE, c->jobs.nworkers), c, &err) < 0 || git_repository_odb(&odb, repo) < 0 ||
 	    lw_scanner_new(&sc, c->rs, &c->opts->scan) < 0) {
 		lw_hsink_diag(&c->out, NULL, "worker could not start: %s", err.msg[0] ? err.msg : "out of memory");
 		pthread_mutex_lock(&c->out.lock);
@@ -313,7 +313,7 @@ void *lw_hist_worker_main(void *p)
 	}
 	while (hq_take(c, &lo, &hi)) {
 		for (size_t i = lo; i < hi; i++) {
-			hjob *job = &c->batch[c->order[i]];
+			hjob *job = &c->jobs.batch[c->jobs.order[i]];
 			if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
 				hw_scan_blob(w, odb, rd, sc, job);
 			/* findings hold their own copies of the path */

@@ -346,8 +346,8 @@ static int hw_places_merge(hctx *h, hwalker *ws, size_t nw)
 	}
 	qsort(c->place, c->nplace, sizeof(hplace), place_cmp);
 	pcre2_match_data *md = c->rs->allow.paths.n ? pcre2_match_data_create(4, NULL) : NULL;
-	for (size_t i = 0; i < h->nbatch; i++) {
-		hjob *j = &h->batch[i];
+	for (size_t i = 0; i < h->jobs.nbatch; i++) {
+		hjob *j = &h->jobs.batch[i];
 		size_t first = place_lower(c, &j->blob), end = first;
 		while (end < c->nplace && git_oid_equal(&c->place[end].blob, &j->blob))
 			end++;
@@ -397,7 +397,7 @@ static int hw_walk_roots(hwalker *w, uint64_t first_seq)
 	return rc;
 }
 
-/* The walkers' notes in range order into c->batch: a blob an older range
+/* The walkers' notes in range order into c->jobs.batch: a blob an older range
  * saw is dropped from the newer ones. */
 static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 {
@@ -406,11 +406,11 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 
 	for (size_t k = 0; k < nw; k++)
 		total += ws[k].nbatch;
-	c->batch = calloc(total ? total : 1, sizeof(hjob));
-	c->batch_key = calloc(total ? total : 1, sizeof(uint64_t));
-	if (!c->batch || !c->batch_key)
+	c->jobs.batch = calloc(total ? total : 1, sizeof(hjob));
+	c->jobs.batch_key = calloc(total ? total : 1, sizeof(uint64_t));
+	if (!c->jobs.batch || !c->jobs.batch_key)
 		return LW_ENOMEM;
-	c->capbatch = total;
+	c->jobs.capbatch = total;
 	for (size_t k = 0; k < nw; k++) {
 		for (size_t i = 0; i < ws[k].nbatch; i++) {
 			hjob *j = &ws[k].batch[i];
@@ -428,8 +428,8 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 					oom = 1;
 				continue;
 			}
-			c->batch_key[c->nbatch] = ws[k].batch_key[i];
-			c->batch[c->nbatch++] = *j;
+			c->jobs.batch_key[c->jobs.nbatch] = ws[k].batch_key[i];
+			c->jobs.batch[c->jobs.nbatch++] = *j;
 		}
 		ws[k].nbatch = 0;
 	}
