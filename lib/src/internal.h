@@ -213,6 +213,8 @@ typedef struct lw_feed {
 /* The one entry where a source hands a file's bytes to detection: text
  * scanned, UTF-16 transcoded, binary through its printable runs. */
 int lw_source_feed(lw_scanner *sc, const lw_feed *f, const lw_sink *sink);
+/* The bytes themselves to the detector, nothing expanded (feed_detect.c) */
+int lw_source_detect(lw_scanner *sc, const lw_feed *f, const lw_sink *sink);
 
 /* Scans the printable runs of binary content d[0, n) (strings.c), placed
  * as `where` says (path, fingerprint path); findings carry the original's

@@ -101,8 +101,8 @@ typedef struct hwalker {
 	size_t nbatch, capbatch;
 	const git_oid *ids;
 	size_t lo, hi;               /* ids[lo..hi); hi lowered when another
-					thread takes the rest (c->lock) */
-	size_t next;                 /* the next commit to claim (c->lock) */
+					thread takes the rest (c->out.lock) */
+	size_t next;                 /* the next commit to claim (c->out.lock) */
 	int rc;
 } hwalker;
 
@@ -125,7 +125,7 @@ void lw_htree_release(hwalker *w, htree *t);
 
 /* A commit as the walk needs it, parsed from our reader's bytes; parents
  * in few[] or, past them, malloc'd (lw_hist_commit_release). Not to be
- * copied: parents may point into the struct. history_commit.c */
+ * copied: parents may point into the struct. odb/commit_parse.c */
 typedef struct hcommit {
 	git_oid tree;
 	git_oid *parents;
