@@ -10,8 +10,8 @@
  * When the walk covered every tip (no revisions, no --since), every blob of
  * a tip's tree sat, in some walked commit, at a path the walk noted: where
  * it first appeared (a finding's path, for a blob with findings), or where
- * it or a tree holding it showed up again (source/history_trees.c's aliases). Then
- * only the noted directories of the blobs with findings are entered: a few
+ * it or a tree holding it showed up again (the aliases of
+ * source/history_trees.c). Then only the noted directories of the blobs with findings are entered: a few
  * trees per tip. Otherwise the tips' whole trees are searched: the answer
  * for a tree is kept, so each is read once per thread, and distinct tip
  * trees are split among threads. Both read trees with our reader, not
@@ -85,9 +85,16 @@ static int pskey_cmp(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int ps_has_hit(const uint32_t *list, uint32_t hit)
 {
-	return list && bsearch(&hit, list + 1, list[0], sizeof(uint32_t), lw_hist_present_u32_cmp) != NULL;
+	return list && bsearch(&hit, list + 1, list[0], sizeof(uint32_t), u32_cmp) != NULL;
 }
 
 /* What the search works with and finds: the blobs with findings (hits),

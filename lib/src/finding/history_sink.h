@@ -141,6 +141,5 @@ int lw_hist_present(const hpresent_in *in, const hocc *occ, size_t nocc,
  * followed), else through the whole trees */
 int lw_hist_present_search(const hpresent_in *in, int follow, lw_record **recs, size_t nrecs,
 	const git_oid *hits, size_t nhits, const git_oid *roots, size_t nroots, uint32_t **root_hits);
-int lw_hist_present_u32_cmp(const void *a, const void *b);
 
 #endif

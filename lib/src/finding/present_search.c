@@ -48,7 +48,7 @@ static int u32_grow(uint32_t **v, size_t *cap, size_t need)
 	return 0;
 }
 
-int lw_hist_present_u32_cmp(const void *a, const void *b)
+static int u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -96,7 +96,7 @@ static uint32_t ps_keep(psthread *t, size_t base)
 	size_t n = t->nacc - base;
 
 	if (t->rc == 0 && n) {
-		qsort(t->acc + base, n, sizeof(uint32_t), lw_hist_present_u32_cmp);
+		qsort(t->acc + base, n, sizeof(uint32_t), u32_cmp);
 		size_t u = 1;
 		for (size_t i = 1; i < n; i++)
 			if (t->acc[base + i] != t->acc[base + u - 1])
