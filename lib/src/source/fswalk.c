@@ -150,7 +150,6 @@ static int fs_read_all(int fd, lw_buf *b, uint64_t size)
 static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 {
 	lw_buf *bp = b_, b;
-	lw_chunk chunk = LW_CHUNK_INIT;
 	int rc;
 
 	bp->len = 0;
@@ -170,24 +169,16 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 		fs_diag(c, it->path, strerror(errno));
 		fs_count(c, &c->stats->errors, 1);
 	} else {
-		lw_buf u16;
-		lw_buf_init(&u16, (size_t)c->opts->max_file_size * 2 + 16);
-		u16.wipe = 1;
-		int kind = lw_text_prepare((const unsigned char *)lw_buf_cstr(&b), b.len, &u16);
-		chunk.data = (const unsigned char *)(kind > 0 ? lw_buf_cstr(&u16) : lw_buf_cstr(&b));
-		chunk.len = kind > 0 ? u16.len : b.len;
-		chunk.path = it->path;
-		chunk.fingerprint_path = it->rel;
-		/* binary: its printable runs */
-		rc = kind < 0 ? lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &c->sink)
-			      : lw_scanner_scan(sc, &chunk, &c->sink);
-		if (rc == LW_ESTOP)
+		lw_feed f = { (const unsigned char *)lw_buf_cstr(&b), b.len, LW_CHUNK_INIT, 0,
+			c->opts->max_file_size, NULL, NULL, NULL };
+		f.where.path = it->path;
+		f.where.fingerprint_path = it->rel;
+		if (lw_source_feed(sc, &f, &c->sink) == LW_ESTOP)
 			c->stop = 1;
 		pthread_mutex_lock(&c->lock);
 		c->stats->files++;
 		c->stats->bytes += b.len;
 		pthread_mutex_unlock(&c->lock);
-		lw_buf_release(&u16);
 	}
 	*bp = b;
 	if (bp->cap > ((size_t)64 << 20))

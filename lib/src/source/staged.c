@@ -176,7 +176,6 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 {
 	sfilter filt = { f, out, 0, 0, on_diag, payload };
 	lw_sink sink = { s_on_finding, s_on_diag, &filt };
-	lw_chunk chunk = LW_CHUNK_INIT;
 	lw_obj blob = { 0 };
 	int rc;
 
@@ -202,24 +201,16 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 		st->errors++;
 		return;
 	}
-	lw_buf u16;
-	lw_buf_init(&u16, (size_t)max * 2 + 16);
-	u16.wipe = 1;
-	int kind = lw_text_prepare(blob.data, blob.len, &u16);
-	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
-	chunk.len = kind > 0 ? u16.len : blob.len;
-	chunk.path = f->path;
 	/* binary: its printable runs, placed at their lines in the blob,
 	 * so the added lines still select them */
-	if (kind < 0 || f->binary)
-		lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &sink);
-	else
-		lw_scanner_scan(sc, &chunk, &sink);
+	size_t scanned = 0;
+	lw_feed feed = { blob.data, blob.len, LW_CHUNK_INIT, f->binary, max, NULL, NULL, &scanned };
+	feed.where.path = f->path;
+	lw_source_feed(sc, &feed, &sink);
 	st->files++;
-	st->bytes += chunk.len;
+	st->bytes += scanned;
 	for (size_t i = 0; i < f->nranges; i++)
 		st->added_lines += f->ranges[2 * i + 1];
-	lw_buf_release(&u16);
 	*oom |= filt.oom;
 	lw_obj_release(reader, &blob);
 }
