@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "source/archive.h"
 
 #define LW_FS_QUEUE 256
 
@@ -173,14 +174,17 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 		lw_buf u16;
 		lw_buf_init(&u16, (size_t)c->opts->max_file_size * 2 + 16);
 		u16.wipe = 1;
-		int kind = lw_text_prepare((const unsigned char *)lw_buf_cstr(&b), b.len, &u16);
-		chunk.data = (const unsigned char *)(kind > 0 ? lw_buf_cstr(&u16) : lw_buf_cstr(&b));
-		chunk.len = kind > 0 ? u16.len : b.len;
 		chunk.path = it->path;
 		chunk.fingerprint_path = it->rel;
+		/* an archive: its members (archive_scan.c) */
+		rc = lw_archive_scan(sc, (const unsigned char *)lw_buf_cstr(&b), b.len, &chunk, &c->sink);
+		int kind = rc == LW_ENOTFOUND ? lw_text_prepare((const unsigned char *)lw_buf_cstr(&b), b.len, &u16) : 2;
+		chunk.data = (const unsigned char *)(kind == 1 ? lw_buf_cstr(&u16) : lw_buf_cstr(&b));
+		chunk.len = kind == 1 ? u16.len : b.len;
 		/* binary: its printable runs */
-		rc = kind < 0 ? lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &c->sink)
-			      : lw_scanner_scan(sc, &chunk, &c->sink);
+		if (kind < 2)
+			rc = kind < 0 ? lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &c->sink)
+				      : lw_scanner_scan(sc, &chunk, &c->sink);
 		if (rc == LW_ESTOP)
 			c->stop = 1;
 		pthread_mutex_lock(&c->lock);

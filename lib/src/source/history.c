@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "source/archive.h"
 #include "source/history.h"
 #include "odb/objstore_git.h"
 
@@ -276,17 +277,19 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)c->opts->max_blob_size * 2 + 16);
 	u16.wipe = 1;
-	int kind = lw_text_prepare(data, size, &u16);
 	lw_chunk chunk = LW_CHUNK_INIT;
-	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : data;
-	chunk.len = kind > 0 ? u16.len : size;
 	chunk.path = job->path;
 	w->job = job;
+	/* an archive: its members (archive_scan.c) */
+	int kind = lw_archive_scan(sc, data, size, &chunk, &sink) == LW_ENOTFOUND ?
+		lw_text_prepare(data, size, &u16) : 2;
+	chunk.data = kind == 1 ? (const unsigned char *)lw_buf_cstr(&u16) : data;
+	chunk.len = kind == 1 ? u16.len : size;
 	/* binary: its printable runs, with none of the passes worked out
 	 * through deltas (nothing is kept for a binary base either) */
 	if (kind < 0)
 		lw_strings_scan(sc, data, size, &chunk, &sink);
-	else
+	else if (kind < 2)
 		hw_match(w, rd, sc, &obj, &chunk, kind == 0 && !gobj, &sink);
 	pthread_mutex_lock(&c->lock);
 	c->st->blobs++;

@@ -7,6 +7,7 @@
 #include "odb/index_fast.h"
 #include "odb/index_load.h"
 #include "internal.h"
+#include "source/archive.h"
 #include "odb/objstore_git.h"
 
 typedef struct sfile {
@@ -205,15 +206,19 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	lw_buf u16;
 	lw_buf_init(&u16, (size_t)max * 2 + 16);
 	u16.wipe = 1;
-	int kind = lw_text_prepare(blob.data, blob.len, &u16);
-	chunk.data = kind > 0 ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
-	chunk.len = kind > 0 ? u16.len : blob.len;
 	chunk.path = f->path;
+	/* an archive: its members (archive_scan.c), each reported whole (a
+	 * member's lines are not the blob's added lines) */
+	lw_sink asink = { s_on_path_finding, s_on_diag, &filt };
+	int kind = lw_archive_scan(sc, blob.data, blob.len, &chunk, &asink) == LW_ENOTFOUND ?
+		lw_text_prepare(blob.data, blob.len, &u16) : 2;
+	chunk.data = kind == 1 ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
+	chunk.len = kind == 1 ? u16.len : blob.len;
 	/* binary: its printable runs, placed at their lines in the blob,
 	 * so the added lines still select them */
-	if (kind < 0 || f->binary)
+	if (kind < 0 || (kind < 2 && f->binary))
 		lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &sink);
-	else
+	else if (kind < 2)
 		lw_scanner_scan(sc, &chunk, &sink);
 	st->files++;
 	st->bytes += chunk.len;
