@@ -20,6 +20,9 @@
 #include "source/archive.h"
 
 #define LW_ARCHIVE_READ 65536
+/* times a zip is opened again after a member that stopped libarchive */
+#define LW_ARCHIVE_REOPENS 16
+#define AX_BROKEN 1
 
 enum { AX_GZIP = 1, AX_BZIP2 = 2, AX_XZ = 4 };
 static int ax_filters; /* the filters libarchive decodes itself */
@@ -203,64 +206,96 @@ static int ax_open(struct archive **out, const unsigned char *d, size_t n)
 	return 0;
 }
 
+/* One pass over the members, from the header `st` just read: the first
+ * `skip` regular members are passed over unread (a reopened zip seeks past
+ * them). 0: the end; AX_BROKEN: member *at stopped the archive; or what
+ * `member` returned. */
+static int ax_pass(ax_run *r, int st, struct archive_entry *e, const char *path, uint32_t skip,
+	uint32_t *at, lw_archive_member_cb member, void *ctx)
+{
+	char name[LW_ARCHIVE_NAME_MAX + 1];
+	uint32_t idx = 0;
+	int rc;
+
+	for (; st == ARCHIVE_OK || st == ARCHIVE_WARN || st == ARCHIVE_FAILED;
+	     st = archive_read_next_header(r->a, &e)) {
+		if (st != ARCHIVE_FAILED && archive_entry_filetype(e) != AE_IFREG)
+			continue; /* directories, links (never followed), devices */
+		if (++idx <= skip)
+			continue;
+		if (idx > r->lim->max_members) {
+			char m[96];
+			snprintf(m, sizeof(m), "more than %u members", r->lim->max_members);
+			ax_problem(r, NULL, "the rest is not read", m);
+			return 0;
+		}
+		if (st == ARCHIVE_FAILED) {
+			ax_problem(r, NULL, "a member cannot be read", archive_error_string(r->a));
+			continue;
+		}
+		if (archive_format(r->a) == ARCHIVE_FORMAT_RAW)
+			ax_raw_name(name, sizeof(name), path);
+		else
+			ax_name(name, sizeof(name), archive_entry_pathname(e));
+		if (archive_entry_is_encrypted(e)) {
+			ax_problem(r, name, "not scanned", "encrypted");
+			continue;
+		}
+		int got = ax_read_member(r, e, name);
+		if (got < 0) {
+			*at = idx;
+			return AX_BROKEN;
+		}
+		const unsigned char *md = r->member.data ? (const unsigned char *)r->member.data
+						       : (const unsigned char *)"";
+		if (got == 0 && (rc = member(name, md, r->member.len, ctx)) != 0)
+			return rc;
+	}
+	if (st != ARCHIVE_EOF)
+		ax_problem(r, NULL, "damaged", archive_error_string(r->a));
+	return 0;
+}
+
 int lw_archive_expand(const unsigned char *d, size_t n, const char *path,
 	const lw_archive_limits *lim, lw_archive_member_cb member, lw_archive_problem_cb problem,
 	void *ctx)
 {
 	ax_run r = { NULL, lim, problem, ctx, 0, { 0 } };
 	struct archive_entry *e;
-	char name[LW_ARCHIVE_NAME_MAX + 1];
-	uint32_t count = 0;
-	int rc = 0, st;
+	uint32_t skip = 0, at = 0;
+	int rc = 0, st, zip = 0;
 
 	lw_buf_init(&r.member, (size_t)-1 / 2);
 	r.member.wipe = 1;
-	if ((rc = ax_open(&r.a, d, n)) < 0)
-		return rc;
-	st = archive_read_next_header(r.a, &e);
-	/* the raw format takes anything: only a decompressed file is a member */
-	if ((st != ARCHIVE_OK && st != ARCHIVE_WARN && st != ARCHIVE_EOF) ||
-	    (archive_format(r.a) == ARCHIVE_FORMAT_RAW && archive_filter_code(r.a, 0) == ARCHIVE_FILTER_NONE)) {
-		rc = LW_ENOTFOUND;
-		goto done;
-	}
-	r.streamed = archive_format(r.a) != ARCHIVE_FORMAT_ZIP &&
-		     archive_filter_code(r.a, 0) != ARCHIVE_FILTER_NONE;
-	for (; st == ARCHIVE_OK || st == ARCHIVE_WARN || st == ARCHIVE_FAILED;
-	     st = archive_read_next_header(r.a, &e)) {
-		if (st != ARCHIVE_FAILED && archive_entry_filetype(e) != AE_IFREG)
-			continue; /* directories, links (never followed), devices */
-		if (++count > lim->max_members) {
-			char m[96];
-			snprintf(m, sizeof(m), "more than %u members", lim->max_members);
-			ax_problem(&r, NULL, "the rest is not read", m);
-			goto done;
+	/* a zip's members stand apart: after one that stops libarchive, the
+	 * archive is opened again and read from the member after it */
+	for (int pass = 0;; pass++) {
+		if ((rc = ax_open(&r.a, d, n)) < 0)
+			break;
+		st = archive_read_next_header(r.a, &e);
+		/* the raw format takes anything: only a decompressed file is a member */
+		if (pass == 0 && ((st != ARCHIVE_OK && st != ARCHIVE_WARN && st != ARCHIVE_EOF) ||
+		    (archive_format(r.a) == ARCHIVE_FORMAT_RAW &&
+		     archive_filter_code(r.a, 0) == ARCHIVE_FILTER_NONE))) {
+			rc = LW_ENOTFOUND;
+			break;
 		}
-		if (st == ARCHIVE_FAILED) {
-			ax_problem(&r, NULL, "a member cannot be read", archive_error_string(r.a));
-			continue;
+		if (pass == 0) {
+			zip = archive_format(r.a) == ARCHIVE_FORMAT_ZIP;
+			r.streamed = !zip && archive_filter_code(r.a, 0) != ARCHIVE_FILTER_NONE;
 		}
-		if (archive_format(r.a) == ARCHIVE_FORMAT_RAW)
-			ax_raw_name(name, sizeof(name), path);
-		else
-			ax_name(name, sizeof(name), archive_entry_pathname(e));
-		if (archive_entry_is_encrypted(e)) {
-			ax_problem(&r, name, "not scanned", "encrypted");
-			continue;
-		}
-		int got = ax_read_member(&r, e, name);
-		if (got < 0) {
+		rc = ax_pass(&r, st, e, path, skip, &at, member, ctx);
+		archive_read_free(r.a);
+		r.a = NULL;
+		if (rc != AX_BROKEN)
+			break;
+		rc = 0;
+		if (!zip || pass >= LW_ARCHIVE_REOPENS || at <= skip) {
 			ax_problem(&r, NULL, "the rest is not read", "the archive cannot go on after a member");
-			goto done;
+			break;
 		}
-		const unsigned char *md = r.member.data ? (const unsigned char *)r.member.data
-						      : (const unsigned char *)"";
-		if (got == 0 && (rc = member(name, md, r.member.len, ctx)) != 0)
-			goto done;
+		skip = at;
 	}
-	if (st != ARCHIVE_EOF)
-		ax_problem(&r, NULL, "damaged", archive_error_string(r.a));
-done:
 	lw_buf_release(&r.member);
 	archive_read_free(r.a);
 	return rc;
