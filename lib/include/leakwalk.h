@@ -198,9 +198,9 @@ typedef struct lw_scan_options {
 	uint64_t archive_max_bytes;   /**< uncompressed bytes read from one archive, nested
 					   ones included (default 256 MiB) */
 	uint32_t archive_max_members; /**< members read from one archive (default 10000) */
-	uint32_t archive_max_ratio;   /**< a member inflating past this many bytes per
-					   compressed byte (once over 1 MiB) is a bomb: it is
-					   abandoned (default 100) */
+	uint32_t archive_max_ratio;   /**< a member inflating to this many bytes for each
+					   byte of the archive holding it (once over 1 MiB) is
+					   a bomb: it is abandoned (default 100) */
 } lw_scan_options;
 
 #define LW_SCAN_OPTIONS_VERSION 1
@@ -562,7 +562,8 @@ typedef struct lw_fs_stats {
 LW_EXTERN int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
 	const lw_fs_options *opts, const lw_sink *sink, lw_fs_stats *stats, lw_error *err);
 
-/** Scans a buffer already in memory with a temporary scanner. */
+/** Scans a buffer already in memory with a temporary scanner; an archive's
+ * members are scanned as `path!member` (lw_scan_options.archive_depth). */
 LW_EXTERN int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
 	const lw_chunk *chunk, const lw_sink *sink);
 

@@ -113,6 +113,13 @@ python3 -c 'import sys; sys.stdout.write("".join("line %d of a log, value %d\n" 
 mk zip logs.zip "log.txt=log.txt"
 lw logs scan logs.zip
 rc_is "a compressible 4 MB log: not a bomb, exit 0" 0
+# nor is a large member stored as is (its read position says little)
+head -c 2400000 /dev/urandom | base64 >big.txt
+mk tar big.tar "big.txt=big.txt"
+mk zip-stored big.zip "big.txt=big.txt"
+lw big scan big.tar big.zip
+rc_is "3 MB members in a plain tar and a stored zip: not bombs, exit 0" 0
+check_no_grep "3 MB stored members: no diagnostic" "warning" "$LW_TMP/big.err"
 
 mk zip-many:10000 many.zip "z/last.env=$(src last.env)"
 lw many scan -f json many.zip
@@ -138,6 +145,11 @@ head -c 3000 bomb.zip >trunc.zip
 lw trunc scan trunc.zip
 rc_is "a truncated zip: exit 3" 3
 check_grep "a truncated zip: said" 'trunc.zip' "$LW_TMP/trunc.err"
+
+# ===================== standard input =====================
+lw_in stdin nest/dist/bundle.tar.gz scan -f json -
+check "stdin: an archive read on stdin is opened too" pyj "$LW_TMP/stdin.out" \
+	'"<stdin>!README" in [x["path"] for x in r]'
 
 # ===================== links, hostile names =====================
 printf 'not a real key, only its name matters\n' >keyish

@@ -115,6 +115,7 @@ typedef struct ax_run {
 	lw_archive_problem_cb problem;
 	void *ctx;
 	int streamed; /* skipping a member means inflating it (tar in a filter) */
+	uint64_t in_len; /* the archive's own bytes */
 	lw_buf member;
 } ax_run;
 
@@ -133,7 +134,6 @@ static void ax_problem(ax_run *r, const char *name, const char *what, const char
 static int ax_read_member(ax_run *r, struct archive_entry *e, const char *name)
 {
 	unsigned char tmp[LW_ARCHIVE_READ];
-	int64_t start = archive_filter_bytes(r->a, -1);
 	uint64_t *left = r->lim->bytes_left;
 	char why[128];
 
@@ -160,9 +160,12 @@ static int ax_read_member(ax_run *r, struct archive_entry *e, const char *name)
 			return r->streamed ? -1 : 1;
 		}
 		*left -= (uint64_t)got;
-		int64_t used = archive_filter_bytes(r->a, -1) - start;
+		/* the member's compressed bytes are not told (libarchive's read
+		 * position lags a whole block behind), but they are no more than
+		 * the archive's: past that ratio a member is a bomb whatever its
+		 * share of the archive */
 		uint64_t out = r->member.len;
-		if (out > LW_ARCHIVE_RATIO_FLOOR && (used <= 0 || out / (uint64_t)used > r->lim->max_ratio)) {
+		if (out > LW_ARCHIVE_RATIO_FLOOR && out / (r->in_len ? r->in_len : 1) >= r->lim->max_ratio) {
 			snprintf(why, sizeof(why), "compression ratio over %u (a zip bomb?)",
 				r->lim->max_ratio);
 			ax_problem(r, name, "abandoned", why);
@@ -260,7 +263,7 @@ int lw_archive_expand(const unsigned char *d, size_t n, const char *path,
 	const lw_archive_limits *lim, lw_archive_member_cb member, lw_archive_problem_cb problem,
 	void *ctx)
 {
-	ax_run r = { NULL, lim, problem, ctx, 0, { 0 } };
+	ax_run r = { NULL, lim, problem, ctx, 0, n, { 0 } };
 	struct archive_entry *e;
 	uint32_t skip = 0, at = 0;
 	int rc = 0, st, zip = 0;

@@ -23,7 +23,9 @@ typedef struct lw_archive_limits {
 	uint64_t *bytes_left;  /* uncompressed bytes still allowed: shared by an
 				  archive and the archives inside it */
 	uint32_t max_members;  /* members read from this archive */
-	uint32_t max_ratio;    /* uncompressed bytes per compressed byte */
+	uint32_t max_ratio;    /* a member inflating to this many bytes for each
+				  byte of the archive (once past
+				  LW_ARCHIVE_RATIO_FLOOR) is abandoned */
 } lw_archive_limits;
 
 /* One regular member: its name (escaped, bounded) and bytes, borrowed for

@@ -415,7 +415,9 @@ int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts, const lw_c
 
 	if (rc < 0)
 		return rc;
-	rc = lw_scanner_scan(sc, chunk, sink);
+	/* an archive: its members (archive_scan.c) */
+	if ((rc = lw_archive_scan(sc, chunk->data, chunk->len, chunk, sink)) == LW_ENOTFOUND)
+		rc = lw_scanner_scan(sc, chunk, sink);
 	lw_scanner_free(sc);
 	return rc;
 }
