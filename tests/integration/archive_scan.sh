@@ -145,6 +145,12 @@ head -c 3000 bomb.zip >trunc.zip
 lw trunc scan trunc.zip
 rc_is "a truncated zip: exit 3" 3
 check_grep "a truncated zip: said" 'trunc.zip' "$LW_TMP/trunc.err"
+# at a path the configuration allows, an archive is not opened: no finding, no warning
+mkdir -p allowed/corpus && cp trunc.zip broken.zip allowed/corpus/
+printf '{"allow": {"paths": ["^corpus/"]}}\n' >allowed/.leakwalk.json
+lw allowed scan allowed
+rc_is "allow.paths: damaged archives there are not opened, exit 0" 0
+check_no_grep "allow.paths: no warning" "warning" "$LW_TMP/allowed.err"
 
 # ===================== standard input =====================
 lw_in stdin nest/dist/bundle.tar.gz scan -f json -

@@ -118,13 +118,25 @@ static int ax_open(lw_scanner *sc, const unsigned char *d, size_t n, const lw_ch
 	return rc;
 }
 
+/* An archive at a path the configuration allows (`allow.paths`) is not
+ * opened: nothing in it would be reported, and nothing about it either
+ * (a fuzzing corpus of damaged archives). */
+static int ax_allowed(lw_scanner *sc, const lw_chunk *where)
+{
+	const lw_ruleset *rs = lw_scanner_ruleset(sc);
+	const char *rel = where->fingerprint_path ? where->fingerprint_path : where->path;
+
+	return rs->allow.paths.n && lw_regex_list_matches(&rs->allow.paths, (const unsigned char *)rel,
+		strlen(rel), lw_scanner_match_data(sc));
+}
+
 int lw_archive_scan(lw_scanner *sc, const unsigned char *d, size_t n, const lw_chunk *where,
 	const lw_sink *sink)
 {
 	const lw_scan_options *o = lw_scanner_options(sc);
 	uint64_t left = o->archive_max_bytes;
 
-	if (o->archive_depth <= 0 || !lw_archive_sniff(d, n))
+	if (o->archive_depth <= 0 || !lw_archive_sniff(d, n) || ax_allowed(sc, where))
 		return LW_ENOTFOUND;
 	return ax_open(sc, d, n, where, o->archive_depth, &left, sink);
 }
