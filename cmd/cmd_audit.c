@@ -192,7 +192,54 @@ static char *audit_worktree_file(const char *repo, const char *name)
 	return p;
 }
 
-int cmd_audit(int argc, char **argv)
+/* What the command line asks of an audit */
+typedef struct audit_args {
+	lw_cli cli;
+	lw_history_options ho;
+	const char *repo;
+	const char **revs;
+	size_t nrevs;
+	int force_progress, all;
+	/* generous, yet nothing in a hostile repository may hang a CI job */
+	unsigned timeout;
+} audit_args;
+
+/* One of audit's own options: 1 taken, 0 not audit's, -1 a usage error
+ * (said) */
+static int audit_own_option(audit_args *a, int opt, const char *arg)
+{
+	if (opt == OPT_SINCE) {
+		if (lw_parse_since(arg, &a->ho.since) < 0) {
+			lw_cli_error("--since: cannot read \"%s\" as a date (2024-01-31, @1700000000, '2 weeks ago')", arg);
+			return -1;
+		}
+	} else if (opt == OPT_MAX_BLOB) {
+		if (lw_parse_size(arg, &a->ho.max_blob_size) < 0) {
+			lw_cli_error("--max-blob-size takes a size such as 50M (at most 2^62 bytes)");
+			return -1;
+		}
+	} else if (opt == OPT_TIMEOUT) {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (*end || end == arg || v > 86400 * 30) {
+			lw_cli_error("--timeout takes a number of seconds");
+			return -1;
+		}
+		a->timeout = (unsigned)v;
+	} else if (opt == OPT_PROGRESS) {
+		a->force_progress = 1;
+	} else if (opt == OPT_ALL) {
+		a->all = 1;
+	} else if (opt == OPT_FULL_SCAN) {
+		a->ho.full_scan = 1;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* The options; -1 done with *status (help or a usage error) */
+static int audit_options(audit_args *a, int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {
 		LW_COMMON_LONGOPTS,
@@ -204,126 +251,151 @@ int cmd_audit(int argc, char **argv)
 		{ "full-scan", no_argument, NULL, OPT_FULL_SCAN },
 		{ NULL, 0, NULL, 0 }
 	};
-	lw_cli cli;
-	lw_history_options ho = LW_HISTORY_OPTIONS_INIT;
-	lw_history_stats st;
-	lw_monitor mon;
-	audit_ctx ctx;
-	lw_report *rep = NULL;
-	lw_ruleset *rs = NULL;
-	lw_fpset *ignore = NULL, *baseline = NULL;
-	lw_error err = { 0 };
-	const char *repo = NULL;
-	const char **revs = NULL;
-	size_t nrevs = 0;
-	char *cfg = NULL, *ign = NULL;
-	int opt, rc, status = LW_EXIT_USAGE, force_progress = 0, all = 0;
-	/* generous, yet nothing in a hostile repository may hang a CI job */
-	unsigned timeout = LW_AUDIT_TIMEOUT;
-	double t0 = audit_now();
+	int opt, rc;
 
-	memset(&ctx, 0, sizeof(ctx));
-	memset(&mon, 0, sizeof(mon));
-	lw_buf_init(&ctx.notes, 1 << 20);
-	lw_cli_init(&cli);
+	*status = LW_EXIT_USAGE;
 	while ((opt = getopt_long(argc, argv, "f:o:c:j:qh", longopts, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
 			fputs(audit_help, stdout);
-			return 0;
+			*status = 0;
+			return -1;
 		}
-		if (opt == OPT_SINCE) {
-			if (lw_parse_since(optarg, &ho.since) < 0) {
-				lw_cli_error("--since: cannot read \"%s\" as a date (2024-01-31, @1700000000, '2 weeks ago')", optarg);
-				return LW_EXIT_USAGE;
-			}
-		} else if (opt == OPT_MAX_BLOB) {
-			if (lw_parse_size(optarg, &ho.max_blob_size) < 0) {
-				lw_cli_error("--max-blob-size takes a size such as 50M (at most 2^62 bytes)");
-				return LW_EXIT_USAGE;
-			}
-		} else if (opt == OPT_TIMEOUT) {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (*end || end == optarg || v > 86400 * 30) {
-				lw_cli_error("--timeout takes a number of seconds");
-				return LW_EXIT_USAGE;
-			}
-			timeout = (unsigned)v;
-		} else if (opt == OPT_PROGRESS) {
-			force_progress = 1;
-		} else if (opt == OPT_ALL) {
-			all = 1;
-		} else if (opt == OPT_FULL_SCAN) {
-			ho.full_scan = 1;
-		} else if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
+		if ((rc = audit_own_option(a, opt, optarg)) < 0)
+			return -1;
+		if (rc == 0 && (rc = lw_cli_option(&a->cli, opt, optarg)) <= 0) {
 			if (rc == 0)
 				fputs(audit_help, stderr);
-			return LW_EXIT_USAGE;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* The repository and the revisions after the options; -1 on a usage error */
+static int audit_operands(audit_args *a, int argc, char **argv)
+{
 	if (optind < argc && audit_is_repo_arg(argv[optind]))
-		repo = argv[optind++];
+		a->repo = argv[optind++];
 	else if (optind < argc && audit_missing_repo(argv[optind]))
-		return LW_EXIT_USAGE;
-	revs = calloc((size_t)(argc - optind) + 2, sizeof(char *));
-	if (!revs)
-		return LW_EXIT_USAGE;
+		return -1;
+	a->revs = calloc((size_t)(argc - optind) + 2, sizeof(char *));
+	if (!a->revs)
+		return -1;
 	for (int i = optind; i < argc; i++)
-		revs[nrevs++] = argv[i];
-	if (all && nrevs)
-		revs[nrevs++] = "--all";
-	ho.revs = revs;
-	ho.nrevs = nrevs;
-	cfg = audit_worktree_file(repo, ".leakwalk.json");
-	ign = audit_worktree_file(repo, ".leakwalkignore");
-	if (!(rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
+		a->revs[a->nrevs++] = argv[i];
+	if (a->all && a->nrevs)
+		a->revs[a->nrevs++] = "--all";
+	a->ho.revs = a->revs;
+	a->ho.nrevs = a->nrevs;
+	return 0;
+}
+
+/* The history scan under the monitor (progress, timeout); the library's
+ * error said, as an exit status, or 0 */
+static int audit_scan(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_report *rep,
+	lw_history_stats *st)
+{
+	lw_monitor mon;
+	lw_error err = { 0 };
+	int rc;
+
+	ctx->quiet = a->cli.quiet;
+	a->ho.threads = a->cli.threads;
+	lw_cli_scan_options(&a->cli, &a->ho.scan);
+	a->ho.on_diag = audit_on_diag;
+	a->ho.payload = ctx;
+	memset(st, 0, sizeof(*st));
+	memset(&mon, 0, sizeof(mon));
+	mon.stats = st;
+	mon.timeout = a->timeout;
+	mon.progress = !a->cli.quiet && (a->force_progress || isatty(STDERR_FILENO));
+	mon.exit_code = LW_EXIT_INPUT;
+	mon.what = "the audit";
+	lw_monitor_start(&mon);
+	rc = lw_history_scan(a->repo, rs, &a->ho, rep, st, &err);
+	lw_monitor_stop(&mon);
+	if (rc < 0) {
+		lw_cli_error("%s", err.msg);
+		return rc == LW_ECONFIG ? LW_EXIT_USAGE : LW_EXIT_INPUT;
+	}
+	return 0;
+}
+
+/* The report written, the summary said; the exit status */
+static int audit_emit(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_report *rep,
+	const lw_history_stats *st, lw_fpset *ignore, lw_fpset *baseline, double t0)
+{
+	const char *notes[1000];
+	const char *p = lw_buf_cstr(&ctx->notes);
+	int status;
+
+	for (size_t i = 0; i < ctx->nnotes; i++, p += strlen(p) + 1)
+		notes[i] = p;
+	lw_report_meta meta = { "audit", st->blobs, st->bytes, st->skipped_large, st->errors, 0,
+		lw_cli_history_incomplete(st), notes, ctx->nnotes };
+	if ((status = lw_cli_emit(&a->cli, rep, &meta, rs, ignore, baseline)) != 0)
+		return status;
+	if (!a->cli.quiet) {
+		if (st->commits_total == 0)
+			fprintf(stderr, "leakwalk: nothing to scan: the repository has no commits in the given range\n");
+		audit_summary(st, lw_report_count(rep), audit_now() - t0, ctx);
+	}
+	return lw_cli_status(&a->cli, lw_report_count(rep), meta.incomplete);
+}
+
+/* Rules and filters from the repository's working tree, the scan, the
+ * report; the exit status */
+static int audit_run(audit_args *a, audit_ctx *ctx, double t0)
+{
+	lw_history_stats st;
+	lw_report *rep = NULL;
+	lw_ruleset *rs = NULL;
+	lw_fpset *ignore = NULL, *baseline = NULL;
+	char *cfg = audit_worktree_file(a->repo, ".leakwalk.json");
+	char *ign = audit_worktree_file(a->repo, ".leakwalkignore");
+	int status = LW_EXIT_USAGE;
+
+	if (!(rs = lw_cli_load_rules(&a->cli, cfg, 1, NULL, NULL)))
 		goto done;
-	if ((status = lw_cli_load_filters(&cli, ign, &ignore, &baseline)) != 0)
+	if ((status = lw_cli_load_filters(&a->cli, ign, &ignore, &baseline)) != 0)
 		goto done;
 	status = LW_EXIT_INPUT;
 	if (lw_report_new(&rep) < 0)
 		goto done;
-	ctx.quiet = cli.quiet;
-	ho.threads = cli.threads;
-	lw_cli_scan_options(&cli, &ho.scan);
-	ho.on_diag = audit_on_diag;
-	ho.payload = &ctx;
-	memset(&st, 0, sizeof(st));
-	mon.stats = &st;
-	mon.timeout = timeout;
-	mon.progress = !cli.quiet && (force_progress || isatty(STDERR_FILENO));
-	mon.exit_code = LW_EXIT_INPUT;
-	mon.what = "the audit";
-	lw_monitor_start(&mon);
-	rc = lw_history_scan(repo, rs, &ho, rep, &st, &err);
-	lw_monitor_stop(&mon);
-	if (rc < 0) {
-		lw_cli_error("%s", err.msg);
-		status = rc == LW_ECONFIG ? LW_EXIT_USAGE : LW_EXIT_INPUT;
-		goto done;
-	}
-	const char *notes[1000];
-	const char *p = lw_buf_cstr(&ctx.notes);
-	for (size_t i = 0; i < ctx.nnotes; i++, p += strlen(p) + 1)
-		notes[i] = p;
-	lw_report_meta meta = { "audit", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
-		lw_cli_history_incomplete(&st), notes, ctx.nnotes };
-	if ((status = lw_cli_emit(&cli, rep, &meta, rs, ignore, baseline)) != 0)
-		goto done;
-	if (!cli.quiet) {
-		if (st.commits_total == 0)
-			fprintf(stderr, "leakwalk: nothing to scan: the repository has no commits in the given range\n");
-		audit_summary(&st, lw_report_count(rep), audit_now() - t0, &ctx);
-	}
-	status = lw_cli_status(&cli, lw_report_count(rep), meta.incomplete);
+	if ((status = audit_scan(a, ctx, rs, rep, &st)) == 0)
+		status = audit_emit(a, ctx, rs, rep, &st, ignore, baseline, t0);
 done:
 	lw_report_free(rep);
 	lw_fpset_free(ignore);
 	lw_fpset_free(baseline);
 	lw_ruleset_free(rs);
-	lw_buf_release(&ctx.notes);
-	free(revs);
 	free(cfg);
 	free(ign);
+	return status;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	audit_args a;
+	audit_ctx ctx;
+	lw_history_options defaults = LW_HISTORY_OPTIONS_INIT;
+	int status;
+	double t0 = audit_now();
+
+	memset(&a, 0, sizeof(a));
+	a.ho = defaults;
+	a.timeout = LW_AUDIT_TIMEOUT;
+	lw_cli_init(&a.cli);
+	if (audit_options(&a, argc, argv, &status) < 0)
+		return status;
+	if (audit_operands(&a, argc, argv) < 0) {
+		free(a.revs);
+		return LW_EXIT_USAGE;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	lw_buf_init(&ctx.notes, 1 << 20);
+	status = audit_run(&a, &ctx, t0);
+	lw_buf_release(&ctx.notes);
+	free(a.revs);
 	return status;
 }

@@ -73,6 +73,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	lw_cli_signals();
+	if (lw_init() < 0) {
+		lw_cli_error("cannot initialise libgit2");
+		return LW_EXIT_USAGE;
+	}
 	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
 		if (!strcmp(argv[1], lw_commands[i].name))
 			return lw_commands[i].fn(argc - 1, argv + 1);

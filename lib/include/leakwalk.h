@@ -70,6 +70,19 @@ typedef struct lw_error {
 	char msg[1024];
 } lw_error;
 
+/**
+ * Sets what the library would like for the whole process, once, before any
+ * scan: it initialises libgit2 and bounds what libgit2 keeps for every
+ * repository of the process (GIT_OPT_SET_MWINDOW_MAPPED_LIMIT 512 MiB of
+ * mapped pack windows, GIT_OPT_SET_CACHE_MAX_SIZE 128 MiB of cached
+ * objects), which keeps a history scan of a large repository within its
+ * memory. The scans never change these options themselves: a program that
+ * embeds the library and sets its own may skip this call (scans still work,
+ * with libgit2's defaults). Not thread-safe with other libgit2 option
+ * changes; 0, or LW_ERROR when libgit2 refuses.
+ */
+LW_EXTERN int lw_init(void);
+
 /* ------------------------------------------------------------------ */
 /* Rules                                                              */
 /* ------------------------------------------------------------------ */
@@ -555,7 +568,8 @@ typedef struct lw_fs_stats {
  * Scans files and directory trees. Symbolic links below a root are never
  * followed (a link's target inside the root is scanned at its real path; one
  * outside it is out of scope); `.git` directories are skipped; files with a
- * NUL byte in their first KiB are binary and skipped. The sink's callbacks
+ * NUL byte in their first 8000 bytes (git's bound) are binary: only their
+ * printable runs are scanned. The sink's callbacks
  * are serialised: they never run on two threads at once. A file that cannot
  * be read becomes a diagnostic and counts in `errors`; the scan goes on.
  */
@@ -660,6 +674,82 @@ typedef struct lw_staged_stats {
 LW_EXTERN int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
 	uint64_t max_file_size, lw_report *out, lw_staged_stats *stats, lw_diag_cb on_diag,
 	void *payload, lw_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Sources: one interface for every kind of input                     */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Every source (files, a buffer, staged changes, history, a pushed range)
+ * hands each file's or blob's bytes, with their provenance (path, blob,
+ * commit, first line), to the same detector, and yields its findings as
+ * records through the same sink. The functions above (lw_fs_scan,
+ * lw_scan_buffer, lw_history_scan, lw_staged_scan) stay as they are; each
+ * is one implementation of this interface.
+ */
+typedef enum lw_source_kind {
+	LW_SOURCE_FILES = 0, /**< files and directory trees: paths[0..npaths) */
+	LW_SOURCE_BUFFER,    /**< one buffer in memory (stdin, an argument): chunk */
+	LW_SOURCE_STAGED,    /**< what a commit would add: the index against HEAD */
+	LW_SOURCE_HISTORY,   /**< every ref's history, or history.revs */
+	LW_SOURCE_RANGE      /**< what a push brings: history.revs not reachable from
+				  history.hide (or from any ref, hide_all_refs), with
+				  history.object_dirs (a quarantine); the walk never
+				  enters hidden history, so a caller that records the
+				  tips it has scanned passes them as hide to scan only
+				  what is new */
+} lw_source_kind;
+
+typedef struct lw_source_options {
+	unsigned int version;
+	lw_source_kind kind;
+	const char *repo_path;          /**< git sources; NULL: from the environment, as a hook */
+	const char *const *paths;       /**< LW_SOURCE_FILES */
+	size_t npaths;
+	const lw_chunk *chunk;          /**< LW_SOURCE_BUFFER */
+	lw_fs_options files;            /**< LW_SOURCE_FILES */
+	lw_history_options history;     /**< LW_SOURCE_HISTORY and LW_SOURCE_RANGE */
+	lw_scan_options scan;           /**< LW_SOURCE_BUFFER and LW_SOURCE_STAGED */
+	uint64_t max_file_size;         /**< LW_SOURCE_STAGED: larger blobs are skipped */
+	volatile int *cancel;           /**< set non-zero to stop early (files, history, range) */
+} lw_source_options;
+
+#define LW_SOURCE_OPTIONS_INIT { 1, LW_SOURCE_FILES, NULL, NULL, 0, NULL, LW_FS_OPTIONS_INIT, \
+	LW_HISTORY_OPTIONS_INIT, LW_SCAN_OPTIONS_INIT, (uint64_t)100 << 20, NULL }
+
+/** What any source counts. */
+typedef struct lw_source_stats {
+	uint64_t items;          /**< files or unique blobs scanned */
+	uint64_t bytes;
+	uint64_t commits;        /**< history and range */
+	uint64_t skipped_large, skipped_binary;
+	uint64_t errors;         /**< inputs that could not be read: coverage incomplete */
+	uint64_t limit_hits;     /**< bounds reached: coverage incomplete */
+	uint64_t records;        /**< records handed to the sink */
+} lw_source_stats;
+
+/**
+ * Where every source's findings go: records (a finding with its provenance;
+ * history and range records are deduplicated, attributed to the oldest
+ * commit and carry `present`). on_record takes the record: keep it (e.g.
+ * lw_report_take) or lw_record_free it; non-zero stops the scan. Calls are
+ * serialised.
+ */
+typedef struct lw_record_sink {
+	int (*on_record)(lw_record *rec, void *payload);
+	lw_diag_cb on_diag;
+	void *payload;
+} lw_record_sink;
+
+/**
+ * Scans the source `opts` describes with rule set `rs`, its records to
+ * `sink`. 0, or a negative error when nothing could be scanned (an input
+ * that could not be read is a diagnostic and counts in stats->errors).
+ */
+LW_EXTERN int lw_source_scan(const lw_source_options *opts, const lw_ruleset *rs,
+	const lw_record_sink *sink, lw_source_stats *stats, lw_error *err);
+/** "files", "buffer", "staged", "history", "range"; NULL for another kind. */
+LW_EXTERN const char *lw_source_name(lw_source_kind kind);
 
 /** The hooks directory of a repository, honouring core.hooksPath. Caller frees. */
 LW_EXTERN int lw_git_hooks_dir(char **out, const char *repo_path, lw_error *err);

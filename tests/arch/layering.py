@@ -19,15 +19,6 @@ LAYERS = ["util", "odb", "rules", "filter", "detect", "finding", "source", "repo
 KNOWN_FILE_CYCLES = {
     ("detect/decode", "detect/scanner"), ("detect/scanner", "detect/decode"),
     ("detect/pathrule", "detect/scanner"), ("detect/scanner", "detect/pathrule"),
-    ("finding/history_present", "source/history"), ("finding/history_present", "source/history_diff"),
-    ("finding/history_present", "finding/history_sink"), ("finding/history_sink", "finding/history_present"),
-    ("source/history", "source/history_diff"), ("source/history_diff", "source/history"),
-    ("source/history", "source/history_packed"), ("source/history_packed", "source/history"),
-    ("source/history", "source/history_roots"), ("source/history_roots", "source/history_diff"),
-    ("source/history_diff", "finding/history_sink"), ("source/history", "finding/history_sink"),
-    ("source/history_packed", "source/history_roots"), ("source/history_packed", "finding/history_sink"),
-    ("source/history_diff", "source/history_roots"), ("source/history_diff", "finding/history_present"),
-    ("source/history_roots", "source/history"), ("finding/history_present", "source/history_roots"),
     ("report/render", "report/render_json"), ("report/render_json", "report/render"),
     ("report/render", "report/render_gitlab"), ("report/render_gitlab", "report/render"),
     ("report/render", "report/render_html"), ("report/render_html", "report/render"),
@@ -36,7 +27,6 @@ KNOWN_FILE_CYCLES = {
     ("report/render_html", "report/render_junit"),
 }
 KNOWN_LAYER_BREAKS = {
-    ("finding/history_present", "source/history"), ("finding/history_present", "source/history_diff"),
     ("rules/rule", "detect/measure"), ("rules/ruleset", "detect/pathrule"),
 }
 

@@ -10,7 +10,7 @@
  * When the walk covered every tip (no revisions, no --since), every blob of
  * a tip's tree sat, in some walked commit, at a path the walk noted: where
  * it first appeared (a finding's path, for a blob with findings), or where
- * it or a tree holding it showed up again (history_diff.c's aliases). Then
+ * it or a tree holding it showed up again (source/history_trees.c's aliases). Then
  * only the noted directories of the blobs with findings are entered: a few
  * trees per tip. Otherwise the tips' whole trees are searched: the answer
  * for a tree is kept, so each is read once per thread, and distinct tip
@@ -22,145 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "source/history.h"
-
-#define PS_BARE UINT32_MAX
-/* bound on the lists kept per thread (entries of 4 bytes): beyond it the
- * search stops and `present` is left unknown rather than guessed */
-#define PS_MAX_LISTS ((size_t)32 << 20)
-
-typedef struct psthread {
-	hwalker w;               /* repo and reader (w.c for diagnostics) */
-	const git_oid *hits;     /* blobs with findings, sorted */
-	size_t nhits;
-	const git_oid *roots;    /* distinct tip trees */
-	uint32_t **root_hits;    /* out: per root, [n, idx...] malloc'd, or NULL */
-	size_t lo, hi;
-	lw_oidmap memo;       /* tree id -> PS_BARE or its list in the arena */
-	uint32_t *arena;         /* lists: length, then indices into hits */
-	size_t narena, caparena;
-	uint32_t *acc;           /* the lists being built, one per open tree */
-	const lw_hashset *dirs;  /* the noted directories, or NULL: whole trees */
-	lw_buf path;             /* of the tree being searched, with dirs */
-	size_t nacc, capacc;
-	int rc;
-} psthread;
-
-static int u32_grow(uint32_t **v, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 1024;
-	while (c < need)
-		c *= 2;
-	uint32_t *n = lw_reallocarray(*v, c, sizeof(uint32_t));
-	if (!n)
-		return LW_ENOMEM;
-	*v = n;
-	*cap = c;
-	return 0;
-}
-
-static int u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int oid_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(git_oid));
-}
-
-/* Adds a subtree's list (PS_BARE: nothing) to the one being built */
-static void ps_add_list(psthread *t, uint32_t sub)
-{
-	if (sub == PS_BARE || t->rc)
-		return;
-	uint32_t n = t->arena[sub];
-	if (u32_grow(&t->acc, &t->capacc, t->nacc + n) < 0) {
-		t->rc = LW_ENOMEM;
-		return;
-	}
-	memcpy(t->acc + t->nacc, t->arena + sub + 1, n * sizeof(uint32_t));
-	t->nacc += n;
-}
-
-/* Adds a blob when it had findings */
-static void ps_add_blob(psthread *t, const unsigned char *id)
-{
-	const git_oid *h = bsearch(id, t->hits, t->nhits, sizeof(git_oid), oid_cmp);
-
-	if (!h || t->rc)
-		return;
-	if (u32_grow(&t->acc, &t->capacc, t->nacc + 1) < 0) {
-		t->rc = LW_ENOMEM;
-		return;
-	}
-	t->acc[t->nacc++] = (uint32_t)(h - t->hits);
-}
-
-/* The list built in t->acc from `base` on, sorted and unique, into the
- * arena: its offset, or PS_BARE when empty. t->acc is cut back to base. */
-static uint32_t ps_keep(psthread *t, size_t base)
-{
-	uint32_t r = PS_BARE;
-	size_t n = t->nacc - base;
-
-	if (t->rc == 0 && n) {
-		qsort(t->acc + base, n, sizeof(uint32_t), u32_cmp);
-		size_t u = 1;
-		for (size_t i = 1; i < n; i++)
-			if (t->acc[base + i] != t->acc[base + u - 1])
-				t->acc[base + u++] = t->acc[base + i];
-		if (t->narena + u + 1 > PS_MAX_LISTS) {
-			t->rc = LW_ELIMIT;
-		} else if (u32_grow(&t->arena, &t->caparena, t->narena + u + 1) < 0) {
-			t->rc = LW_ENOMEM;
-		} else {
-			r = (uint32_t)t->narena;
-			t->arena[t->narena] = (uint32_t)u;
-			memcpy(t->arena + t->narena + 1, t->acc + base, u * sizeof(uint32_t));
-			t->narena += u + 1;
-		}
-	}
-	t->nacc = base;
-	return r;
-}
-
-/* The blobs with findings anywhere below tree `id`, as a list in the
- * arena, or PS_BARE. */
-static uint32_t ps_tree(psthread *t, const git_oid *id, int depth)
-{
-	uint32_t r = PS_BARE;
-	htree tr;
-
-	if (lw_oidmap_find(&t->memo, id, &r))
-		return r;
-	if (t->rc || depth > LW_MAX_TREE_DEPTH)
-		return PS_BARE;
-	/* quiet: a tree the walk could not read was reported there */
-	if (lw_htree_read(&t->w, id->id, &tr, 1) < 0) {
-		if (lw_oidmap_put(&t->memo, id, PS_BARE) < 0)
-			t->rc = LW_ENOMEM;
-		return PS_BARE;
-	}
-	size_t base = t->nacc;
-	const unsigned char *p = tr.data, *end = tr.data + tr.len;
-	lw_tree_entry e;
-	while (t->rc == 0 && lw_tree_next(&p, end, &e) == 1) {
-		if (lw_tree_entry_is_tree(&e))
-			ps_add_list(t, ps_tree(t, (const git_oid *)e.id, depth + 1));
-		else if ((e.mode & 0170000) != 0160000)
-			ps_add_blob(t, e.id);
-	}
-	lw_htree_release(&t->w, &tr);
-	r = ps_keep(t, base);
-	if (t->rc == 0 && lw_oidmap_put(&t->memo, id, r) < 0)
-		t->rc = LW_ENOMEM;
-	return r;
-}
+#include "finding/history_sink.h"
 
 typedef struct pstips {
 	char **names;
@@ -223,387 +85,191 @@ static int pskey_cmp(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
-/* ---- along the noted paths ------------------------------------------ */
-
-/* Notes every directory above path[0..len) */
-static int ps_add_dirs(lw_hashset *dirs, const char *path, size_t len)
+static int ps_has_hit(const uint32_t *list, uint32_t hit)
 {
-	for (size_t k = 1; k < len; k++)
-		if (path[k] == '/' && lw_hashset_insert(dirs, lw_path_hash(path, k, NULL)) < 0)
+	return list && bsearch(&hit, list + 1, list[0], sizeof(uint32_t), lw_hist_present_u32_cmp) != NULL;
+}
+
+/* What the search works with and finds: the blobs with findings (hits),
+ * each (rule, secret) key with the blob that had it (bykey), the tips and
+ * their distinct trees (roots), and which hits each root holds. */
+typedef struct pswork {
+	pstips tips;
+	git_oid *hits;
+	size_t nhits;
+	pskey *bykey;
+	size_t nkeys;
+	git_oid *roots;
+	size_t nroots;
+	uint32_t *tip_root;      /* tips[i]'s tree: roots[tip_root[i]] */
+	lw_oidmap rootmap;
+	uint32_t **root_hits;    /* per root, [n, hit...] or NULL */
+	uint8_t *root_state;     /* per root, holds the record's key */
+} pswork;
+
+/* The blobs with findings (occ is sorted by blob, then key) and each key
+ * with the blobs that had it */
+static int pw_hits(pswork *w, const hocc *occ, size_t nocc)
+{
+	w->hits = calloc(nocc, sizeof(git_oid));
+	w->bykey = w->hits ? calloc(nocc, sizeof(pskey)) : NULL;
+	if (!w->bykey)
+		return LW_ENOMEM;
+	for (size_t i = 0; i < nocc; i++) {
+		if (!w->nhits || !git_oid_equal(&w->hits[w->nhits - 1], &occ[i].blob))
+			w->hits[w->nhits++] = occ[i].blob;
+		memcpy(w->bykey[i].key, occ[i].key, 16);
+		w->bykey[i].hit = (uint32_t)(w->nhits - 1);
+	}
+	w->nkeys = nocc;
+	qsort(w->bykey, nocc, sizeof(pskey), pskey_cmp);
+	return 0;
+}
+
+/* Distinct tip trees, in the order of their first tip: neighbouring tags
+ * share the most */
+static int pw_roots(pswork *w)
+{
+	size_t n = w->tips.n ? w->tips.n : 1;
+
+	w->roots = calloc(n, sizeof(git_oid));
+	w->tip_root = w->roots ? calloc(n, sizeof(uint32_t)) : NULL;
+	if (!w->tip_root)
+		return LW_ENOMEM;
+	for (size_t i = 0; i < w->tips.n; i++) {
+		uint32_t r;
+		if (!lw_oidmap_find(&w->rootmap, &w->tips.trees[i], &r)) {
+			r = (uint32_t)w->nroots;
+			w->roots[w->nroots++] = w->tips.trees[i];
+			if (lw_oidmap_put(&w->rootmap, &w->tips.trees[i], r) < 0)
+				return LW_ENOMEM;
+		}
+		w->tip_root[i] = r;
+	}
+	w->root_hits = calloc(w->nroots ? w->nroots : 1, sizeof(uint32_t *));
+	w->root_state = w->root_hits ? calloc(w->nroots ? w->nroots : 1, 1) : NULL;
+	return w->root_state ? 0 : LW_ENOMEM;
+}
+
+static int ps_add_name(lw_record *rec, const char *name)
+{
+	char **v = lw_reallocarray(rec->present, rec->npresent + 1, sizeof(char *));
+
+	if (!v)
+		return LW_ENOMEM;
+	rec->present = v;
+	if (!(v[rec->npresent] = lw_strdup(name)))
+		return LW_ENOMEM;
+	rec->npresent++;
+	return 0;
+}
+
+/* The tips whose tree holds a blob that had `key` */
+static int pw_rec_tips(pswork *w, lw_record *rec, const unsigned char key[16])
+{
+	pskey probe;
+
+	memcpy(probe.key, key, 16);
+	pskey *k = bsearch(&probe, w->bykey, w->nkeys, sizeof(pskey), pskey_cmp);
+	if (!k)
+		return 0;
+	size_t lo = (size_t)(k - w->bykey), hi = lo + 1;
+	while (lo > 0 && !memcmp(w->bykey[lo - 1].key, key, 16))
+		lo--;
+	while (hi < w->nkeys && !memcmp(w->bykey[hi].key, key, 16))
+		hi++;
+	/* per distinct tree first: tips often share one */
+	for (size_t r = 0; r < w->nroots; r++) {
+		w->root_state[r] = 0;
+		for (size_t j = lo; j < hi && !w->root_state[r]; j++)
+			w->root_state[r] = (uint8_t)ps_has_hit(w->root_hits[r], w->bykey[j].hit);
+	}
+	for (size_t t = 0; t < w->tips.n; t++)
+		if (w->root_state[w->tip_root[t]] && ps_add_name(rec, w->tips.names[t]) < 0)
 			return LW_ENOMEM;
 	return 0;
 }
 
-/* The directories below a tree met again at another path (an alias) that
- * hold blobs with findings: the tree's answers are in t->memo already. */
-static int ps_alias_dirs(psthread *t, const git_oid *id, lw_buf *path, lw_hashset *dirs, int depth)
+static int ps_is_tip_ref(const char *name)
 {
-	htree tr;
-	uint32_t r;
-	int rc = 0;
-
-	if (depth > LW_MAX_TREE_DEPTH || !lw_oidmap_find(&t->memo, id, &r) || r == PS_BARE ||
-	    lw_htree_read(&t->w, id->id, &tr, 1) < 0)
-		return 0;
-	size_t base = path->len;
-	const unsigned char *p = tr.data, *end = tr.data + tr.len;
-	lw_tree_entry e;
-	while (rc == 0 && lw_tree_next(&p, end, &e) == 1) {
-		if (!lw_tree_entry_is_tree(&e) || !lw_oidmap_find(&t->memo, (const git_oid *)e.id, &r) ||
-		    r == PS_BARE)
-			continue;
-		path->len = base;
-		lw_buf_putc(path, '/');
-		lw_buf_put(path, e.name, e.name_len);
-		if (path->overflow)
-			rc = LW_ELIMIT;
-		else if ((rc = lw_hashset_insert(dirs, lw_path_hash(path->data, path->len, NULL))) >= 0)
-			rc = ps_alias_dirs(t, (const git_oid *)e.id, path, dirs, depth + 1);
-	}
-	path->len = base;
-	lw_htree_release(&t->w, &tr);
-	return rc < 0 ? rc : 0;
+	return !strncmp(name, "refs/heads/", 11) || !strncmp(name, "refs/tags/", 10) ||
+	       !strncmp(name, "refs/remotes/", 13);
 }
 
-/* Every directory that held, in some walked commit, a blob with findings:
- * the findings' own paths, the aliases of those blobs, and below the
- * aliases of trees holding them. */
-static int ps_noted_dirs(psthread *t, hctx *c, lw_record **recs, size_t nrecs, lw_hashset *dirs)
+/* A tip that is a blob (a root ref) holds its own findings */
+static int ps_blob_tips(const hpresent_in *in, const hocc *occ, size_t nocc,
+	const unsigned char (*keys)[16], lw_record **recs, size_t nrecs)
 {
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < nrecs; i++)
-		if (recs[i]->path[0] != '<')
-			rc = ps_add_dirs(dirs, recs[i]->path, strlen(recs[i]->path));
-	for (size_t i = 0; rc == 0 && i < c->nalias; i++) {
-		const halias *a = &c->alias[i];
-		if (!a->is_tree) {
-			if (bsearch(&a->id, t->hits, t->nhits, sizeof(git_oid), oid_cmp))
-				rc = ps_add_dirs(dirs, a->path, strlen(a->path));
+	for (size_t b = 0; rc == 0 && b < in->nroots; b++) {
+		const hroot *br = &in->roots[b];
+		if (br->is_tree || !ps_is_tip_ref(br->name))
 			continue;
-		}
-		if (ps_tree(t, &a->id, 0) == PS_BARE) {
-			rc = t->rc;
-			continue;
-		}
-		lw_buf path;
-		lw_buf_init(&path, LW_MAX_PATH);
-		lw_buf_put(&path, a->path, strlen(a->path));
-		if ((rc = ps_add_dirs(dirs, a->path, strlen(a->path))) == 0 &&
-		    (rc = lw_hashset_insert(dirs, lw_path_hash(a->path, strlen(a->path), NULL))) >= 0)
-			rc = ps_alias_dirs(t, &a->id, &path, dirs, 0);
-		lw_buf_release(&path);
-	}
-	return rc < 0 ? rc : 0;
-}
-
-/* The blobs with findings in tree `id` at `path`, entering only noted
- * directories; kept per (tree, path). */
-static uint32_t ps_dir(psthread *t, const git_oid *id, lw_buf *path, const lw_hashset *dirs, int depth)
-{
-	uint32_t r = PS_BARE;
-	git_oid key = *id;
-	uint64_t ph = lw_path_hash(path->data, path->len, id->id);
-	htree tr;
-
-	memcpy(key.id, &ph, sizeof(ph));
-	if (lw_oidmap_find(&t->memo, &key, &r))
-		return r;
-	if (t->rc || depth > LW_MAX_TREE_DEPTH || lw_htree_read(&t->w, id->id, &tr, 1) < 0)
-		return PS_BARE;
-	size_t base = t->nacc, plen = path->len;
-	const unsigned char *p = tr.data, *end = tr.data + tr.len;
-	lw_tree_entry e;
-	while (t->rc == 0 && lw_tree_next(&p, end, &e) == 1) {
-		if (lw_tree_entry_is_tree(&e)) {
-			path->len = plen;
-			if (plen)
-				lw_buf_putc(path, '/');
-			lw_buf_put(path, e.name, e.name_len);
-			if (path->overflow || !lw_hashset_contains(dirs, lw_path_hash(path->data, path->len, NULL)))
+		for (size_t j = 0; rc == 0 && j < nocc; j++) {
+			if (!git_oid_equal(&occ[j].blob, &br->id))
 				continue;
-			ps_add_list(t, ps_dir(t, (const git_oid *)e.id, path, dirs, depth + 1));
-		} else if ((e.mode & 0170000) != 0160000) {
-			ps_add_blob(t, e.id);
+			for (size_t i = 0; rc == 0 && i < nrecs; i++)
+				if (!memcmp(keys[i], occ[j].key, 16) && recs[i]->has_present)
+					rc = ps_add_name(recs[i], br->name);
 		}
-	}
-	path->len = plen;
-	path->overflow = 0;
-	lw_htree_release(&t->w, &tr);
-	r = ps_keep(t, base);
-	if (t->rc == 0 && lw_oidmap_put(&t->memo, &key, r) < 0)
-		t->rc = LW_ENOMEM;
-	return r;
-}
-
-static void *ps_main(void *p)
-{
-	psthread *t = p;
-	hctx *c = t->w.c;
-
-	for (size_t i = t->lo; i < t->hi && t->rc == 0; i++) {
-		if ((c->opts->cancel && *c->opts->cancel) || c->stop)
-			break;
-		t->path.len = 0;
-		uint32_t r = t->dirs ? ps_dir(t, &t->roots[i], &t->path, t->dirs, 0) : ps_tree(t, &t->roots[i], 0);
-		if (r == PS_BARE || t->rc)
-			continue;
-		size_t n = (size_t)t->arena[r] + 1;
-		if (!(t->root_hits[i] = malloc(n * sizeof(uint32_t)))) {
-			t->rc = LW_ENOMEM;
-			break;
-		}
-		memcpy(t->root_hits[i], t->arena + r, n * sizeof(uint32_t));
-	}
-	return NULL;
-}
-
-/* Searches the tips' trees, whole or (dirs) along the noted directories,
- * with up to c->nworkers threads: root_hits[i] gets the list of roots[i]. */
-static int ps_search(hctx *c, const git_oid *hits, size_t nhits, const lw_hashset *dirs,
-	const git_oid *roots, size_t nroots, uint32_t **root_hits)
-{
-	psthread ts[64];
-	pthread_t th[64];
-	size_t nt = c->nworkers ? c->nworkers : 1;
-	int rc = 0;
-
-	if (nt > 64)
-		nt = 64;
-	/* a thread needs enough distinct trees to be worth its repository */
-	if (nroots / nt < 4)
-		nt = nroots / 4 > 1 ? nroots / 4 : 1;
-	memset(ts, 0, sizeof(ts));
-	size_t cache = LW_SHARE_CACHE(LW_WALKERS_CACHE, nt);
-	for (size_t k = 0; k < nt; k++) {
-		psthread *t = &ts[k];
-		t->w.c = c;
-		t->hits = hits;
-		t->nhits = nhits;
-		t->roots = roots;
-		t->root_hits = root_hits;
-		t->dirs = dirs;
-		lw_buf_init(&t->path, LW_MAX_PATH);
-		t->lo = nroots * k / nt;
-		t->hi = nroots * (k + 1) / nt;
-		lw_buf_init(&t->w.path, LW_MAX_PATH);
-		if (k == 0) {
-			t->w.repo = c->repo;
-			t->w.reader = c->reader;
-			lw_objreader_set_cache(c->reader, cache);
-			continue;
-		}
-		lw_error err = { 0 };
-		if (lw_hist_open(&t->w.repo, &t->w.reader, cache, c, &err) < 0) {
-			/* fewer threads: the first takes this one's share */
-			lw_buf_release(&t->w.path);
-			lw_buf_release(&t->path);
-			nt = k;
-			ts[nt - 1].hi = nroots;
-			break;
-		}
-	}
-	size_t started = 1;
-	for (size_t k = 1; k < nt; k++, started++)
-		if (pthread_create(&th[k], NULL, ps_main, &ts[k]) != 0)
-			break;
-	ps_main(&ts[0]);
-	for (size_t k = started; k < nt; k++)
-		ps_main(&ts[k]);
-	for (size_t k = 1; k < started; k++)
-		pthread_join(th[k], NULL);
-	lw_objreader_set_cache(c->reader, LW_IDLE_CACHE);
-	for (size_t k = 0; k < nt; k++) {
-		psthread *t = &ts[k];
-		if (rc == 0)
-			rc = t->rc;
-		if (k > 0)
-			git_repository_free(t->w.repo);
-		lw_buf_release(&t->w.path);
-		lw_buf_release(&t->path);
-		lw_oidmap_release(&t->memo);
-		free(t->arena);
-		free(t->acc);
 	}
 	return rc;
 }
 
-/* With a walk that covered every tip: each tip's tree along the noted
- * directories only (every blob of a walked commit sat at a noted path).
- * LW_ESTOP when the noted paths could not all be followed. */
-static int ps_follow(hctx *c, lw_record **recs, size_t nrecs, const git_oid *hits, size_t nhits,
-	const git_oid *roots, size_t nroots, uint32_t **root_hits)
+static void pw_release(pswork *w)
 {
-	psthread t;
-	lw_hashset dirs = { 0 };
-	int rc;
-
-	memset(&t, 0, sizeof(t));
-	t.w.c = c;
-	t.w.repo = c->repo;
-	t.w.reader = c->reader;
-	t.hits = hits;
-	t.nhits = nhits;
-	lw_buf_init(&t.w.path, LW_MAX_PATH);
-	rc = ps_noted_dirs(&t, c, recs, nrecs, &dirs);
-	lw_buf_release(&t.w.path);
-	lw_oidmap_release(&t.memo);
-	free(t.arena);
-	free(t.acc);
-	if (rc == 0)
-		rc = ps_search(c, hits, nhits, &dirs, roots, nroots, root_hits);
-	if (rc < 0)
-		for (size_t i = 0; i < nroots; i++) {
-			free(root_hits[i]);
-			root_hits[i] = NULL;
-		}
-	lw_hashset_release(&dirs);
-	return rc == LW_ELIMIT ? LW_ESTOP : rc;
+	for (size_t i = 0; w->root_hits && i < w->nroots; i++)
+		free(w->root_hits[i]);
+	for (size_t i = 0; i < w->tips.n; i++)
+		free(w->tips.names[i]);
+	free(w->tips.names);
+	free(w->tips.trees);
+	free(w->root_hits);
+	free(w->root_state);
+	free(w->tip_root);
+	free(w->roots);
+	free(w->bykey);
+	free(w->hits);
+	lw_oidmap_release(&w->rootmap);
 }
 
-static int ps_has_hit(const uint32_t *list, uint32_t hit)
+/* The tips and which blobs with findings each one's tree holds */
+static int pw_search(pswork *w, const hpresent_in *in, const hocc *occ, size_t nocc,
+	lw_record **recs, size_t nrecs)
 {
-	return list && bsearch(&hit, list + 1, list[0], sizeof(uint32_t), u32_cmp) != NULL;
-}
-
-int lw_hist_present(hctx *c, const unsigned char (*keys)[16], lw_record **recs, size_t nrecs)
-{
-	pstips tips = { 0 };
-	git_oid *hits = NULL, *roots = NULL;
-	uint32_t *tip_root = NULL, **root_hits = NULL;
-	pskey *bykey = NULL;
-	uint8_t *root_state = NULL;
-	size_t nhits = 0, nroots = 0;
-	lw_oidmap rootmap = { 0 };
 	int rc = 0;
+
+	git_reference_foreach(in->repo, ps_collect_tip, &w->tips);
+	git_error_clear();
+	if (w->tips.oom)
+		return LW_ENOMEM;
+	if ((rc = pw_hits(w, occ, nocc)) < 0 || (rc = pw_roots(w)) < 0 || !w->nroots)
+		return rc;
+	return lw_hist_present_search(in, in->follow_paths && !w->tips.not_commit, recs, nrecs,
+		w->hits, w->nhits, w->roots, w->nroots, w->root_hits);
+}
+
+int lw_hist_present(const hpresent_in *in, const hocc *occ, size_t nocc,
+	const unsigned char (*keys)[16], lw_record **recs, size_t nrecs)
+{
+	pswork w;
+	int rc;
 
 	for (size_t i = 0; i < nrecs; i++)
 		recs[i]->has_present = recs[i]->path[0] != '<';
-	if (!c->nocc || !nrecs)
+	if (!nocc || !nrecs)
 		return 0;
-	git_reference_foreach(c->repo, ps_collect_tip, &tips);
-	git_error_clear();
-	if (tips.oom)
-		rc = LW_ENOMEM;
-	/* the blobs with findings (c->occ is sorted by blob, then key) and
-	 * each key with the blobs that had it */
-	hits = rc ? NULL : calloc(c->nocc, sizeof(git_oid));
-	bykey = hits ? calloc(c->nocc, sizeof(pskey)) : NULL;
-	if (!bykey)
-		rc = LW_ENOMEM;
-	for (size_t i = 0; rc == 0 && i < c->nocc; i++) {
-		if (!nhits || !git_oid_equal(&hits[nhits - 1], &c->occ[i].blob))
-			hits[nhits++] = c->occ[i].blob;
-		memcpy(bykey[i].key, c->occ[i].key, 16);
-		bykey[i].hit = (uint32_t)(nhits - 1);
-	}
+	memset(&w, 0, sizeof(w));
+	rc = pw_search(&w, in, occ, nocc, recs, nrecs);
+	for (size_t i = 0; rc == 0 && i < nrecs; i++)
+		if (recs[i]->path[0] != '<')
+			rc = pw_rec_tips(&w, recs[i], keys[i]);
 	if (rc == 0)
-		qsort(bykey, c->nocc, sizeof(pskey), pskey_cmp);
-	/* distinct tip trees, in the order of their first tip: neighbouring
-	 * tags share the most */
-	roots = rc ? NULL : calloc(tips.n ? tips.n : 1, sizeof(git_oid));
-	tip_root = roots ? calloc(tips.n ? tips.n : 1, sizeof(uint32_t)) : NULL;
-	if (!tip_root)
-		rc = LW_ENOMEM;
-	for (size_t i = 0; rc == 0 && i < tips.n; i++) {
-		uint32_t r;
-		if (!lw_oidmap_find(&rootmap, &tips.trees[i], &r)) {
-			r = (uint32_t)nroots;
-			roots[nroots++] = tips.trees[i];
-			if (lw_oidmap_put(&rootmap, &tips.trees[i], r) < 0)
-				rc = LW_ENOMEM;
-		}
-		tip_root[i] = r;
-	}
-	root_hits = rc ? NULL : calloc(nroots ? nroots : 1, sizeof(uint32_t *));
-	root_state = root_hits ? calloc(nroots ? nroots : 1, 1) : NULL;
-	if (rc == 0 && !root_state)
-		rc = LW_ENOMEM;
-	if (rc == 0 && nroots) {
-		rc = LW_ESTOP;
-		if (c->track_paths && !c->paths_lost && !tips.not_commit && !c->st->errors &&
-		    !c->st->truncated)
-			rc = ps_follow(c, recs, nrecs, hits, nhits, roots, nroots, root_hits);
-		if (rc == LW_ESTOP)
-			rc = ps_search(c, hits, nhits, NULL, roots, nroots, root_hits);
-	}
+		rc = ps_blob_tips(in, occ, nocc, keys, recs, nrecs);
 	if (rc == LW_ELIMIT)
-		lw_hist_diag(c, NULL, "`present` not computed: the refs' trees hold too many blobs with findings");
-	for (size_t i = 0; rc == 0 && i < nrecs; i++) {
-		lw_record *rec = recs[i];
-		if (rec->path[0] == '<')
-			continue;
-		pskey probe;
-		memcpy(probe.key, keys[i], 16);
-		pskey *k = bsearch(&probe, bykey, c->nocc, sizeof(pskey), pskey_cmp);
-		if (!k)
-			continue;
-		size_t lo = (size_t)(k - bykey), hi = lo + 1;
-		while (lo > 0 && !memcmp(bykey[lo - 1].key, keys[i], 16))
-			lo--;
-		while (hi < c->nocc && !memcmp(bykey[hi].key, keys[i], 16))
-			hi++;
-		/* per distinct tree first: tips often share one */
-		for (size_t r = 0; r < nroots; r++) {
-			root_state[r] = 0;
-			for (size_t j = lo; j < hi && !root_state[r]; j++)
-				root_state[r] = (uint8_t)ps_has_hit(root_hits[r], bykey[j].hit);
-		}
-		for (size_t t = 0; t < tips.n; t++) {
-			if (!root_state[tip_root[t]])
-				continue;
-			char **v = lw_reallocarray(rec->present, rec->npresent + 1, sizeof(char *));
-			if (!v || !(v[rec->npresent] = lw_strdup(tips.names[t]))) {
-				if (v)
-					rec->present = v;
-				rc = LW_ENOMEM;
-				break;
-			}
-			rec->present = v;
-			rec->npresent++;
-		}
-	}
-	/* a tip that is a blob (history_roots.c) holds its own findings */
-	for (size_t b = 0; rc == 0 && b < c->nroots; b++) {
-		const hroot *br = &c->roots[b];
-		if (br->is_tree || (strncmp(br->name, "refs/heads/", 11) && strncmp(br->name, "refs/tags/", 10) &&
-				    strncmp(br->name, "refs/remotes/", 13)))
-			continue;
-		for (size_t j = 0; rc == 0 && j < c->nocc; j++) {
-			if (!git_oid_equal(&c->occ[j].blob, &br->id))
-				continue;
-			for (size_t i = 0; rc == 0 && i < nrecs; i++) {
-				if (memcmp(keys[i], c->occ[j].key, 16) || !recs[i]->has_present)
-					continue;
-				char **v = lw_reallocarray(recs[i]->present, recs[i]->npresent + 1, sizeof(char *));
-				if (!v || !(v[recs[i]->npresent] = lw_strdup(br->name))) {
-					if (v)
-						recs[i]->present = v;
-					rc = LW_ENOMEM;
-					break;
-				}
-				recs[i]->present = v;
-				recs[i]->npresent++;
-			}
-		}
-	}
-	if (rc == LW_ELIMIT) {
 		for (size_t i = 0; i < nrecs; i++)
 			recs[i]->has_present = 0;
-		rc = 0;
-	}
-	for (size_t i = 0; root_hits && i < nroots; i++)
-		free(root_hits[i]);
-	for (size_t i = 0; i < tips.n; i++)
-		free(tips.names[i]);
-	free(tips.names);
-	free(tips.trees);
-	free(root_hits);
-	free(root_state);
-	free(tip_root);
-	free(roots);
-	free(bykey);
-	free(hits);
-	lw_oidmap_release(&rootmap);
+	pw_release(&w);
 	return rc;
 }

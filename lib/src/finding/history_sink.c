@@ -5,9 +5,26 @@
 #include <string.h>
 #include <time.h>
 
-#include "source/history.h"
+#include "finding/history_sink.h"
 
-void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
+void lw_hsink_init(hsink *s, const lw_ruleset *rs, const lw_history_options *opts,
+	lw_history_stats *st)
+{
+	memset(s, 0, sizeof(*s));
+	s->rs = rs;
+	s->opts = opts;
+	s->st = st;
+	pthread_mutex_init(&s->lock, NULL);
+}
+
+void lw_hsink_count(hsink *s, uint64_t *field, uint64_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	*field += n;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void lw_hsink_diag(hsink *c, const char *path, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -26,14 +43,12 @@ void lw_hist_diag(hctx *c, const char *path, const char *fmt, ...)
 	pthread_mutex_unlock(&c->lock);
 }
 
-void lw_hist_on_diag(const lw_diag *d, void *payload)
+void lw_hsink_pass_diag(hsink *s, const lw_diag *d)
 {
-	hworker *w = payload;
-
-	pthread_mutex_lock(&w->c->lock);
-	if (w->c->opts->on_diag)
-		w->c->opts->on_diag(d, w->c->opts->payload);
-	pthread_mutex_unlock(&w->c->lock);
+	pthread_mutex_lock(&s->lock);
+	if (s->opts->on_diag)
+		s->opts->on_diag(d, s->opts->payload);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static size_t fp_hash(const char *fp)
@@ -45,7 +60,7 @@ static size_t fp_hash(const char *fp)
 	return h;
 }
 
-static int fp_grow(hctx *c)
+static int fp_grow(hsink *c)
 {
 	size_t cap = c->fp_cap ? c->fp_cap * 2 : 256;
 	size_t *idx = malloc(cap * sizeof(size_t));
@@ -65,7 +80,7 @@ static int fp_grow(hctx *c)
 	return 0;
 }
 
-static size_t *fp_slot(hctx *c, const char *fp)
+static size_t *fp_slot(hsink *c, const char *fp)
 {
 	size_t j = fp_hash(fp) & (c->fp_cap - 1);
 
@@ -91,7 +106,7 @@ static void occ_key(unsigned char key[16], const lw_finding *f)
 	memcpy(key, d, 16);
 }
 
-static int occ_add(hctx *c, const git_oid *blob, const lw_finding *f)
+static int occ_add(hsink *c, const git_oid *blob, const lw_finding *f)
 {
 	if (c->nocc == c->capocc) {
 		size_t cap = c->capocc ? c->capocc * 2 : 256;
@@ -107,7 +122,7 @@ static int occ_add(hctx *c, const git_oid *blob, const lw_finding *f)
 	return 0;
 }
 
-static int found_add(hctx *c, const lw_finding *f, const hjob *job)
+static int found_add(hsink *c, const lw_finding *f, const hjob *job)
 {
 	char blob_hex[GIT_OID_HEXSZ + 1] = "", commit_hex[GIT_OID_HEXSZ + 1];
 	lw_provenance p = { 0 };
@@ -168,31 +183,29 @@ static char *hs_rebase(const char *f_path, const char *from, const char *to)
 	return p;
 }
 
-int lw_hist_on_finding(const lw_finding *f, void *payload)
+void lw_hsink_add(hsink *c, const lw_finding *f, const hjob *job)
 {
-	hworker *w = payload;
-	hctx *c = w->c;
 	int rc = 0;
 
 	pthread_mutex_lock(&c->lock);
 	c->st->findings++;
-	if (!git_oid_is_zero(&w->job->blob))
-		rc = occ_add(c, &w->job->blob, f);
+	if (!git_oid_is_zero(&job->blob))
+		rc = occ_add(c, &job->blob, f);
 	if (rc == 0)
-		rc = found_add(c, f, w->job);
+		rc = found_add(c, f, job);
 	/* the blob's other paths: the same finding there, from the commit that
 	 * brought the blob to each */
-	for (size_t k = 0; rc == 0 && k < w->job->place_n; k++) {
-		const hplace *p = &c->place[w->job->place_first + k];
+	for (size_t k = 0; rc == 0 && k < job->place_n; k++) {
+		const hplace *p = &c->place[job->place_first + k];
 		hjob pj = { p->blob, p->commit, p->seq, p->path, 0, 0 };
 		lw_finding g = *f;
 		/* inside an archive: the same member of the blob at p->path */
-		char *chain = hs_rebase(f->path, w->job->path, p->path);
+		char *chain = hs_rebase(f->path, job->path, p->path);
 		if (!chain) {
 			rc = LW_ENOMEM;
 			break;
 		}
-		if (lw_hist_place_reported(c, f, chain)) {
+		if (lw_hist_place_reported(c->rs, f, chain)) {
 			g.path = chain;
 			lw_fingerprint(g.fingerprint, f->rule->id, chain, f->secret, f->secret_len);
 			g.confidence = lw_confidence_of(&g);
@@ -203,7 +216,6 @@ int lw_hist_on_finding(const lw_finding *f, void *payload)
 	if (rc < 0)
 		c->oom = 1;
 	pthread_mutex_unlock(&c->lock);
-	return 0;
 }
 
 static void iso_date(char *out, size_t n, const git_time *t)
@@ -229,7 +241,7 @@ static char *first_line(const char *msg)
 	return lw_strndup(msg, n);
 }
 
-static void fill_provenance(hctx *c, hfound *h)
+static void fill_provenance(git_repository *repo, hfound *h)
 {
 	git_commit *commit = NULL;
 	git_tag *tag = NULL;
@@ -237,10 +249,10 @@ static void fill_provenance(hctx *c, hfound *h)
 	const char *msg = NULL;
 	char date[40];
 
-	if (git_commit_lookup(&commit, c->repo, &h->commit) == 0) {
+	if (git_commit_lookup(&commit, repo, &h->commit) == 0) {
 		sig = git_commit_author(commit);
 		msg = git_commit_message(commit);
-	} else if (git_tag_lookup(&tag, c->repo, &h->commit) == 0) {
+	} else if (git_tag_lookup(&tag, repo, &h->commit) == 0) {
 		sig = git_tag_tagger(tag);
 		msg = git_tag_message(tag);
 	}
@@ -275,28 +287,41 @@ static void rec_key(unsigned char key[16], const lw_record *rec)
 	occ_key(key, &f);
 }
 
-int lw_hist_finish(hctx *c, lw_report *out)
+/* `present` for every record; too many blobs with findings to tell leaves
+ * it unknown, with a diagnostic */
+static int finish_present(hsink *c, const hpresent_in *in)
+{
+	unsigned char(*keys)[16] = calloc(c->nfound ? c->nfound : 1, 16);
+	lw_record **recs = calloc(c->nfound ? c->nfound : 1, sizeof(lw_record *));
+	int rc = 0;
+
+	if (!keys || !recs)
+		rc = LW_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < c->nfound; i++) {
+		recs[i] = c->found[i].rec;
+		rec_key(keys[i], recs[i]);
+	}
+	if (rc == 0 && c->nocc)
+		qsort(c->occ, c->nocc, sizeof(hocc), occ_cmp);
+	if (rc == 0)
+		rc = lw_hist_present(in, c->occ, c->nocc, (const unsigned char(*)[16])keys, recs, c->nfound);
+	if (rc == LW_ELIMIT) {
+		lw_hsink_diag(c, NULL, "`present` not computed: the refs' trees hold too many blobs with findings");
+		rc = 0;
+	}
+	free(keys);
+	free(recs);
+	return rc;
+}
+
+int lw_hsink_finish(hsink *c, const hpresent_in *in, lw_report *out)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < c->nfound; i++)
-		fill_provenance(c, &c->found[i]);
-	if (c->opts->compute_present) {
-		unsigned char(*keys)[16] = calloc(c->nfound ? c->nfound : 1, 16);
-		lw_record **recs = calloc(c->nfound ? c->nfound : 1, sizeof(lw_record *));
-		if (!keys || !recs)
-			rc = LW_ENOMEM;
-		for (size_t i = 0; rc == 0 && i < c->nfound; i++) {
-			recs[i] = c->found[i].rec;
-			rec_key(keys[i], recs[i]);
-		}
-		if (rc == 0 && c->nocc)
-			qsort(c->occ, c->nocc, sizeof(hocc), occ_cmp);
-		if (rc == 0)
-			rc = lw_hist_present(c, (const unsigned char(*)[16])keys, recs, c->nfound);
-		free(keys);
-		free(recs);
-	}
+		fill_provenance(in->repo, &c->found[i]);
+	if (c->opts->compute_present)
+		rc = finish_present(c, in);
 	for (size_t i = 0; i < c->nfound; i++) {
 		hfound *h = &c->found[i];
 		if (rc == 0 && (rc = lw_report_take(out, h->rec)) < 0)
@@ -309,28 +334,13 @@ int lw_hist_finish(hctx *c, lw_report *out)
 	return rc;
 }
 
-void lw_hist_release(hctx *c)
+void lw_hsink_release(hsink *c)
 {
 	for (size_t i = 0; i < c->nfound; i++)
 		lw_record_free(c->found[i].rec);
 	free(c->found);
 	free(c->fp_index);
 	free(c->occ);
-	free(c->tag_ids);
-	for (size_t i = 0; i < c->nroots; i++)
-		free(c->roots[i].name);
-	free(c->roots);
-	free(c->plan_push.v);
-	free(c->plan_hide.v);
-	lw_strlist_dispose(&c->plan_push_globs);
-	lw_strlist_dispose(&c->plan_hide_globs);
-	for (size_t i = 0; i < c->nbatch; i++)
-		free(c->batch[i].path);
-	free(c->batch);
-	free(c->batch_key);
-	free(c->order);
-	for (size_t i = 0; i < c->nalias; i++)
-		free(c->alias[i].path);
-	free(c->alias);
 	lw_hist_places_dispose(c->place, c->nplace);
+	pthread_mutex_destroy(&c->lock);
 }

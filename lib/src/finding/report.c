@@ -296,3 +296,13 @@ void lw_report_redact_messages(lw_report *r)
 	}
 	free(v);
 }
+
+lw_record **lw_report__detach(lw_report *r, size_t *n)
+{
+	lw_record **v = r->v;
+
+	*n = r->n;
+	r->v = NULL;
+	r->n = r->cap = 0;
+	return v;
+}

@@ -151,7 +151,6 @@ static int fs_read_all(int fd, lw_buf *b, uint64_t size)
 static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 {
 	lw_buf *bp = b_, b;
-	lw_chunk chunk = LW_CHUNK_INIT;
 	int rc;
 
 	bp->len = 0;
@@ -171,27 +170,16 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 		fs_diag(c, it->path, strerror(errno));
 		fs_count(c, &c->stats->errors, 1);
 	} else {
-		lw_buf u16;
-		lw_buf_init(&u16, (size_t)c->opts->max_file_size * 2 + 16);
-		u16.wipe = 1;
-		chunk.path = it->path;
-		chunk.fingerprint_path = it->rel;
-		/* an archive: its members (archive_scan.c) */
-		rc = lw_archive_scan(sc, (const unsigned char *)lw_buf_cstr(&b), b.len, &chunk, &c->sink);
-		int kind = rc == LW_ENOTFOUND ? lw_text_prepare((const unsigned char *)lw_buf_cstr(&b), b.len, &u16) : 2;
-		chunk.data = (const unsigned char *)(kind == 1 ? lw_buf_cstr(&u16) : lw_buf_cstr(&b));
-		chunk.len = kind == 1 ? u16.len : b.len;
-		/* binary: its printable runs */
-		if (kind < 2)
-			rc = kind < 0 ? lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &c->sink)
-				      : lw_scanner_scan(sc, &chunk, &c->sink);
-		if (rc == LW_ESTOP)
+		lw_feed f = { (const unsigned char *)lw_buf_cstr(&b), b.len, LW_CHUNK_INIT, 0,
+			c->opts->max_file_size, NULL, NULL, NULL, NULL };
+		f.where.path = it->path;
+		f.where.fingerprint_path = it->rel;
+		if (lw_source_feed(sc, &f, &c->sink) == LW_ESTOP)
 			c->stop = 1;
 		pthread_mutex_lock(&c->lock);
 		c->stats->files++;
 		c->stats->bytes += b.len;
 		pthread_mutex_unlock(&c->lock);
-		lw_buf_release(&u16);
 	}
 	*bp = b;
 	if (bp->cap > ((size_t)64 << 20))

@@ -7,7 +7,6 @@
 #include "odb/index_fast.h"
 #include "odb/index_load.h"
 #include "internal.h"
-#include "source/archive.h"
 #include "odb/objstore_git.h"
 
 typedef struct sfile {
@@ -177,7 +176,6 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 {
 	sfilter filt = { f, out, 0, 0, on_diag, payload };
 	lw_sink sink = { s_on_finding, s_on_diag, &filt };
-	lw_chunk chunk = LW_CHUNK_INIT;
 	lw_obj blob = { 0 };
 	int rc;
 
@@ -203,28 +201,19 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 		st->errors++;
 		return;
 	}
-	lw_buf u16;
-	lw_buf_init(&u16, (size_t)max * 2 + 16);
-	u16.wipe = 1;
-	chunk.path = f->path;
-	/* an archive: its members (archive_scan.c), each reported whole (a
-	 * member's lines are not the blob's added lines) */
-	lw_sink asink = { s_on_path_finding, s_on_diag, &filt };
-	int kind = lw_archive_scan(sc, blob.data, blob.len, &chunk, &asink) == LW_ENOTFOUND ?
-		lw_text_prepare(blob.data, blob.len, &u16) : 2;
-	chunk.data = kind == 1 ? (const unsigned char *)lw_buf_cstr(&u16) : blob.data;
-	chunk.len = kind == 1 ? u16.len : blob.len;
 	/* binary: its printable runs, placed at their lines in the blob,
 	 * so the added lines still select them */
-	if (kind < 0 || (kind < 2 && f->binary))
-		lw_strings_scan(sc, chunk.data, chunk.len, &chunk, &sink);
-	else if (kind < 2)
-		lw_scanner_scan(sc, &chunk, &sink);
+	size_t scanned = 0;
+	lw_feed feed = { blob.data, blob.len, LW_CHUNK_INIT, f->binary, max, NULL, NULL, &scanned, NULL };
+	/* an archive's members are reported whole: their lines are not the blob's */
+	lw_sink msink = { s_on_path_finding, s_on_diag, &filt };
+	feed.where.path = f->path;
+	feed.members = &msink;
+	lw_source_feed(sc, &feed, &sink);
 	st->files++;
-	st->bytes += chunk.len;
+	st->bytes += scanned;
 	for (size_t i = 0; i < f->nranges; i++)
 		st->added_lines += f->ranges[2 * i + 1];
-	lw_buf_release(&u16);
 	*oom |= filt.oom;
 	lw_obj_release(reader, &blob);
 }

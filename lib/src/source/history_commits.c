@@ -1,9 +1,9 @@
 #define _GNU_SOURCE
 /*
- * history_diff.c - the walk proper: each commit's tree compared with its
- * parents' trees, entries read in place (objtree.c) and matched by merge
- * cursors, every blob never seen before noted with the commit and path
- * that brought it.
+ * history_commits.c - the walk over commits: each commit read (from our
+ * reader, or libgit2 for anything unusual) and its tree compared with its
+ * parents' (history_trees.c), then the refs to trees and blobs, then the
+ * walkers' notes merged into the jobs.
  *
  * With --threads N the commits (oldest first) are cut into N contiguous
  * ranges walked side by side, each with its own sets of seen objects; a
@@ -19,321 +19,6 @@
 
 #include "source/history.h"
 
-int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
-	const char *path)
-{
-	if (w->nbatch == w->capbatch) {
-		size_t cap = w->capbatch ? w->capbatch * 2 : 4096;
-		hjob *v = lw_reallocarray(w->batch, cap, sizeof(hjob));
-		if (!v)
-			return LW_ENOMEM;
-		w->batch = v;
-		uint64_t *k = lw_reallocarray(w->batch_key, cap, sizeof(uint64_t));
-		if (!k)
-			return LW_ENOMEM;
-		w->batch_key = k;
-		w->capbatch = cap;
-	}
-	hjob *j = &w->batch[w->nbatch];
-	if (!(j->path = lw_strdup(path)))
-		return LW_ENOMEM;
-	j->blob = *blob;
-	j->commit = *commit;
-	j->seq = seq;
-	j->place_first = j->place_n = 0;
-	w->batch_key[w->nbatch++] = lw_objstore_position(lw_objreader_store(w->reader), blob->id);
-	return 0;
-}
-
-static int hw_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
-{
-	if (w->nalias == w->capalias) {
-		size_t cap = w->capalias ? w->capalias * 2 : 256;
-		halias *v = lw_reallocarray(w->alias, cap, sizeof(halias));
-		if (!v) {
-			free(path);
-			return LW_ENOMEM;
-		}
-		w->alias = v;
-		w->capalias = cap;
-	}
-	w->alias[w->nalias++] = (halias){ *id, path, is_tree };
-	return 0;
-}
-
-/* Notes that the object at w->path is id (h: the path's hash so far, up
- * to its directory): the first time an object is met at a path other than
- * where it was first met, it is an alias (for `present`, when paths are
- * tracked) and, for a blob, a place its findings are reported at too.
- * 1 when the (object, path) is new, 0 when not, < 0 on error. */
-static int hw_place(hwalker *w, uint64_t h, const lw_tree_entry *e, int is_tree, int first,
-	const git_oid *commit, uint64_t seq)
-{
-	const git_oid *id = (const git_oid *)e->id;
-	int ins = lw_hashset_insert(&w->placed, lw_path_hash_end(lw_path_hash_more(h, e->name, e->name_len), e->id));
-	char *path;
-	int rc;
-
-	if (ins <= 0 || first)
-		return ins;
-	if (!is_tree && (rc = lw_hist_place_note(w, id, commit, seq, lw_buf_cstr(&w->path))) < 0)
-		return rc;
-	if (!w->c->track_paths)
-		return 1;
-	if (!(path = lw_strndup(w->path.data, w->path.len)))
-		return LW_ENOMEM;
-	rc = hw_alias(w, id, path, is_tree);
-	return rc < 0 ? rc : 1;
-}
-
-static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
-{
-	/* With a quarantine, objects already stored before the push are old. */
-	if (!c->own_store)
-		return 0;
-	(void)type;
-	return lw_objstore_exists(c->own_store, id->id);
-}
-
-int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet)
-{
-	hctx *c = w->c;
-	char hex[GIT_OID_HEXSZ + 1];
-	int rc;
-
-	memset(t, 0, sizeof(*t));
-	rc = lw_objreader_read(w->reader, id, LW_MAX_TREE_SIZE, &t->obj);
-	if (rc == 0 && t->obj.type == LW_OBJ_TREE) {
-		t->data = t->obj.data;
-		t->len = t->obj.len;
-		return 0;
-	}
-	git_oid_tostr(hex, sizeof(hex), (const git_oid *)id);
-	if (rc == 0) {
-		lw_obj_release(w->reader, &t->obj);
-		if (quiet)
-			return -1;
-		lw_hist_diag(c, lw_buf_cstr(&w->path), "cannot read tree %s: the object is not a tree", hex);
-		lw_hist_count(c, &c->st->errors, 1);
-		return -1;
-	}
-	if (rc == LW_OBJ_MISSING) {
-		git_odb *odb = NULL;
-		if (git_repository_odb(&odb, w->repo) == 0 && git_odb_read(&t->gobj, odb, (const git_oid *)id) == 0 &&
-		    git_odb_object_type(t->gobj) == GIT_OBJECT_TREE) {
-			git_odb_free(odb);
-			t->data = git_odb_object_data(t->gobj);
-			t->len = git_odb_object_size(t->gobj);
-			return 0;
-		}
-		git_odb_free(odb);
-		git_odb_object_free(t->gobj);
-		t->gobj = NULL;
-	}
-	if (quiet)
-		return -1;
-	lw_hist_diag(c, lw_buf_cstr(&w->path), "cannot read tree %s: %s", hex,
-		rc == LW_OBJ_MISSING ? (git_error_last() ? git_error_last()->message : "object missing")
-				     : lw_objreader_error(w->reader));
-	lw_hist_count(c, &c->st->errors, 1);
-	return -1;
-}
-
-void lw_htree_release(hwalker *w, htree *t)
-{
-	lw_obj_release(w->reader, &t->obj);
-	git_odb_object_free(t->gobj);
-	memset(t, 0, sizeof(*t));
-}
-
-/* A cursor over a parent tree, advanced in step with the child's entries:
- * both are in git's tree order, so matching is one merge pass. */
-typedef struct hcursor {
-	const unsigned char *p, *end;
-	lw_tree_entry e;
-	int valid;
-} hcursor;
-
-static void hcursor_next(hcursor *k)
-{
-	k->valid = lw_tree_next(&k->p, k->end, &k->e) == 1;
-}
-
-/* the parent's entry with the same name and kind as e, or NULL */
-static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
-{
-	int et = lw_tree_entry_is_tree(e);
-
-	while (k->valid) {
-		int c = lw_tree_name_cmp(k->e.name, k->e.name_len, lw_tree_entry_is_tree(&k->e),
-			e->name, e->name_len, et);
-		if (c > 0)
-			return NULL;
-		if (c == 0)
-			return &k->e;
-		hcursor_next(k);
-	}
-	return NULL;
-}
-
-/* An entry whose path is longer than LW_MAX_PATH: a blob's content does
- * not depend on its path, so it is scanned under a shortened path; what a
- * tree that deep holds is not walked, and that is an error (incomplete). */
-static int hw_long_path(hwalker *w, const lw_tree_entry *e, int is_tree, const git_oid *commit,
-	uint64_t seq)
-{
-	hctx *c = w->c;
-	const git_oid *id = (const git_oid *)e->id;
-	size_t head = w->path.len < LW_PATH_SHOWN ? w->path.len : LW_PATH_SHOWN;
-	size_t tail = e->name_len < LW_PATH_SHOWN ? e->name_len : LW_PATH_SHOWN;
-	lw_buf shown;
-	int rc = 0, ins;
-
-	lw_buf_init(&shown, 4 * LW_PATH_SHOWN);
-	lw_buf_put(&shown, w->path.data, head);
-	lw_buf_printf(&shown, "[...%zu bytes...]", w->path.len - head + e->name_len - tail);
-	lw_buf_put(&shown, e->name + e->name_len - tail, tail);
-	if (shown.overflow) {
-		rc = LW_ENOMEM;
-	} else if (is_tree) {
-		lw_hist_diag(c, lw_buf_cstr(&shown), "a tree at a path longer than %d bytes; what it holds "
-			"was not scanned", LW_MAX_PATH);
-		lw_hist_count(c, &c->st->errors, 1);
-	} else if ((ins = lw_oidset_insert(&w->seen_blobs, id)) < 0) {
-		rc = LW_ENOMEM;
-	} else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB)) {
-		lw_hist_diag(c, lw_buf_cstr(&shown), "path longer than %d bytes: scanned, shown shortened",
-			LW_MAX_PATH);
-		rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&shown));
-	}
-	lw_buf_release(&shown);
-	return rc;
-}
-
-int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
-	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
-{
-	hctx *c = w->c;
-	size_t base = w->path.len;
-	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
-	const unsigned char *pe_stack[4], **pe = np <= 4 ? pe_stack : calloc(np, sizeof(*pe));
-	const unsigned char *p = t->data, *end = t->data + t->len;
-	lw_tree_entry e;
-	int rc = 0, more;
-	/* the directory's part of its entries' (object, path) hashes */
-	uint64_t hdir = lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base);
-
-	if (!cur || !pe) {
-		rc = LW_ENOMEM;
-		goto out;
-	}
-	if (depth > LW_MAX_TREE_DEPTH) {
-		lw_hist_diag(c, lw_buf_cstr(&w->path),
-			"trees nested deeper than %d levels; the deeper part was not scanned",
-			LW_MAX_TREE_DEPTH);
-		lw_hist_count(c, &c->st->errors, 1);
-		goto out;
-	}
-	for (size_t k = 0; k < np; k++) {
-		cur[k].p = parents[k].data;
-		cur[k].end = parents[k].data + parents[k].len;
-		hcursor_next(&cur[k]);
-	}
-	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
-		const git_oid *id = (const git_oid *)e.id;
-		size_t npe = 0, same = 0;
-		int is_tree = lw_tree_entry_is_tree(&e);
-
-		for (size_t k = 0; k < np; k++) {
-			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
-			if (x && !memcmp(x->id, e.id, 20))
-				same = 1;
-			else if (x && is_tree)
-				pe[npe++] = x->id;
-		}
-		if (same)
-			continue;
-		if ((e.mode & 0170000) == 0160000) {
-			/* submodules live in other repositories: counted, not followed */
-			lw_hist_count(c, &c->st->gitlinks, 1);
-			continue;
-		}
-		w->path.len = base;
-		lw_buf_put(&w->path, e.name, e.name_len);
-		if (w->path.overflow) {
-			w->path.overflow = 0;
-			w->path.len = base;
-			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
-			rc = hw_long_path(w, &e, is_tree, commit, seq);
-			continue;
-		}
-		if (is_tree) {
-			htree sub, psub_stack[4], *psub;
-			size_t nps = 0;
-			if (lw_oidset_contains(&w->seen_trees, id)) {
-				/* a tree met before, at a new path (a copied or moved
-				 * directory): walked again, whole, so that its blobs,
-				 * all seen, are placed at their new paths */
-				if ((rc = hw_place(w, hdir, &e, 1, 0, commit, seq)) <= 0)
-					continue;
-				rc = 0;
-				npe = 0;
-			} else if ((rc = hw_place(w, hdir, &e, 1, 1, commit, seq)) < 0) {
-				break;
-			}
-			rc = 0;
-			if (lw_htree_read(w, e.id, &sub, 0) < 0)
-				continue;
-			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
-			if (!psub) {
-				lw_htree_release(w, &sub);
-				rc = LW_ENOMEM;
-				break;
-			}
-			/* a parent's version that cannot be read only makes more look new */
-			for (size_t k = 0; k < npe; k++)
-				if (lw_htree_read(w, pe[k], &psub[nps], 1) == 0)
-					nps++;
-			lw_buf_putc(&w->path, '/');
-			rc = lw_hist_walk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
-			for (size_t k = 0; k < nps; k++)
-				lw_htree_release(w, &psub[k]);
-			if (psub != psub_stack)
-				free(psub);
-			lw_htree_release(w, &sub);
-			if (rc == 0 && lw_oidset_insert(&w->seen_trees, id) < 0)
-				rc = LW_ENOMEM;
-		} else {
-			int ins = lw_oidset_insert(&w->seen_blobs, id);
-			if (ins < 0)
-				rc = LW_ENOMEM;
-			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
-				rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&w->path));
-			if (rc == 0 && ins >= 0 && (rc = hw_place(w, hdir, &e, 0, ins > 0, commit, seq)) > 0)
-				rc = 0;
-		}
-	}
-	if (rc == 0 && more < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof(hex), (const git_oid *)tree_id);
-		w->path.len = base;
-		if (w->path.data)
-			w->path.data[base] = '\0';
-		lw_hist_diag(c, base ? lw_buf_cstr(&w->path) : NULL,
-			"tree %s is malformed; the entries after the damage were not scanned", hex);
-		lw_hist_count(c, &c->st->errors, 1);
-	}
-out:
-	w->path.len = base;
-	if (w->path.data)
-		w->path.data[base] = '\0';
-	if (cur != cur_stack)
-		free(cur);
-	if (pe != pe_stack)
-		free(pe);
-	return rc;
-}
-
 /* The commit through libgit2: what the fast path below leaves to it
  * (anything unusual, unreadable parents, shallow boundaries), so that
  * libgit2 decides what a malformed commit is. */
@@ -348,9 +33,9 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 	if (git_commit_lookup(&commit, w->repo, id) < 0) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), id);
-		lw_hist_diag(c, NULL, "cannot read commit %s: %s", hex,
+		lw_hsink_diag(&c->out, NULL, "cannot read commit %s: %s", hex,
 			git_error_last() ? git_error_last()->message : "?");
-		lw_hist_count(c, &c->st->errors, 1);
+		lw_hsink_count(&c->out, &c->st->errors, 1);
 		return 0;
 	}
 	if (c->opts->since && git_commit_time(commit) < c->opts->since) {
@@ -378,15 +63,15 @@ static int hwalk_commit_libgit2(hwalker *w, const git_oid *id, uint64_t seq)
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
 			if (git_repository_is_shallow(w->repo) == 1) {
-				lw_hist_diag(c, NULL, "shallow clone: history before commit %s is missing; "
+				lw_hsink_diag(&c->out, NULL, "shallow clone: history before commit %s is missing; "
 					"what it holds is attributed to it", hex);
-				lw_hist_count(c, &c->st->shallow_boundaries, 1);
+				lw_hsink_count(&c->out, &c->st->shallow_boundaries, 1);
 			} else {
 				char phex[GIT_OID_HEXSZ + 1];
 				git_oid_tostr(phex, sizeof(phex), git_commit_parent_id(commit, k));
-				lw_hist_diag(c, NULL, "cannot read commit %s (parent of %s): %s", phex, hex,
+				lw_hsink_diag(&c->out, NULL, "cannot read commit %s (parent of %s): %s", phex, hex,
 					git_error_last() ? git_error_last()->message : "object missing");
-				lw_hist_count(c, &c->st->errors, 1);
+				lw_hsink_count(&c->out, &c->st->errors, 1);
 			}
 			continue;
 		}
@@ -476,7 +161,7 @@ done:
 typedef struct hwthread {
 	hctx *c;
 	hwalker *ws;      /* every range, LW_MAX_RANGES of them */
-	size_t *nws;      /* how many are in use; under c->lock */
+	size_t *nws;      /* how many are in use; under c->out.lock */
 	size_t first;
 	git_repository *repo;
 	lw_objreader *reader;
@@ -504,11 +189,11 @@ void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, siz
 /* the next commits of range w to walk, [*a, *b); 0 when none are left */
 static int hw_claim(hctx *c, hwalker *w, size_t *a, size_t *b)
 {
-	pthread_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->out.lock);
 	*a = w->next;
 	*b = w->hi > *a ? (w->hi - *a > LW_CLAIM ? *a + LW_CLAIM : w->hi) : *a;
 	w->next = *b;
-	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->out.lock);
 	return *a < *b;
 }
 
@@ -523,7 +208,7 @@ static hwalker *hw_steal(hwthread *t)
 	hwalker *best = NULL, *w = NULL;
 	size_t left = 0;
 
-	pthread_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->out.lock);
 	for (size_t k = 0; k < *t->nws; k++) {
 		hwalker *v = &t->ws[k];
 		size_t l = v->hi > v->next && v->rc == 0 ? v->hi - v->next : 0;
@@ -538,7 +223,7 @@ static hwalker *hw_steal(hwthread *t)
 		lw_hist_walker_init(w, c, best->ids, mid, best->hi);
 		best->hi = mid;
 	}
-	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->out.lock);
 	return w;
 }
 
@@ -558,7 +243,7 @@ static void *hwthread_main(void *p)
 				if ((c->opts->cancel && *c->opts->cancel) || c->stop)
 					return NULL;
 				w->rc = hwalk_commit(w, &w->ids[i], i);
-				lw_hist_count(c, &c->st->commits, 1);
+				lw_hsink_count(&c->out, &c->st->commits, 1);
 			}
 		}
 		w = hw_steal(t);
@@ -589,6 +274,129 @@ static void hwalker_dispose(hwalker *w)
 	lw_buf_release(&w->path);
 }
 
+static int place_cmp(const void *a, const void *b)
+{
+	const hplace *x = a, *y = b;
+	int c = git_oid_cmp(&x->blob, &y->blob);
+
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* the first place of `blob` in the sorted c->place, or c->nplace */
+static size_t place_lower(const hsink *c, const git_oid *blob)
+{
+	size_t lo = 0, hi = c->nplace;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (git_oid_cmp(&c->place[mid].blob, blob) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int path_allowed_globally(const lw_ruleset *rs, const char *path, pcre2_match_data *md)
+{
+	return lw_regex_list_matches(&rs->allow.paths, (const unsigned char *)path, strlen(path), md);
+}
+
+/* A job scanned at a path the configuration allows would find nothing for
+ * its other paths either: it is scanned at the oldest path not allowed. */
+static void job_pick_path(hsink *c, hjob *j, pcre2_match_data *md)
+{
+	if (!md || !path_allowed_globally(c->rs, j->path, md))
+		return;
+	for (size_t k = j->place_first; k < j->place_first + j->place_n; k++) {
+		hplace *p = &c->place[k];
+		if (path_allowed_globally(c->rs, p->path, md))
+			continue;
+		hplace was = { j->blob, j->commit, j->seq, j->path };
+		j->path = p->path;
+		j->commit = p->commit;
+		j->seq = p->seq;
+		*p = was;
+		return;
+	}
+}
+
+/* The walkers' places (history_place.c), in one list sorted by blob, and each job's share
+ * of it. Takes the walkers' lists. */
+static int hw_places_merge(hctx *h, hwalker *ws, size_t nw)
+{
+	hsink *c = &h->out;
+	size_t total = 0;
+
+	for (size_t k = 0; k < nw; k++)
+		total += ws[k].nplace;
+	if (total == 0)
+		return 0;
+	if (!(c->place = calloc(total, sizeof(hplace))))
+		return LW_ENOMEM;
+	for (size_t k = 0; k < nw; k++) {
+		if (ws[k].nplace)
+			memcpy(c->place + c->nplace, ws[k].place, ws[k].nplace * sizeof(hplace));
+		c->nplace += ws[k].nplace;
+		free(ws[k].place);
+		ws[k].place = NULL;
+		ws[k].nplace = ws[k].capplace = 0;
+	}
+	qsort(c->place, c->nplace, sizeof(hplace), place_cmp);
+	pcre2_match_data *md = c->rs->allow.paths.n ? pcre2_match_data_create(4, NULL) : NULL;
+	for (size_t i = 0; i < h->nbatch; i++) {
+		hjob *j = &h->batch[i];
+		size_t first = place_lower(c, &j->blob), end = first;
+		while (end < c->nplace && git_oid_equal(&c->place[end].blob, &j->blob))
+			end++;
+		j->place_first = first;
+		j->place_n = end - first;
+		if (j->place_n)
+			job_pick_path(c, j, md);
+	}
+	pcre2_match_data_free(md);
+	return 0;
+}
+
+/* A walker's commits done: notes what a tree or blob ref holds (c->roots),
+ * at seq first_seq onwards. A blob's path is the ref's name; a tree's
+ * entries are `REF:PATH`, git's own notation. */
+static int hw_walk_roots(hwalker *w, uint64_t first_seq)
+{
+	hctx *c = w->c;
+	int rc = 0;
+
+	for (size_t i = 0; i < c->nroots && rc == 0; i++) {
+		hroot *r = &c->roots[i];
+		uint64_t seq = first_seq + i;
+		htree t;
+
+		if ((c->opts->cancel && *c->opts->cancel) || c->stop)
+			break;
+		w->path.len = 0;
+		if (!r->is_tree) {
+			int ins = lw_oidset_insert(&w->seen_blobs, &r->id);
+			if (ins < 0)
+				rc = LW_ENOMEM;
+			else if (ins > 0 && !(c->own_store && lw_objstore_exists(c->own_store, r->id.id)))
+				rc = lw_hist_push(w, &r->id, &r->tag, seq, r->name);
+			continue;
+		}
+		lw_buf_put(&w->path, r->name, strlen(r->name));
+		lw_buf_putc(&w->path, ':');
+		if (lw_oidset_contains(&w->seen_trees, &r->id) || lw_htree_read(w, r->id.id, &t, 0) < 0)
+			continue;
+		rc = lw_hist_walk_tree(w, &t, NULL, 0, seq, &r->tag, r->id.id, 0);
+		lw_htree_release(w, &t);
+		if (rc == 0 && lw_oidset_insert(&w->seen_trees, &r->id) < 0)
+			rc = LW_ENOMEM;
+	}
+	w->path.len = 0;
+	return rc;
+}
+
 /* The walkers' notes in range order into c->batch: a blob an older range
  * saw is dropped from the newer ones. */
 static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
@@ -616,7 +424,7 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 					oom = 1;
 				if (!c->track_paths)
 					free(j->path);
-				else if (hw_alias(&ws[k], &j->blob, j->path, 0) < 0)
+				else if (lw_hist_note_alias(&ws[k], &j->blob, j->path, 0) < 0)
 					oom = 1;
 				continue;
 			}
@@ -638,7 +446,7 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 		c->nalias += ws[k].nalias;
 		ws[k].nalias = 0;
 	}
-	return lw_hist_places_merge(c, ws, nw);
+	return hw_places_merge(c, ws, nw);
 }
 
 int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
@@ -646,7 +454,7 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 	hwthread ts[64];
 	pthread_t th[64];
 	size_t nw = nwalkers < 1 ? 1 : nwalkers > 64 ? 64 : nwalkers, nws;
-	/* one more: the refs to trees and blobs (history_roots.c) */
+	/* one more: the refs to trees and blobs (hw_walk_roots) */
 	hwalker *ws = calloc(LW_MAX_RANGES + 1, sizeof(hwalker));
 	int rc = 0;
 
@@ -704,7 +512,7 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers)
 		ws[nws].repo = c->repo;
 		ws[nws].reader = c->reader;
 		ws[nws].sc = c->sc;
-		rc = lw_hist_walk_roots(&ws[nws++], n);
+		rc = hw_walk_roots(&ws[nws++], n);
 	}
 	if (rc == 0)
 		rc = hwalker_merge(c, ws, nws);

@@ -1,5 +1,6 @@
 /*
- * history_walk.c - a revision walk of our own: for every walk that hides
+ * history_order.c - the commits to walk, in order, found by a revision
+ * walk of our own: for every walk that hides
  * nothing (an audit of every ref, or of named revisions), and for what
  * libgit2 1.5's cannot walk: shallow clones (it ignores .git/shallow) and
  * repositories with a missing commit. Commits reachable from the plan's
@@ -24,7 +25,8 @@ typedef struct wnode {
 } wnode;
 
 typedef struct wctx {
-	hctx *c;
+	git_repository *repo;
+	lw_objreader *reader;
 	lw_oidset hidden;
 	wnode *nodes;
 	size_t n, cap;
@@ -74,7 +76,7 @@ static int w_mark(wctx *w, const git_oid *start, lw_oidset *set)
 	while (n && rc == 0) {
 		git_oid id = stack[--n];
 		git_commit *cm = NULL;
-		if (git_commit_lookup(&cm, w->c->repo, &id) < 0) {
+		if (git_commit_lookup(&cm, w->repo, &id) < 0) {
 			git_error_clear();
 			continue;
 		}
@@ -142,7 +144,7 @@ static void w_globs(wctx *w, const lw_strlist *globs, int hide, lw_oidlist *tips
 		snprintf(pat, sizeof(pat), "%s%s", strncmp(gl, "refs/", 5) ? "refs/" : "", gl);
 		git_reference_iterator *it = NULL;
 		git_reference *ref;
-		if (git_reference_iterator_glob_new(&it, w->c->repo, pat) < 0)
+		if (git_reference_iterator_glob_new(&it, w->repo, pat) < 0)
 			continue;
 		while (git_reference_next(&ref, it) == 0)
 			w_glob_ref(ref, &g);
@@ -159,13 +161,13 @@ static int w_read(wctx *w, const git_oid *id, hcommit *hc)
 	git_commit *cm = NULL;
 
 	hc->nparents = 0;
-	if (lw_objreader_read(w->c->reader, id->id, LW_MAX_TREE_SIZE, &o) == 0) {
+	if (lw_objreader_read(w->reader, id->id, LW_MAX_TREE_SIZE, &o) == 0) {
 		int ok = o.type == LW_OBJ_COMMIT && lw_hist_commit_parse(o.data, o.len, hc) == 0;
-		lw_obj_release(w->c->reader, &o);
+		lw_obj_release(w->reader, &o);
 		if (ok)
 			return 0;
 	}
-	if (git_commit_lookup(&cm, w->c->repo, id) < 0) {
+	if (git_commit_lookup(&cm, w->repo, id) < 0) {
 		git_error_clear();
 		return -1;
 	}
@@ -185,9 +187,9 @@ static int w_exists(wctx *w, const git_oid *id)
 	git_odb *odb = NULL;
 	int exists;
 
-	if (lw_objstore_exists(lw_objreader_store(w->c->reader), id->id))
+	if (lw_objstore_exists(lw_objreader_store(w->reader), id->id))
 		return 1;
-	exists = git_repository_odb(&odb, w->c->repo) == 0 && git_odb_exists(odb, id);
+	exists = git_repository_odb(&odb, w->repo) == 0 && git_odb_exists(odb, id);
 	git_odb_free(odb);
 	return exists;
 }
@@ -348,29 +350,31 @@ static int w_order(wctx *w, git_oid **out, size_t *nout)
 	return 0;
 }
 
-int lw_hist_ownwalk(hctx *c, git_oid **out, size_t *nout)
+int lw_hist_order(git_repository *repo, lw_objreader *reader, const hplan *c, git_oid **out,
+	size_t *nout)
 {
 	wctx w;
 	lw_oidlist tips = { NULL, 0 };
 	int rc;
 
 	memset(&w, 0, sizeof(w));
-	w.c = c;
+	w.repo = repo;
+	w.reader = reader;
 	lw_oidset_init(&w.hidden);
 	*out = NULL;
 	*nout = 0;
-	for (size_t i = 0; i < c->plan_hide.n; i++)
-		w_mark(&w, &c->plan_hide.v[i], &w.hidden);
-	w_globs(&w, &c->plan_hide_globs, 1, NULL);
-	tips.v = malloc((c->plan_push.n + 1) * sizeof(git_oid));
+	for (size_t i = 0; i < c->hide.n; i++)
+		w_mark(&w, &c->hide.v[i], &w.hidden);
+	w_globs(&w, &c->hide_globs, 1, NULL);
+	tips.v = malloc((c->push.n + 1) * sizeof(git_oid));
 	if (!tips.v) {
 		rc = LW_ENOMEM;
 		goto done;
 	}
-	if (c->plan_push.n)
-		memcpy(tips.v, c->plan_push.v, c->plan_push.n * sizeof(git_oid));
-	tips.n = c->plan_push.n;
-	w_globs(&w, &c->plan_push_globs, 0, &tips);
+	if (c->push.n)
+		memcpy(tips.v, c->push.v, c->push.n * sizeof(git_oid));
+	tips.n = c->push.n;
+	w_globs(&w, &c->push_globs, 0, &tips);
 	if ((rc = w_collect(&w, &tips)) == 0)
 		rc = w_order(&w, out, nout);
 done:

@@ -1,0 +1,317 @@
+#define _GNU_SOURCE
+/*
+ * history_trees.c - one commit's tree against its parents' trees: entries
+ * read in place (objtree.c) and matched by merge cursors, every blob never
+ * seen before noted with the commit and path that brought it (a job), and
+ * every object met again at a new path noted as a place of the blob (and
+ * an alias, for `present`).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source/history.h"
+
+int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path)
+{
+	if (w->nbatch == w->capbatch) {
+		size_t cap = w->capbatch ? w->capbatch * 2 : 4096;
+		hjob *v = lw_reallocarray(w->batch, cap, sizeof(hjob));
+		if (!v)
+			return LW_ENOMEM;
+		w->batch = v;
+		uint64_t *k = lw_reallocarray(w->batch_key, cap, sizeof(uint64_t));
+		if (!k)
+			return LW_ENOMEM;
+		w->batch_key = k;
+		w->capbatch = cap;
+	}
+	hjob *j = &w->batch[w->nbatch];
+	if (!(j->path = lw_strdup(path)))
+		return LW_ENOMEM;
+	j->blob = *blob;
+	j->commit = *commit;
+	j->seq = seq;
+	j->place_first = j->place_n = 0;
+	w->batch_key[w->nbatch++] = lw_objstore_position(lw_objreader_store(w->reader), blob->id);
+	return 0;
+}
+
+int lw_hist_note_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
+{
+	if (w->nalias == w->capalias) {
+		size_t cap = w->capalias ? w->capalias * 2 : 256;
+		halias *v = lw_reallocarray(w->alias, cap, sizeof(halias));
+		if (!v) {
+			free(path);
+			return LW_ENOMEM;
+		}
+		w->alias = v;
+		w->capalias = cap;
+	}
+	w->alias[w->nalias++] = (halias){ *id, path, is_tree };
+	return 0;
+}
+
+int lw_hist_place_note(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
+	const char *path)
+{
+	if (w->nplace == w->capplace) {
+		size_t cap = w->capplace ? w->capplace * 2 : 256;
+		hplace *v = lw_reallocarray(w->place, cap, sizeof(hplace));
+		if (!v)
+			return LW_ENOMEM;
+		w->place = v;
+		w->capplace = cap;
+	}
+	char *p = lw_strdup(path);
+	if (!p)
+		return LW_ENOMEM;
+	w->place[w->nplace++] = (hplace){ *blob, *commit, seq, p };
+	return 0;
+}
+
+/* Notes that the object at w->path is id (h: the path's hash so far, up
+ * to its directory): the first time an object is met at a path other than
+ * where it was first met, it is an alias (for `present`, when paths are
+ * tracked) and, for a blob, a place its findings are reported at too.
+ * 1 when the (object, path) is new, 0 when not, < 0 on error. */
+static int hw_place(hwalker *w, uint64_t h, const lw_tree_entry *e, int is_tree, int first,
+	const git_oid *commit, uint64_t seq)
+{
+	const git_oid *id = (const git_oid *)e->id;
+	int ins = lw_hashset_insert(&w->placed, lw_path_hash_end(lw_path_hash_more(h, e->name, e->name_len), e->id));
+	char *path;
+	int rc;
+
+	if (ins <= 0 || first)
+		return ins;
+	if (!is_tree && (rc = lw_hist_place_note(w, id, commit, seq, lw_buf_cstr(&w->path))) < 0)
+		return rc;
+	if (!w->c->track_paths)
+		return 1;
+	if (!(path = lw_strndup(w->path.data, w->path.len)))
+		return LW_ENOMEM;
+	rc = lw_hist_note_alias(w, id, path, is_tree);
+	return rc < 0 ? rc : 1;
+}
+
+static int hwalk_is_known(hctx *c, const git_oid *id, git_object_t type)
+{
+	/* With a quarantine, objects already stored before the push are old. */
+	if (!c->own_store)
+		return 0;
+	(void)type;
+	return lw_objstore_exists(c->own_store, id->id);
+}
+
+int lw_htree_read(hwalker *w, const unsigned char *id, htree *t, int quiet)
+{
+	hctx *c = w->c;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *why = NULL;
+
+	if (lw_repo_tree_read(w->repo, w->reader, id, t, &why) == 0)
+		return 0;
+	if (quiet)
+		return -1;
+	git_oid_tostr(hex, sizeof(hex), (const git_oid *)id);
+	lw_hsink_diag(&c->out, lw_buf_cstr(&w->path), "cannot read tree %s: %s", hex, why);
+	lw_hsink_count(&c->out, &c->st->errors, 1);
+	return -1;
+}
+
+void lw_htree_release(hwalker *w, htree *t)
+{
+	lw_repo_tree_release(w->reader, t);
+}
+
+/* A cursor over a parent tree, advanced in step with the child's entries:
+ * both are in git's tree order, so matching is one merge pass. */
+typedef struct hcursor {
+	const unsigned char *p, *end;
+	lw_tree_entry e;
+	int valid;
+} hcursor;
+
+static void hcursor_next(hcursor *k)
+{
+	k->valid = lw_tree_next(&k->p, k->end, &k->e) == 1;
+}
+
+/* the parent's entry with the same name and kind as e, or NULL */
+static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
+{
+	int et = lw_tree_entry_is_tree(e);
+
+	while (k->valid) {
+		int c = lw_tree_name_cmp(k->e.name, k->e.name_len, lw_tree_entry_is_tree(&k->e),
+			e->name, e->name_len, et);
+		if (c > 0)
+			return NULL;
+		if (c == 0)
+			return &k->e;
+		hcursor_next(k);
+	}
+	return NULL;
+}
+
+/* An entry whose path is longer than LW_MAX_PATH: a blob's content does
+ * not depend on its path, so it is scanned under a shortened path; what a
+ * tree that deep holds is not walked, and that is an error (incomplete). */
+static int hw_long_path(hwalker *w, const lw_tree_entry *e, int is_tree, const git_oid *commit,
+	uint64_t seq)
+{
+	hctx *c = w->c;
+	const git_oid *id = (const git_oid *)e->id;
+	size_t head = w->path.len < LW_PATH_SHOWN ? w->path.len : LW_PATH_SHOWN;
+	size_t tail = e->name_len < LW_PATH_SHOWN ? e->name_len : LW_PATH_SHOWN;
+	lw_buf shown;
+	int rc = 0, ins;
+
+	lw_buf_init(&shown, 4 * LW_PATH_SHOWN);
+	lw_buf_put(&shown, w->path.data, head);
+	lw_buf_printf(&shown, "[...%zu bytes...]", w->path.len - head + e->name_len - tail);
+	lw_buf_put(&shown, e->name + e->name_len - tail, tail);
+	if (shown.overflow) {
+		rc = LW_ENOMEM;
+	} else if (is_tree) {
+		lw_hsink_diag(&c->out, lw_buf_cstr(&shown), "a tree at a path longer than %d bytes; what it holds "
+			"was not scanned", LW_MAX_PATH);
+		lw_hsink_count(&c->out, &c->st->errors, 1);
+	} else if ((ins = lw_oidset_insert(&w->seen_blobs, id)) < 0) {
+		rc = LW_ENOMEM;
+	} else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB)) {
+		lw_hsink_diag(&c->out, lw_buf_cstr(&shown), "path longer than %d bytes: scanned, shown shortened",
+			LW_MAX_PATH);
+		rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&shown));
+	}
+	lw_buf_release(&shown);
+	return rc;
+}
+
+int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
+	const git_oid *commit, const unsigned char *tree_id, unsigned depth)
+{
+	hctx *c = w->c;
+	size_t base = w->path.len;
+	hcursor cur_stack[4], *cur = np <= 4 ? cur_stack : calloc(np, sizeof(*cur));
+	const unsigned char *pe_stack[4], **pe = np <= 4 ? pe_stack : calloc(np, sizeof(*pe));
+	const unsigned char *p = t->data, *end = t->data + t->len;
+	lw_tree_entry e;
+	int rc = 0, more;
+	/* the directory's part of its entries' (object, path) hashes */
+	uint64_t hdir = lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base);
+
+	if (!cur || !pe) {
+		rc = LW_ENOMEM;
+		goto out;
+	}
+	if (depth > LW_MAX_TREE_DEPTH) {
+		lw_hsink_diag(&c->out, lw_buf_cstr(&w->path),
+			"trees nested deeper than %d levels; the deeper part was not scanned",
+			LW_MAX_TREE_DEPTH);
+		lw_hsink_count(&c->out, &c->st->errors, 1);
+		goto out;
+	}
+	for (size_t k = 0; k < np; k++) {
+		cur[k].p = parents[k].data;
+		cur[k].end = parents[k].data + parents[k].len;
+		hcursor_next(&cur[k]);
+	}
+	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
+		const git_oid *id = (const git_oid *)e.id;
+		size_t npe = 0, same = 0;
+		int is_tree = lw_tree_entry_is_tree(&e);
+
+		for (size_t k = 0; k < np; k++) {
+			const lw_tree_entry *x = hcursor_seek(&cur[k], &e);
+			if (x && !memcmp(x->id, e.id, 20))
+				same = 1;
+			else if (x && is_tree)
+				pe[npe++] = x->id;
+		}
+		if (same)
+			continue;
+		if ((e.mode & 0170000) == 0160000) {
+			/* submodules live in other repositories: counted, not followed */
+			lw_hsink_count(&c->out, &c->st->gitlinks, 1);
+			continue;
+		}
+		w->path.len = base;
+		lw_buf_put(&w->path, e.name, e.name_len);
+		if (w->path.overflow) {
+			w->path.overflow = 0;
+			w->path.len = base;
+			__atomic_store_n(&c->paths_lost, 1, __ATOMIC_RELAXED);
+			rc = hw_long_path(w, &e, is_tree, commit, seq);
+			continue;
+		}
+		if (is_tree) {
+			htree sub, psub_stack[4], *psub;
+			size_t nps = 0;
+			if (lw_oidset_contains(&w->seen_trees, id)) {
+				/* a tree met before, at a new path (a copied or moved
+				 * directory): walked again, whole, so that its blobs,
+				 * all seen, are placed at their new paths */
+				if ((rc = hw_place(w, hdir, &e, 1, 0, commit, seq)) <= 0)
+					continue;
+				rc = 0;
+				npe = 0;
+			} else if ((rc = hw_place(w, hdir, &e, 1, 1, commit, seq)) < 0) {
+				break;
+			}
+			rc = 0;
+			if (lw_htree_read(w, e.id, &sub, 0) < 0)
+				continue;
+			psub = npe <= 4 ? psub_stack : calloc(npe, sizeof(*psub));
+			if (!psub) {
+				lw_htree_release(w, &sub);
+				rc = LW_ENOMEM;
+				break;
+			}
+			/* a parent's version that cannot be read only makes more look new */
+			for (size_t k = 0; k < npe; k++)
+				if (lw_htree_read(w, pe[k], &psub[nps], 1) == 0)
+					nps++;
+			lw_buf_putc(&w->path, '/');
+			rc = lw_hist_walk_tree(w, &sub, psub, nps, seq, commit, e.id, depth + 1);
+			for (size_t k = 0; k < nps; k++)
+				lw_htree_release(w, &psub[k]);
+			if (psub != psub_stack)
+				free(psub);
+			lw_htree_release(w, &sub);
+			if (rc == 0 && lw_oidset_insert(&w->seen_trees, id) < 0)
+				rc = LW_ENOMEM;
+		} else {
+			int ins = lw_oidset_insert(&w->seen_blobs, id);
+			if (ins < 0)
+				rc = LW_ENOMEM;
+			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
+				rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&w->path));
+			if (rc == 0 && ins >= 0 && (rc = hw_place(w, hdir, &e, 0, ins > 0, commit, seq)) > 0)
+				rc = 0;
+		}
+	}
+	if (rc == 0 && more < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), (const git_oid *)tree_id);
+		w->path.len = base;
+		if (w->path.data)
+			w->path.data[base] = '\0';
+		lw_hsink_diag(&c->out, base ? lw_buf_cstr(&w->path) : NULL,
+			"tree %s is malformed; the entries after the damage were not scanned", hex);
+		lw_hsink_count(&c->out, &c->st->errors, 1);
+	}
+out:
+	w->path.len = base;
+	if (w->path.data)
+		w->path.data[base] = '\0';
+	if (cur != cur_stack)
+		free(cur);
+	if (pe != pe_stack)
+		free(pe);
+	return rc;
+}
+
