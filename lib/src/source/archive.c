@@ -135,29 +135,34 @@ static int ax_read_member(ax_run *r, struct archive_entry *e, const char *name)
 {
 	unsigned char tmp[LW_ARCHIVE_READ];
 	uint64_t *left = r->lim->bytes_left;
+	uint64_t size = archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : UINT64_MAX;
 	char why[128];
+	int rc;
 
 	r->member.len = 0;
 	r->member.overflow = 0;
-	if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > *left) {
+	if (size != UINT64_MAX && size > *left) {
 		snprintf(why, sizeof(why), "%llu bytes, over the %llu left of the archive's bound",
-			(unsigned long long)archive_entry_size(e), (unsigned long long)*left);
+			(unsigned long long)size, (unsigned long long)*left);
 		ax_problem(r, name, "not scanned", why);
 		return r->streamed ? -1 : 1;
 	}
 	for (;;) {
 		la_ssize_t got = archive_read_data(r->a, tmp, sizeof(tmp));
-		if (got == 0)
-			return 0;
+		if (got == 0) {
+			rc = 0;
+			goto done;
+		}
 		if (got < 0) {
 			ax_problem(r, name, "cannot be read", archive_error_string(r->a));
-			return got == ARCHIVE_FATAL ? -1 : 1;
+			rc = got == ARCHIVE_FATAL ? -1 : 1;
+			goto done;
 		}
 		if ((uint64_t)got > *left || lw_buf_put(&r->member, tmp, (size_t)got) < 0) {
 			ax_problem(r, name, "not scanned",
 				"it inflates past the archive's bound on uncompressed bytes");
-			lw_wipe(tmp, sizeof(tmp));
-			return r->streamed ? -1 : 1;
+			rc = r->streamed ? -1 : 1;
+			goto done;
 		}
 		*left -= (uint64_t)got;
 		/* the member's compressed bytes are not told (libarchive's read
@@ -169,18 +174,19 @@ static int ax_read_member(ax_run *r, struct archive_entry *e, const char *name)
 			snprintf(why, sizeof(why), "compression ratio over %u (a zip bomb?)",
 				r->lim->max_ratio);
 			ax_problem(r, name, "abandoned", why);
-			lw_wipe(tmp, sizeof(tmp));
-			/* skipping the rest inflates it, unless its size is known
-			 * and within the bound */
-			if (!r->streamed)
-				return 1;
-			if (!archive_entry_size_is_set(e) ||
-			    (uint64_t)archive_entry_size(e) - out > *left)
-				return -1;
-			*left -= (uint64_t)archive_entry_size(e) - out;
-			return 1;
+			/* skipping the rest of a streamed member inflates it: only
+			 * when its declared size is within the bound */
+			rc = 1;
+			if (r->streamed && (size == UINT64_MAX || size < out || size - out > *left))
+				rc = -1;
+			else if (r->streamed)
+				*left -= size - out;
+			goto done;
 		}
 	}
+done:
+	lw_wipe(tmp, sizeof(tmp));
+	return rc;
 }
 
 static int ax_open(struct archive **out, const unsigned char *d, size_t n)
