@@ -11,6 +11,13 @@ mk() { python3 "$LW_TESTS_DIR/integration/archive_make.py" "$@"; }
 # src NAME: a file holding one fresh secret assignment, named NAME
 src() { mkdir -p "$(dirname "src/$1")"; pwline >"src/$1"; echo "src/$1"; }
 
+# the library that reads them is named with the others
+"$LEAKWALK" version --deps >deps.out
+check_grep "version --deps names libarchive and its version" '^libarchive [0-9]+\.[0-9]+\.[0-9]+' deps.out
+if command -v pkg-config >/dev/null && pkg-config --exists libarchive; then
+	check "version --deps: the libarchive built against" grep -qx "libarchive $(pkg-config --modversion libarchive)" deps.out
+fi
+
 # ===================== every format, by content =====================
 mkdir -p root
 mk zip root/app.zip "conf/a.env=$(src a.env)"
