@@ -38,6 +38,7 @@ typedef struct lw_cli {
 	int compat;
 	int no_config;
 	int decode_depth;             /* --max-decode-depth */
+	int archive_depth;            /* --max-archive-depth */
 	int report_invalid_checksums; /* --report-invalid-checksums */
 	lw_confidence min_confidence; /* --min-confidence */
 	/* --enable-rule (only these) and --disable-rule ids, borrowed from argv */
@@ -54,7 +55,7 @@ enum {
 	OPT_FORMAT = 1000, OPT_OUTPUT, OPT_CONFIG, OPT_NO_REDACT, OPT_COLOR, OPT_EXIT_CODE,
 	OPT_THREADS, OPT_MAX_FILE_SIZE, OPT_BASELINE, OPT_IGNORE_FILE, OPT_QUIET,
 	OPT_NO_INLINE_ALLOW, OPT_NO_CONFIG, OPT_HELP, OPT_COMPAT, OPT_MAX_DECODE_DEPTH,
-	OPT_REPORT_INVALID_CHECKSUMS, OPT_MIN_CONFIDENCE, OPT_LAST_COMMON
+	OPT_REPORT_INVALID_CHECKSUMS, OPT_MIN_CONFIDENCE, OPT_MAX_ARCHIVE_DEPTH, OPT_LAST_COMMON
 };
 
 /* Rule selection; apart from the list above so commands' own options
@@ -77,6 +78,7 @@ enum { OPT_ENABLE_RULE = 1900, OPT_DISABLE_RULE };
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },             \
 	{ "compat", no_argument, NULL, OPT_COMPAT },                   \
 	{ "max-decode-depth", required_argument, NULL, OPT_MAX_DECODE_DEPTH }, \
+	{ "max-archive-depth", required_argument, NULL, OPT_MAX_ARCHIVE_DEPTH }, \
 	{ "report-invalid-checksums", no_argument, NULL, OPT_REPORT_INVALID_CHECKSUMS }, \
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE }, \
 	{ "enable-rule", required_argument, NULL, OPT_ENABLE_RULE },   \
@@ -102,6 +104,9 @@ enum { OPT_ENABLE_RULE = 1900, OPT_DISABLE_RULE };
 	"                          low (default), medium or high\n" \
 	"      --max-decode-depth N  decode base64, hex and percent-encoded text and scan\n" \
 	"                          it again, N levels deep (0 to 8; default 2; 0: never)\n" \
+	"      --max-archive-depth N  open zip, jar, tar, gzip, bzip2 and xz archives and\n" \
+	"                          archives inside them, N levels deep (0 to 16; default 4;\n" \
+	"                          0: archives are scanned as bytes)\n" \
 	"      --report-invalid-checksums  also report tokens whose built-in checksum fails\n" \
 	"                          (such a token is a typo or a made-up value, not a secret)\n" \
 	"      --enable-rule ID    only this rule (repeatable: only these rules)\n" \

@@ -25,6 +25,7 @@ void lw_cli_init(lw_cli *cli)
 	cli->max_file_size = (uint64_t)100 << 20;
 	cli->color = "auto";
 	cli->decode_depth = 2;
+	cli->archive_depth = 4;
 	cli->min_confidence = LW_CONFIDENCE_LOW;
 }
 
@@ -33,6 +34,7 @@ void lw_cli_scan_options(const lw_cli *cli, lw_scan_options *so)
 	so->honour_inline_allow = !cli->no_inline_allow;
 	so->compat_markers = cli->compat;
 	so->decode_depth = cli->decode_depth;
+	so->archive_depth = cli->archive_depth;
 	so->report_invalid_checksums = cli->report_invalid_checksums;
 }
 
@@ -183,6 +185,14 @@ int lw_cli_option(lw_cli *cli, int opt, const char *arg)
 			return -1;
 		}
 		cli->decode_depth = (int)u;
+		return 1;
+	case OPT_MAX_ARCHIVE_DEPTH:
+		if (lw_parse_uint(arg, LW_ARCHIVE_DEPTH_MAX, &u) < 0) {
+			lw_cli_error("--max-archive-depth takes a number from 0 (never open archives) to %d",
+				LW_ARCHIVE_DEPTH_MAX);
+			return -1;
+		}
+		cli->archive_depth = (int)u;
 		return 1;
 	case OPT_REPORT_INVALID_CHECKSUMS: cli->report_invalid_checksums = 1; return 1;
 	case OPT_MIN_CONFIDENCE:

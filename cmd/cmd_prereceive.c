@@ -44,6 +44,9 @@ static const char prereceive_help[] =
 	"      --no-redact         show secrets in full in the rejection message\n"
 	"      --min-confidence LEVEL  reject only for findings this sure or more:\n"
 	"                          low (default), medium or high\n"
+	"      --max-archive-depth N  open zip, jar, tar, gzip, bzip2 and xz archives and\n"
+	"                          archives inside them, N levels deep (0 to 16; default 4;\n"
+	"                          0: archives are scanned as bytes)\n"
 	"      --enable-rule ID    only this rule (repeatable: only these rules)\n"
 	"      --disable-rule ID   not this rule (repeatable)\n"
 	"\n"
@@ -124,6 +127,7 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 		{ "no-redact", no_argument, NULL, PR_NO_REDACT },
 		{ "threads", required_argument, NULL, PR_THREADS },
 		{ "min-confidence", required_argument, NULL, PR_MIN_CONFIDENCE },
+		{ "max-archive-depth", required_argument, NULL, OPT_MAX_ARCHIVE_DEPTH },
 		{ "help", no_argument, NULL, PR_HELP },
 		{ "enable-rule", required_argument, NULL, OPT_ENABLE_RULE },
 		{ "disable-rule", required_argument, NULL, OPT_DISABLE_RULE },
@@ -137,6 +141,7 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 	o->max_commits = 100000;
 	o->max_blob = (uint64_t)100 << 20;
 	o->redact = 1;
+	o->rules.archive_depth = 4;
 	while ((opt = getopt_long(argc, argv, "+c:j:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': case PR_CONFIG: o->config = optarg; break;
@@ -187,6 +192,10 @@ static int pr_parse(pr_opts *o, int argc, char **argv)
 				return -1;
 			}
 			o->min_confidence = (lw_confidence)lw_confidence_parse(optarg);
+			break;
+		case OPT_MAX_ARCHIVE_DEPTH:
+			if (lw_cli_option(&o->rules, opt, optarg) < 0)
+				return -1;
 			break;
 		case OPT_ENABLE_RULE:
 		case OPT_DISABLE_RULE:
@@ -486,6 +495,7 @@ int cmd_pre_receive(int argc, char **argv)
 	ho.threads = o.threads;
 	ho.compute_present = 0;
 	ho.scan.honour_inline_allow = o.inline_allow;
+	ho.scan.archive_depth = o.rules.archive_depth;
 	ho.on_diag = pr_diag;
 	memset(&st, 0, sizeof(st));
 	memset(&mon, 0, sizeof(mon));
@@ -523,7 +533,7 @@ int cmd_pre_receive(int argc, char **argv)
 		int accept = o.accept_incomplete ||
 			     (o.allow_on_timeout && !st.limit_hits && (st.truncated || st.skipped_large));
 		pr_say("leakwalk: the scan was incomplete: %s; the push was %s by server policy (%s)",
-			st.limit_hits ? "a regex or candidate limit was reached (see the notes above)"
+			st.limit_hits ? "a regex, candidate or archive limit was reached (see the notes above)"
 			: st.truncated ? "more new commits than --max-commits"
 				       : "a blob over --max-blob-size",
 			accept ? "accepted" : "rejected",

@@ -14,8 +14,10 @@ static const char scan_help[] =
 	"\n"
 	"Scans files and directories (default: the current directory), or stdin\n"
 	"when PATH is '-'. Symlinks below a root are not followed, .git is skipped,\n"
-	"oversized files are skipped and counted; binary files (a NUL in the first\n"
-	"8000 bytes) are scanned through their printable runs (strings@OFFSET).\n"
+	"oversized files are skipped and counted; archives (zip, jar, tar, gzip,\n"
+	"bzip2, xz) are opened and their members reported as archive!member; other\n"
+	"binary files (a NUL in the first 8000 bytes) are scanned through their\n"
+	"printable runs (strings@OFFSET).\n"
 	"-o naming an input is refused.\n"
 	"\n"
 	"options:\n" LW_COMMON_HELP

@@ -42,7 +42,7 @@ _leakwalk()
 	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
 		--color --exit-code --threads --max-file-size --no-inline-allow --compat
 		--enable-rule --disable-rule --quiet --help
-		--min-confidence --max-decode-depth --report-invalid-checksums"
+		--min-confidence --max-decode-depth --max-archive-depth --report-invalid-checksums"
 
 	local cmd="" sub="" i npos=0
 	for ((i = 1; i < cword; i++)); do
@@ -52,7 +52,7 @@ _leakwalk()
 			case ${words[i - 1]} in
 			-f|--format|-o|--output|-c|--config|--ignore-file|--baseline|--color|--exit-code|\
 			-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--on-timeout|\
-			--min-confidence|--max-decode-depth|\
+			--min-confidence|--max-decode-depth|--max-archive-depth|\
 			--max-commits|--bypass-log|--from|--repo|--enable-rule|--disable-rule|=) continue ;;
 			esac
 			if [[ -z $cmd ]]; then
@@ -102,7 +102,7 @@ _leakwalk()
 		_leakwalk_values "$(leakwalk rules list 2>/dev/null | cut -d' ' -f1)"
 		return ;;
 	--exit-code|-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--max-commits|\
-	--max-decode-depth)
+	--max-decode-depth|--max-archive-depth)
 		return ;;
 	esac
 
@@ -117,7 +117,7 @@ _leakwalk()
 	pre-receive)
 		opts="--config --timeout --on-timeout --on-incomplete --max-commits --max-blob-size --gitlab
 			--allow-inline --trust-repo-config --allow-bypass --bypass-log --threads
-			--no-redact --min-confidence --enable-rule --disable-rule --help" ;;
+			--no-redact --min-confidence --max-archive-depth --enable-rule --disable-rule --help" ;;
 	install-hook)
 		opts="--force --help" ;;
 	report)

@@ -202,13 +202,27 @@ typedef struct lw_scan_options {
 	int compat_markers;        /**< also honour gitleaks:allow and "pragma: allowlist secret" */
 	int report_invalid_checksums; /**< also report tokens whose offline checksum fails
 					   (default 0: such a token is not a secret) */
+	/* Archives (zip, jar, tar, gzip, bzip2, xz), found by their content in
+	 * files, blobs, staged files and pushes: their members are read in
+	 * memory and scanned as `archive!member`. Not used by lw_scanner_scan,
+	 * which scans the bytes it is given. */
+	int archive_depth;            /**< archives inside archives opened, levels (default 4;
+					   0: archives are not opened) */
+	uint64_t archive_max_bytes;   /**< uncompressed bytes read from one archive, nested
+					   ones included (default 256 MiB) */
+	uint32_t archive_max_members; /**< members read from one archive (default 10000) */
+	uint32_t archive_max_ratio;   /**< a member inflating to this many bytes for each
+					   byte of the archive holding it (once over 1 MiB) is
+					   a bomb: it is abandoned (default 100) */
 } lw_scan_options;
 
 #define LW_SCAN_OPTIONS_VERSION 1
 #define LW_SCAN_OPTIONS_INIT { LW_SCAN_OPTIONS_VERSION, 1, 2000000, 20480, 4096, -1, 2, \
-	(size_t)4 << 20, 0, 0 }
+	(size_t)4 << 20, 0, 0, 4, (uint64_t)256 << 20, 10000, 100 }
 /** The bounds of lw_scan_options.decode_depth the command line accepts. */
 #define LW_DECODE_DEPTH_MAX 8
+/** The bound of lw_scan_options.archive_depth the command line accepts. */
+#define LW_ARCHIVE_DEPTH_MAX 16
 
 /** A byte buffer to scan and where it came from. */
 typedef struct lw_chunk {
@@ -579,7 +593,8 @@ typedef struct lw_fs_stats {
 LW_EXTERN int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
 	const lw_fs_options *opts, const lw_sink *sink, lw_fs_stats *stats, lw_error *err);
 
-/** Scans a buffer already in memory with a temporary scanner. */
+/** Scans a buffer already in memory with a temporary scanner; an archive's
+ * members are scanned as `path!member` (lw_scan_options.archive_depth). */
 LW_EXTERN int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
 	const lw_chunk *chunk, const lw_sink *sink);
 

@@ -211,6 +211,8 @@ typedef struct lw_feed {
 		const lw_sink *sink);
 	void *arg;
 	size_t *scanned;           /* out when set: the bytes detection read (transcoded) */
+	const lw_sink *members;    /* an archive's members' findings, when not `sink`
+				      (staged: a member's lines are not the blob's) */
 } lw_feed;
 /* The one entry where a source hands a file's bytes to detection: text
  * scanned, UTF-16 transcoded, binary through its printable runs. */

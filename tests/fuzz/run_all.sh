@@ -23,7 +23,7 @@ case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 build=${LW_FUZZ_BUILD:-build-fuzz}
 case $build in /*) ;; *) build="$PWD/$build" ;; esac
 jobs=${LW_FUZZ_JOBS:-$(nproc)}
-targets=(${LW_FUZZ_TARGETS:-rules config ignore baseline hookinput matcher escape objreader report packedrefs index import})
+targets=(${LW_FUZZ_TARGETS:-rules config ignore baseline hookinput matcher escape objreader report packedrefs index import archive})
 
 # -max_len per target: room for what each parser reads. The matcher's must
 # pass 8192 bytes, where the keyword automaton switches to two streams.
@@ -34,6 +34,7 @@ max_len() {
 	report) echo 8192 ;;
 	objreader) echo 8192 ;;
 	index) echo 40000 ;;
+	archive) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
 }

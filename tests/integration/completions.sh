@@ -22,7 +22,10 @@ for c in scan audit staged pre-push; do
 	check "bash: $c offers --compat" grep -qx -- --compat <(bcomp leakwalk "$c" --co)
 	check "bash: $c offers --enable-rule" grep -qx -- --enable-rule <(bcomp leakwalk "$c" --en)
 	check "bash: $c offers --disable-rule" grep -qx -- --disable-rule <(bcomp leakwalk "$c" --dis)
+	check "bash: $c offers --max-archive-depth" grep -qx -- --max-archive-depth <(bcomp leakwalk "$c" --max-ar)
 done
+check "bash: pre-receive offers --max-archive-depth" grep -qx -- --max-archive-depth <(bcomp leakwalk pre-receive --max-ar)
+check "bash: --max-archive-depth takes a value (no option offered)" test -z "$(bcomp leakwalk scan --max-archive-depth '')"
 check "bash: pre-receive offers --enable-rule" grep -qx -- --enable-rule <(bcomp leakwalk pre-receive --en)
 check "bash: --enable-rule completes rule ids" grep -qx -- github-pat <(bcomp leakwalk scan --enable-rule github-p)
 check "bash: help completes commands" grep -qx report <(bcomp leakwalk help rep)

@@ -167,6 +167,22 @@ static int found_add(hsink *c, const lw_finding *f, const hjob *job)
 	return 0;
 }
 
+/* f_path as found at `from`, moved to `to`: an archive member's chain
+ * "from!member" becomes "to!member" */
+static char *hs_rebase(const char *f_path, const char *from, const char *to)
+{
+	size_t fl = from ? strlen(from) : 0;
+	const char *tail = from && !strncmp(f_path, from, fl) && f_path[fl] == '!' ? f_path + fl : "";
+	size_t tl = strlen(to), sl = strlen(tail);
+	char *p = malloc(tl + sl + 1);
+
+	if (p) {
+		memcpy(p, to, tl);
+		memcpy(p + tl, tail, sl + 1);
+	}
+	return p;
+}
+
 void lw_hsink_add(hsink *c, const lw_finding *f, const hjob *job)
 {
 	int rc = 0;
@@ -183,12 +199,19 @@ void lw_hsink_add(hsink *c, const lw_finding *f, const hjob *job)
 		const hplace *p = &c->place[job->place_first + k];
 		hjob pj = { p->blob, p->commit, p->seq, p->path, 0, 0 };
 		lw_finding g = *f;
-		if (!lw_hist_place_reported(c->rs, f, p->path))
-			continue;
-		g.path = p->path;
-		lw_fingerprint(g.fingerprint, f->rule->id, p->path, f->secret, f->secret_len);
-		g.confidence = lw_confidence_of(&g);
-		rc = found_add(c, &g, &pj);
+		/* inside an archive: the same member of the blob at p->path */
+		char *chain = hs_rebase(f->path, job->path, p->path);
+		if (!chain) {
+			rc = LW_ENOMEM;
+			break;
+		}
+		if (lw_hist_place_reported(c->rs, f, chain)) {
+			g.path = chain;
+			lw_fingerprint(g.fingerprint, f->rule->id, chain, f->secret, f->secret_len);
+			g.confidence = lw_confidence_of(&g);
+			rc = found_add(c, &g, &pj);
+		}
+		free(chain);
 	}
 	if (rc < 0)
 		c->oom = 1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "source/archive.h"
 
 #define LW_FS_QUEUE 256
 
@@ -170,7 +171,7 @@ static void fs_scan_item(fs_ctx *c, lw_scanner *sc, fs_item *it, lw_buf *b_)
 		fs_count(c, &c->stats->errors, 1);
 	} else {
 		lw_feed f = { (const unsigned char *)lw_buf_cstr(&b), b.len, LW_CHUNK_INIT, 0,
-			c->opts->max_file_size, NULL, NULL, NULL };
+			c->opts->max_file_size, NULL, NULL, NULL, NULL };
 		f.where.path = it->path;
 		f.where.fingerprint_path = it->rel;
 		if (lw_source_feed(sc, &f, &c->sink) == LW_ESTOP)
@@ -402,7 +403,9 @@ int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts, const lw_c
 
 	if (rc < 0)
 		return rc;
-	rc = lw_scanner_scan(sc, chunk, sink);
+	/* an archive: its members (archive_scan.c) */
+	if ((rc = lw_archive_scan(sc, chunk->data, chunk->len, chunk, sink)) == LW_ENOTFOUND)
+		rc = lw_scanner_scan(sc, chunk, sink);
 	lw_scanner_free(sc);
 	return rc;
 }

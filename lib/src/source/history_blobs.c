@@ -280,7 +280,7 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	/* binary: its printable runs, with none of the passes worked out
 	 * through deltas (nothing is kept for a binary base either) */
 	hwmatch m = { w, rd, &obj, gobj != NULL };
-	lw_feed feed = { data, size, LW_CHUNK_INIT, 0, c->opts->max_blob_size, hw_match, &m, NULL };
+	lw_feed feed = { data, size, LW_CHUNK_INIT, 0, c->opts->max_blob_size, hw_match, &m, NULL, NULL };
 	feed.where.path = job->path;
 	w->job = job;
 	lw_source_feed(sc, &feed, &sink);

@@ -15,7 +15,7 @@ static int buffer_scan(const lw_source_options *o, const lw_ruleset *rs, const l
 		return lw_error_set(err, LW_ECONFIG, "a buffer source needs a chunk");
 	if ((rc = lw_scanner_new(&sc, rs, &o->scan)) < 0)
 		return lw_error_set(err, rc, "cannot start a scanner");
-	lw_feed f = { o->chunk->data, o->chunk->len, *o->chunk, 0, o->chunk->len, NULL, NULL, NULL };
+	lw_feed f = { o->chunk->data, o->chunk->len, *o->chunk, 0, o->chunk->len, NULL, NULL, NULL, NULL };
 	rc = lw_source_feed(sc, &f, &fsink);
 	st->items = 1;
 	st->bytes = o->chunk->len;

@@ -204,8 +204,11 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	/* binary: its printable runs, placed at their lines in the blob,
 	 * so the added lines still select them */
 	size_t scanned = 0;
-	lw_feed feed = { blob.data, blob.len, LW_CHUNK_INIT, f->binary, max, NULL, NULL, &scanned };
+	lw_feed feed = { blob.data, blob.len, LW_CHUNK_INIT, f->binary, max, NULL, NULL, &scanned, NULL };
+	/* an archive's members are reported whole: their lines are not the blob's */
+	lw_sink msink = { s_on_path_finding, s_on_diag, &filt };
 	feed.where.path = f->path;
+	feed.members = &msink;
 	lw_source_feed(sc, &feed, &sink);
 	st->files++;
 	st->bytes += scanned;

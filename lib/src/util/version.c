@@ -1,4 +1,5 @@
 /* version.c - versions of the library and of what it links. */
+#include <archive.h>
 #include <cjson/cJSON.h>
 #include <git2.h>
 #include <zlib.h>
@@ -11,11 +12,17 @@ const char *lw_version_deps(char *buf, size_t size)
 	int major = 0, minor = 0, rev = 0;
 	char pcre[64] = "";
 	int jit = 0;
+	/* "libarchive 3.6.2": the name is already on the line */
+	const char *la = archive_version_string();
+
+	if (!strncmp(la, "libarchive ", 11))
+		la += 11;
 
 	git_libgit2_version(&major, &minor, &rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit);
-	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\n", LW_VERSION,
-		major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion());
+	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\nlibarchive %s\n",
+		LW_VERSION, major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version(),
+		zlibVersion(), la);
 	return buf;
 }
