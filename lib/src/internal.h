@@ -175,6 +175,18 @@ typedef int (*lw_ac_hit_cb)(uint32_t kw, size_t end, void *payload);
 int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 	lw_ac_hit_cb cb, void *payload);
 
+/* the offline checks a rule may name (rules/checksum_names.c); run by
+ * filter/checksum.c */
+typedef enum lw_checksum_kind {
+	LW_CHECKSUM_UNKNOWN,
+	LW_CHECKSUM_CRC32_BASE62,
+	LW_CHECKSUM_CRC32_HEX_SUFFIX,
+	LW_CHECKSUM_BECH32,
+	LW_CHECKSUM_B64_BASIC_AUTH,
+} lw_checksum_kind;
+/* the check a rule's `checksum` names; *decides (when not NULL): whether
+ * its invalid answer drops the candidate */
+lw_checksum_kind lw_checksum_kind_of(const char *name, int *decides);
 int lw_checksum_known(const char *name);
 /* 1 when the check `name` decides what is a secret (base64-basic-auth) and
  * says `s` is not one: the rule's candidate is dropped */

@@ -37,7 +37,7 @@ KNOWN_FILE_CYCLES = {
 }
 KNOWN_LAYER_BREAKS = {
     ("finding/history_present", "source/history"), ("finding/history_present", "source/history_diff"),
-    ("rules/rule", "detect/measure"), ("rules/ruleset", "detect/pathrule"),
+    ("rules/ruleset", "detect/pathrule"),
 }
 
 
