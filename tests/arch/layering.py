@@ -18,7 +18,6 @@ LAYERS = ["util", "odb", "rules", "filter", "detect", "finding", "source", "repo
 # may still call each other; the list must only shrink.
 KNOWN_FILE_CYCLES = {
     ("detect/decode", "detect/scanner"), ("detect/scanner", "detect/decode"),
-    ("detect/pathrule", "detect/scanner"), ("detect/scanner", "detect/pathrule"),
     ("finding/history_present", "source/history"), ("finding/history_present", "source/history_diff"),
     ("finding/history_present", "finding/history_sink"), ("finding/history_sink", "finding/history_present"),
     ("source/history", "source/history_diff"), ("source/history_diff", "source/history"),
@@ -37,7 +36,6 @@ KNOWN_FILE_CYCLES = {
 }
 KNOWN_LAYER_BREAKS = {
     ("finding/history_present", "source/history"), ("finding/history_present", "source/history_diff"),
-    ("rules/ruleset", "detect/pathrule"),
 }
 
 
