@@ -301,12 +301,23 @@ const lw_ac *lw_scanner_automaton(const lw_scanner *sc);
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
-/* Finds base64, hex and percent-encoded runs, decodes them and scans the
- * decoded text with `child`, reporting through `sink` at the run's place.
+/* How the decoding pass has decoded text scanned, without knowing the
+ * scanner (which owns the recursion): scan() runs the text one decoding
+ * level deeper, `budget` being the bytes of decoding left when it is the
+ * first; note_limit() counts a bound reached (incomplete coverage). */
+typedef struct lw_decoder {
+	int depth;  /* decoding levels left; 0: nothing is decoded */
+	size_t max; /* bytes of encoded text decoded per chunk */
+	int (*scan)(void *payload, const lw_chunk *decoded, size_t budget, const lw_sink *sink);
+	void (*note_limit)(void *payload);
+	void *payload;
+} lw_decoder;
+/* Finds base64, hex and percent-encoded runs, decodes them and has
+ * `dec` scan the decoded text, reporting through `sink` at the run's place.
  * Base64/hex runs are given (have_runs), or found and, when rec is not
  * NULL, noted there. */
-int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
-	const lw_sink *sink, const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec);
+int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec);
 /* A blob's base64/hex runs from its delta base's (decode.c): 0, or -1
  * with out->valid cleared. */
 int lw_encruns_derive(const lw_encrun *br, size_t nbr, const struct lw_copyop *ops, size_t nops,

@@ -915,6 +915,27 @@ int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink 
 	return rc;
 }
 
+/* Decoded text is scanned by a child scanner one decoding level deeper,
+ * created on first use with the decoding budget left then. */
+static int lw_scan_child(void *p, const lw_chunk *decoded, size_t budget, const lw_sink *sink)
+{
+	lw_scanner *sc = p;
+
+	if (!sc->child) {
+		lw_scan_options co = sc->opts;
+		co.decode_depth--;
+		co.decode_max = budget;
+		if (lw_scanner_new(&sc->child, sc->rs, &co) < 0)
+			return LW_ENOMEM;
+	}
+	return lw_scanner_scan(sc->child, decoded, sink);
+}
+
+static void lw_scan_note_limit(void *p)
+{
+	lw_scanner_note_limit(p);
+}
+
 int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 {
 	lw_cursor cur = { 0, 0, 0, 0, 0 };
@@ -955,9 +976,11 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	sc->sink = NULL;
 	if (rc >= 0 && sc->opts.decode_depth > 0 && sc->opts.only_rule < 0) {
 		const lw_passes *p = sc->passes;
-		rc = p ? lw_scan_decoded(sc, &sc->child, chunk, sink, p->runs, p->nruns, p->have_runs,
+		lw_decoder dec = { sc->opts.decode_depth, sc->opts.decode_max, lw_scan_child,
+			lw_scan_note_limit, sc };
+		rc = p ? lw_scan_decoded(&dec, chunk, sink, p->runs, p->nruns, p->have_runs,
 				 p->have_runs ? NULL : p->rec_runs)
-		       : lw_scan_decoded(sc, &sc->child, chunk, sink, NULL, 0, 0, NULL);
+		       : lw_scan_decoded(&dec, chunk, sink, NULL, 0, 0, NULL);
 	}
 	return rc;
 }
