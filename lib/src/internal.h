@@ -188,6 +188,8 @@ typedef enum lw_checksum_kind {
  * its invalid answer drops the candidate */
 lw_checksum_kind lw_checksum_kind_of(const char *name, int *decides);
 int lw_checksum_known(const char *name);
+/* 1 when rule r carries `tag` (rule.c) */
+int lw_rule_has_tag(const lw_rule *r, const char *tag);
 /* 1 when the check `name` decides what is a secret (base64-basic-auth) and
  * says `s` is not one: the rule's candidate is dropped */
 int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len);

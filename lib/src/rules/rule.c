@@ -269,3 +269,12 @@ void lw_rule_dispose(lw_rule *r)
 	pcre2_code_free(r->acode);
 	memset(r, 0, sizeof(*r));
 }
+
+/* 1 when the rule carries `tag` */
+int lw_rule_has_tag(const lw_rule *r, const char *tag)
+{
+	for (size_t i = 0; i < r->tags.n; i++)
+		if (strcmp(r->tags.v[i], tag) == 0)
+			return 1;
+	return 0;
+}
