@@ -55,6 +55,8 @@ typedef struct lw_rule {
 	uint32_t lookbehind; /* bytes before a window its regex may look at */
 	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
+	uint32_t allow_paths_group; /* 1 + the first rule with the same allow.paths;
+				       0: none (ruleset_paths.c) */
 } lw_rule;
 
 typedef struct lw_ac lw_ac;
@@ -338,7 +340,7 @@ int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerpri
 	const lw_sink *sink);
 
 /* A scanner's answers about the chunk's path (pathrule.c): does rule ri's
- * `paths` admit it? Each rule's answer is worked out once per chunk, on
+ * `paths` admit it, and its `allow.paths` not exclude it? Each rule's answer is worked out once per chunk, on
  * first need, and not at all when the joined regex says no rule's can. */
 typedef struct lw_pathstate {
 	uint32_t *gen_of; /* per rule: the chunk its answer is for */
@@ -351,6 +353,11 @@ typedef struct lw_pathstate {
 	char *memo;       /* the last path given to the joined regex, */
 	size_t memo_len;
 	int memo_ok;      /* and its answer */
+	uint32_t *agen_of; /* per allow_paths_group: the path its answer is for */
+	uint8_t *aok;      /* per allow_paths_group: allow.paths match the path */
+	uint32_t apgen;    /* the path apath, in agen_of */
+	char *apath;
+	size_t apath_len;
 } lw_pathstate;
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules);
 void lw_pathstate_release(lw_pathstate *ps);
@@ -365,7 +372,8 @@ void lw_scanner_set_strings(lw_scanner *sc, int on);
  * path (the path rules and the chunk's scan ask in turn) */
 int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,
 	pcre2_match_data *md);
-/* rs->paths_any from every enabled rule's `paths` (ruleset finalize) */
+/* rs->paths_any from every enabled rule's `paths`, and the rules'
+ * allow_paths_group (ruleset finalize) */
 void lw_ruleset_join_paths(lw_ruleset *rs);
 
 /* line helpers: a line ends at \n, \r\n or a lone \r */

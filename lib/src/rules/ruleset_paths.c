@@ -1,6 +1,8 @@
 /* ruleset_paths.c - one regex joining every enabled rule's `paths`, built
  * when the ruleset is finalized, so most files, whose names no rule is
- * limited to, cost one match (detect/pathrule.c asks it). */
+ * limited to, cost one match (detect/pathrule.c asks it); and the groups
+ * of rules with the same `allow.paths`, asked once per path per group. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -29,10 +31,63 @@ static int lw_path_branch(lw_buf *group, const char *s, const char *prefix)
 	return 1;
 }
 
+static uint64_t lw_list_hash(const lw_regex_list *l)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < l->n; i++)
+		for (const char *p = l->sources[i];; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+			if (!*p)
+				break;
+		}
+	return h;
+}
+
+static int lw_list_same(const lw_regex_list *a, const lw_regex_list *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->sources[i], b->sources[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* allow_paths_group: 1 + the first rule with the same allow.paths */
+static void lw_ruleset_group_allow_paths(lw_ruleset *rs)
+{
+	uint64_t *h = calloc(rs->n ? rs->n : 1, sizeof(uint64_t));
+
+	for (size_t i = 0; i < rs->n; i++) {
+		lw_rule *r = &rs->rules[i];
+		r->allow_paths_group = 0;
+		if (!r->allow.paths.n)
+			continue;
+		r->allow_paths_group = (uint32_t)i + 1;
+		if (!h)
+			continue; /* no sharing: each rule asks alone */
+		h[i] = lw_list_hash(&r->allow.paths);
+		for (size_t j = 0; j < i; j++)
+			if (h[j] == h[i] && rs->rules[j].allow_paths_group == j + 1 &&
+			    lw_list_same(&rs->rules[j].allow.paths, &r->allow.paths)) {
+				r->allow_paths_group = (uint32_t)j + 1;
+				break;
+			}
+		/* asked once per path for the whole group, by its first rule:
+		 * worth the JIT (a few regexes in the default rules) */
+		if (r->allow_paths_group == i + 1)
+			for (size_t k = 0; k < r->allow.paths.n; k++)
+				pcre2_jit_compile(r->allow.paths.codes[k], PCRE2_JIT_COMPLETE);
+	}
+	free(h);
+}
+
 void lw_ruleset_join_paths(lw_ruleset *rs)
 {
 	lw_buf slash, dot, other, all;
 
+	lw_ruleset_group_allow_paths(rs);
 	lw_buf_init(&slash, (size_t)1 << 20);
 	lw_buf_init(&dot, (size_t)1 << 20);
 	lw_buf_init(&other, (size_t)1 << 20);
