@@ -57,6 +57,8 @@ typedef struct lw_rule {
 	int jit;   /* JIT compiled successfully */
 	uint32_t allow_paths_group; /* 1 + the first rule with the same allow.paths;
 				       0: none (ruleset_paths.c) */
+	uint32_t allow_paths_bit;   /* that group's number, from 0; 64 and more:
+				       not remembered per path */
 } lw_rule;
 
 typedef struct lw_ac lw_ac;
@@ -353,11 +355,8 @@ typedef struct lw_pathstate {
 	char *memo;       /* the last path given to the joined regex, */
 	size_t memo_len;
 	int memo_ok;      /* and its answer */
-	uint32_t *agen_of; /* per allow_paths_group: the path its answer is for */
-	uint8_t *aok;      /* per allow_paths_group: allow.paths match the path */
-	uint32_t apgen;    /* the path apath, in agen_of */
-	char *apath;
-	size_t apath_len;
+	struct lw_pathmemo *amemo; /* per path (direct-mapped, made on first
+				      use): the allow.paths groups' answers */
 } lw_pathstate;
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules);
 void lw_pathstate_release(lw_pathstate *ps);

@@ -9,15 +9,21 @@
 
 #include "internal.h"
 
+/* A path's answers from the allow.paths groups (lw_pathstate_allowed). */
+typedef struct lw_pathmemo {
+	char *path;
+	size_t len;
+	uint64_t known, ok; /* per group bit: answered, and allowed */
+} lw_pathmemo;
+#define LW_PATHMEMO_SLOTS 4096
+
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->nrules = nrules;
 	ps->gen_of = calloc(nrules ? nrules : 1, sizeof(uint32_t));
 	ps->ok = calloc(nrules ? nrules : 1, 1);
-	ps->agen_of = calloc(nrules + 1, sizeof(uint32_t));
-	ps->aok = calloc(nrules + 1, 1);
-	return ps->gen_of && ps->ok && ps->agen_of && ps->aok ? 0 : LW_ENOMEM;
+	return ps->gen_of && ps->ok ? 0 : LW_ENOMEM;
 }
 
 void lw_pathstate_release(lw_pathstate *ps)
@@ -25,9 +31,9 @@ void lw_pathstate_release(lw_pathstate *ps)
 	free(ps->gen_of);
 	free(ps->ok);
 	free(ps->memo);
-	free(ps->agen_of);
-	free(ps->aok);
-	free(ps->apath);
+	for (size_t i = 0; ps->amemo && i < LW_PATHMEMO_SLOTS; i++)
+		free(ps->amemo[i].path);
+	free(ps->amemo);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -62,34 +68,40 @@ int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,
 }
 
 /* Whether rule r's allow.paths match rel. Rules sharing a list (the
- * generic rules do) share the answer, kept while the path stays the same
- * (an audit's blobs often come at one path after another). */
+ * generic rules do) share the answer, remembered per path: an audit meets
+ * each path again in every version of its file. */
 static int lw_pathstate_allowed(lw_pathstate *ps, const lw_ruleset *rs, const lw_rule *r,
 	const char *rel, size_t n, pcre2_match_data *md)
 {
-	uint32_t g = r->allow_paths_group;
+	uint32_t g = r->allow_paths_group, bit = r->allow_paths_bit;
+	uint64_t h = 1469598103934665603ull, m;
+	lw_pathmemo *e;
 
 	if (!g || g > ps->nrules)
 		return lw_regex_list_matches(&r->allow.paths, (const unsigned char *)rel, n, md);
-	if (!ps->apath || ps->apath_len != n || memcmp(ps->apath, rel, n) != 0) {
-		char *c = realloc(ps->apath, n + 1);
+	/* the group's first rule: its regexes are JIT-compiled */
+	const lw_regex_list *l = &rs->rules[g - 1].allow.paths;
+	if (bit >= 64 || (!ps->amemo && !(ps->amemo = calloc(LW_PATHMEMO_SLOTS, sizeof(*ps->amemo)))))
+		return lw_regex_list_matches(l, (const unsigned char *)rel, n, md);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)rel[i]) * 1099511628211ull;
+	e = &ps->amemo[(h ^ (h >> 29)) & (LW_PATHMEMO_SLOTS - 1)];
+	if (!e->path || e->len != n || memcmp(e->path, rel, n) != 0) {
+		char *c = realloc(e->path, n + 1);
 		if (!c)
-			return lw_regex_list_matches(&r->allow.paths, (const unsigned char *)rel, n, md);
+			return lw_regex_list_matches(l, (const unsigned char *)rel, n, md);
 		memcpy(c, rel, n + 1);
-		ps->apath = c;
-		ps->apath_len = n;
-		if (++ps->apgen == 0) {
-			memset(ps->agen_of, 0, (ps->nrules + 1) * sizeof(uint32_t));
-			ps->apgen = 1;
-		}
+		e->path = c;
+		e->len = n;
+		e->known = e->ok = 0;
 	}
-	if (ps->agen_of[g] != ps->apgen) {
-		ps->agen_of[g] = ps->apgen;
-		/* the group's first rule: its regexes are JIT-compiled */
-		ps->aok[g] = (uint8_t)lw_regex_list_matches(&rs->rules[g - 1].allow.paths,
-			(const unsigned char *)rel, n, md);
+	m = (uint64_t)1 << bit;
+	if (!(e->known & m)) {
+		e->known |= m;
+		if (lw_regex_list_matches(l, (const unsigned char *)rel, n, md))
+			e->ok |= m;
 	}
-	return ps->aok[g];
+	return (e->ok & m) != 0;
 }
 
 int lw_pathstate_rule_ok(lw_pathstate *ps, const lw_ruleset *rs, size_t ri, const char *rel,

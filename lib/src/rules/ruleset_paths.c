@@ -58,10 +58,12 @@ static int lw_list_same(const lw_regex_list *a, const lw_regex_list *b)
 static void lw_ruleset_group_allow_paths(lw_ruleset *rs)
 {
 	uint64_t *h = calloc(rs->n ? rs->n : 1, sizeof(uint64_t));
+	uint32_t ngroups = 0;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		lw_rule *r = &rs->rules[i];
 		r->allow_paths_group = 0;
+		r->allow_paths_bit = UINT32_MAX;
 		if (!r->allow.paths.n)
 			continue;
 		r->allow_paths_group = (uint32_t)i + 1;
@@ -76,9 +78,13 @@ static void lw_ruleset_group_allow_paths(lw_ruleset *rs)
 			}
 		/* asked once per path for the whole group, by its first rule:
 		 * worth the JIT (a few regexes in the default rules) */
-		if (r->allow_paths_group == i + 1)
+		if (r->allow_paths_group == i + 1) {
+			r->allow_paths_bit = ngroups++;
 			for (size_t k = 0; k < r->allow.paths.n; k++)
 				pcre2_jit_compile(r->allow.paths.codes[k], PCRE2_JIT_COMPLETE);
+		} else {
+			r->allow_paths_bit = rs->rules[r->allow_paths_group - 1].allow_paths_bit;
+		}
 	}
 	free(h);
 }
