@@ -55,6 +55,8 @@ typedef struct lw_rule {
 	uint32_t lookbehind; /* bytes before a window its regex may look at */
 	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
+	uint8_t needs[32]; /* with has_needs: every match holds one of these bytes */
+	int has_needs;
 	uint32_t allow_paths_group; /* 1 + the first rule with the same allow.paths;
 				       0: none (ruleset_paths.c) */
 	uint32_t allow_paths_bit;   /* that group's number, from 0; 64 and more:
@@ -92,6 +94,12 @@ struct lw_ruleset {
 int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
 /* 1 when re has a '|' outside every group (or cannot be read). anchor.c */
 int lw_regex_has_top_alternative(const char *re);
+/* Does every match of re consume one of a few bytes (anchor.c)? Narrow:
+ * the last item at the top level is a group, not quantified, whose every
+ * alternative begins with a punctuation mark (the quoted value of the
+ * generic assignment rules). 1 with the marks in `set` (a 256-bit map);
+ * 0 when unsure. A window holding none of them cannot match. */
+int lw_regex_required_bytes(const char *re, uint8_t set[32]);
 
 /* errors */
 int lw_error_set(lw_error *err, int code, const char *fmt, ...)

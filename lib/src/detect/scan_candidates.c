@@ -102,6 +102,19 @@ static void lw_regex_stopped(lw_scanner *sc, const lw_rule *r, int rc, size_t at
  * pathological line and one such line cannot hide the rest. */
 static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int by_line);
 
+/* A window holding none of the bytes every match of the rule consumes
+ * (rules/anchor.c: the quotes around a generic assignment's value) cannot
+ * match: the regex, which would try every position, is not run. */
+static int lw_window_may_match(const lw_rule *r, const unsigned char *d, size_t ws, size_t we)
+{
+	if (!r->has_needs)
+		return 1;
+	for (size_t i = ws; i < we; i++)
+		if (r->needs[d[i] >> 3] & (1u << (d[i] & 7)))
+			return 1;
+	return 0;
+}
+
 static int lw_run_lines(lw_scanner *sc, size_t ri, size_t from, size_t we)
 {
 	const unsigned char *d = sc->chunk->data;
@@ -131,6 +144,8 @@ static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int
 		lw_scan__diag(sc, r, ws, err.msg);
 		return 0;
 	}
+	if (!by_line && !lw_window_may_match(r, d, ws, we))
+		return 0;
 	while (off < we && !lw_scan__rule_gave_up(sc, ri)) {
 		rc = pcre2_match(r->code, d, we, off, 0, sc->md, sc->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)

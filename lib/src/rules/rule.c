@@ -208,6 +208,7 @@ int lw_rule_parse(lw_rule *r, const void *json, const char *source, int compile_
 		goto fail;
 	r->anchored = lw_regex_keyword_anchored(r->info.regex, (const char *const *)r->keywords.v,
 		r->keywords.n);
+	r->has_needs = lw_regex_required_bytes(r->info.regex, r->needs);
 	lw_rule_publish(r);
 	return 0;
 fail:
