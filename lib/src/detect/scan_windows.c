@@ -105,7 +105,7 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		return 0;
 	/* a delta of a blob at another path finds no window noted for this
 	 * rule there, so it runs the regex itself: skipping is safe */
-	if (!lw_scan__rule_path_ok(sc, ri))
+	if ((r->paths.n || r->allow.paths.n) && !lw_scan__rule_path_ok(sc, ri))
 		return 0;
 	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
 		/* inside the open window: only bytes past its end can widen it, so

@@ -1,7 +1,10 @@
 /*
  * scanner.c - the matcher: keyword hits select rules, each selected rule's
  * regex runs only on bounded windows around its hits, candidates are
- * filtered and handed to the sink in order of position.
+ * filtered and handed to the sink in order of position. This file holds
+ * the scanner and one chunk's run through the passes (scan_windows.c,
+ * scan_candidates.c, scan_filters.c, scan_emit.c), then the decoding pass,
+ * whose decoded text a child scanner one level deeper scans.
  */
 #include <stdlib.h>
 #include <string.h>
