@@ -27,6 +27,9 @@ static const char audit_help[] =
 	"      --progress          show progress even when stderr is not a terminal\n"
 	"      --full-scan         match every blob whole, not only where a delta changed a\n"
 	"                          scanned base (same findings, slower; for checking)\n"
+	"      --store STORE       incremental: walk only the commits the tips recorded in\n"
+	"                          STORE (an SQLite file or a postgresql:// URI) do not\n"
+	"                          reach, keep the findings there, report the open ones\n"
 	"\n"
 	LW_EXIT_HELP
 	"\n"
@@ -34,11 +37,12 @@ static const char audit_help[] =
 	"  leakwalk audit\n"
 	"  leakwalk audit /srv/git/app.git --format json --output findings.json\n"
 	"  leakwalk audit . origin/main..HEAD\n"
-	"  leakwalk audit --baseline old.json   # only what is new since old.json\n";
+	"  leakwalk audit --baseline old.json   # only what is new since old.json\n"
+	"  leakwalk audit . --store ~/.leakwalk.db   # the next run reads new commits only\n";
 
 #define LW_AUDIT_TIMEOUT 21600
 
-enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL, OPT_FULL_SCAN };
+enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL, OPT_FULL_SCAN, OPT_STORE };
 
 typedef struct audit_ctx {
 	int quiet;
@@ -202,6 +206,7 @@ int cmd_audit(int argc, char **argv)
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "full-scan", no_argument, NULL, OPT_FULL_SCAN },
+		{ "store", required_argument, NULL, OPT_STORE },
 		{ NULL, 0, NULL, 0 }
 	};
 	lw_cli cli;
@@ -213,7 +218,7 @@ int cmd_audit(int argc, char **argv)
 	lw_ruleset *rs = NULL;
 	lw_fpset *ignore = NULL, *baseline = NULL;
 	lw_error err = { 0 };
-	const char *repo = NULL;
+	const char *repo = NULL, *store = NULL;
 	const char **revs = NULL;
 	size_t nrevs = 0;
 	char *cfg = NULL, *ign = NULL;
@@ -255,6 +260,8 @@ int cmd_audit(int argc, char **argv)
 			all = 1;
 		} else if (opt == OPT_FULL_SCAN) {
 			ho.full_scan = 1;
+		} else if (opt == OPT_STORE) {
+			store = optarg;
 		} else if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
 			if (rc == 0)
 				fputs(audit_help, stderr);
@@ -274,6 +281,11 @@ int cmd_audit(int argc, char **argv)
 		revs[nrevs++] = "--all";
 	ho.revs = revs;
 	ho.nrevs = nrevs;
+	if (store && (nrevs || ho.since)) {
+		/* the store holds whole histories: what a full audit gives */
+		lw_cli_error("--store audits every ref: no revisions or --since with it");
+		goto done;
+	}
 	cfg = audit_worktree_file(repo, ".leakwalk.json");
 	ign = audit_worktree_file(repo, ".leakwalkignore");
 	if (!(rs = lw_cli_load_rules(&cli, cfg, 1, NULL, NULL)))
@@ -294,6 +306,12 @@ int cmd_audit(int argc, char **argv)
 	mon.progress = !cli.quiet && (force_progress || isatty(STDERR_FILENO));
 	mon.exit_code = LW_EXIT_INPUT;
 	mon.what = "the audit";
+	if (store) {
+		lw_monitor_start(&mon);
+		status = lw_cli_store_audit(&cli, store, repo, rs, &ho, &st, ignore, baseline);
+		lw_monitor_stop(&mon);
+		goto done;
+	}
 	lw_monitor_start(&mon);
 	rc = lw_history_scan(repo, rs, &ho, rep, &st, &err);
 	lw_monitor_stop(&mon);

@@ -1,0 +1,347 @@
+/*
+ * store_audit.c - the incremental audit: walk what the recorded tips do not
+ * reach (pre-receive's planning: the tips are hidden), then write what was
+ * found, `present` at the new tips and the tips themselves in one
+ * transaction. A tip that left the history (a rewrite, a deleted branch)
+ * makes the walk whole again, so the store always holds what a full audit
+ * of the repository gives.
+ */
+#include <cjson/cJSON.h>
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "store/store_int.h"
+
+/* One finding as stored: its redacted report object and its keys. */
+typedef struct srow {
+	const lw_record *rec;
+	char *doc;
+	char secret_id[65];
+	char *present; /* newline-separated; NULL: unknown */
+} srow;
+
+static int rec_by_fp(const void *a, const void *b)
+{
+	return strcmp((*(lw_record *const *)a)->fingerprint, (*(lw_record *const *)b)->fingerprint);
+}
+
+static char *join_present(const lw_record *rec)
+{
+	lw_buf b;
+
+	if (!rec->has_present)
+		return NULL;
+	lw_buf_init(&b, 0);
+	lw_buf_puts(&b, "");
+	for (size_t i = 0; i < rec->npresent; i++) {
+		if (i)
+			lw_buf_putc(&b, '\n');
+		lw_buf_puts(&b, rec->present[i]);
+	}
+	if (b.overflow || !b.data) {
+		lw_buf_release(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+/* The rows of the new findings: each record rendered as the JSON report
+ * renders it, redacted (commit messages too), without `present`, which the
+ * store keeps apart and recomputes. */
+static int rows_build(lw_store *s, lw_report *rep, const lw_ruleset *rs, srow **out, size_t *nout,
+	lw_error *err)
+{
+	lw_output_options oo = LW_OUTPUT_OPTIONS_INIT;
+	lw_report_meta meta = { "audit", 0, 0, 0, 0, 0, 0, NULL, 0 };
+	size_t n = lw_report_count(rep), k = 0;
+	lw_record **byfp = calloc(n ? n : 1, sizeof(*byfp));
+	srow *rows = calloc(n ? n : 1, sizeof(*rows));
+	cJSON *arr = NULL, *el;
+	lw_buf js;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	lw_buf_init(&js, LW_BUF_DEFAULT_MAX);
+	if (!byfp || !rows) {
+		rc = LW_ENOMEM;
+		goto done;
+	}
+	lw_report_redact_messages(rep);
+	oo.format = LW_FORMAT_JSON;
+	oo.rules = rs;
+	if ((rc = lw_report_render(&js, rep, &meta, &oo)) < 0)
+		goto done;
+	if (!(arr = cJSON_ParseWithLength(js.data ? js.data : "[]", js.data ? js.len : 2))) {
+		rc = lw_error_set(err, LW_ERROR, "cannot read back the rendered findings");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		byfp[i] = lw_report_get(rep, i);
+	qsort(byfp, n, sizeof(*byfp), rec_by_fp);
+	cJSON_ArrayForEach(el, arr) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(el, "fingerprint");
+		lw_record key, *kp = &key, **hit;
+		if (!cJSON_IsString(f) || strlen(f->valuestring) != 32)
+			continue;
+		memcpy(key.fingerprint, f->valuestring, 33);
+		if (!(hit = bsearch(&kp, byfp, n, sizeof(*byfp), rec_by_fp)) || k >= n)
+			continue;
+		/* one row per fingerprint, as in a report */
+		int dup = 0;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = !strcmp(rows[j].rec->fingerprint, key.fingerprint);
+		if (dup)
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive(el, "present");
+		rows[k].rec = *hit;
+		rows[k].doc = cJSON_PrintUnformatted(el);
+		rows[k].present = join_present(*hit);
+		lw_store_secret_id(s, (const unsigned char *)(*hit)->secret, (*hit)->secret_len,
+			rows[k].secret_id);
+		if (!rows[k++].doc) {
+			rc = LW_ENOMEM;
+			goto done;
+		}
+	}
+	*out = rows;
+	*nout = k;
+	rows = NULL;
+done:
+	if (rows)
+		for (size_t i = 0; i < k; i++) {
+			cJSON_free(rows[i].doc);
+			free(rows[i].present);
+		}
+	free(rows);
+	free(byfp);
+	cJSON_Delete(arr);
+	lw_buf_release(&js);
+	if (rc == LW_ENOMEM)
+		lw_error_set(err, rc, "out of memory");
+	return rc;
+}
+
+static void rows_free(srow *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cJSON_free(rows[i].doc);
+		free(rows[i].present);
+	}
+	free(rows);
+}
+
+static int tips_load(lw_store *s, const char *location, lw_tips *t, lw_error *err)
+{
+	const char *p[1] = { location };
+	lw_store_rows r;
+	int rc;
+
+	if ((rc = lw_store_exec(s, "SELECT ref, oid FROM lw_tip WHERE repo = $1 ORDER BY ref", p, 1,
+			&r, err)) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
+		git_oid id;
+		if (git_oid_fromstr(&id, lw_store_cell(&r, i, 1)) == 0)
+			rc = lw_tips_add(t, lw_store_cell(&r, i, 0), &id);
+	}
+	lw_store_rows_free(&r);
+	return rc;
+}
+
+/* Earlier findings not found again: `present` at the new tips. */
+static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
+	lw_fpset *fresh, lw_error *err)
+{
+	const char *p[1] = { location };
+	lw_store_rows r;
+	lw_buf b;
+	int rc;
+
+	if ((rc = lw_store_exec(s, "SELECT fingerprint, path, blob, present FROM lw_finding"
+			" WHERE repo = $1", p, 1, &r, err)) < 0)
+		return rc;
+	lw_buf_init(&b, 0);
+	for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
+		const char *fp = lw_store_cell(&r, i, 0), *path = lw_store_cell(&r, i, 1);
+		if (lw_fpset_contains(fresh, fp) || path[0] == '<' || !lw_store_cell(&r, i, 3))
+			continue;
+		b.len = 0;
+		if (lw_buf_puts(&b, "") < 0 ||
+		    lw_present_of(pc, path, lw_store_cell(&r, i, 2), fp, &b) < 0) {
+			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+			break;
+		}
+		if (!strcmp(b.data, lw_store_cell(&r, i, 3)))
+			continue;
+		const char *u[3] = { b.data, location, fp };
+		rc = lw_store_exec(s, "UPDATE lw_finding SET present = $1 WHERE repo = $2 AND"
+			" fingerprint = $3", u, 3, NULL, err);
+	}
+	lw_buf_release(&b);
+	lw_store_rows_free(&r);
+	return rc;
+}
+
+/* A full walk replaces the repository's findings: those no longer found
+ * go (their commits left the history); the others keep first_seen. */
+static int drop_stale(lw_store *s, const char *location, lw_fpset *fresh, lw_error *err)
+{
+	const char *p[1] = { location };
+	lw_store_rows r;
+	int rc;
+
+	if ((rc = lw_store_exec(s, "SELECT fingerprint FROM lw_finding WHERE repo = $1", p, 1, &r,
+			err)) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
+		const char *d[2] = { location, lw_store_cell(&r, i, 0) };
+		if (!lw_fpset_contains(fresh, d[1]))
+			rc = lw_store_exec(s, "DELETE FROM lw_finding WHERE repo = $1 AND fingerprint = $2",
+				d, 2, NULL, err);
+	}
+	lw_store_rows_free(&r);
+	return rc;
+}
+
+static int write_all(lw_store *s, const char *location, const srow *rows, size_t nrows,
+	const lw_tips *now, int full, lw_present_ctx *pc, lw_fpset *fresh,
+	const lw_history_stats *st, lw_error *err)
+{
+	char at[24], line[16], commits[24], blobs[24];
+	int rc;
+
+	snprintf(at, sizeof(at), "%lld", (long long)time(NULL));
+	if ((rc = lw_store_begin(s, err)) < 0)
+		return rc;
+	if (full)
+		rc = drop_stale(s, location, fresh, err);
+	else
+		rc = present_update(s, location, pc, fresh, err);
+	for (size_t i = 0; rc == 0 && i < nrows; i++) {
+		const lw_record *rec = rows[i].rec;
+		snprintf(line, sizeof(line), "%u", rec->line);
+		const char *p[11] = { location, rec->fingerprint, rec->commit, rec->blob, rec->path,
+			rec->rule_id, line, rows[i].secret_id, rows[i].doc, rows[i].present, at };
+		/* an incremental walk that meets a finding again keeps the commit
+		 * recorded first: the older one, as a full audit attributes it */
+		rc = lw_store_exec(s, full ?
+			"INSERT INTO lw_finding (repo, fingerprint, commit_id, blob, path, rule, line,"
+			" secret_id, doc, present, first_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+			" $10, $11) ON CONFLICT (repo, fingerprint) DO UPDATE SET commit_id ="
+			" excluded.commit_id, blob = excluded.blob, doc = excluded.doc, present ="
+			" excluded.present, line = excluded.line" :
+			"INSERT INTO lw_finding (repo, fingerprint, commit_id, blob, path, rule, line,"
+			" secret_id, doc, present, first_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+			" $10, $11) ON CONFLICT (repo, fingerprint) DO UPDATE SET present = excluded.present",
+			p, 11, NULL, err);
+	}
+	const char *l[1] = { location };
+	if (rc == 0)
+		rc = lw_store_exec(s, "DELETE FROM lw_tip WHERE repo = $1", l, 1, NULL, err);
+	for (size_t i = 0; rc == 0 && i < now->n; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), &now->oid[i]);
+		const char *p[3] = { location, now->name[i], hex };
+		rc = lw_store_exec(s, "INSERT INTO lw_tip (repo, ref, oid) VALUES ($1, $2, $3)", p, 3,
+			NULL, err);
+	}
+	snprintf(commits, sizeof(commits), "%llu", (unsigned long long)st->commits);
+	snprintf(blobs, sizeof(blobs), "%llu", (unsigned long long)st->blobs);
+	const char *u[4] = { location, at, commits, blobs };
+	if (rc == 0)
+		rc = lw_store_exec(s, "INSERT INTO lw_repo (location, added, queued, last_audit, commits,"
+			" blobs) VALUES ($1, $2, 0, $2, $3, $4) ON CONFLICT (location) DO UPDATE SET"
+			" queued = 0, last_audit = excluded.last_audit, commits = excluded.commits,"
+			" blobs = excluded.blobs, error = NULL, lease_until = 0, lease_owner = NULL",
+			u, 4, NULL, err);
+	if (rc < 0) {
+		lw_store_rollback(s);
+		return rc;
+	}
+	return lw_store_commit(s, err);
+}
+
+int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
+	const lw_ruleset *rs, const lw_history_options *ho_in, const char *owner,
+	lw_history_stats *st, lw_store_audit_info *info, lw_error *err)
+{
+	lw_history_options ho = *ho_in;
+	git_repository *repo = NULL;
+	lw_tips old = { 0 }, now = { 0 };
+	lw_report *rep = NULL;
+	lw_present_ctx *pc = NULL;
+	lw_fpset *fresh = NULL;
+	char (*hide)[GIT_OID_HEXSZ + 1] = NULL;
+	const char **hidev = NULL;
+	srow *rows = NULL;
+	size_t nrows = 0;
+	int rc;
+
+	(void)owner;
+	memset(info, 0, sizeof(*info));
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, repo_path ? repo_path : ".",
+			repo_path ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0, NULL) < 0) {
+		rc = lw_error_set(err, LW_EIO, "%s: not a git repository: %s", repo_path ? repo_path : ".",
+			git_error_last() ? git_error_last()->message : "?");
+		goto done;
+	}
+	if ((rc = lw_tips_read(repo, &now, err)) < 0 || (rc = tips_load(s, location, &old, err)) < 0)
+		goto done;
+	info->rewritten = lw_tips_lost(repo, &old, &now);
+	info->full = old.n == 0 || info->rewritten > 0;
+	ho.revs = NULL;
+	ho.nrevs = 0;
+	ho.hide = NULL;
+	ho.nhide = 0;
+	ho.compute_present = 1;
+	if (!info->full) {
+		hide = calloc(old.n, sizeof(*hide));
+		hidev = calloc(old.n, sizeof(*hidev));
+		if (!hide || !hidev) {
+			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (size_t i = 0; i < old.n; i++) {
+			git_oid_tostr(hide[i], sizeof(hide[i]), &old.oid[i]);
+			hidev[i] = hide[i];
+		}
+		ho.hide = hidev;
+		ho.nhide = old.n;
+	}
+	if ((rc = lw_report_new(&rep)) < 0 || (rc = lw_fpset_new(&fresh)) < 0) {
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = lw_history_scan(repo_path, rs, &ho, rep, st, err)) < 0)
+		goto done;
+	if ((rc = rows_build(s, rep, rs, &rows, &nrows, err)) < 0)
+		goto done;
+	for (size_t i = 0; i < nrows; i++)
+		if (lw_fpset_add(fresh, rows[i].rec->fingerprint) < 0) {
+			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+			goto done;
+		}
+	info->new_findings = nrows;
+	if (!info->full && (rc = lw_present_new(&pc, repo, rs, &ho, &now)) < 0) {
+		rc = lw_error_set(err, rc, "out of memory");
+		goto done;
+	}
+	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, err);
+done:
+	lw_present_free(pc);
+	rows_free(rows, nrows);
+	lw_fpset_free(fresh);
+	lw_report_free(rep);
+	free(hide);
+	free(hidev);
+	lw_tips_free(&old);
+	lw_tips_free(&now);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
