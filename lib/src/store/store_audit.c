@@ -152,9 +152,8 @@ static int tips_load(lw_store *s, const char *location, lw_tips *t, lw_error *er
 	return rc;
 }
 
-/* Earlier findings not found again: `present` at the new tips. */
-static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
-	lw_fpset *fresh, lw_error *err)
+/* `present` at the new tips, of every finding of the repository. */
+static int present_update(lw_store *s, const char *location, lw_present_ctx *pc, lw_error *err)
 {
 	const char *p[1] = { location };
 	lw_store_rows r;
@@ -167,7 +166,7 @@ static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
 	lw_buf_init(&b, 0);
 	for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
 		const char *fp = lw_store_cell(&r, i, 0), *path = lw_store_cell(&r, i, 1);
-		if (lw_fpset_contains(fresh, fp) || path[0] == '<' || !lw_store_cell(&r, i, 3))
+		if (path[0] == '<' || !lw_store_cell(&r, i, 3))
 			continue;
 		b.len = 0;
 		if (lw_buf_puts(&b, "") < 0 ||
@@ -219,8 +218,6 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 		return rc;
 	if (full)
 		rc = drop_stale(s, location, fresh, err);
-	else
-		rc = present_update(s, location, pc, fresh, err);
 	for (size_t i = 0; rc == 0 && i < nrows; i++) {
 		const lw_record *rec = rows[i].rec;
 		snprintf(line, sizeof(line), "%u", rec->line);
@@ -239,6 +236,9 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 			" $10, $11) ON CONFLICT (repo, fingerprint) DO UPDATE SET present = excluded.present",
 			p, 11, NULL, err);
 	}
+	/* the walk saw only the new blobs: a tip may hold a secret in an old one */
+	if (rc == 0 && !full)
+		rc = present_update(s, location, pc, err);
 	const char *l[1] = { location };
 	if (rc == 0)
 		rc = lw_store_exec(s, "DELETE FROM lw_tip WHERE repo = $1", l, 1, NULL, err);
