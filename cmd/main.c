@@ -21,6 +21,7 @@ static const lw_command lw_commands[] = {
 	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets" },
 	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook" },
 	{ "report", cmd_report, "render a saved report, or the findings kept in a store" },
+	{ "fleet", cmd_fleet, "audit many repositories into a store, on many machines" },
 	{ "triage", cmd_triage, "mark a finding in the store false-positive, revoked or accepted" },
 	{ "rules", cmd_rules, "list, check and test rules" },
 	{ "version", cmd_version, "print the version (--deps: linked libraries)" },

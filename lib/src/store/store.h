@@ -75,6 +75,12 @@ int lw_store__pg_open(lw_store *s, const char *uri, lw_error *err);
 
 /* ---- findings (store_findings.c) ---- */
 
+/* A finding's status: the latest triage of its fingerprint (a) or of its
+ * secret (b) wins. */
+#define LW_STATUS_SQL \
+	"CASE WHEN a.at IS NOT NULL AND (b.at IS NULL OR a.at >= b.at) THEN a.status" \
+	" WHEN b.at IS NOT NULL THEN b.status ELSE 'open' END"
+
 /* What the store's report selects. */
 typedef struct lw_store_query {
 	const char *repo;   /* NULL: every repository */
@@ -127,6 +133,10 @@ int lw_store_claim(lw_store *s, const char *owner, unsigned lease, char **locati
 /* Records an error for a claimed repository and releases it. */
 int lw_store_repo_failed(lw_store *s, const char *location, const char *owner,
 	const char *message, lw_error *err);
+/* Per repository: location, last_audit, commits, blobs, error, queued,
+ * lease_until, lease_owner, open findings, findings; and every tip (repo,
+ * ref, oid), both ordered by repository. */
+int lw_store_fleet_status(lw_store *s, lw_store_rows *repos, lw_store_rows *tips, lw_error *err);
 /* Repositories still queued (claimable now or leased). */
 int lw_store_queued(lw_store *s, uint64_t *n, lw_error *err);
 /* Fetches `url` into a bare mirror under `dir` (made if missing), all its

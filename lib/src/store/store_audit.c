@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "store/store_int.h"
@@ -331,6 +332,9 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 		rc = lw_error_set(err, rc, "out of memory");
 		goto done;
 	}
+	/* tests: a worker killed between reading and writing loses nothing */
+	if (getenv("LEAKWALK_STORE_STALL_MS"))
+		usleep((useconds_t)atoi(getenv("LEAKWALK_STORE_STALL_MS")) * 1000);
 	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, err);
 done:
 	lw_present_free(pc);

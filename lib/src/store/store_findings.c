@@ -9,10 +9,6 @@
 #include "internal.h"
 #include "store/store.h"
 
-/* The latest triage of the finding's fingerprint or of its secret wins. */
-#define LW_STATUS_SQL \
-	"CASE WHEN a.at IS NOT NULL AND (b.at IS NULL OR a.at >= b.at) THEN a.status" \
-	" WHEN b.at IS NOT NULL THEN b.status ELSE 'open' END"
 
 static const char load_sql[] =
 	"SELECT f.repo, f.doc, f.present, f.first_seen, f.secret_id, " LW_STATUS_SQL
