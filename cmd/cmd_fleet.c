@@ -158,7 +158,7 @@ static int fleet_worker(const fleet_run_opts *o, int id)
 			}
 			if (!queued && !o->follow)
 				break;
-			sleep(queued ? 1 : 5);
+			sleep(queued ? 1 : 2);
 			continue;
 		}
 		if (rc < 0) {
