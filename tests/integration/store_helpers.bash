@@ -17,17 +17,20 @@ pg_start() {
 		chown "$user" "$PG_DIR"
 		PG_RUN=(runuser -u "$user" --)
 	fi
+	# the server's user cannot enter the test's private directory
+	cd "$PG_DIR" || return 2
 	"${PG_RUN[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U lw --no-sync >"$PG_DIR/initdb.log" 2>&1 ||
-		{ cat "$PG_DIR/initdb.log" >&2; return 2; }
+		{ cat "$PG_DIR/initdb.log" >&2; cd "$LW_TMP"; return 2; }
 	"${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o \
 		"-k $PG_DIR -c listen_addresses= -c fsync=off -c max_connections=60" start >/dev/null ||
-		{ cat "$PG_DIR/server.log" >&2; return 2; }
+		{ cat "$PG_DIR/server.log" >&2; cd "$LW_TMP"; return 2; }
+	cd "$LW_TMP" || return 2
 	"$PG_BIN/createdb" -h "$PG_DIR" -U lw lwtest || return 2
 	PG_URI="postgresql:///lwtest?host=$PG_DIR&user=lw"
 }
 pg_stop() {
 	[ -n "$PG_DIR" ] || return 0
-	"${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
+	cd / && "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
 	rm -rf "$PG_DIR"
 	PG_DIR=
 }
