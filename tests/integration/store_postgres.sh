@@ -56,5 +56,6 @@ check "an unreachable server: exit 2" test "$rc" = 2
 check_grep "an unreachable server is named" "cannot connect to the store" down.err
 pw=$(rand_secret 20)
 $LW report --store "postgresql://lw:$pw@localhost:1/x?host=$LW_TMP/nowhere" 2>pw.err
-check_no_grep "the password is not printed" "$pw" pw.err
+check_grep "the URI is named" "postgresql://lw:\*\*\*@localhost:1/x" pw.err
+check_no_grep "its password is not printed" "$pw" pw.err
 finish

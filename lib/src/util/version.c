@@ -1,6 +1,8 @@
 /* version.c - versions of the library and of what it links. */
 #include <cjson/cJSON.h>
 #include <git2.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <zlib.h>
 #include <string.h>
 
@@ -15,7 +17,10 @@ const char *lw_version_deps(char *buf, size_t size)
 	git_libgit2_version(&major, &minor, &rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit);
-	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\n", LW_VERSION,
-		major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion());
+	int pq = PQlibVersion();
+	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\n"
+		"SQLite %s\nlibpq %d.%d\n", LW_VERSION, major, minor, rev, pcre,
+		jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion(), sqlite3_libversion(),
+		pq / 10000, pq % 10000);
 	return buf;
 }
