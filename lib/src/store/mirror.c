@@ -50,7 +50,13 @@ int lw_mirror_fetch(const char *dir, const char *url, char **path, lw_error *err
 		rc = lw_error_set(err, LW_EIO, "%s: cannot make a mirror: %s", p, git_error_last()->message);
 		goto done;
 	}
-	if (git_remote_create_anonymous(&remote, repo, url) < 0) {
+	/* the mirror's own config holds no url.insteadOf; skipping the lookup
+	 * also skips a regex libgit2 1.5 leaks */
+	git_remote_create_options ro;
+	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	ro.repository = repo;
+	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(&remote, url, &ro) < 0) {
 		rc = lw_error_set(err, LW_EIO, "cannot fetch: %s", git_error_last()->message);
 		goto done;
 	}
