@@ -96,6 +96,8 @@ int lw_cli_store_audit(const lw_cli *cli, const char *store, const char *repo, l
 		if (info.rewritten)
 			fprintf(stderr, ": %zu recorded tip%s no longer in the history", info.rewritten,
 				info.rewritten == 1 ? "" : "s");
+		else if (info.rules_changed)
+			fprintf(stderr, ": other rules or options than the last audit");
 		fprintf(stderr, "): %zu open finding%s in the store\n", open, open == 1 ? "" : "s");
 	}
 	status = lw_cli_status(cli, open, lw_cli_history_incomplete(st));

@@ -38,13 +38,16 @@ $LW report --store "$db" --status accepted --format json -q >c.json
 check "it is kept, accepted" json_ok c.json 'len(r) == 1 and r[0]["status"] == "accepted"'
 check "no plaintext secret in a dump of the database" bash -c "! '$PG_BIN/pg_dump' '$db' | grep -q -- '$s2'"
 
-# schema 1 migrated forward, its data kept
+# schema 1 migrated forward, what it holds kept (a queued repository)
 db=$(pg_newdb old)
-LEAKWALK_STORE_SCHEMA=1 $LW audit app --store "$db" -q >/dev/null 2>&1
+LEAKWALK_STORE_SCHEMA=1 $LW fleet add --store "$db" app 2>/dev/null
 check "a database at schema 1" test "$("$PG_BIN/psql" -Atq "$db" -c "SELECT value FROM lw_meta WHERE name = 'schema_version'")" = 1
-$LW audit app --store "$db" 2>mig.err >/dev/null
-check_grep "migrated, then incremental from schema 1's tips" "audited 0 commits.*incremental" mig.err
+$LW fleet status --store "$db" --format json >mig.json
 check "now at schema 2" test "$("$PG_BIN/psql" -Atq "$db" -c "SELECT value FROM lw_meta WHERE name = 'schema_version'")" = 2
+check "schema 1's repository kept, queued" json_ok mig.json 'len(r) == 1 and r[0]["queued"]'
+expect_exit 0 "audited after the migration" $LW fleet run --store "$db" -q --mirror-dir m
+$LW report --store "$db" --format json -q >mig2.json
+check "its findings are in the store" json_ok mig2.json 'len(r) == 2'
 
 # a newer schema, an unreachable server: exit 2, said clearly
 "$PG_BIN/psql" -q "$db" -c "UPDATE lw_meta SET value = '7' WHERE name = 'schema_version'"

@@ -34,6 +34,14 @@ cd app && git checkout -q main && git rm -q config.yml && git commit -qm "drop i
 $LW audit app --store st.db -q --format json -o rep.json
 check "removed from every tip: history only" json_ok rep.json 'r[0]["present"] == []'
 
+# other rules or options: the whole history again (new rules reach old commits)
+$LW audit app --store st.db --disable-rule generic-password-assignment 2>rules.err >/dev/null
+check_grep "another rule set: a full walk" "\(full walk: other rules or options" rules.err
+$LW audit app --store st.db 2>rules.err >/dev/null
+check_grep "and back: a full walk again" "\(full walk: other rules or options" rules.err
+$LW audit app --store st.db 2>rules.err >/dev/null
+check_grep "then incremental" "audited 0 commits, 0 blobs .*incremental" rules.err
+
 # never a plaintext secret, in the database or its journal
 check "no plaintext secret in the store" bash -c "! cat st.db* | grep -aq -- '$s1'"
 check "the key is random and kept: secret_id is no plain hash" bash -c "! grep -q \$(printf %s '$s1' | sha256sum | cut -c1-64) rep.json"
@@ -71,12 +79,15 @@ check "a newer schema: exit 2" test "$rc" = 2
 check_grep "a newer schema is named" "schema is version 99, newer than this leakwalk knows" err.txt
 expect_exit 2 "an unknown URI scheme" $LW report --store mysql://h/db -q
 
-# migration from schema 1: its findings and tips are kept
-LEAKWALK_STORE_SCHEMA=1 $LW audit app --store v1.db -q >/dev/null 2>&1
+# migration from schema 1: what it holds is kept (here a queued repository)
+LEAKWALK_STORE_SCHEMA=1 $LW fleet add --store v1.db app 2>/dev/null
 check "a store at schema 1" test "$(python3 -c "import sqlite3; print(sqlite3.connect('v1.db').execute(\"SELECT value FROM lw_meta WHERE name='schema_version'\").fetchone()[0])")" = 1
-$LW audit app --store v1.db 2>mig.err >/dev/null
-check_grep "migrated, then incremental from the tips schema 1 kept" "audited 0 commits.*incremental" mig.err
+$LW fleet status --store v1.db --format json >mig.json
 check "migrated to the current schema" test "$(python3 -c "import sqlite3; print(sqlite3.connect('v1.db').execute(\"SELECT value FROM lw_meta WHERE name='schema_version'\").fetchone()[0])")" = 2
+check "schema 1's repository is kept, queued" json_ok mig.json 'len(r) == 1 and r[0]["repo"].endswith("/app") and r[0]["queued"]'
+expect_exit 0 "and audited after the migration" $LW fleet run --store v1.db -q
+$LW audit app --store v1.db 2>mig.err >/dev/null
+check_grep "then incremental" "audited 0 commits.*incremental" mig.err
 
 # several processes write one store at once
 for i in 1 2 3 4 5 6; do

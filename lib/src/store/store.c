@@ -30,6 +30,9 @@ static const char *const schema_v2[] = {
 	"CREATE TABLE lw_triage (key TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT,"
 	" who TEXT, at BIGINT NOT NULL)",
 	"CREATE INDEX lw_finding_secret ON lw_finding (secret_id)",
+	/* a hash of the rules and options of the last audit: other rules walk
+	 * the whole history again */
+	"ALTER TABLE lw_repo ADD COLUMN rules TEXT",
 	NULL
 };
 static const char *const *const schema[] = { schema_v1, schema_v2 };

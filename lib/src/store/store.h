@@ -104,6 +104,7 @@ int lw_store_status_valid(const char *status);
 typedef struct lw_store_audit_info {
 	int full;           /* the whole history was walked */
 	size_t rewritten;   /* recorded tips no longer reachable (forced a full walk) */
+	int rules_changed;  /* other rules or options than last time (a full walk) */
 	size_t new_findings, findings;
 } lw_store_audit_info;
 

@@ -135,6 +135,85 @@ static void rows_free(srow *rows, size_t n)
 	free(rows);
 }
 
+static void key_str(lw_buf *b, const char *s)
+{
+	lw_buf_puts(b, s ? s : "-");
+	lw_buf_putc(b, '\0');
+}
+
+static void key_list(lw_buf *b, const lw_strlist *l)
+{
+	lw_buf_printf(b, "%zu", l->n);
+	for (size_t i = 0; i < l->n; i++)
+		key_str(b, l->v[i]);
+}
+
+/* What the findings depend on besides the history: this leakwalk, the
+ * rules, the allowlists and the scan options. When it changes, the next
+ * audit walks the whole history again: new rules reach old commits. */
+static void rules_key(const lw_ruleset *rs, const lw_history_options *ho, char out[65])
+{
+	lw_buf b;
+	unsigned char h[32];
+
+	lw_buf_init(&b, 0);
+	key_str(&b, "leakwalk store rules 1 " LW_VERSION);
+	lw_buf_printf(&b, "%d %zu %d %d %d %llu", ho->scan.decode_depth, ho->scan.max_window,
+		ho->scan.honour_inline_allow, ho->scan.compat_markers,
+		ho->scan.report_invalid_checksums, (unsigned long long)ho->max_blob_size);
+	for (size_t i = 0; i < rs->n; i++) {
+		const lw_rule *r = &rs->rules[i];
+		key_str(&b, r->info.id);
+		key_str(&b, r->info.regex);
+		key_str(&b, r->info.checksum);
+		lw_buf_printf(&b, "%d %d %g %d", r->info.disabled, (int)r->info.severity,
+			r->info.entropy, r->info.identifier);
+		key_list(&b, &r->keywords);
+		key_list(&b, &r->allow.stopwords);
+		for (size_t k = 0; k < r->allow.paths.n; k++)
+			key_str(&b, r->allow.paths.sources[k]);
+		for (size_t k = 0; k < r->allow.regexes.n; k++)
+			key_str(&b, r->allow.regexes.sources[k]);
+		for (size_t k = 0; k < r->paths.n; k++)
+			key_str(&b, r->paths.sources[k]);
+	}
+	key_list(&b, &rs->allow.stopwords);
+	for (size_t k = 0; k < rs->allow.paths.n; k++)
+		key_str(&b, rs->allow.paths.sources[k]);
+	for (size_t k = 0; k < rs->allow.regexes.n; k++)
+		key_str(&b, rs->allow.regexes.sources[k]);
+	lw_sha256(b.data ? b.data : "", b.len, h);
+	lw_buf_release(&b);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+/* The rules key the repository was last audited with ("" if none). */
+static int rules_load(lw_store *s, const char *location, char out[65], lw_error *err)
+{
+	const char *p[1] = { location };
+	lw_store_rows r;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = lw_store_exec(s, "SELECT rules FROM lw_repo WHERE location = $1", p, 1, &r, err)) < 0)
+		return rc;
+	if (r.nrows && lw_store_cell(&r, 0, 0))
+		snprintf(out, 65, "%s", lw_store_cell(&r, 0, 0));
+	lw_store_rows_free(&r);
+	return 0;
+}
+
+static int tips_same(const lw_tips *a, const lw_tips *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->name[i], b->name[i]) || !git_oid_equal(&a->oid[i], &b->oid[i]))
+			return 0;
+	return 1;
+}
+
 static int tips_load(lw_store *s, const char *location, lw_tips *t, lw_error *err)
 {
 	const char *p[1] = { location };
@@ -150,6 +229,8 @@ static int tips_load(lw_store *s, const char *location, lw_tips *t, lw_error *er
 			rc = lw_tips_add(t, lw_store_cell(&r, i, 0), &id);
 	}
 	lw_store_rows_free(&r);
+	/* in our order, not the database's collation */
+	lw_tips_sort(t);
 	return rc;
 }
 
@@ -209,7 +290,7 @@ static int drop_stale(lw_store *s, const char *location, lw_fpset *fresh, lw_err
 
 static int write_all(lw_store *s, const char *location, const srow *rows, size_t nrows,
 	const lw_tips *now, int full, lw_present_ctx *pc, lw_fpset *fresh,
-	const lw_history_stats *st, lw_error *err)
+	const lw_history_stats *st, const char *rules, lw_error *err)
 {
 	char at[24], line[16], commits[24], blobs[24];
 	int rc;
@@ -238,12 +319,13 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 			p, 11, NULL, err);
 	}
 	/* the walk saw only the new blobs: a tip may hold a secret in an old one */
-	if (rc == 0 && !full)
+	if (rc == 0 && !full && pc)
 		rc = present_update(s, location, pc, err);
 	const char *l[1] = { location };
-	if (rc == 0)
+	/* no pc on an incremental run: the tips did not move */
+	if (rc == 0 && (full || pc))
 		rc = lw_store_exec(s, "DELETE FROM lw_tip WHERE repo = $1", l, 1, NULL, err);
-	for (size_t i = 0; rc == 0 && i < now->n; i++) {
+	for (size_t i = 0; rc == 0 && (full || pc) && i < now->n; i++) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), &now->oid[i]);
 		const char *p[3] = { location, now->name[i], hex };
@@ -252,13 +334,13 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 	}
 	snprintf(commits, sizeof(commits), "%llu", (unsigned long long)st->commits);
 	snprintf(blobs, sizeof(blobs), "%llu", (unsigned long long)st->blobs);
-	const char *u[4] = { location, at, commits, blobs };
+	const char *u[5] = { location, at, commits, blobs, rules };
 	if (rc == 0)
 		rc = lw_store_exec(s, "INSERT INTO lw_repo (location, added, queued, last_audit, commits,"
-			" blobs) VALUES ($1, $2, 0, $2, $3, $4) ON CONFLICT (location) DO UPDATE SET"
+			" blobs, rules) VALUES ($1, $2, 0, $2, $3, $4, $5) ON CONFLICT (location) DO UPDATE SET"
 			" queued = 0, last_audit = excluded.last_audit, commits = excluded.commits,"
-			" blobs = excluded.blobs, error = NULL, lease_until = 0, lease_owner = NULL",
-			u, 4, NULL, err);
+			" blobs = excluded.blobs, error = NULL, lease_until = 0, lease_owner = NULL,"
+			" rules = excluded.rules", u, 5, NULL, err);
 	if (rc < 0) {
 		lw_store_rollback(s);
 		return rc;
@@ -280,6 +362,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	const char **hidev = NULL;
 	srow *rows = NULL;
 	size_t nrows = 0;
+	char key[65], old_key[65];
 	int rc;
 
 	(void)owner;
@@ -294,7 +377,17 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	if ((rc = lw_tips_read(repo, &now, err)) < 0 || (rc = tips_load(s, location, &old, err)) < 0)
 		goto done;
 	info->rewritten = lw_tips_lost(repo, &old, &now);
-	info->full = old.n == 0 || info->rewritten > 0;
+	rules_key(rs, &ho, key);
+	if ((rc = rules_load(s, location, old_key, err)) < 0)
+		goto done;
+	info->rules_changed = old.n && strcmp(key, old_key) != 0;
+	info->full = old.n == 0 || info->rewritten > 0 || info->rules_changed;
+	if (!info->full && tips_same(&old, &now)) {
+		/* nothing moved: nothing to read, `present` stands */
+		memset(st, 0, sizeof(*st));
+		rc = write_all(s, location, NULL, 0, &now, 0, NULL, NULL, st, key, err);
+		goto done;
+	}
 	ho.revs = NULL;
 	ho.nrevs = 0;
 	ho.hide = NULL;
@@ -335,7 +428,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	/* tests: a worker killed between reading and writing loses nothing */
 	if (getenv("LEAKWALK_STORE_STALL_MS"))
 		usleep((useconds_t)atoi(getenv("LEAKWALK_STORE_STALL_MS")) * 1000);
-	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, err);
+	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, key, err);
 done:
 	lw_present_free(pc);
 	rows_free(rows, nrows);

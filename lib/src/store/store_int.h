@@ -14,6 +14,7 @@ typedef struct lw_tips {
 } lw_tips;
 
 int lw_tips_add(lw_tips *t, const char *name, const git_oid *oid);
+void lw_tips_sort(lw_tips *t);
 int lw_tips_read(git_repository *repo, lw_tips *t, lw_error *err);
 void lw_tips_free(lw_tips *t);
 size_t lw_tips_lost(git_repository *repo, const lw_tips *old, const lw_tips *now);

@@ -12,7 +12,7 @@
 #include "store/store_int.h"
 
 /* sorted by name, as `present` lists them */
-static void tips_sort(lw_tips *t)
+void lw_tips_sort(lw_tips *t)
 {
 	for (size_t i = 1; i < t->n; i++)
 		for (size_t j = i; j > 0 && strcmp(t->name[j - 1], t->name[j]) > 0; j--) {
@@ -80,7 +80,7 @@ int lw_tips_read(git_repository *repo, lw_tips *t, lw_error *err)
 	}
 	git_error_clear();
 	if (rc == 0)
-		tips_sort(t);
+		lw_tips_sort(t);
 	return rc == 0 ? 0 : lw_error_set(err, rc, "out of memory");
 }
 
