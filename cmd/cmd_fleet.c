@@ -62,9 +62,29 @@ static lw_store *fleet_open(const char *where)
 	return s;
 }
 
+/* A URL with a password would put it in the store, and in every status
+ * and report: refused. */
+static int url_has_password(const char *u)
+{
+	const char *p = strstr(u, "://"), *at, *slash;
+
+	if (!p)
+		return 0;
+	p += 3;
+	at = strchr(p, '@');
+	slash = strchr(p, '/');
+	return at && (!slash || at < slash) && memchr(p, ':', (size_t)(at - p)) != NULL;
+}
+
 static int fleet_add_one(lw_store *s, const char *arg)
 {
 	lw_error err = { 0 };
+
+	if (url_has_password(arg)) {
+		lw_cli_error("a URL with a password is refused: the store would keep it; use an ssh "
+			"key (ssh-agent) or a URL without credentials");
+		return LW_EXIT_USAGE;
+	}
 	char *loc = lw_store_is_url(arg) ? strdup(arg) : realpath(arg, NULL);
 	int rc;
 

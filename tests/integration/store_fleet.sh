@@ -36,6 +36,26 @@ check "its error is in the status" json_ok err.json '[x for x in r if x["repo"].
 expect_exit 2 "fleet add of a path that does not exist" $LW fleet add --store w.db "$LW_TMP/absent"
 expect_exit 2 "fleet without --store" $LW fleet run
 expect_exit 2 "fleet with an unknown subcommand" $LW fleet frobnicate --store w.db
+pw=$(rand_secret 16)
+$LW fleet add --store w.db "https://bot:$pw@git.example.com/org/app.git" 2>pw.err; rc=$?
+check "a URL with a password is refused (exit 2)" test "$rc" = 2
+check_no_grep "without printing the password" "$pw" pw.err
+$LW fleet status --store w.db --format json >pw.json
+check "and not stored" bash -c "! grep -q -- '$pw' pw.json w.db"
+# queued again while being audited: it stays queued for the next run
+$LW fleet add --store w.db w2 2>/dev/null
+sleep 1.1
+LEAKWALK_STORE_STALL_MS=2500 $LW fleet run --store w.db -q --mirror-dir m &
+spid=$!
+sleep 1.2
+$LW fleet add --store w.db w2 2>/dev/null
+wait "$spid"
+$LW fleet status --store w.db --format json >rq.json
+check "queued during its audit: still queued after it" json_ok rq.json '[x for x in r if x["repo"].endswith("/w2")][0]["queued"]'
+$LW fleet run --store w.db -q --mirror-dir m
+$LW fleet status --store w.db --format json >rq.json
+check "the next run audits it" json_ok rq.json 'not [x for x in r if x["repo"].endswith("/w2")][0]["queued"]'
+
 # --follow waits for work; it stops on SIGTERM
 $LW fleet run --store w.db --follow -q --mirror-dir m &
 fpid=$!

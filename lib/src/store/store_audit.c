@@ -290,12 +290,13 @@ static int drop_stale(lw_store *s, const char *location, lw_fpset *fresh, lw_err
 
 static int write_all(lw_store *s, const char *location, const srow *rows, size_t nrows,
 	const lw_tips *now, int full, lw_present_ctx *pc, lw_fpset *fresh,
-	const lw_history_stats *st, const char *rules, lw_error *err)
+	const lw_history_stats *st, const char *rules, time_t start, lw_error *err)
 {
-	char at[24], line[16], commits[24], blobs[24];
+	char at[24], began[24], line[16], commits[24], blobs[24];
 	int rc;
 
 	snprintf(at, sizeof(at), "%lld", (long long)time(NULL));
+	snprintf(began, sizeof(began), "%lld", (long long)start);
 	if ((rc = lw_store_begin(s, err)) < 0)
 		return rc;
 	if (full)
@@ -334,13 +335,15 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 	}
 	snprintf(commits, sizeof(commits), "%llu", (unsigned long long)st->commits);
 	snprintf(blobs, sizeof(blobs), "%llu", (unsigned long long)st->blobs);
-	const char *u[5] = { location, at, commits, blobs, rules };
+	const char *u[6] = { location, at, commits, blobs, rules, began };
+	/* queued again while this audit ran (fleet add after new pushes): it
+	 * stays queued, for the commits this walk may not have seen */
 	if (rc == 0)
 		rc = lw_store_exec(s, "INSERT INTO lw_repo (location, added, queued, last_audit, commits,"
 			" blobs, rules) VALUES ($1, $2, 0, $2, $3, $4, $5) ON CONFLICT (location) DO UPDATE SET"
-			" queued = 0, last_audit = excluded.last_audit, commits = excluded.commits,"
+			" queued = CASE WHEN lw_repo.added > $6 THEN 1 ELSE 0 END, last_audit = excluded.last_audit, commits = excluded.commits,"
 			" blobs = excluded.blobs, error = NULL, lease_until = 0, lease_owner = NULL,"
-			" rules = excluded.rules", u, 5, NULL, err);
+			" rules = excluded.rules", u, 6, NULL, err);
 	if (rc < 0) {
 		lw_store_rollback(s);
 		return rc;
@@ -363,6 +366,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	srow *rows = NULL;
 	size_t nrows = 0;
 	char key[65], old_key[65];
+	time_t start = time(NULL);
 	int rc;
 
 	(void)owner;
@@ -385,7 +389,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	if (!info->full && tips_same(&old, &now)) {
 		/* nothing moved: nothing to read, `present` stands */
 		memset(st, 0, sizeof(*st));
-		rc = write_all(s, location, NULL, 0, &now, 0, NULL, NULL, st, key, err);
+		rc = write_all(s, location, NULL, 0, &now, 0, NULL, NULL, st, key, start, err);
 		goto done;
 	}
 	ho.revs = NULL;
@@ -428,7 +432,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	/* tests: a worker killed between reading and writing loses nothing */
 	if (getenv("LEAKWALK_STORE_STALL_MS"))
 		usleep((useconds_t)atoi(getenv("LEAKWALK_STORE_STALL_MS")) * 1000);
-	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, key, err);
+	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, key, start, err);
 done:
 	lw_present_free(pc);
 	rows_free(rows, nrows);

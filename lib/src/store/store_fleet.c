@@ -36,8 +36,10 @@ int lw_store_repo_add(lw_store *s, const char *location, lw_error *err)
 
 	now_str(at, sizeof(at), 0);
 	const char *p[2] = { location, at };
+	/* `added` is when it was last queued: an audit that began before it
+	 * leaves the repository queued (store_audit.c) */
 	return lw_store_exec(s, "INSERT INTO lw_repo (location, added, queued) VALUES ($1, $2, 1)"
-		" ON CONFLICT (location) DO UPDATE SET queued = 1", p, 2, NULL, err);
+		" ON CONFLICT (location) DO UPDATE SET queued = 1, added = excluded.added", p, 2, NULL, err);
 }
 
 int lw_store_claim(lw_store *s, const char *owner, unsigned lease, char **location,
