@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <git2.h>
+
 #include "cli.h"
 #include "store/store.h"
 
@@ -163,6 +165,10 @@ static int fleet_worker(const fleet_run_opts *o, int id)
 
 	if (!s)
 		return LW_EXIT_USAGE;
+	/* libgit2 stays initialised across repositories: each init after a
+	 * full shutdown loads the system's certificates again (half the time
+	 * of a repository with nothing new) */
+	git_libgit2_init();
 	gethostname(host, sizeof(host) - 1);
 	snprintf(owner, sizeof(owner), "%s:%ld", host, (long)getpid());
 	while (!fleet_stop) {
@@ -221,6 +227,7 @@ static int fleet_worker(const fleet_run_opts *o, int id)
 			break;
 	}
 	lw_store_close(s);
+	git_libgit2_shutdown();
 	return status;
 }
 

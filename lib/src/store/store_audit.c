@@ -153,9 +153,22 @@ static void key_list(lw_buf *b, const lw_strlist *l)
  * audit walks the whole history again: new rules reach old commits. */
 static void rules_key(const lw_ruleset *rs, const lw_history_options *ho, char out[65])
 {
+	/* a fleet worker audits many repositories with one rule set: hashed once */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static const lw_ruleset *last_rs;
+	static lw_scan_options last_scan;
+	static uint64_t last_max;
+	static char last[65];
 	lw_buf b;
 	unsigned char h[32];
 
+	pthread_mutex_lock(&lock);
+	if (last_rs == rs && last_max == ho->max_blob_size &&
+	    !memcmp(&last_scan, &ho->scan, sizeof(last_scan))) {
+		memcpy(out, last, 65);
+		pthread_mutex_unlock(&lock);
+		return;
+	}
 	lw_buf_init(&b, 0);
 	key_str(&b, "leakwalk store rules 1 " LW_VERSION);
 	lw_buf_printf(&b, "%d %zu %d %d %d %llu", ho->scan.decode_depth, ho->scan.max_window,
@@ -186,6 +199,11 @@ static void rules_key(const lw_ruleset *rs, const lw_history_options *ho, char o
 	lw_buf_release(&b);
 	for (int i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
+	last_rs = rs;
+	last_scan = ho->scan;
+	last_max = ho->max_blob_size;
+	memcpy(last, out, 65);
+	pthread_mutex_unlock(&lock);
 }
 
 /* The rules key the repository was last audited with ("" if none). */
