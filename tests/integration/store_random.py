@@ -120,8 +120,22 @@ for step in range(steps):
         others = [b for b in branches() if b != cur]
         if others:
             git("branch", "-q", "-D", rnd.choice(others))
+    elif op < 0.89:
+        # a copy or a rename: the secret at another path (`present` follows
+        # the secret, not the path)
+        files = sorted(f for f in os.listdir(repo) if f.endswith(".cfg"))
+        if files:
+            f = rnd.choice(files)
+            to = "moved%d.cfg" % step
+            if rnd.random() < 0.5:
+                git("mv", f, to)
+            else:
+                open(os.path.join(repo, to), "w").write(open(os.path.join(repo, f)).read())
+                git("add", to)
+            git("commit", "-q", "-m", "copy or move %s" % f)
     else:
         findings = audit_and_compare(step)
+
         audits += 1
 findings = audit_and_compare(steps)
 if not kinds["incremental"] or not kinds["full walk"]:

@@ -6,6 +6,7 @@
  * makes the walk whole again, so the store always holds what a full audit
  * of the repository gives.
  */
+#define _GNU_SOURCE
 #include <cjson/cJSON.h>
 #include <git2.h>
 #include <stdlib.h>
@@ -252,34 +253,83 @@ static int tips_load(lw_store *s, const char *location, lw_tips *t, lw_error *er
 	return rc;
 }
 
-/* `present` at the new tips, of every finding of the repository. */
-static int present_update(lw_store *s, const char *location, lw_present_ctx *pc, lw_error *err)
+/* Orders a repository's findings by (rule, secret_id): the groups whose
+ * `present` is shared. */
+static int by_rule_secret(const void *x, const void *y, void *rows)
+{
+	const lw_store_rows *r = rows;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int c = strcmp(lw_store_cell(r, i, 4), lw_store_cell(r, j, 4));
+
+	return c ? c : strcmp(lw_store_cell(r, i, 5), lw_store_cell(r, j, 5));
+}
+
+/* `present` at the new tips, of every finding of the repository, as a full
+ * audit computes it: the tips that hold the same secret for the same rule,
+ * at this finding's path or at the path of another finding of it (a copy). */
+static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
+	const lw_tips *now, lw_error *err)
 {
 	const char *p[1] = { location };
 	lw_store_rows r;
+	unsigned char *holds = NULL, *any = NULL;
+	size_t *idx = NULL, nt = now->n;
 	lw_buf b;
 	int rc;
 
-	if ((rc = lw_store_exec(s, "SELECT fingerprint, path, blob, present FROM lw_finding"
-			" WHERE repo = $1", p, 1, &r, err)) < 0)
+	if ((rc = lw_store_exec(s, "SELECT fingerprint, path, blob, present, rule, secret_id"
+			" FROM lw_finding WHERE repo = $1", p, 1, &r, err)) < 0)
 		return rc;
 	lw_buf_init(&b, 0);
-	for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
-		const char *fp = lw_store_cell(&r, i, 0), *path = lw_store_cell(&r, i, 1);
-		if (path[0] == '<' || !lw_store_cell(&r, i, 3))
-			continue;
-		b.len = 0;
-		if (lw_buf_puts(&b, "") < 0 ||
-		    lw_present_of(pc, path, lw_store_cell(&r, i, 2), fp, &b) < 0) {
-			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
-			break;
-		}
-		if (!strcmp(b.data, lw_store_cell(&r, i, 3)))
-			continue;
-		const char *u[3] = { b.data, location, fp };
-		rc = lw_store_exec(s, "UPDATE lw_finding SET present = $1 WHERE repo = $2 AND"
-			" fingerprint = $3", u, 3, NULL, err);
+	holds = calloc(r.nrows * nt + 1, 1);
+	any = calloc(nt + 1, 1);
+	idx = calloc(r.nrows + 1, sizeof(size_t));
+	if (!holds || !any || !idx) {
+		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+		goto done;
 	}
+	for (size_t i = 0; i < r.nrows; i++) {
+		idx[i] = i;
+		if (lw_store_cell(&r, i, 1)[0] != '<' && lw_store_cell(&r, i, 3) &&
+		    lw_present_of(pc, lw_store_cell(&r, i, 1), lw_store_cell(&r, i, 2),
+			    lw_store_cell(&r, i, 0), holds + i * nt) < 0) {
+			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	qsort_r(idx, r.nrows, sizeof(size_t), by_rule_secret, &r);
+	for (size_t g = 0, e; rc == 0 && g < r.nrows; g = e) {
+		memset(any, 0, nt);
+		for (e = g; e < r.nrows && !by_rule_secret(&idx[g], &idx[e], &r); e++)
+			for (size_t t = 0; t < nt; t++)
+				any[t] |= holds[idx[e] * nt + t];
+		for (size_t k = g; rc == 0 && k < e; k++) {
+			size_t i = idx[k];
+			if (lw_store_cell(&r, i, 1)[0] == '<' || !lw_store_cell(&r, i, 3))
+				continue;
+			b.len = 0;
+			lw_buf_puts(&b, "");
+			for (size_t t = 0; t < nt; t++)
+				if (any[t]) {
+					if (b.len)
+						lw_buf_putc(&b, '\n');
+					lw_buf_puts(&b, now->name[t]);
+				}
+			if (b.overflow || !b.data) {
+				rc = lw_error_set(err, LW_ENOMEM, "out of memory");
+				break;
+			}
+			if (!strcmp(b.data, lw_store_cell(&r, i, 3)))
+				continue;
+			const char *u[3] = { b.data, location, lw_store_cell(&r, i, 0) };
+			rc = lw_store_exec(s, "UPDATE lw_finding SET present = $1 WHERE repo = $2 AND"
+				" fingerprint = $3", u, 3, NULL, err);
+		}
+	}
+done:
+	free(holds);
+	free(any);
+	free(idx);
 	lw_buf_release(&b);
 	lw_store_rows_free(&r);
 	return rc;
@@ -339,7 +389,7 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 	}
 	/* the walk saw only the new blobs: a tip may hold a secret in an old one */
 	if (rc == 0 && !full && pc)
-		rc = present_update(s, location, pc, err);
+		rc = present_update(s, location, pc, now, err);
 	const char *l[1] = { location };
 	/* no pc on an incremental run: the tips did not move */
 	if (rc == 0 && (full || pc))

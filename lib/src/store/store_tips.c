@@ -201,34 +201,33 @@ void lw_present_free(lw_present_ctx *p)
 	free(p);
 }
 
-/* The tips holding the finding at its path (newline-separated names, into
- * `out`): the same blob there, or another blob that yields the same
- * fingerprint. A copy at another path is not looked for. */
+/* Marks in holds[t] each tip t holding the finding at its path: the same
+ * blob there, or another blob that yields the same fingerprint. */
 int lw_present_of(lw_present_ctx *p, const char *path, const char *blob_hex,
-	const char *fingerprint, lw_buf *out)
+	const char *fingerprint, unsigned char *holds)
 {
 	git_oid blob;
 	int have_blob = blob_hex && git_oid_fromstr(&blob, blob_hex) == 0;
 
 	for (size_t i = 0; i < p->tips->n; i++) {
 		git_tree_entry *e = NULL;
-		int holds = 0;
 		if (!p->trees[i] || git_tree_entry_bypath(&e, p->trees[i], path) < 0) {
 			git_error_clear();
 			continue;
 		}
 		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
 			if (have_blob && git_oid_equal(git_tree_entry_id(e), &blob)) {
-				holds = 1;
+				holds[i] = 1;
 			} else {
 				lw_fpset *fps = pc_scan(p, git_tree_entry_id(e), path);
-				holds = fps && lw_fpset_contains(fps, fingerprint);
+				if (!fps) {
+					git_tree_entry_free(e);
+					return LW_ENOMEM;
+				}
+				holds[i] = (unsigned char)lw_fpset_contains(fps, fingerprint);
 			}
 		}
 		git_tree_entry_free(e);
-		if (holds && ((out->len && lw_buf_putc(out, '\n') < 0) ||
-			      lw_buf_puts(out, p->tips->name[i]) < 0))
-			return LW_ENOMEM;
 	}
 	return 0;
 }
