@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,71 @@ typedef struct fleet_run_opts {
 
 static volatile sig_atomic_t fleet_stop;
 
+/* While a repository is audited, its lease is renewed every third of the
+ * lease, on a connection of its own: a long audit is not taken over. */
+typedef struct heartbeat {
+	const char *store, *location, *owner;
+	unsigned lease;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done;
+	pthread_t th;
+} heartbeat;
+
+static void *heartbeat_main(void *arg)
+{
+	heartbeat *h = arg;
+	lw_store *s = NULL;
+	lw_error err = { 0 };
+	unsigned every = h->lease / 3 ? h->lease / 3 : 1;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->done) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += every;
+		if (pthread_cond_timedwait(&h->cond, &h->lock, &ts) == 0 || h->done)
+			continue;
+		pthread_mutex_unlock(&h->lock);
+		if (!s && lw_store_open(&s, h->store, &err) < 0)
+			s = NULL;
+		if (s && lw_store_renew(s, h->location, h->owner, h->lease, &err) < 0) {
+			lw_store_close(s);
+			s = NULL;
+		}
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	lw_store_close(s);
+	return NULL;
+}
+
+static int heartbeat_start(heartbeat *h, const char *store, const char *location,
+	const char *owner, unsigned lease)
+{
+	memset(h, 0, sizeof(*h));
+	h->store = store;
+	h->location = location;
+	h->owner = owner;
+	h->lease = lease;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	return pthread_create(&h->th, NULL, heartbeat_main, h) == 0 ? 0 : -1;
+}
+
+static void heartbeat_stop(heartbeat *h, int started)
+{
+	if (started == 0) {
+		pthread_mutex_lock(&h->lock);
+		h->done = 1;
+		pthread_cond_signal(&h->cond);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->th, NULL);
+	}
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+}
+
 static void fleet_on_signal(int sig)
 {
 	(void)sig;
@@ -192,6 +258,8 @@ static int fleet_worker(const fleet_run_opts *o, int id)
 			status = LW_EXIT_USAGE;
 			break;
 		}
+		heartbeat hb;
+		int hb_started = heartbeat_start(&hb, o->store, loc, owner, o->lease);
 		if (lw_store_is_url(loc)) {
 			rc = lw_mirror_fetch(o->mirror, loc, &path, &err);
 		} else {
@@ -202,6 +270,7 @@ static int fleet_worker(const fleet_run_opts *o, int id)
 		memset(&st, 0, sizeof(st));
 		if (rc == 0)
 			rc = path ? lw_store_audit(s, loc, path, o->rs, &o->ho, owner, &st, &info, &err) : LW_ENOMEM;
+		heartbeat_stop(&hb, hb_started);
 		lw_buf name;
 		lw_buf_init(&name, 0);
 		lw_escape_text(&name, (const unsigned char *)loc, strlen(loc));

@@ -56,6 +56,17 @@ $LW fleet run --store w.db -q --mirror-dir m
 $LW fleet status --store w.db --format json >rq.json
 check "the next run audits it" json_ok rq.json 'not [x for x in r if x["repo"].endswith("/w2")][0]["queued"]'
 
+# a long audit renews its lease: a worker started after the lease would
+# have expired does not take the repository over
+$LW fleet add --store w.db w3 2>/dev/null
+LEAKWALK_STORE_STALL_MS=5000 $LW fleet run --store w.db --lease 2 --mirror-dir m 2>long.err &
+lpid=$!
+sleep 3.5
+$LW fleet run --store w.db --lease 2 --mirror-dir m 2>other.err
+wait "$lpid"
+check_grep "the long audit finished" "w3: " long.err
+check_no_grep "the second worker did not redo it" "w3: " other.err
+
 # --follow waits for work; it stops on SIGTERM
 $LW fleet run --store w.db --follow -q --mirror-dir m &
 fpid=$!

@@ -131,6 +131,9 @@ int lw_store_repo_add(lw_store *s, const char *location, lw_error *err);
  * 0 and *location (caller frees), LW_ENOTFOUND when none is left. */
 int lw_store_claim(lw_store *s, const char *owner, unsigned lease, char **location,
 	lw_error *err);
+/* Extends a lease this owner holds (a long audit keeps its repository). */
+int lw_store_renew(lw_store *s, const char *location, const char *owner, unsigned lease,
+	lw_error *err);
 /* Records an error for a claimed repository and releases it. */
 int lw_store_repo_failed(lw_store *s, const char *location, const char *owner,
 	const char *message, lw_error *err);

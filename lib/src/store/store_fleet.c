@@ -131,3 +131,14 @@ int lw_store_fleet_status(lw_store *s, lw_store_rows *repos, lw_store_rows *tips
 		lw_store_rows_free(repos);
 	return rc;
 }
+
+int lw_store_renew(lw_store *s, const char *location, const char *owner, unsigned lease,
+	lw_error *err)
+{
+	char until[24];
+
+	now_str(until, sizeof(until), lease);
+	const char *p[3] = { until, location, owner };
+	return lw_store_exec(s, "UPDATE lw_repo SET lease_until = $1 WHERE location = $2 AND"
+		" lease_owner = $3", p, 3, NULL, err);
+}
