@@ -46,6 +46,15 @@ check_grep "then incremental" "audited 0 commits, 0 blobs .*incremental" rules.e
 check "no plaintext secret in the store" bash -c "! cat st.db* | grep -aq -- '$s1'"
 check "the key is random and kept: secret_id is no plain hash" bash -c "! grep -q \$(printf %s '$s1' | sha256sum | cut -c1-64) rep.json"
 
+# every format renders from the store; SARIF carries the store's fields
+for f in text jsonl sarif csv junit gitlab html; do
+	expect_exit 1 "report --store --format $f" $LW report --store st.db --format "$f" -q -o "rep.$f"
+done
+check "SARIF results carry repo, status and secret_id" json_ok rep.sarif 'all(x["properties"]["repo"].endswith("/app") and x["properties"]["status"] == "open" and len(x["properties"]["secret_id"]) == 64 for x in r["runs"][0]["results"])'
+check "JSONL carries them" python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if r and all(x["repo"] and x["status"] == "open" for x in r) else 1)' rep.jsonl
+check_no_grep "no report format holds the plaintext secret" "$s1" rep.text
+check "nor any other format" bash -c "! cat rep.* | grep -q -- '$s1'"
+
 # triage lasts
 fp=$(json_val rep.json 'r[0]["fingerprint"]')
 sid=$(json_val rep.json 'r[0]["secret_id"]')
