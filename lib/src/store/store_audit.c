@@ -53,8 +53,8 @@ static char *join_present(const lw_record *rec)
 /* The rows of the new findings: each record rendered as the JSON report
  * renders it, redacted (commit messages too), without `present`, which the
  * store keeps apart and recomputes. */
-static int rows_build(lw_store *s, lw_report *rep, const lw_ruleset *rs, srow **out, size_t *nout,
-	lw_error *err)
+static int rows_build(lw_store *s, lw_report *rep, const lw_ruleset *rs, int compute_present,
+	srow **out, size_t *nout, lw_error *err)
 {
 	lw_output_options oo = LW_OUTPUT_OPTIONS_INIT;
 	lw_report_meta meta = { "audit", 0, 0, 0, 0, 0, 0, NULL, 0 };
@@ -101,7 +101,9 @@ static int rows_build(lw_store *s, lw_report *rep, const lw_ruleset *rs, srow **
 		cJSON_DeleteItemFromObjectCaseSensitive(el, "present");
 		rows[k].rec = *hit;
 		rows[k].doc = cJSON_PrintUnformatted(el);
-		rows[k].present = join_present(*hit);
+		/* "": to compute (present_update); NULL: unknown */
+		rows[k].present = compute_present || (*hit)->path[0] == '<' ? join_present(*hit) :
+			lw_strdup("");
 		lw_store_secret_id(s, (const unsigned char *)(*hit)->secret, (*hit)->secret_len,
 			rows[k].secret_id);
 		if (!rows[k++].doc) {
@@ -464,7 +466,9 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	ho.nrevs = 0;
 	ho.hide = NULL;
 	ho.nhide = 0;
-	ho.compute_present = 1;
+	/* an incremental walk sees only the new blobs: `present` is computed
+	 * afterwards for every finding (present_update), not by the walk */
+	ho.compute_present = info->full;
 	if (!info->full) {
 		hide = calloc(old.n, sizeof(*hide));
 		hidev = calloc(old.n, sizeof(*hidev));
@@ -485,7 +489,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	}
 	if ((rc = lw_history_scan(repo_path, rs, &ho, rep, st, err)) < 0)
 		goto done;
-	if ((rc = rows_build(s, rep, rs, &rows, &nrows, err)) < 0)
+	if ((rc = rows_build(s, rep, rs, ho.compute_present, &rows, &nrows, err)) < 0)
 		goto done;
 	for (size_t i = 0; i < nrows; i++)
 		if (lw_fpset_add(fresh, rows[i].rec->fingerprint) < 0) {
