@@ -82,7 +82,8 @@ int lw_cli_store_audit(const lw_cli *cli, const char *store, const char *repo, l
 		goto done;
 	if (lw_store_audit(s, loc, repo, rs, ho, NULL, st, &info, &err) < 0) {
 		lw_cli_error("%s", err.msg);
-		status = err.code == LW_EIO && !strstr(err.msg, store) ? LW_EXIT_INPUT : LW_EXIT_USAGE;
+		/* the store's errors are 2; a repository that cannot be read, 3 */
+		status = info.store_failed || err.code == LW_ECONFIG ? LW_EXIT_USAGE : LW_EXIT_INPUT;
 		goto done;
 	}
 	if ((status = store_emit(cli, s, loc, "open", ignore, baseline, &open)) != 0)

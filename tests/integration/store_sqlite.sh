@@ -87,6 +87,9 @@ $LW report --store st.db -q 2>err.txt; rc=$?
 check "a newer schema: exit 2" test "$rc" = 2
 check_grep "a newer schema is named" "schema is version 99, newer than this leakwalk knows" err.txt
 expect_exit 2 "an unknown URI scheme" $LW report --store mysql://h/db -q
+mkdir notrepo
+expect_exit 3 "a directory that is no repository: input, not store, error" $LW audit notrepo --store st2.db -q
+expect_exit 2 "--store with revisions is refused" $LW audit app main --store st2.db -q
 
 # migration from schema 1: what it holds is kept (here a queued repository)
 LEAKWALK_STORE_SCHEMA=1 $LW fleet add --store v1.db app 2>/dev/null

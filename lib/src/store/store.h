@@ -105,6 +105,7 @@ typedef struct lw_store_audit_info {
 	int full;           /* the whole history was walked */
 	size_t rewritten;   /* recorded tips no longer reachable (forced a full walk) */
 	int rules_changed;  /* other rules or options than last time (a full walk) */
+	int store_failed;   /* the error came from the store, not the repository */
 	size_t new_findings, findings;
 } lw_store_audit_info;
 

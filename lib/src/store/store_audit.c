@@ -448,18 +448,25 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 			git_error_last() ? git_error_last()->message : "?");
 		goto done;
 	}
-	if ((rc = lw_tips_read(repo, &now, err)) < 0 || (rc = tips_load(s, location, &old, err)) < 0)
+	if ((rc = lw_tips_read(repo, &now, err)) < 0)
 		goto done;
+	if ((rc = tips_load(s, location, &old, err)) < 0) {
+		info->store_failed = 1;
+		goto done;
+	}
 	info->rewritten = lw_tips_lost(repo, &old, &now);
 	rules_key(rs, &ho, key);
-	if ((rc = rules_load(s, location, old_key, err)) < 0)
+	if ((rc = rules_load(s, location, old_key, err)) < 0) {
+		info->store_failed = 1;
 		goto done;
+	}
 	info->rules_changed = old.n && strcmp(key, old_key) != 0;
 	info->full = old.n == 0 || info->rewritten > 0 || info->rules_changed;
 	if (!info->full && tips_same(&old, &now)) {
 		/* nothing moved: nothing to read, `present` stands */
 		memset(st, 0, sizeof(*st));
 		rc = write_all(s, location, NULL, 0, &now, 0, NULL, NULL, st, key, start, err);
+		info->store_failed = rc < 0;
 		goto done;
 	}
 	ho.revs = NULL;
@@ -505,6 +512,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	if (getenv("LEAKWALK_STORE_STALL_MS"))
 		usleep((useconds_t)atoi(getenv("LEAKWALK_STORE_STALL_MS")) * 1000);
 	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, key, start, err);
+	info->store_failed = rc < 0;
 done:
 	lw_present_free(pc);
 	rows_free(rows, nrows);
