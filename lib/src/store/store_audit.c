@@ -269,12 +269,31 @@ static int by_rule_secret(const void *x, const void *y, void *rows)
 /* `present` at the new tips, of every finding of the repository, as a full
  * audit computes it: the tips that hold the same secret for the same rule,
  * at this finding's path or at the path of another finding of it (a copy). */
+/* 1 if the newline-separated list holds `name`. */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == n && !memcmp(p, name, n))
+			return 1;
+		p = e ? e + 1 : p + l;
+	}
+	return 0;
+}
+
+/* A tip that did not move holds what it held: a finding new in this walk
+ * has a blob no unmoved tip can hold (it would have been found before), so
+ * only moved and new tips are searched; the others keep the recorded
+ * `present`. */
 static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
-	const lw_tips *now, lw_error *err)
+	const lw_tips *old, const lw_tips *now, lw_error *err)
 {
 	const char *p[1] = { location };
 	lw_store_rows r;
-	unsigned char *holds = NULL, *any = NULL;
+	unsigned char *holds = NULL, *any = NULL, *moved = NULL;
 	size_t *idx = NULL, nt = now->n;
 	lw_buf b;
 	int rc;
@@ -285,16 +304,28 @@ static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
 	lw_buf_init(&b, 0);
 	holds = calloc(r.nrows * nt + 1, 1);
 	any = calloc(nt + 1, 1);
+	moved = calloc(nt + 1, 1);
 	idx = calloc(r.nrows + 1, sizeof(size_t));
-	if (!holds || !any || !idx) {
+	if (!holds || !any || !moved || !idx) {
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (size_t t = 0; t < nt; t++) {
+		moved[t] = 1;
+		for (size_t o = 0; o < old->n && moved[t]; o++)
+			moved[t] = strcmp(old->name[o], now->name[t]) ||
+				!git_oid_equal(&old->oid[o], &now->oid[t]);
+	}
 	for (size_t i = 0; i < r.nrows; i++) {
+		const char *was = lw_store_cell(&r, i, 3);
 		idx[i] = i;
-		if (lw_store_cell(&r, i, 1)[0] != '<' && lw_store_cell(&r, i, 3) &&
-		    lw_present_of(pc, lw_store_cell(&r, i, 1), lw_store_cell(&r, i, 2),
-			    lw_store_cell(&r, i, 0), holds + i * nt) < 0) {
+		if (lw_store_cell(&r, i, 1)[0] == '<' || !was)
+			continue;
+		for (size_t t = 0; t < nt; t++)
+			if (!moved[t])
+				holds[i * nt + t] = (unsigned char)in_list(was, now->name[t]);
+		if (lw_present_of(pc, lw_store_cell(&r, i, 1), lw_store_cell(&r, i, 2),
+			    lw_store_cell(&r, i, 0), moved, holds + i * nt) < 0) {
 			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
 			goto done;
 		}
@@ -331,6 +362,7 @@ static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
 done:
 	free(holds);
 	free(any);
+	free(moved);
 	free(idx);
 	lw_buf_release(&b);
 	lw_store_rows_free(&r);
@@ -359,7 +391,7 @@ static int drop_stale(lw_store *s, const char *location, lw_fpset *fresh, lw_err
 }
 
 static int write_all(lw_store *s, const char *location, const srow *rows, size_t nrows,
-	const lw_tips *now, int full, lw_present_ctx *pc, lw_fpset *fresh,
+	const lw_tips *old, const lw_tips *now, int full, lw_present_ctx *pc, lw_fpset *fresh,
 	const lw_history_stats *st, const char *rules, time_t start, lw_error *err)
 {
 	char at[24], began[24], line[16], commits[24], blobs[24];
@@ -377,7 +409,8 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 		const char *p[11] = { location, rec->fingerprint, rec->commit, rec->blob, rec->path,
 			rec->rule_id, line, rows[i].secret_id, rows[i].doc, rows[i].present, at };
 		/* an incremental walk that meets a finding again keeps the commit
-		 * recorded first: the older one, as a full audit attributes it */
+		 * recorded first, the older one, as a full audit attributes it;
+		 * and its `present`, which present_update starts from */
 		rc = lw_store_exec(s, full ?
 			"INSERT INTO lw_finding (repo, fingerprint, commit_id, blob, path, rule, line,"
 			" secret_id, doc, present, first_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
@@ -386,12 +419,12 @@ static int write_all(lw_store *s, const char *location, const srow *rows, size_t
 			" excluded.present, line = excluded.line" :
 			"INSERT INTO lw_finding (repo, fingerprint, commit_id, blob, path, rule, line,"
 			" secret_id, doc, present, first_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-			" $10, $11) ON CONFLICT (repo, fingerprint) DO UPDATE SET present = excluded.present",
+			" $10, $11) ON CONFLICT (repo, fingerprint) DO NOTHING",
 			p, 11, NULL, err);
 	}
 	/* the walk saw only the new blobs: a tip may hold a secret in an old one */
 	if (rc == 0 && !full && pc)
-		rc = present_update(s, location, pc, now, err);
+		rc = present_update(s, location, pc, old, now, err);
 	const char *l[1] = { location };
 	/* no pc on an incremental run: the tips did not move */
 	if (rc == 0 && (full || pc))
@@ -465,7 +498,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	if (!info->full && tips_same(&old, &now)) {
 		/* nothing moved: nothing to read, `present` stands */
 		memset(st, 0, sizeof(*st));
-		rc = write_all(s, location, NULL, 0, &now, 0, NULL, NULL, st, key, start, err);
+		rc = write_all(s, location, NULL, 0, &old, &now, 0, NULL, NULL, st, key, start, err);
 		info->store_failed = rc < 0;
 		goto done;
 	}
@@ -511,7 +544,7 @@ int lw_store_audit(lw_store *s, const char *location, const char *repo_path,
 	/* tests: a worker killed between reading and writing loses nothing */
 	if (getenv("LEAKWALK_STORE_STALL_MS"))
 		usleep((useconds_t)atoi(getenv("LEAKWALK_STORE_STALL_MS")) * 1000);
-	rc = write_all(s, location, rows, nrows, &now, info->full, pc, fresh, st, key, start, err);
+	rc = write_all(s, location, rows, nrows, &old, &now, info->full, pc, fresh, st, key, start, err);
 	info->store_failed = rc < 0;
 done:
 	lw_present_free(pc);

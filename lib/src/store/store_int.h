@@ -24,6 +24,6 @@ int lw_present_new(lw_present_ctx **out, git_repository *repo, const lw_ruleset 
 	const lw_history_options *ho, const lw_tips *tips);
 void lw_present_free(lw_present_ctx *p);
 int lw_present_of(lw_present_ctx *p, const char *path, const char *blob_hex,
-	const char *fingerprint, unsigned char *holds);
+	const char *fingerprint, const unsigned char *only, unsigned char *holds);
 
 #endif

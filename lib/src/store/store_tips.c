@@ -201,16 +201,19 @@ void lw_present_free(lw_present_ctx *p)
 	free(p);
 }
 
-/* Marks in holds[t] each tip t holding the finding at its path: the same
- * blob there, or another blob that yields the same fingerprint. */
+/* Marks in holds[t] each tip t (among those `only` marks) holding the
+ * finding at its path: the same blob there, or another blob that yields the
+ * same fingerprint. */
 int lw_present_of(lw_present_ctx *p, const char *path, const char *blob_hex,
-	const char *fingerprint, unsigned char *holds)
+	const char *fingerprint, const unsigned char *only, unsigned char *holds)
 {
 	git_oid blob;
 	int have_blob = blob_hex && git_oid_fromstr(&blob, blob_hex) == 0;
 
 	for (size_t i = 0; i < p->tips->n; i++) {
 		git_tree_entry *e = NULL;
+		if (!only[i])
+			continue;
 		if (!p->trees[i] || git_tree_entry_bypath(&e, p->trees[i], path) < 0) {
 			git_error_clear();
 			continue;
