@@ -351,6 +351,15 @@ static const char *fmt_time(const char *secs, char *buf, size_t n)
 	return buf;
 }
 
+static int tip_cmp(const void *a, const void *b, void *rows)
+{
+	const lw_store_rows *t = rows;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(lw_store_cell(t, i, 0), lw_store_cell(t, j, 0));
+
+	return c ? c : strcmp(lw_store_cell(t, i, 1), lw_store_cell(t, j, 1));
+}
+
 static int fleet_status(const char *store, const char *format)
 {
 	lw_store *s = fleet_open(store);
@@ -372,6 +381,13 @@ static int fleet_status(const char *store, const char *format)
 		lw_store_close(s);
 		return LW_EXIT_USAGE;
 	}
+	size_t *torder = calloc(t.nrows + 1, sizeof(size_t));
+	for (size_t i = 0; torder && i < t.nrows; i++)
+		torder[i] = i;
+	if (torder)
+		qsort_r(torder, t.nrows, sizeof(size_t), tip_cmp, &t);
+	else
+		t.nrows = 0;
 	cJSON *arr = cJSON_CreateArray();
 	long long now = (long long)time(NULL);
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -379,10 +395,18 @@ static int fleet_status(const char *store, const char *format)
 		cJSON *o = cJSON_CreateObject(), *tips = cJSON_CreateObject();
 		lw_buf line;
 		lw_buf_init(&line, 0);
-		for (; ti < t.nrows && strcmp(lw_store_cell(&t, ti, 0), loc) < 0; ti++)
-			;
-		for (; ti < t.nrows && !strcmp(lw_store_cell(&t, ti, 0), loc); ti++)
-			cJSON_AddStringToObject(tips, lw_store_cell(&t, ti, 1), lw_store_cell(&t, ti, 2));
+		/* the tips in byte order, whatever the database's collation */
+		size_t lo = 0, hi = t.nrows;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(lw_store_cell(&t, torder[mid], 0), loc) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (ti = lo; ti < t.nrows && !strcmp(lw_store_cell(&t, torder[ti], 0), loc); ti++)
+			cJSON_AddStringToObject(tips, lw_store_cell(&t, torder[ti], 1),
+				lw_store_cell(&t, torder[ti], 2));
 		const char *la = lw_store_cell(&r, i, 1), *e = lw_store_cell(&r, i, 4);
 		int leased = lw_store_cell(&r, i, 6) && strtoll(lw_store_cell(&r, i, 6), NULL, 10) > now;
 		cJSON_AddStringToObject(o, "repo", loc);
@@ -426,6 +450,7 @@ static int fleet_status(const char *store, const char *format)
 		printf("no repositories: leakwalk fleet add --store STORE REPO...\n");
 	}
 	cJSON_Delete(arr);
+	free(torder);
 	lw_store_rows_free(&r);
 	lw_store_rows_free(&t);
 	lw_store_close(s);
