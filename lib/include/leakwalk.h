@@ -435,6 +435,11 @@ typedef struct lw_record {
 	size_t ncontext;
 	int redacted;   /**< `secret`, `match` and `line_text` hold a redacted form already
 			     (a report read back by lw_report_load): shown as they are */
+	/* a report from a store (leakwalk report --store): NULL/0 otherwise */
+	char *repo;      /**< the repository as the store knows it */
+	char *status;    /**< triage: open, false-positive, revoked, accepted */
+	char *secret_id; /**< keyed hash of the secret, the same in every repository */
+	int64_t first_seen; /**< unix time the store first recorded it */
 } lw_record;
 
 typedef struct lw_report lw_report;
