@@ -341,7 +341,7 @@ static int audit_scan(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_re
 
 /* --store: the incremental audit kept in the store (cli_store.c); the
  * exit status */
-static int audit_store(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_fpset *ignore,
+static int audit_store(audit_args *a, audit_ctx *ctx, lw_ruleset *rs, lw_fpset *ignore,
 	lw_fpset *baseline)
 {
 	lw_history_stats st;
