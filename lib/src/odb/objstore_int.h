@@ -1,5 +1,5 @@
-/* objstore_int.h - what objstore.c (locating) and objread.c (reading)
- * share about an open object store. */
+/* objstore_int.h - what objstore.c (locating) and the reader (objpack.c and
+ * the files objread_int.h lists) share about an open object store. */
 #ifndef LW_OBJSTORE_INT_H
 #define LW_OBJSTORE_INT_H
 

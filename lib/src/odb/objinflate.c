@@ -1,0 +1,68 @@
+/* objinflate.c - inflating an object's zlib stream. Every zlib call is
+ * checked for progress, so a truncated stream is an error, never a loop. */
+#include <limits.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#include "internal.h"
+#include "odb/objread_int.h"
+
+int lw_or__inflate_init(lw_objreader *r)
+{
+	if (inflateInit(&r->z) != Z_OK)
+		return -1;
+	r->zok = 1;
+	return 0;
+}
+
+void lw_or__inflate_end(lw_objreader *r)
+{
+	if (r->zok)
+		inflateEnd(&r->z);
+	r->zok = 0;
+}
+
+int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
+	unsigned char *out, size_t want, int head, size_t *got)
+{
+	z_stream *z = &r->z;
+	size_t in_done = 0, out_done = 0;
+	unsigned char spare;
+
+	if (inflateReset(z) != Z_OK)
+		return lw_or__fail(r, LW_ERROR, "zlib cannot start");
+	for (;;) {
+		size_t ai = srclen - in_done, ao = want - out_done;
+		if (ao == 0 && head)
+			break;
+		z->next_in = (Bytef *)(uintptr_t)(src + in_done);
+		z->avail_in = ai > UINT_MAX ? UINT_MAX : (uInt)ai;
+		/* with the output full, a one-byte probe tells an ending stream
+		 * from one that holds more than it declared */
+		z->next_out = ao ? out + out_done : &spare;
+		z->avail_out = ao ? (ao > UINT_MAX ? UINT_MAX : (uInt)ao) : 1;
+		uInt bin = z->avail_in, bout = z->avail_out;
+		int ret = inflate(z, Z_NO_FLUSH);
+		size_t ate = bin - z->avail_in, made = bout - z->avail_out;
+		in_done += ate;
+		if (!ao && made)
+			return lw_or__fail(r, LW_EIO, "holds more data than its header declares");
+		out_done += made;
+		if (ret == Z_STREAM_END) {
+			if (!head && out_done != want)
+				return lw_or__fail(r, LW_EIO, "holds %zu bytes, its header declares %zu", out_done, want);
+			break;
+		}
+		if (ret == Z_NEED_DICT || ret == Z_DATA_ERROR)
+			return lw_or__fail(r, LW_EIO, "corrupt compressed data (%s)", z->msg ? z->msg : "zlib");
+		if (ret == Z_MEM_ERROR)
+			return lw_or__fail(r, LW_ENOMEM, "out of memory");
+		if (ret != Z_OK && ret != Z_BUF_ERROR)
+			return lw_or__fail(r, LW_EIO, "corrupt compressed data");
+		if (!ate && !made)
+			return lw_or__fail(r, LW_EIO, "compressed data is truncated");
+	}
+	if (got)
+		*got = out_done;
+	return 0;
+}
