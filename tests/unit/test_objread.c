@@ -159,8 +159,9 @@ static void check_bounds(const char *repo)
 	lw_objstore_free(s);
 }
 
-/* a loose object's file replaced by `damage`; reading it must fail */
-static void check_damaged(const char *how, const char *damage)
+/* a loose object's file replaced by `damage`; reading it must fail, with
+ * `msg` in the message when given */
+static void check_damaged_msg(const char *how, const char *damage, const char *msg)
 {
 	char objdir[PATH_MAX + 32], hex[64], path[PATH_MAX + 64];
 	const char *dirs[1] = { objdir };
@@ -187,8 +188,16 @@ static void check_damaged(const char *how, const char *damage)
 		fprintf(stderr, "%s: read gave %d, header %d\n", how, rr, rh);
 	CHECK(rr < 0);
 	CHECK(lw_objreader_error(r)[0] != '\0');
+	if (msg && !strstr(lw_objreader_error(r), msg))
+		fprintf(stderr, "%s: message \"%s\" lacks \"%s\"\n", how, lw_objreader_error(r), msg);
+	CHECK(!msg || strstr(lw_objreader_error(r), msg));
 	lw_objreader_free(r);
 	lw_objstore_free(s);
+}
+
+static void check_damaged(const char *how, const char *damage)
+{
+	check_damaged_msg(how, damage, NULL);
 }
 
 int main(void)
@@ -239,6 +248,15 @@ int main(void)
 		"python3 -c 'import sys,zlib; p=sys.argv[1]; d=zlib.decompress(open(p,\"rb\").read()); "
 		"b=d.split(b\"\\0\",1)[1]; open(p,\"wb\").write(zlib.compress(b\"blob 99999\\0\"+b))' \"$f\"");
 	check_damaged("not zlib", "head -c 4000 /dev/urandom > \"$f\"");
+	/* whole objects are inflated by libdeflate: its refusals must read
+	 * as zlib's (the Adler-32 trailer, a damaged block) */
+	check_damaged_msg("Adler-32 trailer wrong",
+		"python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,\"rb\").read()); "
+		"d[-1]^=1; open(p,\"wb\").write(d)' \"$f\"", "incorrect data check");
+	check_damaged_msg("a damaged block",
+		"python3 -c 'import sys,zlib; p=sys.argv[1]; d=zlib.decompress(open(p,\"rb\").read()); "
+		"c=bytearray(zlib.compress(d, 0)); c[2]^=6; open(p,\"wb\").write(c)' \"$f\"",
+		"corrupt compressed data");
 	check_damaged("a symbolic link", "rm -f \"$f\" && ln -s /etc/hostname \"$f\"");
 	check_damaged("a fifo", "rm -f \"$f\" && mkfifo \"$f\"");
 

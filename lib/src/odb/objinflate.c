@@ -1,5 +1,15 @@
-/* objinflate.c - inflating an object's zlib stream. Every zlib call is
- * checked for progress, so a truncated stream is an error, never a loop. */
+/* objinflate.c - inflating an object's zlib stream.
+ *
+ * A whole object (its size is in its header) is inflated by libdeflate in
+ * one call: twice as fast as zlib on the packs of curl and git (README,
+ * "Inflating"), and it checks the zlib header and the Adler-32 trailer as
+ * zlib does. Whatever libdeflate refuses is inflated again by zlib, which
+ * then says why in the words it always used, so a corrupt object reads the
+ * same with either library. zlib alone reads the first bytes of a stream
+ * (a header, a delta's sizes), where a whole-buffer call cannot stop early.
+ * Every zlib call is checked for progress, so a truncated stream is an
+ * error, never a loop. */
+#include <libdeflate.h>
 #include <limits.h>
 #include <stdint.h>
 #include <zlib.h>
@@ -12,6 +22,10 @@ int lw_or__inflate_init(lw_objreader *r)
 	if (inflateInit(&r->z) != Z_OK)
 		return -1;
 	r->zok = 1;
+	if (!(r->ld = libdeflate_alloc_decompressor())) {
+		lw_or__inflate_end(r);
+		return -1;
+	}
 	return 0;
 }
 
@@ -20,9 +34,13 @@ void lw_or__inflate_end(lw_objreader *r)
 	if (r->zok)
 		inflateEnd(&r->z);
 	r->zok = 0;
+	if (r->ld)
+		libdeflate_free_decompressor(r->ld);
+	r->ld = NULL;
 }
 
-int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
+/* zlib, a piece at a time */
+static int or_zinflate(lw_objreader *r, const unsigned char *src, size_t srclen,
 	unsigned char *out, size_t want, int head, size_t *got)
 {
 	z_stream *z = &r->z;
@@ -65,4 +83,17 @@ int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
 	if (got)
 		*got = out_done;
 	return 0;
+}
+
+int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
+	unsigned char *out, size_t want, int head, size_t *got)
+{
+	size_t used;
+
+	/* without an actual size to return, libdeflate succeeds only when the
+	 * stream ends exactly at want bytes, its checksum right */
+	if (!head && libdeflate_zlib_decompress_ex(r->ld, src, srclen, out, want, &used, NULL) ==
+		     LIBDEFLATE_SUCCESS)
+		return 0;
+	return or_zinflate(r, src, srclen, out, want, head, got);
 }

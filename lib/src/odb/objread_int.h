@@ -13,6 +13,8 @@
 
 #include "odb/objstore_int.h"
 
+struct libdeflate_decompressor;
+
 #define OR_MAX_CHAIN 10000
 #define OR_BUCKETS (1u << 17)
 /* an object larger than this share of the cache is handed out uncached */
@@ -44,8 +46,9 @@ typedef struct os_ent {
 
 struct lw_objreader {
 	lw_objstore *s;
-	z_stream z;
+	z_stream z; /* streams read a piece at a time */
 	int zok;
+	struct libdeflate_decompressor *ld; /* whole objects */
 	os_ent *tab[OR_BUCKETS];
 	os_ent lru; /* sentinel: lru.next is the most recently used */
 	size_t bytes, limit;
