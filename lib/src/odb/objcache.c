@@ -2,6 +2,7 @@
  * objects keyed by (pack, offset), so that a delta chain walked once serves
  * every later version of the same file read in pack order. Entries are
  * pinned while in use; objects too large for the cache are held apart. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,16 @@ int lw_objreader_new(lw_objreader **out, lw_objstore *s, size_t cache_limit)
 	return 0;
 }
 
+/* What a cache let go of is free in its thread's malloc arena, where the
+ * next phase's threads (other arenas) cannot reuse it: 120 MiB of a 500 MiB
+ * audit of curl. Returned to the system when a cache shrinks or goes. */
+static void or_give_back(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 void lw_objreader_free(lw_objreader *r)
 {
 	if (!r)
@@ -169,10 +180,13 @@ void lw_objreader_free(lw_objreader *r)
 	free(r->ops);
 	free(r->where);
 	free(r);
+	or_give_back();
 }
 
 void lw_objreader_set_cache(lw_objreader *r, size_t limit)
 {
+	int shrink = limit < r->limit;
+
 	r->limit = limit;
 	or_cache_trim(r);
 	/* an idle reader keeps no large object either */
@@ -180,6 +194,8 @@ void lw_objreader_set_cache(lw_objreader *r, size_t limit)
 		lw_or__unpin(r, r->big[i]);
 		r->big[i] = NULL;
 	}
+	if (shrink)
+		or_give_back();
 }
 
 uint64_t lw_objreader_deltas(const lw_objreader *r)
