@@ -88,12 +88,20 @@ static int or_zinflate(lw_objreader *r, const unsigned char *src, size_t srclen,
 int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
 	unsigned char *out, size_t want, int head, size_t *got)
 {
-	size_t used;
+	size_t used = 0;
+	int rc = 0;
 
 	/* without an actual size to return, libdeflate succeeds only when the
 	 * stream ends exactly at want bytes, its checksum right */
-	if (!head && libdeflate_zlib_decompress_ex(r->ld, src, srclen, out, want, &used, NULL) ==
-		     LIBDEFLATE_SUCCESS)
-		return 0;
-	return or_zinflate(r, src, srclen, out, want, head, got);
+	if (head || libdeflate_zlib_decompress_ex(r->ld, src, srclen, out, want, &used, NULL) !=
+			    LIBDEFLATE_SUCCESS)
+		rc = or_zinflate(r, src, srclen, out, want, head, got);
+	/* the packs' pages read so far are let go of now and then, so that
+	 * reading a pack from end to end does not keep it all resident */
+	r->inflated_in += used ? used : want;
+	if (r->inflated_in >= OR_DROP_EVERY) {
+		r->inflated_in = 0;
+		lw_os_drop_pages(r->s);
+	}
+	return rc;
 }

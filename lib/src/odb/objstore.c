@@ -337,6 +337,12 @@ int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
 	return 0;
 }
 
+void lw_os_drop_pages(const lw_objstore *s)
+{
+	for (size_t i = 0; i < s->npacks; i++)
+		madvise(s->packs[i].pack, s->packs[i].packlen, MADV_DONTNEED);
+}
+
 int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off)
 {
 	for (size_t i = 0; i < s->npacks; i++)
