@@ -194,6 +194,13 @@ void lw_objreader_set_cache(lw_objreader *r, size_t limit)
 		lw_or__unpin(r, r->big[i]);
 		r->big[i] = NULL;
 	}
+	/* nor a delta's instructions larger than its share of the cache */
+	if (r->scratch && r->scratch_cap > limit / OR_CACHE_SHARE) {
+		lw_wipe(r->scratch, r->scratch_cap);
+		free(r->scratch);
+		r->scratch = NULL;
+		r->scratch_cap = 0;
+	}
 	if (shrink)
 		or_give_back();
 }
