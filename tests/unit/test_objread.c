@@ -14,6 +14,7 @@
 
 #include "lwtest.h"
 #include "odb/objstore.h"
+#include "odb/objstore_int.h"
 #include "odb/oidset.h"
 
 /* the test builds repositories with the git CLI: the library's ban on
@@ -160,6 +161,26 @@ static void check_oidset(const char *repo, const char *objdir, int packed)
 	free(v);
 }
 
+/* Handles on the same directories share one store while any is open; one
+ * on other directories gets its own; after the last goes, a new one opens. */
+static void check_share(const char *objdir, const char *other)
+{
+	const char *a[1] = { objdir }, *b[1] = { other };
+	lw_objstore *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL;
+
+	CHECK(lw_objstore_share(&s1, a, 1) == 0 && s1);
+	CHECK(lw_objstore_share(&s2, a, 1) == 0 && s2 == s1);
+	CHECK(lw_objstore_share(&s3, b, 1) == 0 && s3 && s3 != s1);
+	CHECK(lw_objstore_packed(s1) > 0 && lw_objstore_packed(s3) == 0);
+	lw_objstore_unshare(s1);
+	/* still open for the second handle */
+	CHECK(lw_objstore_packed(s2) > 0);
+	lw_objstore_unshare(s2);
+	lw_objstore_unshare(s3);
+	CHECK(lw_objstore_share(&s4, a, 1) == 0 && s4 && lw_objstore_packed(s4) > 0);
+	lw_objstore_unshare(s4);
+}
+
 /* `git rev-parse SPEC` in repo: hex (41 bytes or more) and id */
 static void rev_parse(const char *repo, const char *spec, char *hex, git_oid *id)
 {
@@ -264,6 +285,11 @@ int main(void)
 	snprintf(objdir, sizeof(objdir), "%s/packed-ofs/.git/objects", root);
 	check_all("packed-ofs", objdir, 8 << 20, "offset deltas");
 	check_oidset("packed-ofs", objdir, 1);
+	{
+		char loose_dir[PATH_MAX + 32];
+		snprintf(loose_dir, sizeof(loose_dir), "%s/loose/.git/objects", root);
+		check_share(objdir, loose_dir);
+	}
 	/* a cache smaller than most objects: every chain resolved from scratch */
 	check_all("packed-ofs", objdir, 512, "offset deltas, tiny cache");
 

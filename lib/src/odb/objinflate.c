@@ -97,8 +97,10 @@ int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
 			    LIBDEFLATE_SUCCESS)
 		rc = or_zinflate(r, src, srclen, out, want, head, got);
 	/* the packs' pages read so far are let go of now and then, so that
-	 * reading a pack from end to end does not keep it all resident */
-	r->inflated_in += used ? used : want;
+	 * reading a pack from end to end does not keep it all resident; a
+	 * small object costs a whole page (commits spread over a pack touch
+	 * every page of it while inflating a few bytes of each) */
+	r->inflated_in += (used ? used : want) + 4096;
 	if (r->inflated_in >= OR_DROP_EVERY) {
 		r->inflated_in = 0;
 		lw_os_drop_pages(r->s);

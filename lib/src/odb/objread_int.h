@@ -21,7 +21,8 @@ struct libdeflate_decompressor;
 #define OR_CACHE_SHARE 4
 /* ... but the last OR_BIG such objects are kept apart */
 #define OR_BIG 2
-/* compressed bytes a reader inflates between lw_os_drop_pages calls */
+/* bytes of the packs a reader touches (compressed bytes read, plus a page
+ * per object) between lw_os_drop_pages calls */
 #define OR_DROP_EVERY ((uint64_t)64 << 20)
 
 /* Where an id was found in the packs. A walk reads each tree again as the
@@ -67,7 +68,7 @@ struct lw_objreader {
 	uint64_t big_key[OR_BIG];
 	unsigned big_next;
 	uint64_t deltas;        /* deltas applied (lw_objreader_deltas) */
-	uint64_t inflated_in;   /* compressed bytes read since the last drop */
+	uint64_t inflated_in;   /* bytes of packs touched since the last drop */
 	char err[512];
 };
 

@@ -24,6 +24,11 @@ struct lw_objstore {
 	size_t npacks;
 };
 
+/* objstore_share.c: the store open on these directories, opened now or
+ * shared with the handles already using it; given back by unshare */
+int lw_objstore_share(lw_objstore **out, const char *const *dirs, size_t n);
+void lw_objstore_unshare(lw_objstore *s);
+
 int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off);
 int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off);
 /* Lets go of the pages of the packs mapped into this process. They stay in
