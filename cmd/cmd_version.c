@@ -11,7 +11,7 @@ int cmd_version(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs("usage: leakwalk version [--deps]\n\n"
 		      "Prints leakwalk's version; with --deps, the versions of the linked\n"
-		      "libgit2, PCRE2, cJSON and zlib too.\n", stdout);
+		      "libgit2, PCRE2, cJSON, zlib and libdeflate too.\n", stdout);
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "--deps")) {

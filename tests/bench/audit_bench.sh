@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # audit_bench.sh [REPO]
 #
-# Full-history audit, side by side on the same repository, with wall time and
-# peak RSS (GNU time's %e %M):
+# Full-history audit, side by side on the same repository, with wall time,
+# CPU seconds (user + sys) and peak RSS (GNU time's %e %U %S %M), each also as
+# a ratio to the floor's:
 #   floor        git cat-file --batch-all-objects --batch --unordered
 #   git-log-p    git log -p -U0 --full-history --all --diff-filter=tuxdb (gitleaks' input)
 #   git-secrets  git secrets --scan-history (AWS patterns, --register-aws)
 #   leakwalk     leakwalk audit (default threads, then --threads 1)
 #   and on a checkout of HEAD's tree (no history): secretlint vs leakwalk scan.
 #
+# REPO is any repository, bare or not (for a fair floor, a clean bare copy
+# of branches and tags: `git clone --bare --no-local URL-or-path copy.git`,
+# so that "every object" and "every object reachable from a ref" agree).
 # Without REPO, a repository is built with make_history.sh and cached in
 # $LW_BENCH_DIR (default /tmp/lw-bench) as history-$LW_BENCH_SCALE.git.
 #
@@ -161,14 +165,15 @@ fi
 
 # ---------------------------------------------------------------- report
 mib() { echo "$1" | awk '{ printf "%.1f", $1 / 1048576 }'; }
-floor_s=
-for i in "${!T_NAME[@]}"; do [ "${T_NAME[$i]}" = floor ] && floor_s=${T_SEC[$i]}; done
-row() {  # row I BASE
-	local i=$1 base=$2 ratio="-"
-	if [ -n "$base" ] && [ -n "${T_SEC[$i]}" ]; then
-		ratio=$(awk -v a="${T_SEC[$i]}" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-	fi
-	printf '| %-14s | %9s | %8s | %9s | %9s | %4s | %s\n' "${T_NAME[$i]}" "${T_SEC[$i]}" "$ratio" "${T_CPU[$i]}" \
+floor_s= floor_cpu=
+for i in "${!T_NAME[@]}"; do [ "${T_NAME[$i]}" = floor ] && floor_s=${T_SEC[$i]} floor_cpu=${T_CPU[$i]}; done
+ratio() {  # ratio A B: A / B with two decimals, "-" when either is missing
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
+}
+row() {  # row I BASE [BASE_CPU]
+	local i=$1 base=$2 base_cpu=${3:-}
+	printf '| %-14s | %9s | %8s | %9s | %8s | %9s | %4s | %s\n' "${T_NAME[$i]}" "${T_SEC[$i]}" \
+		"$(ratio "${T_SEC[$i]}" "$base")" "${T_CPU[$i]}" "$(ratio "${T_CPU[$i]}" "$base_cpu")" \
 		"$(awk -v k="${T_RSS[$i]}" 'BEGIN { printf "%.1f", k / 1024 }')" "${T_RC[$i]}" "${T_NOTE[$i]}"
 }
 
@@ -182,11 +187,12 @@ echo "  unique blobs: $nblobs; total blob bytes: $blob_bytes ($(mib "$blob_bytes
 [ -f "$repo/lw-bench/stats" ] && echo "  built by make_history.sh: $(tr '\n' ' ' <"$repo/lw-bench/stats")"
 echo
 echo "history (each tool once, warm page cache; x floor = wall seconds / floor wall seconds;"
-echo "cpu s = user + sys seconds of the whole process tree):"
+echo "cpu s = user + sys seconds of the whole process tree; cpu x = cpu s / floor cpu s;"
+echo "RSS = peak resident set, mapped pack pages included):"
 echo
-printf '| %-14s | %9s | %8s | %9s | %9s | %4s | %s\n' tool seconds "x floor" "cpu s" "RSS MiB" exit note
-printf '|%s|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ----------- ------ ------
-for ((i = 0; i < n_hist; i++)); do row "$i" "$floor_s"; done
+printf '| %-14s | %9s | %8s | %9s | %8s | %9s | %4s | %s\n' tool seconds "x floor" "cpu s" "cpu x" "RSS MiB" exit note
+printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ---------- ----------- ------ ------
+for ((i = 0; i < n_hist; i++)); do row "$i" "$floor_s" "$floor_cpu"; done
 echo
 echo "commands:"
 echo "  floor       git -C REPO cat-file --batch-all-objects --batch --unordered >/dev/null"
@@ -199,9 +205,10 @@ if [ "${#T_NAME[@]}" -gt "$n_hist" ]; then
 	echo "HEAD tree only ($tree_files files, $(mib "$tree_bytes") MiB; ratio = seconds / leakwalk scan seconds):"
 	echo
 	lws_s=${T_SEC[$n_hist]}
-	printf '| %-14s | %9s | %8s | %9s | %9s | %4s | %s\n' tool seconds "x lw" "cpu s" "RSS MiB" exit note
-	printf '|%s|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ----------- ------ ------
-	for ((i = n_hist; i < ${#T_NAME[@]}; i++)); do row "$i" "$lws_s"; done
+	lws_cpu=${T_CPU[$n_hist]}
+	printf '| %-14s | %9s | %8s | %9s | %8s | %9s | %4s | %s\n' tool seconds "x lw" "cpu s" "cpu x" "RSS MiB" exit note
+	printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' ---------------- ----------- ---------- ----------- ---------- ----------- ------ ------
+	for ((i = n_hist; i < ${#T_NAME[@]}; i++)); do row "$i" "$lws_s" "$lws_cpu"; done
 	echo
 	echo "  leakwalk-scan  $LEAKWALK scan --format json --output OUT.json -q TREE"
 	[ -n "$sl" ] && echo "  secretlint     cd TREE && secretlint --secretlintrc RC --format compact --output OUT '**/*'   (preset-recommend)"

@@ -14,6 +14,8 @@
 
 #include "lwtest.h"
 #include "odb/objstore.h"
+#include "odb/objstore_int.h"
+#include "odb/oidset.h"
 
 /* the test builds repositories with the git CLI: the library's ban on
  * shell-outs (banned.h) is not for tests */
@@ -121,6 +123,64 @@ static void check_all(const char *repo, const char *objdir, size_t cache, const 
 	free(v);
 }
 
+/* A set over the store's packs against a plain one: every other listed id
+ * inserted, then every id asked; ids the packs do not hold (made up here,
+ * or loose) go to the table and are found all the same. */
+static void check_oidset(const char *repo, const char *objdir, int packed)
+{
+	listed *v = NULL;
+	size_t n = list_objects(repo, &v), bad = 0;
+	lw_objstore *s = NULL;
+	const char *dirs[1] = { objdir };
+	lw_oidset bits, plain;
+	git_oid fake;
+
+	CHECK(n > 100);
+	CHECK(lw_objstore_open(&s, dirs, 1) == 0);
+	CHECK(packed ? lw_objstore_packed(s) >= n : lw_objstore_packed(s) == 0);
+	lw_oidset_init_packed(&bits, s);
+	lw_oidset_init(&plain);
+	for (size_t i = 0; i < n; i += 2) {
+		int a = lw_oidset_insert(&bits, &v[i].id), b = lw_oidset_insert(&plain, &v[i].id);
+		bad += a != 1 || b != 1 || lw_oidset_insert(&bits, &v[i].id) != 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		bad += lw_oidset_contains(&bits, &v[i].id) != lw_oidset_contains(&plain, &v[i].id) ||
+		       lw_oidset_contains(&bits, &v[i].id) != (i % 2 == 0);
+	memset(&fake, 0x5a, sizeof(fake));
+	bad += lw_oidset_contains(&bits, &fake) || lw_oidset_insert(&bits, &fake) != 1 ||
+	       !lw_oidset_contains(&bits, &fake) || lw_oidset_insert(&bits, &fake) != 0;
+	/* the packed ids took bits, not table slots */
+	bad += packed ? bits.n != 1 : bits.n != (n + 1) / 2 + 1;
+	if (bad)
+		fprintf(stderr, "%s: %zu set answers differ\n", repo, bad);
+	CHECK(bad == 0);
+	lw_oidset_release(&bits);
+	lw_oidset_release(&plain);
+	lw_objstore_free(s);
+	free(v);
+}
+
+/* Handles on the same directories share one store while any is open; one
+ * on other directories gets its own; after the last goes, a new one opens. */
+static void check_share(const char *objdir, const char *other)
+{
+	const char *a[1] = { objdir }, *b[1] = { other };
+	lw_objstore *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL;
+
+	CHECK(lw_objstore_share(&s1, a, 1) == 0 && s1);
+	CHECK(lw_objstore_share(&s2, a, 1) == 0 && s2 == s1);
+	CHECK(lw_objstore_share(&s3, b, 1) == 0 && s3 && s3 != s1);
+	CHECK(lw_objstore_packed(s1) > 0 && lw_objstore_packed(s3) == 0);
+	lw_objstore_unshare(s1);
+	/* still open for the second handle */
+	CHECK(lw_objstore_packed(s2) > 0);
+	lw_objstore_unshare(s2);
+	lw_objstore_unshare(s3);
+	CHECK(lw_objstore_share(&s4, a, 1) == 0 && s4 && lw_objstore_packed(s4) > 0);
+	lw_objstore_unshare(s4);
+}
+
 /* `git rev-parse SPEC` in repo: hex (41 bytes or more) and id */
 static void rev_parse(const char *repo, const char *spec, char *hex, git_oid *id)
 {
@@ -159,8 +219,9 @@ static void check_bounds(const char *repo)
 	lw_objstore_free(s);
 }
 
-/* a loose object's file replaced by `damage`; reading it must fail */
-static void check_damaged(const char *how, const char *damage)
+/* a loose object's file replaced by `damage`; reading it must fail, with
+ * `msg` in the message when given */
+static void check_damaged_msg(const char *how, const char *damage, const char *msg)
 {
 	char objdir[PATH_MAX + 32], hex[64], path[PATH_MAX + 64];
 	const char *dirs[1] = { objdir };
@@ -187,8 +248,16 @@ static void check_damaged(const char *how, const char *damage)
 		fprintf(stderr, "%s: read gave %d, header %d\n", how, rr, rh);
 	CHECK(rr < 0);
 	CHECK(lw_objreader_error(r)[0] != '\0');
+	if (msg && !strstr(lw_objreader_error(r), msg))
+		fprintf(stderr, "%s: message \"%s\" lacks \"%s\"\n", how, lw_objreader_error(r), msg);
+	CHECK(!msg || strstr(lw_objreader_error(r), msg));
 	lw_objreader_free(r);
 	lw_objstore_free(s);
+}
+
+static void check_damaged(const char *how, const char *damage)
+{
+	check_damaged_msg(how, damage, NULL);
 }
 
 int main(void)
@@ -209,11 +278,18 @@ int main(void)
 	make_repo("loose");
 	snprintf(objdir, sizeof(objdir), "%s/loose/.git/objects", root);
 	check_all("loose", objdir, 8 << 20, "loose");
+	check_oidset("loose", objdir, 0);
 
 	CHECK(sh("git clone -q --no-local loose packed-ofs && cd packed-ofs && "
 		 "git repack -adfq --depth=50 --window=50") == 0);
 	snprintf(objdir, sizeof(objdir), "%s/packed-ofs/.git/objects", root);
 	check_all("packed-ofs", objdir, 8 << 20, "offset deltas");
+	check_oidset("packed-ofs", objdir, 1);
+	{
+		char loose_dir[PATH_MAX + 32];
+		snprintf(loose_dir, sizeof(loose_dir), "%s/loose/.git/objects", root);
+		check_share(objdir, loose_dir);
+	}
 	/* a cache smaller than most objects: every chain resolved from scratch */
 	check_all("packed-ofs", objdir, 512, "offset deltas, tiny cache");
 
@@ -239,6 +315,15 @@ int main(void)
 		"python3 -c 'import sys,zlib; p=sys.argv[1]; d=zlib.decompress(open(p,\"rb\").read()); "
 		"b=d.split(b\"\\0\",1)[1]; open(p,\"wb\").write(zlib.compress(b\"blob 99999\\0\"+b))' \"$f\"");
 	check_damaged("not zlib", "head -c 4000 /dev/urandom > \"$f\"");
+	/* whole objects are inflated by libdeflate: its refusals must read
+	 * as zlib's (the Adler-32 trailer, a damaged block) */
+	check_damaged_msg("Adler-32 trailer wrong",
+		"python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,\"rb\").read()); "
+		"d[-1]^=1; open(p,\"wb\").write(d)' \"$f\"", "incorrect data check");
+	check_damaged_msg("a damaged block",
+		"python3 -c 'import sys,zlib; p=sys.argv[1]; d=zlib.decompress(open(p,\"rb\").read()); "
+		"c=bytearray(zlib.compress(d, 0)); c[2]^=6; open(p,\"wb\").write(c)' \"$f\"",
+		"corrupt compressed data");
 	check_damaged("a symbolic link", "rm -f \"$f\" && ln -s /etc/hostname \"$f\"");
 	check_damaged("a fifo", "rm -f \"$f\" && mkfifo \"$f\"");
 

@@ -279,7 +279,13 @@ static int os_pack_offset(const os_pack *p, uint32_t i, uint64_t *off)
  * cache misses instead of a dozen in a large index. Any answer stays
  * correct however the ids are spread; only the speed depends on it.
  */
-int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
+static int os_found(uint32_t *at, uint32_t i)
+{
+	*at = i;
+	return 1;
+}
+
+static int os_pack_index(const os_pack *p, const unsigned char id[20], uint32_t *at)
 {
 	const unsigned char *fan = p->fan;
 	uint32_t lo = id[0] ? os_be32(fan + 4 * (id[0] - 1)) : 0;
@@ -298,13 +304,13 @@ int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
 		if (g >= hi)
 			g = hi - 1;
 		if ((c = os_cmp_at(p, g, key, id)) == 0)
-			return os_pack_offset(p, g, off);
+			return os_found(at, g);
 		if (c < 0) {
 			lo = g + 1;
 			for (uint32_t step = 8; lo < hi; step *= 2) {
 				uint32_t t = hi - lo > step ? lo + step : hi - 1;
 				if ((c = os_cmp_at(p, t, key, id)) == 0)
-					return os_pack_offset(p, t, off);
+					return os_found(at, t);
 				if (c > 0) {
 					hi = t;
 					break;
@@ -316,7 +322,7 @@ int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
 			for (uint32_t step = 8; lo < hi; step *= 2) {
 				uint32_t t = hi - lo > step ? hi - 1 - step : lo;
 				if ((c = os_cmp_at(p, t, key, id)) == 0)
-					return os_pack_offset(p, t, off);
+					return os_found(at, t);
 				if (c < 0) {
 					lo = t + 1;
 					break;
@@ -328,13 +334,26 @@ int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if ((c = os_cmp_at(p, mid, key, id)) == 0)
-			return os_pack_offset(p, mid, off);
+			return os_found(at, mid);
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return 0;
+}
+
+int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
+{
+	uint32_t at;
+
+	return os_pack_index(p, id, &at) && os_pack_offset(p, at, off);
+}
+
+void lw_os_drop_pages(const lw_objstore *s)
+{
+	for (size_t i = 0; i < s->npacks; i++)
+		madvise(s->packs[i].pack, s->packs[i].packlen, MADV_DONTNEED);
 }
 
 int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off)
@@ -345,6 +364,28 @@ int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, u
 			return 1;
 		}
 	return 0;
+}
+
+int lw_objstore_index(const lw_objstore *s, const unsigned char id[20], uint64_t *pos)
+{
+	uint64_t base = 0, off;
+	uint32_t at;
+
+	for (size_t i = 0; i < s->npacks; base += s->packs[i].n, i++)
+		if (os_pack_index(&s->packs[i], id, &at) && os_pack_offset(&s->packs[i], at, &off)) {
+			*pos = base + at;
+			return 1;
+		}
+	return 0;
+}
+
+uint64_t lw_objstore_packed(const lw_objstore *s)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < s->npacks; i++)
+		n += s->packs[i].n;
+	return n;
 }
 
 uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20])

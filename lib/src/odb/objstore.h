@@ -63,6 +63,11 @@ const char *lw_objstore_dir(const lw_objstore *s, size_t i);
 /* A sort key giving pack order (pack number, offset); UINT64_MAX when the
  * object is not packed. Reading in this order keeps delta bases cached. */
 uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20]);
+/* A dense number for a packed object, below lw_objstore_packed(s): its
+ * place in the packs' indexes (the first pack holding it). 1 with *pos set
+ * when packed, else 0. */
+int lw_objstore_index(const lw_objstore *s, const unsigned char id[20], uint64_t *pos);
+uint64_t lw_objstore_packed(const lw_objstore *s);
 /* 1 if the object is in a pack or loose in one of the directories */
 int lw_objstore_exists(const lw_objstore *s, const unsigned char id[20]);
 

@@ -5,7 +5,8 @@
  * parse and every loose object), then libgit2's own pack backends for packs
  * we could not parse. libgit2's loose backend is left out on purpose: in
  * 1.5.1 it loops for ever on a truncated loose object and overflows a buffer
- * on one whose header under-states its size.
+ * on one whose header under-states its size. Handles on the same object
+ * directories share one store (objstore_share.c), each with its own reader.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -132,7 +133,7 @@ static void osg_free(git_odb_backend *be)
 	osg_backend *b = (osg_backend *)be;
 
 	lw_objreader_free(b->reader);
-	lw_objstore_free(b->store);
+	lw_objstore_unshare(b->store);
 	free(b);
 }
 
@@ -179,11 +180,11 @@ int lw_objstore_install(git_repository *repo, int from_env, const char *const *e
 		*reader = NULL;
 	if (osg_dirs(repo, from_env, extra, nextra, &dirs) < 0 || !(b = calloc(1, sizeof(*b))) ||
 	    git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0 ||
-	    lw_objstore_open(&b->store, (const char *const *)dirs.v, dirs.n) < 0 ||
+	    lw_objstore_share(&b->store, (const char *const *)dirs.v, dirs.n) < 0 ||
 	    lw_objreader_new(&b->reader, b->store, cache_limit) < 0) {
 		if (b) {
 			lw_objreader_free(b->reader);
-			lw_objstore_free(b->store);
+			lw_objstore_unshare(b->store);
 		}
 		free(b);
 		lw_strlist_dispose(&dirs);

@@ -6,13 +6,24 @@
 #include <git2.h>
 #include <stdint.h>
 
+typedef struct lw_objstore lw_objstore;
+
+/* A set of ids. Given an object store, the ids the packs hold take one bit
+ * each, at their place in the packs' indexes (packed objects / 8 bytes for
+ * the set, however many are in it); other ids go in a hash table. */
 typedef struct lw_oidset {
 	git_oid *slots;
 	uint8_t *used;
-	size_t n, cap;
+	size_t n, cap;               /* ids in the table */
+	const lw_objstore *store;    /* NULL: every id in the table */
+	uint64_t *bits;              /* packed ids, allocated on first use */
+	uint64_t nbits;
 } lw_oidset;
 
 void lw_oidset_init(lw_oidset *s);
+/* a set whose packed ids are bits over store's packs; the store must
+ * outlive the set */
+void lw_oidset_init_packed(lw_oidset *s, const lw_objstore *store);
 void lw_oidset_release(lw_oidset *s);
 int lw_oidset_contains(const lw_oidset *s, const git_oid *id);
 /* 1 if inserted, 0 if already there, -1 out of memory */

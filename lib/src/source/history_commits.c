@@ -181,8 +181,8 @@ void lw_hist_walker_init(hwalker *w, hctx *c, const git_oid *ids, size_t lo, siz
 	w->ids = ids;
 	w->lo = w->next = lo;
 	w->hi = hi;
-	lw_oidset_init(&w->seen_blobs);
-	lw_oidset_init(&w->seen_trees);
+	lw_oidset_init_packed(&w->seen_blobs, c->reader ? lw_objreader_store(c->reader) : NULL);
+	lw_oidset_init_packed(&w->seen_trees, c->reader ? lw_objreader_store(c->reader) : NULL);
 	lw_buf_init(&w->path, LW_MAX_PATH);
 }
 

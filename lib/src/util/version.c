@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <cjson/cJSON.h>
 #include <git2.h>
+#include <libdeflate.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <zlib.h>
@@ -24,9 +25,10 @@ const char *lw_version_deps(char *buf, size_t size)
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit);
 	int pq = PQlibVersion();
+	/* libdeflate 1.14 has no run-time version call */
 	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\n"
-		"libarchive %s\nSQLite %s\nlibpq %d.%d\n", LW_VERSION, major, minor, rev, pcre,
-		jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion(), la, sqlite3_libversion(),
-		pq / 10000, pq % 10000);
+		"libdeflate %s\nlibarchive %s\nSQLite %s\nlibpq %d.%d\n", LW_VERSION, major, minor, rev,
+		pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion(),
+		LIBDEFLATE_VERSION_STRING, la, sqlite3_libversion(), pq / 10000, pq % 10000);
 	return buf;
 }
