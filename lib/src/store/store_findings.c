@@ -118,7 +118,13 @@ int lw_store_triage(lw_store *s, const char *key, int by_secret, const char *sta
 		return lw_error_set(err, LW_ENOTFOUND, "no finding in the store has the %s %s",
 			by_secret ? "secret_id" : "fingerprint", key);
 	snprintf(k, sizeof(k), "%s:%s", by_secret ? "secret" : "fp", key);
-	snprintf(at, sizeof(at), "%lld", (long long)time(NULL));
+	/* the latest triage wins (LW_STATUS_SQL): two in one second must still
+	 * be told apart, so `at` is after every earlier one */
+	if ((rc = lw_store_exec(s, "SELECT COALESCE(MAX(at), 0) FROM lw_triage", NULL, 0, &r, err)) < 0)
+		return rc;
+	long long last = r.nrows ? atoll(lw_store_cell(&r, 0, 0)) : 0, now = (long long)time(NULL);
+	lw_store_rows_free(&r);
+	snprintf(at, sizeof(at), "%lld", now > last ? now : last + 1);
 	const char *p[5] = { k, status, note, who, at };
 	return lw_store_exec(s, "INSERT INTO lw_triage (key, status, note, who, at)"
 		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET status = excluded.status,"
