@@ -1,6 +1,7 @@
 /* source_buffer.c - one buffer in memory (stdin, an argument) as a source:
  * its bytes as stored, through the same entry as a file's (UTF-16
- * transcoded, binary through its printable runs). */
+ * transcoded, binary through its printable runs), or, raw, exactly as
+ * given (lw_scan_buffer). */
 #include "source/source.h"
 
 static int buffer_scan(const lw_source_options *o, const lw_ruleset *rs, const lw_record_sink *sink,
@@ -13,14 +14,21 @@ static int buffer_scan(const lw_source_options *o, const lw_ruleset *rs, const l
 
 	if (!o->chunk)
 		return lw_error_set(err, LW_ECONFIG, "a buffer source needs a chunk");
+	st->items = 1;
+	st->bytes = o->chunk->len;
+	if (o->raw) {
+		/* as given: lw_scan_buffer (fswalk.c) is that scan's one copy */
+		rc = lw_scan_buffer(rs, &o->scan, o->chunk, &fsink);
+		goto done;
+	}
 	if ((rc = lw_scanner_new(&sc, rs, &o->scan)) < 0)
 		return lw_error_set(err, rc, "cannot start a scanner");
 	lw_feed f = { o->chunk->data, o->chunk->len, *o->chunk, 0, o->chunk->len, NULL, NULL, NULL, NULL };
 	rc = lw_source_feed(sc, &f, &fsink);
-	st->items = 1;
-	st->bytes = o->chunk->len;
 	st->limit_hits = lw_scanner_limit_hits(sc);
+	st->incomplete = st->limit_hits != 0;
 	lw_scanner_free(sc);
+done:
 	if (relay.rc == LW_ENOMEM)
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	return rc == LW_ESTOP ? 0 : rc < 0 ? lw_error_set(err, rc, "scan failed") : 0;
