@@ -593,8 +593,10 @@ typedef struct lw_fs_stats {
 LW_EXTERN int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
 	const lw_fs_options *opts, const lw_sink *sink, lw_fs_stats *stats, lw_error *err);
 
-/** Scans a buffer already in memory with a temporary scanner; an archive's
- * members are scanned as `path!member` (lw_scan_options.archive_depth). */
+/** Scans a buffer already in memory with a temporary scanner, its bytes
+ * exactly as given; an archive's members are scanned as `path!member`
+ * (lw_scan_options.archive_depth). The buffer source with `raw` set
+ * (LW_SOURCE_BUFFER) is this scan, its findings as records. */
 LW_EXTERN int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
 	const lw_chunk *chunk, const lw_sink *sink);
 

@@ -2,7 +2,24 @@
  * its bytes as stored, through the same entry as a file's (UTF-16
  * transcoded, binary through its printable runs), or, raw, exactly as
  * given (lw_scan_buffer). */
+#include "source/archive.h"
 #include "source/source.h"
+
+/* the bytes as given: the one copy of this scan (leakwalk.h) */
+int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts, const lw_chunk *chunk,
+	const lw_sink *sink)
+{
+	lw_scanner *sc = NULL;
+	int rc = lw_scanner_new(&sc, rs, opts);
+
+	if (rc < 0)
+		return rc;
+	/* an archive: its members (archive_scan.c) */
+	if ((rc = lw_archive_scan(sc, chunk->data, chunk->len, chunk, sink)) == LW_ENOTFOUND)
+		rc = lw_scanner_scan(sc, chunk, sink);
+	lw_scanner_free(sc);
+	return rc;
+}
 
 static int buffer_scan(const lw_source_options *o, const lw_ruleset *rs, const lw_record_sink *sink,
 	lw_source_stats *st, lw_error *err)
@@ -17,7 +34,7 @@ static int buffer_scan(const lw_source_options *o, const lw_ruleset *rs, const l
 	st->items = 1;
 	st->bytes = o->chunk->len;
 	if (o->raw) {
-		/* as given: lw_scan_buffer (fswalk.c) is that scan's one copy */
+		/* as given: lw_scan_buffer, above */
 		rc = lw_scan_buffer(rs, &o->scan, o->chunk, &fsink);
 		goto done;
 	}
