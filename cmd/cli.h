@@ -196,6 +196,13 @@ int cmd_pre_receive(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
 int cmd_import_ignore(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
+/* The store's side of audit and report (cmd_store.c). */
+int lw_cli_store_audit(const lw_cli *cli, const char *store, const char *repo, lw_ruleset *rs,
+	lw_history_options *ho, lw_history_stats *st, lw_fpset *ignore, lw_fpset *baseline);
+int lw_cli_store_report(const lw_cli *cli, const char *store, const char *repo,
+	const char *status, lw_fpset *ignore, lw_fpset *baseline);
 int lw_cli_read_line(FILE *f, char *buf, size_t size);
 
 /* Hook input parsers (pre-push and pre-receive stdin), testable apart. */

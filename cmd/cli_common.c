@@ -333,35 +333,14 @@ int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset 
 {
 	const char *ipath = cli->ignore_file ? cli->ignore_file : default_ignore;
 	lw_error err = { 0 };
-	char *data;
-	size_t len;
 
 	*ignore = *baseline = NULL;
 	if (lw_fpset_new(ignore) < 0 || lw_fpset_new(baseline) < 0)
 		return LW_EXIT_USAGE;
-	if (ipath && (cli->ignore_file || access(ipath, F_OK) == 0)) {
-		if (lw_cli_read_file(ipath, 64u << 20, &data, &len) < 0) {
-			lw_cli_error("%s: cannot read: %s", ipath, strerror(errno));
-			return LW_EXIT_USAGE;
-		}
-		int rc = lw_fpset_load_ignore(*ignore, ipath, data, len, &err);
-		free(data);
-		if (rc < 0) {
-			lw_cli_error("%s", err.msg);
-			return LW_EXIT_USAGE;
-		}
-	}
-	if (cli->baseline) {
-		if (lw_cli_read_file(cli->baseline, 1u << 30, &data, &len) < 0) {
-			lw_cli_error("%s: cannot read: %s", cli->baseline, strerror(errno));
-			return LW_EXIT_USAGE;
-		}
-		int rc = lw_fpset_load_report(*baseline, cli->baseline, data, len, &err);
-		free(data);
-		if (rc < 0) {
-			lw_cli_error("%s", err.msg);
-			return LW_EXIT_USAGE;
-		}
+	if ((ipath && lw_fpset_read_ignore(*ignore, ipath, !cli->ignore_file, &err) < 0) ||
+	    (cli->baseline && lw_fpset_read_baseline(*baseline, cli->baseline, &err) < 0)) {
+		lw_cli_error("%s", err.msg);
+		return LW_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -370,8 +349,7 @@ static int lw_known_fp(const lw_record *rec, void *p)
 {
 	lw_fpset **sets = p;
 
-	return lw_fpset_contains(sets[0], rec->fingerprint) ||
-	       lw_fpset_contains(sets[1], rec->fingerprint);
+	return lw_fpset_suppresses(sets[0], sets[1], rec->fingerprint);
 }
 
 static int lw_below_confidence(const lw_record *rec, void *p)

@@ -27,6 +27,9 @@ static const char audit_help[] =
 	"      --progress          show progress even when stderr is not a terminal\n"
 	"      --full-scan         match every blob whole, not only where a delta changed a\n"
 	"                          scanned base (same findings, slower; for checking)\n"
+	"      --store STORE       incremental: walk only the commits the tips recorded in\n"
+	"                          STORE (an SQLite file or a postgresql:// URI) do not\n"
+	"                          reach, keep the findings there, report the open ones\n"
 	"\n"
 	LW_EXIT_HELP
 	"\n"
@@ -34,11 +37,12 @@ static const char audit_help[] =
 	"  leakwalk audit\n"
 	"  leakwalk audit /srv/git/app.git --format json --output findings.json\n"
 	"  leakwalk audit . origin/main..HEAD\n"
-	"  leakwalk audit --baseline old.json   # only what is new since old.json\n";
+	"  leakwalk audit --baseline old.json   # only what is new since old.json\n"
+	"  leakwalk audit . --store ~/.leakwalk.db   # the next run reads new commits only\n";
 
 #define LW_AUDIT_TIMEOUT 21600
 
-enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL, OPT_FULL_SCAN };
+enum { OPT_SINCE = OPT_LAST_COMMON + 1, OPT_MAX_BLOB, OPT_TIMEOUT, OPT_PROGRESS, OPT_ALL, OPT_FULL_SCAN, OPT_STORE };
 
 typedef struct audit_ctx {
 	int quiet;
@@ -197,6 +201,7 @@ typedef struct audit_args {
 	lw_cli cli;
 	lw_history_options ho;
 	const char *repo;
+	const char *store;   /* --store: incremental, findings kept there */
 	const char **revs;
 	size_t nrevs;
 	int force_progress, all;
@@ -232,6 +237,8 @@ static int audit_own_option(audit_args *a, int opt, const char *arg)
 		a->all = 1;
 	} else if (opt == OPT_FULL_SCAN) {
 		a->ho.full_scan = 1;
+	} else if (opt == OPT_STORE) {
+		a->store = arg;
 	} else {
 		return 0;
 	}
@@ -249,6 +256,7 @@ static int audit_options(audit_args *a, int argc, char **argv, int *status)
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "full-scan", no_argument, NULL, OPT_FULL_SCAN },
+		{ "store", required_argument, NULL, OPT_STORE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt, rc;
@@ -287,11 +295,32 @@ static int audit_operands(audit_args *a, int argc, char **argv)
 		a->revs[a->nrevs++] = "--all";
 	a->ho.revs = a->revs;
 	a->ho.nrevs = a->nrevs;
+	if (a->store && (a->nrevs || a->ho.since)) {
+		/* the store holds whole histories: what a full audit gives */
+		lw_cli_error("--store audits every ref: no revisions or --since with it");
+		return -1;
+	}
 	return 0;
 }
 
 /* The history scan under the monitor (progress, timeout); the library's
  * error said, as an exit status, or 0 */
+static void audit_prepare(audit_args *a, audit_ctx *ctx, lw_history_stats *st, lw_monitor *mon)
+{
+	ctx->quiet = a->cli.quiet;
+	a->ho.threads = a->cli.threads;
+	lw_cli_scan_options(&a->cli, &a->ho.scan);
+	a->ho.on_diag = audit_on_diag;
+	a->ho.payload = ctx;
+	memset(st, 0, sizeof(*st));
+	memset(mon, 0, sizeof(*mon));
+	mon->stats = st;
+	mon->timeout = a->timeout;
+	mon->progress = !a->cli.quiet && (a->force_progress || isatty(STDERR_FILENO));
+	mon->exit_code = LW_EXIT_INPUT;
+	mon->what = "the audit";
+}
+
 static int audit_scan(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_report *rep,
 	lw_history_stats *st)
 {
@@ -299,18 +328,7 @@ static int audit_scan(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_re
 	lw_error err = { 0 };
 	int rc;
 
-	ctx->quiet = a->cli.quiet;
-	a->ho.threads = a->cli.threads;
-	lw_cli_scan_options(&a->cli, &a->ho.scan);
-	a->ho.on_diag = audit_on_diag;
-	a->ho.payload = ctx;
-	memset(st, 0, sizeof(*st));
-	memset(&mon, 0, sizeof(mon));
-	mon.stats = st;
-	mon.timeout = a->timeout;
-	mon.progress = !a->cli.quiet && (a->force_progress || isatty(STDERR_FILENO));
-	mon.exit_code = LW_EXIT_INPUT;
-	mon.what = "the audit";
+	audit_prepare(a, ctx, st, &mon);
 	lw_monitor_start(&mon);
 	rc = lw_history_scan(a->repo, rs, &a->ho, rep, st, &err);
 	lw_monitor_stop(&mon);
@@ -319,6 +337,22 @@ static int audit_scan(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_re
 		return rc == LW_ECONFIG ? LW_EXIT_USAGE : LW_EXIT_INPUT;
 	}
 	return 0;
+}
+
+/* --store: the incremental audit kept in the store (cli_store.c); the
+ * exit status */
+static int audit_store(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_fpset *ignore,
+	lw_fpset *baseline)
+{
+	lw_history_stats st;
+	lw_monitor mon;
+	int status;
+
+	audit_prepare(a, ctx, &st, &mon);
+	lw_monitor_start(&mon);
+	status = lw_cli_store_audit(&a->cli, a->store, a->repo, rs, &a->ho, &st, ignore, baseline);
+	lw_monitor_stop(&mon);
+	return status;
 }
 
 /* The report written, the summary said; the exit status */
@@ -359,6 +393,10 @@ static int audit_run(audit_args *a, audit_ctx *ctx, double t0)
 		goto done;
 	if ((status = lw_cli_load_filters(&a->cli, ign, &ignore, &baseline)) != 0)
 		goto done;
+	if (a->store) {
+		status = audit_store(a, ctx, rs, ignore, baseline);
+		goto done;
+	}
 	status = LW_EXIT_INPUT;
 	if (lw_report_new(&rep) < 0)
 		goto done;

@@ -11,6 +11,7 @@
 
 static const char report_help[] =
 	"usage: leakwalk report [OPTIONS] REPORT\n"
+	"       leakwalk report --store STORE [--repo R] [--status S] [OPTIONS]\n"
 	"\n"
 	"Renders a report that scan, audit, staged or pre-push saved with\n"
 	"--format json or jsonl (REPORT, or '-' for stdin) in any format, with no\n"
@@ -29,6 +30,10 @@ static const char report_help[] =
 	"      --no-redact         show secrets in full, if the report holds them\n"
 	"      --color WHEN        auto, always or never (NO_COLOR is respected)\n"
 	"      --exit-code N       exit status when the report holds findings (default 1)\n"
+	"      --store STORE       the findings kept in STORE (see audit --store, fleet), with\n"
+	"                          their repo, status, first_seen and secret_id\n"
+	"      --repo R            only repository R (as fleet status names it)\n"
+	"      --status S          open (default), all, false-positive, revoked or accepted\n"
 	"\n"
 	"examples:\n"
 	"  leakwalk audit --format json --output findings.json\n"
@@ -58,6 +63,9 @@ int cmd_report(int argc, char **argv)
 		{ "exit-code", required_argument, NULL, OPT_EXIT_CODE },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "store", required_argument, NULL, OPT_LAST_COMMON + 1 },
+		{ "repo", required_argument, NULL, OPT_LAST_COMMON + 2 },
+		{ "status", required_argument, NULL, OPT_LAST_COMMON + 3 },
 		{ NULL, 0, NULL, 0 }
 	};
 	lw_cli cli;
@@ -68,6 +76,7 @@ int cmd_report(int argc, char **argv)
 	char *data = NULL;
 	size_t len = 0, redacted = 0;
 	int opt, rc, status = LW_EXIT_USAGE;
+	const char *store = NULL, *repo = NULL, *want = "open";
 
 	lw_cli_init(&cli);
 	while ((opt = getopt_long(argc, argv, "f:o:c:qh", longopts, NULL)) != -1) {
@@ -75,13 +84,28 @@ int cmd_report(int argc, char **argv)
 			fputs(report_help, stdout);
 			return 0;
 		}
+		if (opt == OPT_LAST_COMMON + 1) {
+			store = optarg;
+			continue;
+		} else if (opt == OPT_LAST_COMMON + 2) {
+			repo = optarg;
+			continue;
+		} else if (opt == OPT_LAST_COMMON + 3) {
+			want = optarg;
+			continue;
+		}
 		if ((rc = lw_cli_option(&cli, opt, optarg)) <= 0) {
 			if (rc == 0)
 				fputs(report_help, stderr);
 			return LW_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
+	if (store && argc == optind) {
+		if ((status = lw_cli_load_filters(&cli, NULL, &ignore, &baseline)) == 0)
+			status = lw_cli_store_report(&cli, store, repo, want, ignore, baseline);
+		goto done;
+	}
+	if (argc - optind != 1 || repo || strcmp(want, "open")) {
 		fputs(report_help, stderr);
 		return LW_EXIT_USAGE;
 	}

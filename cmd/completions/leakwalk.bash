@@ -37,7 +37,7 @@ _leakwalk()
 		eqpfx="$prev="
 	fi
 
-	local commands="scan audit staged pre-push pre-receive install-hook report rules version import-ignore help"
+	local commands="scan audit staged pre-push pre-receive install-hook report triage fleet rules version import-ignore help"
 	local formats="text json jsonl sarif csv junit gitlab html"
 	local common="--format --output --config --no-config --ignore-file --baseline --no-redact
 		--color --exit-code --threads --max-file-size --no-inline-allow --compat
@@ -53,7 +53,8 @@ _leakwalk()
 			-f|--format|-o|--output|-c|--config|--ignore-file|--baseline|--color|--exit-code|\
 			-j|--threads|--max-file-size|--since|--max-blob-size|--timeout|--on-timeout|\
 			--min-confidence|--max-decode-depth|--max-archive-depth|\
-			--max-commits|--bypass-log|--from|--repo|--enable-rule|--disable-rule|=) continue ;;
+			--max-commits|--bypass-log|--from|--repo|--enable-rule|--disable-rule|=|\
+			--store|--workers|--lease|--mirror-dir|--status|--note|--secret) continue ;;
 			esac
 			if [[ -z $cmd ]]; then
 				cmd=${words[i]}
@@ -81,7 +82,22 @@ _leakwalk()
 		_leakwalk_values "reject allow"
 		return ;;
 	--from)
-		_leakwalk_values "gitleaks detect-secrets"
+		if [[ $cmd == fleet ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			_leakwalk_values "gitleaks detect-secrets"
+		fi
+		return ;;
+	--store)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--mirror-dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	--status)
+		_leakwalk_values "open all false-positive revoked accepted"
+		return ;;
+	--workers|--lease|--note|--secret)
 		return ;;
 	--min-confidence)
 		_leakwalk_values "low medium high"
@@ -111,7 +127,7 @@ _leakwalk()
 	scan)
 		opts="$common --progress" ;;
 	audit)
-		opts="$common --since --max-blob-size --timeout --progress --all --full-scan" ;;
+		opts="$common --since --max-blob-size --timeout --progress --all --full-scan --store" ;;
 	staged|pre-push)
 		opts=$common ;;
 	pre-receive)
@@ -121,7 +137,12 @@ _leakwalk()
 	install-hook)
 		opts="--force --help" ;;
 	report)
-		opts="--format --output --config --ignore-file --baseline --no-redact --color --exit-code --quiet --help" ;;
+		opts="--format --output --config --ignore-file --baseline --no-redact --color --exit-code --quiet --help
+			--store --repo --status" ;;
+	triage)
+		opts="--store --secret --status --note --help" ;;
+	fleet)
+		opts="--store --from --workers --lease --mirror-dir --follow --format --config --threads --quiet --help" ;;
 	rules)
 		opts="--config --help" ;;
 	version)
@@ -156,6 +177,12 @@ _leakwalk()
 		fi ;;
 	import-ignore)
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	fleet)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "add run status" -- "$cur"))
+		elif [[ $sub == add ]]; then
+			COMPREPLY=($(compgen -d -- "$cur"))
+		fi ;;
 	report)
 		COMPREPLY=($(compgen -f -X '!*.json*' -- "$cur") $(compgen -d -- "$cur")) ;;
 	version)

@@ -435,6 +435,11 @@ typedef struct lw_record {
 	size_t ncontext;
 	int redacted;   /**< `secret`, `match` and `line_text` hold a redacted form already
 			     (a report read back by lw_report_load): shown as they are */
+	/* a report from a store (leakwalk report --store): NULL/0 otherwise */
+	char *repo;      /**< the repository as the store knows it */
+	char *status;    /**< triage: open, false-positive, revoked, accepted */
+	char *secret_id; /**< keyed hash of the secret, the same in every repository */
+	int64_t first_seen; /**< unix time the store first recorded it */
 } lw_record;
 
 typedef struct lw_report lw_report;
@@ -559,6 +564,18 @@ LW_EXTERN int lw_fpset_load_ignore(lw_fpset *s, const char *name, const char *da
 /** Reads the fingerprints of a JSON report written by leakwalk. */
 LW_EXTERN int lw_fpset_load_report(lw_fpset *s, const char *name, const char *data, size_t len,
 	lw_error *err);
+/**
+ * Reads the ignore file at `path` (at most 64 MiB) into `s`, as
+ * lw_fpset_load_ignore. When `optional`, a file that does not exist is no
+ * error (the default .leakwalkignore); any other failure is LW_EIO naming
+ * the file.
+ */
+LW_EXTERN int lw_fpset_read_ignore(lw_fpset *s, const char *path, int optional, lw_error *err);
+/** Reads the baseline, the JSON report at `path` (at most 1 GiB), into `s`. */
+LW_EXTERN int lw_fpset_read_baseline(lw_fpset *s, const char *path, lw_error *err);
+/** 1 when a finding with `fingerprint` is ignored or in the baseline (either set may be NULL). */
+LW_EXTERN int lw_fpset_suppresses(const lw_fpset *ignore, const lw_fpset *baseline,
+	const char *fingerprint);
 
 /* ------------------------------------------------------------------ */
 /* Scanning files and directories                                     */

@@ -55,6 +55,12 @@ typedef struct lw_rule {
 	uint32_t lookbehind; /* bytes before a window its regex may look at */
 	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
+	uint8_t needs[32]; /* with has_needs: every match holds one of these bytes */
+	int has_needs;
+	uint32_t allow_paths_group; /* 1 + the first rule with the same allow.paths;
+				       0: none (ruleset_paths.c) */
+	uint32_t allow_paths_bit;   /* that group's number, from 0; 64 and more:
+				       not remembered per path */
 } lw_rule;
 
 typedef struct lw_ac lw_ac;
@@ -88,6 +94,12 @@ struct lw_ruleset {
 int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
 /* 1 when re has a '|' outside every group (or cannot be read). anchor.c */
 int lw_regex_has_top_alternative(const char *re);
+/* Does every match of re consume one of a few bytes (anchor.c)? Narrow:
+ * the last item at the top level is a group, not quantified, whose every
+ * alternative begins with a punctuation mark (the quoted value of the
+ * generic assignment rules). 1 with the marks in `set` (a 256-bit map);
+ * 0 when unsure. A window holding none of them cannot match. */
+int lw_regex_required_bytes(const char *re, uint8_t set[32]);
 
 /* errors */
 int lw_error_set(lw_error *err, int code, const char *fmt, ...)
@@ -175,7 +187,21 @@ typedef int (*lw_ac_hit_cb)(uint32_t kw, size_t end, void *payload);
 int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 	lw_ac_hit_cb cb, void *payload);
 
+/* the offline checks a rule may name (rules/checksum_names.c); run by
+ * filter/checksum.c */
+typedef enum lw_checksum_kind {
+	LW_CHECKSUM_UNKNOWN,
+	LW_CHECKSUM_CRC32_BASE62,
+	LW_CHECKSUM_CRC32_HEX_SUFFIX,
+	LW_CHECKSUM_BECH32,
+	LW_CHECKSUM_B64_BASIC_AUTH,
+} lw_checksum_kind;
+/* the check a rule's `checksum` names; *decides (when not NULL): whether
+ * its invalid answer drops the candidate */
+lw_checksum_kind lw_checksum_kind_of(const char *name, int *decides);
 int lw_checksum_known(const char *name);
+/* 1 when rule r carries `tag` (rule.c) */
+int lw_rule_has_tag(const lw_rule *r, const char *tag);
 /* 1 when the check `name` decides what is a secret (base64-basic-auth) and
  * says `s` is not one: the rule's candidate is dropped */
 int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len);
@@ -318,12 +344,23 @@ const lw_ac *lw_scanner_automaton(const lw_scanner *sc);
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
-/* Finds base64, hex and percent-encoded runs, decodes them and scans the
- * decoded text with `child`, reporting through `sink` at the run's place.
+/* How the decoding pass has decoded text scanned, without knowing the
+ * scanner (which owns the recursion): scan() runs the text one decoding
+ * level deeper, `budget` being the bytes of decoding left when it is the
+ * first; note_limit() counts a bound reached (incomplete coverage). */
+typedef struct lw_decoder {
+	int depth;  /* decoding levels left; 0: nothing is decoded */
+	size_t max; /* bytes of encoded text decoded per chunk */
+	int (*scan)(void *payload, const lw_chunk *decoded, size_t budget, const lw_sink *sink);
+	void (*note_limit)(void *payload);
+	void *payload;
+} lw_decoder;
+/* Finds base64, hex and percent-encoded runs, decodes them and has
+ * `dec` scan the decoded text, reporting through `sink` at the run's place.
  * Base64/hex runs are given (have_runs), or found and, when rec is not
  * NULL, noted there. */
-int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
-	const lw_sink *sink, const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec);
+int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec);
 /* A blob's base64/hex runs from its delta base's (decode.c): 0, or -1
  * with out->valid cleared. */
 int lw_encruns_derive(const lw_encrun *br, size_t nbr, const struct lw_copyop *ops, size_t nops,
@@ -342,7 +379,7 @@ int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerpri
 	const lw_sink *sink);
 
 /* A scanner's answers about the chunk's path (pathrule.c): does rule ri's
- * `paths` admit it? Each rule's answer is worked out once per chunk, on
+ * `paths` admit it, and its `allow.paths` not exclude it? Each rule's answer is worked out once per chunk, on
  * first need, and not at all when the joined regex says no rule's can. */
 typedef struct lw_pathstate {
 	uint32_t *gen_of; /* per rule: the chunk its answer is for */
@@ -355,6 +392,8 @@ typedef struct lw_pathstate {
 	char *memo;       /* the last path given to the joined regex, */
 	size_t memo_len;
 	int memo_ok;      /* and its answer */
+	struct lw_pathmemo *amemo; /* per path (direct-mapped, made on first
+				      use): the allow.paths groups' answers */
 } lw_pathstate;
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules);
 void lw_pathstate_release(lw_pathstate *ps);
@@ -369,7 +408,8 @@ void lw_scanner_set_strings(lw_scanner *sc, int on);
  * path (the path rules and the chunk's scan ask in turn) */
 int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,
 	pcre2_match_data *md);
-/* rs->paths_any from every enabled rule's `paths` (ruleset finalize) */
+/* rs->paths_any from every enabled rule's `paths`, and the rules'
+ * allow_paths_group (ruleset finalize) */
 void lw_ruleset_join_paths(lw_ruleset *rs);
 
 /* line helpers: a line ends at \n, \r\n or a lone \r */

@@ -30,6 +30,11 @@ check "bash: pre-receive offers --enable-rule" grep -qx -- --enable-rule <(bcomp
 check "bash: --enable-rule completes rule ids" grep -qx -- github-pat <(bcomp leakwalk scan --enable-rule github-p)
 check "bash: help completes commands" grep -qx report <(bcomp leakwalk help rep)
 check "bash: report is a command" grep -qx report <(bcomp leakwalk rep)
+check "bash: fleet is a command" grep -qx fleet <(bcomp leakwalk fle)
+check "bash: fleet completes its subcommands" grep -qx status <(bcomp leakwalk fleet sta)
+check "bash: fleet run offers --workers" grep -qx -- --workers <(bcomp leakwalk fleet run --wor)
+check "bash: audit offers --store" grep -qx -- --store <(bcomp leakwalk audit --sto)
+check "bash: triage --status completes statuses" grep -qx revoked <(bcomp leakwalk triage --status rev)
 check "bash: audit completes revisions" grep -qx feature-zeta <(bcomp leakwalk audit fea)
 check "bash: audit completes directories" grep -qx subdir-alpha <(bcomp leakwalk audit subdir)
 

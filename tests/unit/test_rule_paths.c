@@ -1,7 +1,9 @@
 /*
  * test_rule_paths.c - rules limited to paths (`paths`), path rules (`paths`
- * without a regex: a file reported by its path alone), and the
- * base64-basic-auth check that drops what is not user:password.
+ * without a regex: a file reported by its path alone), the
+ * base64-basic-auth check that drops what is not user:password, and rules
+ * whose allow.paths exclude a path (they do not run there; rules with the
+ * same list share one answer per path, remembered across chunks).
  */
 #include "internal.h"
 #include "lwtest.h"
@@ -234,6 +236,83 @@ static void test_basic_auth_check(void)
 	tf_hits_free(&h);
 }
 
+/* ka and kb share an allow.paths list, kc has its own, kd has paths and
+ * allow.paths */
+static const char *const allow_json = "{\"rules\":["
+	"{\"id\":\"ka\",\"description\":\"d\",\"regex\":\"ka=(\\\\S+)\",\"secret_group\":1,"
+	"\"keywords\":[\"ka=\"],\"allow\":{\"paths\":[\"\\\\.c$\"]}},"
+	"{\"id\":\"kb\",\"description\":\"d\",\"regex\":\"kb=(\\\\S+)\",\"secret_group\":1,"
+	"\"keywords\":[\"kb=\"],\"allow\":{\"paths\":[\"\\\\.c$\"]}},"
+	"{\"id\":\"kc\",\"description\":\"d\",\"regex\":\"kc=(\\\\S+)\",\"secret_group\":1,"
+	"\"keywords\":[\"kc=\"],\"allow\":{\"paths\":[\"(?:^|/)docs/\"]}},"
+	"{\"id\":\"kd\",\"description\":\"d\",\"regex\":\"kd=(\\\\S+)\",\"secret_group\":1,"
+	"\"keywords\":[\"kd=\"],\"paths\":[\"\\\\.conf$\"],\"allow\":{\"paths\":[\"(?:^|/)test/\"]}}"
+	"]}";
+
+static size_t scan_at(lw_scanner *sc, const char *path, const char *text, tf_hits *h)
+{
+	lw_chunk c = LW_CHUNK_INIT;
+	lw_sink sink = { tf_on_finding, tf_on_diag, h };
+
+	c.data = (const unsigned char *)text;
+	c.len = strlen(text);
+	c.path = path;
+	tf_hits_reset(h);
+	CHECK(lw_scanner_scan(sc, &c, &sink) == 0);
+	return h->n;
+}
+
+static void test_allow_paths(void)
+{
+	static const struct {
+		const char *path;
+		const char *want; /* the rules found, in order */
+	} cases[] = {
+		{ "src/a.c", "kc" }, { "src/a.h", "ka kb kc" }, { "src/a.c", "kc" },
+		{ "docs/a.c", "" }, { "docs/a.h", "ka kb" }, { "src/a.h", "ka kb kc" },
+		{ "x.conf", "ka kb kc kd" }, { "test/x.conf", "ka kb kc" }, { "x.txt", "ka kb kc" },
+		{ "test/x.conf", "ka kb kc" }, { "docs/x.c", "" },
+	};
+	lw_ruleset *a = tf_rules(allow_json);
+	lw_scanner *sc = NULL;
+	char s[32], t[256], got[600];
+	tf_hits h;
+
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	CHECK(a->rules[0].allow_paths_group == 1 && a->rules[1].allow_paths_group == 1);
+	CHECK(a->rules[2].allow_paths_group == 3 && a->rules[3].allow_paths_group == 4);
+	CHECK(a->rules[0].allow_paths_bit == 0 && a->rules[1].allow_paths_bit == 0);
+	CHECK(a->rules[2].allow_paths_bit == 1 && a->rules[3].allow_paths_bit == 2);
+	tf_token(s, 18);
+	snprintf(t, sizeof(t), "ka=%s\nkb=%s\nkc=%s\nkd=%s\n", s, s, s, s);
+	CHECK(lw_scanner_new(&sc, a, NULL) == 0);
+	tf_hits_init(&h);
+	for (size_t i = 0; sc && i < sizeof(cases) / sizeof(*cases); i++) {
+		scan_at(sc, cases[i].path, t, &h);
+		got[0] = 0;
+		for (size_t k = 0; k < h.n; k++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? " " : "", h.v[k].rule);
+		if (strcmp(got, cases[i].want) != 0) {
+			fprintf(stderr, "  %s: found \"%s\", wanted \"%s\"\n", cases[i].path, got, cases[i].want);
+			CHECK(!"allow.paths");
+		}
+	}
+	/* more paths than the memo holds: answers stay right as slots are reused */
+	size_t wrong = 0;
+	for (int i = 0; sc && i < 10000; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "d%d/f.%s", i % 5000, i % 3 ? "h" : "c");
+		if (scan_at(sc, path, t, &h) != (i % 3 ? 3u : 1u))
+			wrong++;
+	}
+	CHECK(wrong == 0);
+	tf_hits_free(&h);
+	lw_scanner_free(sc);
+	lw_ruleset_free(a);
+}
+
 int main(void)
 {
 	tf_seed_random("test_rule_paths");
@@ -246,6 +325,7 @@ int main(void)
 	test_parse_errors();
 	test_basic_auth_check();
 	test_joined();
+	test_allow_paths();
 	lw_ruleset_free(rs);
 	return tap_done();
 }

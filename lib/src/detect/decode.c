@@ -383,10 +383,9 @@ int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, siz
 
 /* ---- the decoding pass ----------------------------------------------- */
 
-static int scan_run(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk, const lw_sink *sink,
+static int scan_run(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink,
 	lw_buf *buf, size_t start, size_t len, int enc, size_t budget)
 {
-	const lw_scan_options *o = lw_scanner_options(sc);
 	const unsigned char *s = chunk->data + start;
 	int rc;
 
@@ -396,13 +395,6 @@ static int scan_run(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk, c
 		: enc == ENC_HEX ? decode_hex(s, len, buf) : decode_pct(s, len, buf);
 	if (drc < 0 || !mostly_text((const unsigned char *)lw_buf_cstr(buf), buf->len))
 		return 0;
-	if (!*child) {
-		lw_scan_options co = *o;
-		co.decode_depth--;
-		co.decode_max = budget;
-		if (lw_scanner_new(child, lw_scanner_ruleset(sc), &co) < 0)
-			return LW_ENOMEM;
-	}
 	dec_sink ds = { sink, chunk, start, len, enc, 0 };
 	lw_sink inner = { dec_on_finding, dec_on_diag, &ds };
 	lw_chunk dc = LW_CHUNK_INIT;
@@ -410,34 +402,33 @@ static int scan_run(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk, c
 	dc.len = buf->len;
 	dc.path = chunk->path;
 	dc.fingerprint_path = chunk->fingerprint_path;
-	rc = lw_scanner_scan(*child, &dc, &inner);
+	rc = dec->scan(dec->payload, &dc, budget, &inner);
 	return ds.stop ? LW_ESTOP : rc;
 }
 
 /* The decoding budget ran out: what was left is not decoded. Said once
  * per chunk, and counted as incomplete coverage. */
-static void budget_spent(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
+static void budget_spent(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink)
 {
 	char msg[160];
 	lw_diag d = { NULL, chunk->path, 0, msg };
 
 	snprintf(msg, sizeof(msg), "more than %zu bytes of encoded text; the rest was not decoded",
-		lw_scanner_options(sc)->decode_max);
-	lw_scanner_note_limit(sc);
+		dec->max);
+	dec->note_limit(dec->payload);
 	if (sink->on_diag)
 		sink->on_diag(&d, sink->payload);
 }
 
-int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
-	const lw_sink *sink, const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec)
+int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink,
+	const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec)
 {
-	const lw_scan_options *o = lw_scanner_options(sc);
 	const unsigned char *d = chunk->data;
-	size_t n = chunk->len, pos = 0, start, len, budget = o->decode_max, i = 0;
+	size_t n = chunk->len, pos = 0, start, len, budget = dec->max, i = 0;
 	lw_buf buf;
 	int enc, rc = 0, spent = 0;
 
-	if (o->decode_depth <= 0)
+	if (dec->depth <= 0)
 		return 0;
 	pthread_once(&cls_once, cls_init);
 	lw_buf_init(&buf, LW_MAX_RUN);
@@ -463,11 +454,11 @@ int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
 			continue; /* the runs are still noted for the blob's deltas */
 		if (len > budget) {
 			spent = 1;
-			budget_spent(sc, chunk, sink);
+			budget_spent(dec, chunk, sink);
 			continue;
 		}
 		budget -= len;
-		rc = scan_run(sc, child, chunk, sink, &buf, start, len, enc, budget);
+		rc = scan_run(dec, chunk, sink, &buf, start, len, enc, budget);
 		if (rc && !rec)
 			break;
 	}
@@ -475,11 +466,11 @@ int lw_scan_decoded(lw_scanner *sc, lw_scanner **child, const lw_chunk *chunk,
 		rec->valid = 0;
 	for (pos = 0; !rc && !spent && (enc = next_pct_run(d, n, &pos, &start, &len)) >= 0;) {
 		if (len > budget) {
-			budget_spent(sc, chunk, sink);
+			budget_spent(dec, chunk, sink);
 			break;
 		}
 		budget -= len;
-		rc = scan_run(sc, child, chunk, sink, &buf, start, len, enc, budget);
+		rc = scan_run(dec, chunk, sink, &buf, start, len, enc, budget);
 	}
 	lw_buf_release(&buf);
 	return rc;

@@ -54,31 +54,40 @@ static int lw_strmap_push(lw_strmap *m, const lw_strrun *r)
 	return 0;
 }
 
-/* The runs of d[0, n) joined by LF into `out`, each noted in `m`. */
+/* The runs of d[0, n) joined by LF into `out`, each noted in `m`.
+ * Binary content is mostly short runs, so the search skips: when the byte
+ * LW_MIN_RUN - 1 ahead is not printable, no run long enough starts before
+ * it, and the byte just before the search point is never printable (the
+ * invariant that makes the run found around that byte maximal). Lines are
+ * counted only up to the runs taken. */
 static int lw_strings_extract(const unsigned char *d, size_t n, lw_buf *out, lw_strmap *m)
 {
 	uint32_t line = 1;
-	size_t ls = 0, i = 0;
+	size_t ls = 0, counted = 0, i = 0;
 	int rc = 0;
 
-	while (i < n && rc == 0) {
-		if (!lw_printable(d[i])) {
-			if (d[i] == '\n') {
-				line++;
-				ls = i + 1;
-			}
-			i++;
+	while (rc == 0 && n - i >= LW_MIN_RUN) {
+		size_t k = i + LW_MIN_RUN - 1, s = k, e = k + 1;
+		if (!lw_printable(d[k])) {
+			i = k + 1;
 			continue;
 		}
-		size_t s = i;
-		while (i < n && lw_printable(d[i]))
-			i++;
-		if (i - s < LW_MIN_RUN)
+		while (s > i && lw_printable(d[s - 1]))
+			s--;
+		while (e < n && lw_printable(d[e]))
+			e++;
+		i = e < n ? e + 1 : n; /* d[e] is not printable */
+		if (e - s < LW_MIN_RUN)
 			continue;
+		for (const unsigned char *nl; (nl = memchr(d + counted, '\n', s - counted)) != NULL;) {
+			line++;
+			ls = counted = (size_t)(nl - d) + 1;
+		}
+		counted = e; /* a run holds no LF */
 		lw_strrun r = { s, out->len, line, (uint32_t)(s - ls + 1) };
 		if ((rc = lw_strmap_push(m, &r)) != 0)
 			break;
-		if (lw_buf_put(out, d + s, i - s) < 0 || lw_buf_putc(out, '\n') < 0)
+		if (lw_buf_put(out, d + s, e - s) < 0 || lw_buf_putc(out, '\n') < 0)
 			rc = LW_ENOMEM;
 	}
 	return rc < 0 ? rc : 0;

@@ -40,6 +40,9 @@ void lw_record_free(lw_record *rec)
 	free(rec->message);
 	free(rec->blob);
 	free(rec->decoded);
+	free(rec->repo);
+	free(rec->status);
+	free(rec->secret_id);
 	for (size_t i = 0; i < rec->ncontext; i++) {
 		free(rec->context_rule[i]);
 		free(rec->context_value[i]);

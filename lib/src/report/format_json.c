@@ -52,6 +52,13 @@ static void js_record(lw_buf *o, const lw_record *rec, const lw_render_ctx *ctx)
 	js_key(o, "message", &first); lw_json__str(o, rec->message);
 	js_key(o, "blob", &first); lw_json__str(o, rec->blob);
 	js_key(o, "fingerprint", &first); lw_json__str(o, rec->fingerprint);
+	if (rec->repo) {
+		/* a report from a store: where, whether triaged, since when */
+		js_key(o, "repo", &first); lw_json__str(o, rec->repo);
+		js_key(o, "status", &first); lw_json__str(o, rec->status);
+		js_key(o, "first_seen", &first); lw_buf_printf(o, "%lld", (long long)rec->first_seen);
+		js_key(o, "secret_id", &first); lw_json__str(o, rec->secret_id);
+	}
 	if (rec->has_present) {
 		js_key(o, "present", &first);
 		lw_json__strs(o, rec->present, rec->npresent);

@@ -112,6 +112,15 @@ static void sarif_result(lw_buf *o, const lw_record *rec, const lw_render_ctx *c
 		lw_json__str(o, rec->author);
 		lw_buf_puts(o, ",\"date\":");
 		lw_json__str(o, rec->date);
+		if (rec->repo) {
+			/* a report from a store */
+			lw_buf_puts(o, ",\"repo\":");
+			lw_json__str(o, rec->repo);
+			lw_buf_puts(o, ",\"status\":");
+			lw_json__str(o, rec->status);
+			lw_buf_printf(o, ",\"first_seen\":%lld,\"secret_id\":", (long long)rec->first_seen);
+			lw_json__str(o, rec->secret_id);
+		}
 		lw_buf_puts(o, "}");
 	}
 	lw_buf_puts(o, "}");

@@ -55,6 +55,12 @@ static void lw_render_text_one(lw_buf *o, const lw_record *rec, const lw_render_
 		}
 		lw_buf_printf(o, "%s\n", reset);
 	}
+	if (rec->repo) {
+		lw_buf_printf(o, "    %srepository ", dim);
+		lw_escape_text(o, (const unsigned char *)rec->repo, strlen(rec->repo));
+		lw_buf_printf(o, ", %s, secret_id %.16s%s\n", rec->status ? rec->status : "open",
+			rec->secret_id ? rec->secret_id : "", reset);
+	}
 	if (rec->has_present) {
 		lw_buf_printf(o, "    %s", dim);
 		if (!rec->npresent)

@@ -156,6 +156,107 @@ int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw)
 	return 0;
 }
 
+/* 1 when an inline option group anywhere sets x (extended: white space
+ * and comments in the pattern), which the walks here do not follow */
+static int an_has_extended(const char *re)
+{
+	for (const char *p = strstr(re, "(?"); p; p = strstr(p + 2, "(?"))
+		for (const char *q = p + 2; (*q >= 'a' && *q <= 'z') || *q == '-' || *q == '^'; q++)
+			if (*q == 'x')
+				return 1;
+	return 0;
+}
+
+/* past the quantifier at p, if any (NULL when it cannot be read); *q set
+ * when there was one */
+static const char *an_skip_quantifier(const char *p, int *q)
+{
+	*q = 0;
+	if (*p == '?' || *p == '*' || *p == '+') {
+		p++;
+	} else if (*p == '{') {
+		const char *e = strchr(p, '}');
+		if (!e)
+			return NULL;
+		p = e + 1;
+	} else {
+		return p;
+	}
+	*q = 1;
+	if (*p == '?' || *p == '+')
+		p++; /* lazy or possessive */
+	return p;
+}
+
+int lw_regex_required_bytes(const char *re, uint8_t set[32])
+{
+	const char *p = re, *last = NULL;
+	int q;
+
+	memset(set, 0, 32);
+	if (!re || strstr(re, "\\Q") || an_has_extended(re) || an_has_alternative(re, 1))
+		return 0;
+	/* the top level, item by item: the last one is what counts */
+	while (*p) {
+		const char *item = p;
+		if (*p == '(') {
+			if (!(p = an_skip_group(p)))
+				return 0;
+		} else if (*p == '[') {
+			if (!(p = an_class_end(p)))
+				return 0;
+			p++;
+		} else if (*p == '\\') {
+			if (!p[1])
+				return 0;
+			p += 2;
+		} else {
+			p++;
+		}
+		if (!(p = an_skip_quantifier(p, &q)))
+			return 0;
+		last = !q && *item == '(' ? item : NULL;
+	}
+	if (!last)
+		return 0;
+	/* a group that consumes: plain, non-capturing or branch reset */
+	if (!strncmp(last, "(?:", 3) || !strncmp(last, "(?|", 3))
+		p = last + 3;
+	else if (last[1] != '?' && last[1] != '*')
+		p = last + 1;
+	else
+		return 0;
+	/* each alternative begins with a punctuation mark, taken once */
+	for (;;) {
+		char c;
+		if (!an_literal_char(&p, &c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || *p == '?' || *p == '*' || *p == '{')
+			return 0;
+		set[(unsigned char)c >> 3] |= (uint8_t)(1u << (c & 7));
+		/* on to the next '|' of this group, or its end */
+		int depth = 1;
+		for (; *p; p++) {
+			if (*p == '\\') {
+				if (!*++p)
+					return 0;
+			} else if (*p == '[') {
+				if (!(p = an_class_end(p)))
+					return 0;
+			} else if (*p == '(') {
+				depth++;
+			} else if (*p == ')') {
+				if (--depth == 0)
+					return 1;
+			} else if (*p == '|' && depth == 1) {
+				break;
+			}
+		}
+		if (*p != '|')
+			return 0;
+		p++;
+	}
+}
+
 int lw_regex_has_top_alternative(const char *re)
 {
 	return an_has_alternative(re, 1);

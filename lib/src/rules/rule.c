@@ -208,6 +208,7 @@ int lw_rule_parse(lw_rule *r, const void *json, const char *source, int compile_
 		goto fail;
 	r->anchored = lw_regex_keyword_anchored(r->info.regex, (const char *const *)r->keywords.v,
 		r->keywords.n);
+	r->has_needs = lw_regex_required_bytes(r->info.regex, r->needs);
 	lw_rule_publish(r);
 	return 0;
 fail:
@@ -268,4 +269,13 @@ void lw_rule_dispose(lw_rule *r)
 	pcre2_code_free(r->code);
 	pcre2_code_free(r->acode);
 	memset(r, 0, sizeof(*r));
+}
+
+/* 1 when the rule carries `tag` */
+int lw_rule_has_tag(const lw_rule *r, const char *tag)
+{
+	for (size_t i = 0; i < r->tags.n; i++)
+		if (strcmp(r->tags.v[i], tag) == 0)
+			return 1;
+	return 0;
 }

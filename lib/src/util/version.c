@@ -2,6 +2,8 @@
 #include <archive.h>
 #include <cjson/cJSON.h>
 #include <git2.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <zlib.h>
 #include <string.h>
 
@@ -21,8 +23,10 @@ const char *lw_version_deps(char *buf, size_t size)
 	git_libgit2_version(&major, &minor, &rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit);
-	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\nlibarchive %s\n",
-		LW_VERSION, major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)", cJSON_Version(),
-		zlibVersion(), la);
+	int pq = PQlibVersion();
+	snprintf(buf, size, "leakwalk %s\nlibgit2 %d.%d.%d\nPCRE2 %s%s\ncJSON %s\nzlib %s\n"
+		"libarchive %s\nSQLite %s\nlibpq %d.%d\n", LW_VERSION, major, minor, rev, pcre,
+		jit ? " (JIT)" : " (no JIT)", cJSON_Version(), zlibVersion(), la, sqlite3_libversion(),
+		pq / 10000, pq % 10000);
 	return buf;
 }

@@ -1,68 +1,10 @@
-/* measure.c - entropy, fingerprints and offline checksums of candidates. */
-#include <math.h>
+/* checksum.c - the offline checksums of tokens: a candidate whose check
+ * fails is a typo or a made-up value. Which names a rule may give is
+ * rules/checksum_names.c; the checks run here, on candidates. */
 #include <string.h>
 #include <zlib.h>
 
 #include "internal.h"
-
-double lw_entropy(const unsigned char *data, size_t len)
-{
-	size_t counts[256] = { 0 };
-	double h = 0.0;
-
-	if (len == 0)
-		return 0.0;
-	for (size_t i = 0; i < len; i++)
-		counts[data[i]]++;
-	for (int c = 0; c < 256; c++) {
-		if (counts[c]) {
-			double p = (double)counts[c] / (double)len;
-			h -= p * log2(p);
-		}
-	}
-	return h;
-}
-
-void lw_fingerprint(char out[33], const char *rule_id, const char *path,
-	const unsigned char *secret, size_t secret_len)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char secret_hash[32], digest[32];
-	size_t idl = strlen(rule_id), pl = strlen(path);
-	size_t total = idl + 1 + pl + 1 + sizeof(secret_hash);
-	unsigned char buf[4096];
-	unsigned char *p = total <= sizeof(buf) ? buf : NULL;
-
-	/* The secret enters only through its own hash, so the fingerprint
-	 * cannot be reversed into the secret by reading the ignore file. */
-	lw_sha256(secret, secret_len, secret_hash);
-	if (!p) {
-		/* very long path: hash it first to keep the buffer bounded */
-		unsigned char path_hash[32];
-		lw_sha256(path, pl, path_hash);
-		memcpy(buf, rule_id, idl < 1024 ? idl : 1024);
-		size_t o = idl < 1024 ? idl : 1024;
-		buf[o++] = 0;
-		memcpy(buf + o, path_hash, 32);
-		o += 32;
-		buf[o++] = 0;
-		memcpy(buf + o, secret_hash, 32);
-		lw_sha256(buf, o + 32, digest);
-	} else {
-		memcpy(p, rule_id, idl);
-		p[idl] = 0;
-		memcpy(p + idl + 1, path, pl);
-		p[idl + 1 + pl] = 0;
-		memcpy(p + idl + 2 + pl, secret_hash, 32);
-		lw_sha256(p, total, digest);
-	}
-	for (int i = 0; i < 16; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[32] = '\0';
-	lw_wipe(secret_hash, sizeof(secret_hash));
-}
 
 /* zlib's table-driven CRC-32 (the same polynomial as the tokens use). */
 static uint32_t lw_crc32(const unsigned char *p, size_t n)
@@ -197,34 +139,32 @@ done:
 	return st;
 }
 
-static const struct {
-	const char *name;
-	lw_checksum_state (*fn)(const unsigned char *, size_t);
-	int decides; /* an invalid answer means "not a secret": drop it */
-} lw_checksums[] = {
-	{ "github-crc32", lw_check_crc32_base62, 0 },
-	{ "npm-crc32", lw_check_crc32_base62, 0 },
-	{ "atlassian-crc32", lw_check_crc32_hex_suffix, 0 },
-	{ "bech32", lw_check_bech32, 0 },
-	{ "base64-basic-auth", lw_check_b64_basic_auth, 1 },
-};
+static lw_checksum_state lw_checksum_run(lw_checksum_kind kind, const unsigned char *s, size_t len)
+{
+	switch (kind) {
+	case LW_CHECKSUM_CRC32_BASE62:
+		return lw_check_crc32_base62(s, len);
+	case LW_CHECKSUM_CRC32_HEX_SUFFIX:
+		return lw_check_crc32_hex_suffix(s, len);
+	case LW_CHECKSUM_BECH32:
+		return lw_check_bech32(s, len);
+	case LW_CHECKSUM_B64_BASIC_AUTH:
+		return lw_check_b64_basic_auth(s, len);
+	case LW_CHECKSUM_UNKNOWN:
+		break;
+	}
+	return LW_CHECKSUM_NONE;
+}
 
 int lw_checksum_rejects(const char *name, const unsigned char *s, size_t len)
 {
+	int decides = 0;
+	lw_checksum_kind kind;
+
 	if (!name)
 		return 0;
-	for (size_t i = 0; i < sizeof(lw_checksums) / sizeof(lw_checksums[0]); i++)
-		if (lw_checksums[i].decides && strcmp(lw_checksums[i].name, name) == 0)
-			return lw_checksums[i].fn(s, len) == LW_CHECKSUM_INVALID;
-	return 0;
-}
-
-int lw_checksum_known(const char *name)
-{
-	for (size_t i = 0; i < sizeof(lw_checksums) / sizeof(lw_checksums[0]); i++)
-		if (strcmp(lw_checksums[i].name, name) == 0)
-			return 1;
-	return 0;
+	kind = lw_checksum_kind_of(name, &decides);
+	return decides && lw_checksum_run(kind, s, len) == LW_CHECKSUM_INVALID;
 }
 
 lw_checksum_state lw_checksum_verify(const char *name,
@@ -232,8 +172,5 @@ lw_checksum_state lw_checksum_verify(const char *name,
 {
 	if (!name)
 		return LW_CHECKSUM_NONE;
-	for (size_t i = 0; i < sizeof(lw_checksums) / sizeof(lw_checksums[0]); i++)
-		if (strcmp(lw_checksums[i].name, name) == 0)
-			return lw_checksums[i].fn(secret, len);
-	return LW_CHECKSUM_NONE;
+	return lw_checksum_run(lw_checksum_kind_of(name, NULL), secret, len);
 }
