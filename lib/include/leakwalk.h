@@ -719,8 +719,9 @@ LW_EXTERN int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const 
  * Every source (files, a buffer, staged changes, history, a pushed range)
  * hands each file's or blob's bytes, with their provenance (path, blob,
  * commit, first line), to the same detector, and yields its findings as
- * records through the same sink. The commands use only this interface.
- * The functions above stay for embedders, as they are: lw_fs_scan and
+ * records through the same sink. The commands scan through this interface
+ * only (audit --store and fleet through lw_store_audit, which walks history
+ * itself). The functions above stay for embedders, as they are: lw_fs_scan and
  * lw_history_scan are the files and history sources' own entries (this
  * interface calls them; nothing is implemented twice); lw_staged_scan is a
  * thin wrapper over lw_source_scan(LW_SOURCE_STAGED); lw_scan_buffer scans
