@@ -1,4 +1,4 @@
-/* check.c - compiles every rule and drives it over adversarial inputs so a
+/* redos_check.c - compiles every rule and drives it over adversarial inputs so a
  * regex that backtracks catastrophically is rejected before it runs. */
 #include <stdlib.h>
 #include <string.h>

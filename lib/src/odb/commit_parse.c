@@ -1,5 +1,5 @@
 /*
- * history_commit.c - a commit as the walk needs it (tree, parents,
+ * commit_parse.c - a commit as the walk needs it (tree, parents,
  * committer time, message), parsed from our reader's bytes. Parents are
  * not bounded by a small array: an octopus merge may have any number of
  * them (Linux has one with 66), and a parent dropped is history unwalked.

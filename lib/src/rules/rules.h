@@ -1,0 +1,136 @@
+/* rules.h - a rule and a rule set as the library holds them, the keyword
+ * automaton, what a regex must begin with or contain, the checksums a rule
+ * may name.
+ * Included through internal.h; the layers (lib/README.md) decide who may
+ * call what. */
+#ifndef LW_RULES_H
+#define LW_RULES_H
+
+#define LW_MAX_RULE_FILE (16u << 20)
+
+#define LW_MAX_JSON_DEPTH 16
+
+#define LW_MAX_RULES 100000
+
+#define LW_MAX_WINDOW (1u << 20)
+
+typedef struct lw_rule {
+	lw_rule_info info;
+	lw_strlist tags, keywords, match_ex, no_match_ex;
+	uint32_t secret_group;
+	size_t window;
+	lw_allow allow;
+	lw_regex_list paths; /* "paths": only files whose path matches one; with
+				no regex, a path rule: such a file is itself the leak */
+	int path_only;
+	pcre2_code *code;
+	pcre2_code *acode; /* the same, anchored: for rules whose every match
+			      begins with a keyword (anchor.c); NULL otherwise */
+	int anchored;      /* every match begins with one of the keywords */
+	uint32_t lookbehind; /* bytes before a window its regex may look at */
+	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
+	int jit;   /* JIT compiled successfully */
+	uint8_t needs[32]; /* with has_needs: every match holds one of these bytes */
+	int has_needs;
+	uint32_t allow_paths_group; /* 1 + the first rule with the same allow.paths;
+				       0: none (ruleset_paths.c) */
+	uint32_t allow_paths_bit;   /* that group's number, from 0; 64 and more:
+				       not remembered per path */
+} lw_rule;
+
+typedef struct lw_ac lw_ac;
+
+struct lw_ruleset {
+	lw_rule *rules;
+	size_t n, cap;
+	lw_allow allow;
+	lw_strlist pending_disable;
+	int no_defaults;
+	int finalized;
+	lw_ac *ac;
+	uint32_t *kw_rules; /* automaton keyword id -> rule index */
+	const char **kw_str; /* automaton keyword id -> keyword (borrowed) */
+	uint32_t *kw_len;    /* automaton keyword id -> its length */
+	size_t nkeywords;
+	size_t *always; /* rules without keywords */
+	size_t nalways;
+	size_t *by_path; /* path rules: no regex, matched on the path alone */
+	size_t nby_path;
+	pcre2_code *paths_any; /* every rule's `paths` in one regex: a path it
+				  does not match needs no rule's paths tried;
+				  NULL when there is none (or they cannot be
+				  joined) */
+	size_t nidentifiers; /* enabled rules whose matches are public identifiers */
+	pthread_mutex_t lock;
+};
+
+/* 1 when every match of the regex re begins with one of the keywords kw
+ * (lowercase, matched without case) at the match's start. anchor.c */
+int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
+
+/* 1 when re has a '|' outside every group (or cannot be read). anchor.c */
+int lw_regex_has_top_alternative(const char *re);
+
+/* Does every match of re consume one of a few bytes (anchor.c)? Narrow:
+ * the last item at the top level is a group, not quantified, whose every
+ * alternative begins with a punctuation mark (the quoted value of the
+ * generic assignment rules). 1 with the marks in `set` (a 256-bit map);
+ * 0 when unsure. A window holding none of them cannot match. */
+int lw_regex_required_bytes(const char *re, uint8_t set[32]);
+
+/* rules */
+int lw_rule_ensure_compiled(lw_ruleset *rs, lw_rule *r, lw_error *err);
+
+void lw_rule_dispose(lw_rule *r);
+
+int lw_rule_parse(lw_rule *out, const void *json_obj, const char *source,
+	int compile_now, lw_error *err);
+
+int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
+	lw_error *err);
+
+/* keyword automaton */
+int lw_ac_build(lw_ac **out, const char *const *keywords, size_t n);
+
+/* the longest keyword's length in bytes */
+size_t lw_ac_max_keyword(const lw_ac *ac);
+
+void lw_ac_free(lw_ac *ac);
+
+typedef int (*lw_ac_hit_cb)(uint32_t kw, size_t end, void *payload);
+
+int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
+	lw_ac_hit_cb cb, void *payload);
+
+/* the offline checks a rule may name (rules/checksum_names.c); run by
+ * filter/checksum.c */
+typedef enum lw_checksum_kind {
+	LW_CHECKSUM_UNKNOWN,
+	LW_CHECKSUM_CRC32_BASE62,
+	LW_CHECKSUM_CRC32_HEX_SUFFIX,
+	LW_CHECKSUM_BECH32,
+	LW_CHECKSUM_B64_BASIC_AUTH,
+} lw_checksum_kind;
+
+/* the check a rule's `checksum` names; *decides (when not NULL): whether
+ * its invalid answer drops the candidate */
+lw_checksum_kind lw_checksum_kind_of(const char *name, int *decides);
+
+int lw_checksum_known(const char *name);
+
+/* 1 when rule r carries `tag` (rule.c) */
+int lw_rule_has_tag(const lw_rule *r, const char *tag);
+
+const lw_ac *lw_scanner_automaton(const lw_scanner *sc);
+
+const lw_ruleset *lw_scanner_ruleset(const lw_scanner *sc);
+
+/* rs->paths_any from every enabled rule's `paths`, and the rules'
+ * allow_paths_group (ruleset finalize) */
+void lw_ruleset_join_paths(lw_ruleset *rs);
+
+extern const lw_embedded_file lw_embedded_rules[];
+
+extern const size_t lw_embedded_rules_count;
+
+#endif

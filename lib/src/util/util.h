@@ -1,0 +1,103 @@
+/* util.h - the util layer's declarations shared across the library: errors, allocation, string
+ * lists, regex helpers, text and line helpers, hashes.
+ * Included through internal.h; the layers (lib/README.md) decide who may
+ * call what. */
+#ifndef LW_UTIL_H
+#define LW_UTIL_H
+
+typedef struct lw_regex_list {
+	pcre2_code **codes;
+	char **sources;
+	size_t n;
+} lw_regex_list;
+
+typedef struct lw_strlist {
+	char **v;
+	size_t n;
+} lw_strlist;
+
+typedef struct lw_allow {
+	lw_regex_list paths;
+	lw_regex_list regexes;
+	lw_strlist stopwords;
+} lw_allow;
+
+/* errors */
+int lw_error_set(lw_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* memory helpers: abort-free, return NULL on failure */
+char *lw_strdup(const char *s);
+
+char *lw_strndup(const char *s, size_t n);
+
+void *lw_reallocarray(void *p, size_t n, size_t size);
+
+void lw_wipe(void *p, size_t n);
+
+/* a copy of s appended: 0 or LW_ENOMEM */
+int lw_strlist_push(lw_strlist *l, const char *s);
+
+void lw_strlist_dispose(lw_strlist *l);
+
+void lw_regex_list_dispose(lw_regex_list *l);
+
+void lw_allow_dispose(lw_allow *a);
+
+/* regex helpers */
+pcre2_code *lw_regex_compile(const char *pattern, lw_error *err);
+
+/* the same with extra compile options (PCRE2_ANCHORED); err may be NULL */
+pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_error *err);
+
+int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
+	size_t len, pcre2_match_data *md);
+
+/* A base64 digit's value (standard and URL-safe alphabets), or -1; inline:
+ * the decoding pass calls it for every byte of an encoded run */
+static inline int lw_b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* case-insensitive substring search, bytes */
+const unsigned char *lw_memcasemem(const unsigned char *h, size_t hl,
+	const char *needle, size_t nl);
+
+/* sha256 */
+void lw_sha256(const void *data, size_t len, unsigned char out[32]);
+
+/* sha1: only to compare with hashes other tools store (util/sha1.c) */
+void lw_sha1(const void *data, size_t len, unsigned char out[20]);
+
+/* How much of a file or blob decides whether it is binary: git's own
+ * bound. The one definition for files, staged blobs, history and pushes. */
+#define LW_SNIFF_BYTES 8000
+
+/* Text or not: 0 use as is, 1 UTF-16 transcoded into `out` (UTF-8),
+ * -1 binary (a NUL in the first LW_SNIFF_BYTES bytes). */
+int lw_text_prepare(const unsigned char *d, size_t n, lw_buf *out);
+
+/* line helpers: a line ends at \n, \r\n or a lone \r */
+size_t lw_line_start(const unsigned char *d, size_t pos, size_t floor);
+
+size_t lw_line_end(const unsigned char *d, size_t len, size_t pos);
+
+/* embedded default rules (generated) */
+typedef struct lw_embedded_file {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+} lw_embedded_file;
+
+#endif
