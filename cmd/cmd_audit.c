@@ -49,7 +49,21 @@ typedef struct audit_ctx {
 	uint64_t diags;
 	lw_buf notes;
 	size_t nnotes;
+	lw_report *rep; /* the scan's records go here */
+	int oom;
 } audit_ctx;
+
+static int audit_on_record(lw_record *rec, void *p)
+{
+	audit_ctx *c = p;
+
+	if (lw_report_take(c->rep, rec) < 0) {
+		lw_record_free(rec);
+		c->oom = 1;
+		return 1;
+	}
+	return 0;
+}
 
 static void audit_on_diag(const lw_diag *d, void *p)
 {
@@ -322,16 +336,27 @@ static void audit_prepare(audit_args *a, audit_ctx *ctx, lw_history_stats *st, l
 }
 
 static int audit_scan(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_report *rep,
-	lw_history_stats *st)
+	lw_source_stats *sst)
 {
+	lw_source_options so = LW_SOURCE_OPTIONS_INIT;
+	lw_record_sink sink = { audit_on_record, audit_on_diag, ctx };
 	lw_monitor mon;
 	lw_error err = { 0 };
 	int rc;
 
-	audit_prepare(a, ctx, st, &mon);
+	memset(sst, 0, sizeof(*sst));
+	audit_prepare(a, ctx, &sst->history, &mon); /* the walk's counters, live */
+	so.kind = LW_SOURCE_HISTORY;
+	so.repo_path = a->repo;
+	so.history = a->ho;
+	ctx->rep = rep;
 	lw_monitor_start(&mon);
-	rc = lw_history_scan(a->repo, rs, &a->ho, rep, st, &err);
+	rc = lw_source_scan(&so, rs, &sink, sst, &err);
 	lw_monitor_stop(&mon);
+	if (rc == 0 && ctx->oom) {
+		rc = LW_ENOMEM;
+		snprintf(err.msg, sizeof(err.msg), "out of memory while collecting findings");
+	}
 	if (rc < 0) {
 		lw_cli_error("%s", err.msg);
 		return rc == LW_ECONFIG ? LW_EXIT_USAGE : LW_EXIT_INPUT;
@@ -357,8 +382,9 @@ static int audit_store(audit_args *a, audit_ctx *ctx, lw_ruleset *rs, lw_fpset *
 
 /* The report written, the summary said; the exit status */
 static int audit_emit(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_report *rep,
-	const lw_history_stats *st, lw_fpset *ignore, lw_fpset *baseline, double t0)
+	const lw_source_stats *sst, lw_fpset *ignore, lw_fpset *baseline, double t0)
 {
+	const lw_history_stats *st = &sst->history;
 	const char *notes[1000];
 	const char *p = lw_buf_cstr(&ctx->notes);
 	int status;
@@ -366,7 +392,7 @@ static int audit_emit(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_re
 	for (size_t i = 0; i < ctx->nnotes; i++, p += strlen(p) + 1)
 		notes[i] = p;
 	lw_report_meta meta = { "audit", st->blobs, st->bytes, st->skipped_large, st->errors, 0,
-		lw_cli_history_incomplete(st), notes, ctx->nnotes };
+		sst->incomplete, notes, ctx->nnotes };
 	if ((status = lw_cli_emit(&a->cli, rep, &meta, rs, ignore, baseline)) != 0)
 		return status;
 	if (!a->cli.quiet) {
@@ -381,7 +407,7 @@ static int audit_emit(audit_args *a, audit_ctx *ctx, const lw_ruleset *rs, lw_re
  * report; the exit status */
 static int audit_run(audit_args *a, audit_ctx *ctx, double t0)
 {
-	lw_history_stats st;
+	lw_source_stats st;
 	lw_report *rep = NULL;
 	lw_ruleset *rs = NULL;
 	lw_fpset *ignore = NULL, *baseline = NULL;

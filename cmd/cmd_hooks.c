@@ -24,10 +24,13 @@ static const char staged_help[] =
 	"\n"
 	"install it with: leakwalk install-hook pre-commit\n";
 
-/* Every diagnostic of a hook's scan says something was not fully checked */
+/* A hook's sink: records into its report; every diagnostic says
+ * something was not fully checked */
 typedef struct hook_diags {
 	int quiet;
 	uint64_t n;
+	lw_report *rep;
+	int oom;
 } hook_diags;
 
 static void hook_diag(const lw_diag *d, void *p)
@@ -37,6 +40,18 @@ static void hook_diag(const lw_diag *d, void *p)
 	__atomic_add_fetch(&h->n, 1, __ATOMIC_RELAXED);
 	if (!h->quiet)
 		lw_cli_warn_diag(d);
+}
+
+static int hook_record(lw_record *rec, void *p)
+{
+	hook_diags *h = p;
+
+	if (lw_report_take(h->rep, rec) < 0) {
+		lw_record_free(rec);
+		h->oom = 1;
+		return 1;
+	}
+	return 0;
 }
 
 static void hook_advice(const char *what)
@@ -129,8 +144,9 @@ static void hook_release(hook_run *h)
 int cmd_staged(int argc, char **argv)
 {
 	hook_run h;
-	lw_staged_stats st;
-	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	lw_source_options so = LW_SOURCE_OPTIONS_INIT;
+	lw_source_stats sst;
+	const lw_staged_stats *st = &sst.staged;
 	lw_error err = { 0 };
 	int rc, status;
 
@@ -139,18 +155,20 @@ int cmd_staged(int argc, char **argv)
 	if ((status = hook_load(&h)) != 0)
 		goto done;
 	status = LW_EXIT_INPUT;
-	lw_cli_scan_options(&h.cli, &so);
-	hook_diags hd = { h.cli.quiet, 0 };
-	if (lw_staged_scan(NULL, h.rs, &so, h.cli.max_file_size, h.rep, &st, hook_diag, &hd,
-		    &err) < 0) {
-		lw_cli_error("%s", err.msg);
+	so.kind = LW_SOURCE_STAGED; /* repo_path NULL: from the environment, as a hook */
+	so.max_file_size = h.cli.max_file_size;
+	lw_cli_scan_options(&h.cli, &so.scan);
+	hook_diags hd = { h.cli.quiet, 0, h.rep, 0 };
+	lw_record_sink sink = { hook_record, hook_diag, &hd };
+	if (lw_source_scan(&so, h.rs, &sink, &sst, &err) < 0 || hd.oom) {
+		lw_cli_error("%s", hd.oom ? "out of memory while collecting findings" : err.msg);
 		goto done;
 	}
-	lw_report_meta meta = { "staged", st.files, st.bytes, 0, st.errors, 0,
-		st.errors || st.limit_hits || hd.n, NULL, 0 };
+	lw_report_meta meta = { "staged", st->files, st->bytes, 0, st->errors, 0,
+		sst.incomplete || hd.n, NULL, 0 };
 	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
-	if (st.files == 0 && st.errors == 0 && lw_report_count(h.rep) == 0) {
+	if (st->files == 0 && st->errors == 0 && lw_report_count(h.rep) == 0) {
 		if (!h.cli.quiet)
 			fprintf(stderr, "leakwalk: nothing staged adds lines; nothing was scanned\n");
 		status = 0;
@@ -160,10 +178,10 @@ int cmd_staged(int argc, char **argv)
 		if (lw_report_count(h.rep))
 			hook_advice("commit");
 		else if (meta.incomplete)
-			hook_incomplete("commit", st.files);
+			hook_incomplete("commit", st->files);
 		else
 			fprintf(stderr, "leakwalk: %llu added lines in %llu files: no secrets\n",
-				(unsigned long long)st.added_lines, (unsigned long long)st.files);
+				(unsigned long long)st->added_lines, (unsigned long long)st->files);
 	}
 	status = lw_cli_status(&h.cli, lw_report_count(h.rep), meta.incomplete);
 done:
@@ -270,8 +288,10 @@ int lw_prepush_parse(FILE *in, strvec *revs, strvec *hide, const char *remote)
 int cmd_pre_push(int argc, char **argv)
 {
 	hook_run h;
-	lw_history_options ho = LW_HISTORY_OPTIONS_INIT;
-	lw_history_stats st;
+	lw_source_options so = LW_SOURCE_OPTIONS_INIT;
+	lw_history_options *ho = &so.history;
+	lw_source_stats sst;
+	const lw_history_stats *st = &sst.history;
 	lw_error err = { 0 };
 	strvec revs = { 0 }, hide = { 0 };
 	int rc, status = LW_EXIT_USAGE;
@@ -292,34 +312,34 @@ int cmd_pre_push(int argc, char **argv)
 		status = 0;
 		goto done;
 	}
-	ho.revs = (const char *const *)revs.v;
-	ho.nrevs = revs.n;
-	ho.hide = (const char *const *)hide.v;
-	ho.nhide = hide.n;
-	ho.compute_present = 0;
-	ho.tag_messages_all = 0;
-	ho.threads = h.cli.threads;
-	ho.max_blob_size = h.cli.max_file_size;
-	lw_cli_scan_options(&h.cli, &ho.scan);
-	hook_diags hd = { h.cli.quiet, 0 };
-	ho.on_diag = hook_diag;
-	ho.payload = &hd;
-	if (lw_history_scan(NULL, h.rs, &ho, h.rep, &st, &err) < 0) {
-		lw_cli_error("%s", err.msg);
+	/* a range: what the pushed tips add over what the remote has; no
+	 * `present` (the remote's tips are not ours to list) */
+	so.kind = LW_SOURCE_RANGE;
+	ho->revs = (const char *const *)revs.v;
+	ho->nrevs = revs.n;
+	ho->hide = (const char *const *)hide.v;
+	ho->nhide = hide.n;
+	ho->threads = h.cli.threads;
+	ho->max_blob_size = h.cli.max_file_size;
+	lw_cli_scan_options(&h.cli, &ho->scan);
+	hook_diags hd = { h.cli.quiet, 0, h.rep, 0 };
+	lw_record_sink sink = { hook_record, hook_diag, &hd };
+	if (lw_source_scan(&so, h.rs, &sink, &sst, &err) < 0 || hd.oom) {
+		lw_cli_error("%s", hd.oom ? "out of memory while collecting findings" : err.msg);
 		goto done;
 	}
-	lw_report_meta meta = { "pre-push", st.blobs, st.bytes, st.skipped_large, st.errors, 0,
-		lw_cli_history_incomplete(&st), NULL, 0 };
+	lw_report_meta meta = { "pre-push", st->blobs, st->bytes, st->skipped_large, st->errors, 0,
+		sst.incomplete, NULL, 0 };
 	if ((status = lw_cli_emit(&h.cli, h.rep, &meta, h.rs, h.ignore, h.baseline)) != 0)
 		goto done;
 	if (!h.cli.quiet) {
 		if (lw_report_count(h.rep))
 			hook_push_advice();
 		else if (meta.incomplete)
-			hook_incomplete("push", st.blobs);
+			hook_incomplete("push", st->blobs);
 		else
 			fprintf(stderr, "leakwalk: %llu new commits, %llu blobs: no secrets\n",
-				(unsigned long long)st.commits, (unsigned long long)st.blobs);
+				(unsigned long long)st->commits, (unsigned long long)st->blobs);
 	}
 	status = lw_cli_status(&h.cli, lw_report_count(h.rep), meta.incomplete);
 done:

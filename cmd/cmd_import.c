@@ -95,22 +95,26 @@ static void imp_sha1_hex(char out[41], const void *data, size_t len)
 		snprintf(out + 2 * k, 3, "%02x", h[k]);
 }
 
-static int imp_on_finding(const lw_finding *f, void *p)
+/* a record of the file's scan: where it is, and the secret only as hashes
+ * (the record, secret and all, is wiped when freed) */
+static int imp_on_record(lw_record *rec, void *p)
 {
 	imp_ctx *c = p;
 	imp_file *fl = c->cur;
 	imp_hit *v = realloc(fl->hits, (fl->nhits + 1) * sizeof(*v));
 
 	if (!v) {
+		lw_record_free(rec);
 		c->oom = 1;
 		return 1;
 	}
 	fl->hits = v;
 	v += fl->nhits++;
-	v->line = f->line;
-	v->end_line = f->end_line > f->line ? f->end_line : f->line;
-	memcpy(v->fingerprint, f->fingerprint, 33);
-	imp_sha1_hex(v->sha1, f->secret, f->secret_len);
+	v->line = rec->line;
+	v->end_line = rec->end_line > rec->line ? rec->end_line : rec->line;
+	memcpy(v->fingerprint, rec->fingerprint, 33);
+	imp_sha1_hex(v->sha1, (const unsigned char *)rec->secret, rec->secret_len);
+	lw_record_free(rec);
 	return 0;
 }
 
@@ -173,7 +177,9 @@ static int imp_read_worktree(imp_ctx *c, imp_file *fl, char **data, size_t *len)
 static void imp_scan_file(imp_ctx *c, imp_file *fl)
 {
 	lw_chunk chunk = LW_CHUNK_INIT;
-	lw_sink sink = { imp_on_finding, NULL, c };
+	lw_source_options so = LW_SOURCE_OPTIONS_INIT;
+	lw_source_stats st;
+	lw_record_sink sink = { imp_on_record, NULL, c };
 	lw_error err = { 0 };
 	char *data = NULL;
 	size_t len = 0;
@@ -200,7 +206,11 @@ static void imp_scan_file(imp_ctx *c, imp_file *fl)
 	chunk.len = len;
 	chunk.path = fl->path;
 	c->cur = fl;
-	if (lw_scan_buffer(c->rs, NULL, &chunk, &sink) < 0 && !c->oom) {
+	/* the file's bytes as given (raw), as they have always been read here */
+	so.kind = LW_SOURCE_BUFFER;
+	so.chunk = &chunk;
+	so.raw = 1;
+	if (lw_source_scan(&so, c->rs, &sink, &st, &err) < 0 && !c->oom) {
 		fl->error = LW_EIO;
 		snprintf(fl->why, sizeof(fl->why), "the scan failed");
 	}

@@ -436,14 +436,30 @@ static lw_ruleset *pr_rules(const pr_opts *o, const pr_push *p, const char *gitd
 	return rs;
 }
 
+/* the scan's records into the report (payload); 1 stops it when memory
+ * runs out, which the report's count cannot show: pr_oom says so */
+static int pr_oom;
+
+static int pr_record(lw_record *rec, void *p)
+{
+	if (lw_report_take(p, rec) < 0) {
+		lw_record_free(rec);
+		pr_oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_pre_receive(int argc, char **argv)
 {
 	pr_opts o;
 	pr_push push;
 	lw_ruleset *rs = NULL;
 	lw_report *rep = NULL;
-	lw_history_options ho = LW_HISTORY_OPTIONS_INIT;
-	lw_history_stats st;
+	lw_source_options so = LW_SOURCE_OPTIONS_INIT;
+	lw_history_options *ho = &so.history;
+	lw_source_stats sst;
+	const lw_history_stats *st = &sst.history;
 	lw_monitor mon;
 	lw_error err = { 0 };
 	const char *qdirs[2];
@@ -484,30 +500,37 @@ int cmd_pre_receive(int argc, char **argv)
 	}
 	if (lw_report_new(&rep) < 0)
 		goto done;
-	ho.revs = (const char *const *)push.revs;
-	ho.nrevs = push.nrevs;
-	ho.hide_all_refs = 1;
-	ho.object_dirs = qdirs;
-	ho.nobject_dirs = nq;
-	ho.new_objects_only = nq > 0;
-	ho.max_blob_size = o.max_blob;
-	ho.max_commits = o.max_commits;
-	ho.threads = o.threads;
-	ho.compute_present = 0;
-	ho.scan.honour_inline_allow = o.inline_allow;
-	ho.scan.archive_depth = o.rules.archive_depth;
-	ho.on_diag = pr_diag;
-	memset(&st, 0, sizeof(st));
+	/* a range: what the push adds over every existing ref, its new
+	 * objects in git's quarantine */
+	so.kind = LW_SOURCE_RANGE;
+	so.repo_path = gitdir;
+	ho->revs = (const char *const *)push.revs;
+	ho->nrevs = push.nrevs;
+	ho->hide_all_refs = 1;
+	ho->object_dirs = qdirs;
+	ho->nobject_dirs = nq;
+	ho->new_objects_only = nq > 0;
+	ho->max_blob_size = o.max_blob;
+	ho->max_commits = o.max_commits;
+	ho->threads = o.threads;
+	ho->scan.honour_inline_allow = o.inline_allow;
+	ho->scan.archive_depth = o.rules.archive_depth;
+	lw_record_sink sink = { pr_record, pr_diag, rep };
+	memset(&sst, 0, sizeof(sst));
 	memset(&mon, 0, sizeof(mon));
-	mon.stats = &st;
+	mon.stats = st; /* the walk's counters, live */
 	mon.timeout = o.timeout;
 	mon.exit_code = o.allow_on_timeout ? 0 : LW_EXIT_FINDINGS;
 	mon.what = "the secret scan";
 	mon.on_expire = pr_on_expire;
 	mon.payload = &o;
 	lw_monitor_start(&mon);
-	rc = lw_history_scan(gitdir, rs, &ho, rep, &st, &err);
+	rc = lw_source_scan(&so, rs, &sink, &sst, &err);
 	lw_monitor_stop(&mon);
+	if (rc == 0 && pr_oom) {
+		rc = LW_ENOMEM;
+		snprintf(err.msg, sizeof(err.msg), "out of memory while collecting findings");
+	}
 	lw_report_remove_if(rep, pr_below_confidence, &o.min_confidence);
 	if (rc < 0) {
 		pr_say("leakwalk: push rejected: the secret scan failed: %s", err.msg);
@@ -522,19 +545,19 @@ int cmd_pre_receive(int argc, char **argv)
 		status = LW_EXIT_FINDINGS;
 		goto done;
 	}
-	if (st.errors) {
+	if (st->errors) {
 		pr_say("leakwalk: push rejected: %llu pushed objects could not be read, so the scan "
-		       "is incomplete", (unsigned long long)st.errors);
+		       "is incomplete", (unsigned long long)st->errors);
 		status = LW_EXIT_INPUT;
 		goto done;
 	}
-	if (lw_cli_history_incomplete(&st) || st.skipped_large) {
+	if (sst.incomplete || st->skipped_large) {
 		/* --on-timeout allow has always covered the two size bounds */
 		int accept = o.accept_incomplete ||
-			     (o.allow_on_timeout && !st.limit_hits && (st.truncated || st.skipped_large));
+			     (o.allow_on_timeout && !st->limit_hits && (st->truncated || st->skipped_large));
 		pr_say("leakwalk: the scan was incomplete: %s; the push was %s by server policy (%s)",
-			st.limit_hits ? "a regex, candidate or archive limit was reached (see the notes above)"
-			: st.truncated ? "more new commits than --max-commits"
+			st->limit_hits ? "a regex, candidate or archive limit was reached (see the notes above)"
+			: st->truncated ? "more new commits than --max-commits"
 				       : "a blob over --max-blob-size",
 			accept ? "accepted" : "rejected",
 			o.accept_incomplete ? "--on-incomplete accept"

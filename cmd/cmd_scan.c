@@ -39,13 +39,14 @@ typedef struct scan_ctx {
 	int failed;
 } scan_ctx;
 
-static int scan_on_finding(const lw_finding *f, void *p)
+static int scan_on_record(lw_record *rec, void *p)
 {
 	scan_ctx *c = p;
 
-	if (lw_report_add(c->rep, f, NULL, NULL) < 0)
+	if (lw_report_take(c->rep, rec) < 0) {
+		lw_record_free(rec);
 		c->failed = 1;
-	else
+	} else
 		__atomic_store_n(&c->found, lw_report_count(c->rep), __ATOMIC_RELAXED);
 	return 0;
 }
@@ -67,28 +68,34 @@ static double scan_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int scan_stdin(const lw_cli *cli, const lw_ruleset *rs, const lw_sink *sink,
+/* stdin as a buffer source, its bytes as given (raw); its files, bytes and
+ * errors are added to the walk's */
+static void scan_stdin(const lw_cli *cli, const lw_ruleset *rs, const lw_record_sink *sink,
 	lw_fs_stats *st)
 {
-	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	lw_source_options o = LW_SOURCE_OPTIONS_INIT;
+	lw_source_stats sst;
 	lw_chunk chunk = LW_CHUNK_INIT;
+	lw_error err = { 0 };
 	char *data;
 	size_t len;
 
 	if (lw_cli_read_file("/dev/stdin", (size_t)cli->max_file_size, &data, &len) < 0) {
 		lw_cli_error("cannot read stdin (or it is larger than --max-file-size)");
 		st->errors++;
-		return 0;
+		return;
 	}
-	lw_cli_scan_options(cli, &so);
 	chunk.data = (const unsigned char *)data;
 	chunk.len = len;
 	chunk.path = "<stdin>";
-	int rc = lw_scan_buffer(rs, &so, &chunk, sink);
-	st->files++;
-	st->bytes += len;
+	o.kind = LW_SOURCE_BUFFER;
+	o.chunk = &chunk;
+	o.raw = 1;
+	lw_cli_scan_options(cli, &o.scan);
+	(void)lw_source_scan(&o, rs, sink, &sst, &err);
+	st->files += sst.items;
+	st->bytes += sst.bytes;
 	free(data);
-	return rc;
 }
 
 static void scan_summary(const lw_fs_stats *st, size_t findings, double secs, uint64_t diags)
@@ -153,10 +160,11 @@ int cmd_scan(int argc, char **argv)
 	};
 	lw_cli cli;
 	lw_monitor mon;
-	lw_fs_options fo = LW_FS_OPTIONS_INIT;
+	lw_source_options so = LW_SOURCE_OPTIONS_INIT;
+	lw_source_stats sst;
 	lw_fs_stats st = { 0 }, st_in = { 0 };
 	scan_ctx ctx = { 0 };
-	lw_sink sink = { scan_on_finding, scan_on_diag, &ctx };
+	lw_record_sink sink = { scan_on_record, scan_on_diag, &ctx };
 	lw_fpset *ignore = NULL, *baseline = NULL;
 	lw_ruleset *rs = NULL;
 	lw_error err = { 0 };
@@ -201,9 +209,10 @@ int cmd_scan(int argc, char **argv)
 	if (lw_report_new(&ctx.rep) < 0)
 		goto done;
 	ctx.quiet = cli.quiet;
-	fo.max_file_size = cli.max_file_size;
-	fo.threads = cli.threads;
-	lw_cli_scan_options(&cli, &fo.scan);
+	so.kind = LW_SOURCE_FILES;
+	so.files.max_file_size = cli.max_file_size;
+	so.files.threads = cli.threads;
+	lw_cli_scan_options(&cli, &so.files.scan);
 	if (use_stdin)
 		scan_stdin(&cli, rs, &sink, &st_in);
 	const char **fsroots = calloc(nroots, sizeof(char *));
@@ -211,13 +220,17 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; fsroots && i < nroots; i++)
 		if (strcmp(roots[i], "-"))
 			fsroots[nfs++] = roots[i];
+	so.paths = fsroots;
+	so.npaths = nfs;
+	memset(&sst, 0, sizeof(sst));
 	memset(&mon, 0, sizeof(mon));
-	mon.fs_stats = &st;
+	mon.fs_stats = &sst.files; /* the walk's counters, live */
 	mon.fs_findings = &ctx.found;
 	mon.progress = nfs && !cli.quiet && (force_progress || isatty(STDERR_FILENO));
 	lw_monitor_start(&mon);
-	rc = nfs ? lw_fs_scan(fsroots, nfs, rs, &fo, &sink, &st, &err) : 0;
+	rc = nfs ? lw_source_scan(&so, rs, &sink, &sst, &err) : 0;
 	lw_monitor_stop(&mon);
+	st = sst.files;
 	if (rc < 0) {
 		lw_cli_error("%s", err.msg);
 		free(fsroots);

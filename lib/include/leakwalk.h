@@ -610,8 +610,10 @@ typedef struct lw_fs_stats {
 LW_EXTERN int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
 	const lw_fs_options *opts, const lw_sink *sink, lw_fs_stats *stats, lw_error *err);
 
-/** Scans a buffer already in memory with a temporary scanner; an archive's
- * members are scanned as `path!member` (lw_scan_options.archive_depth). */
+/** Scans a buffer already in memory with a temporary scanner, its bytes
+ * exactly as given; an archive's members are scanned as `path!member`
+ * (lw_scan_options.archive_depth). The buffer source with `raw` set
+ * (LW_SOURCE_BUFFER) is this scan, its findings as records. */
 LW_EXTERN int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts,
 	const lw_chunk *chunk, const lw_sink *sink);
 
@@ -717,9 +719,14 @@ LW_EXTERN int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const 
  * Every source (files, a buffer, staged changes, history, a pushed range)
  * hands each file's or blob's bytes, with their provenance (path, blob,
  * commit, first line), to the same detector, and yields its findings as
- * records through the same sink. The functions above (lw_fs_scan,
- * lw_scan_buffer, lw_history_scan, lw_staged_scan) stay as they are; each
- * is one implementation of this interface.
+ * records through the same sink. The commands scan through this interface
+ * only (audit --store and fleet through lw_store_audit, which walks history
+ * itself). The functions above stay for embedders, as they are: lw_fs_scan and
+ * lw_history_scan are the files and history sources' own entries (this
+ * interface calls them; nothing is implemented twice); lw_staged_scan is a
+ * thin wrapper over lw_source_scan(LW_SOURCE_STAGED); lw_scan_buffer scans
+ * the bytes exactly as given (no UTF-16 transcoding, no printable runs of
+ * binary content: LW_SOURCE_BUFFER does both, as for a file).
  */
 typedef enum lw_source_kind {
 	LW_SOURCE_FILES = 0, /**< files and directory trees: paths[0..npaths) */
@@ -746,12 +753,22 @@ typedef struct lw_source_options {
 	lw_scan_options scan;           /**< LW_SOURCE_BUFFER and LW_SOURCE_STAGED */
 	uint64_t max_file_size;         /**< LW_SOURCE_STAGED: larger blobs are skipped */
 	volatile int *cancel;           /**< set non-zero to stop early (files, history, range) */
+	int raw;                        /**< LW_SOURCE_BUFFER: the bytes exactly as given, as
+					     lw_scan_buffer scans them (no UTF-16 transcoding, no
+					     printable runs of binary content; archives are still
+					     opened); no limit_hits are counted. `scan -` uses it */
 } lw_source_options;
 
 #define LW_SOURCE_OPTIONS_INIT { 1, LW_SOURCE_FILES, NULL, NULL, 0, NULL, LW_FS_OPTIONS_INIT, \
-	LW_HISTORY_OPTIONS_INIT, LW_SCAN_OPTIONS_INIT, (uint64_t)100 << 20, NULL }
+	LW_HISTORY_OPTIONS_INIT, LW_SCAN_OPTIONS_INIT, (uint64_t)100 << 20, NULL, 0 }
 
-/** What any source counts. */
+/**
+ * What any source counts, then each kind's own counters. The caller owns
+ * the struct; lw_source_scan clears it whole first. ABI: `files`,
+ * `staged`, `history` and `incomplete` were appended (after `records`)
+ * when the commands moved onto lw_source_scan, before any release; later
+ * fields are only ever appended.
+ */
 typedef struct lw_source_stats {
 	uint64_t items;          /**< files or unique blobs scanned */
 	uint64_t bytes;
@@ -760,6 +777,14 @@ typedef struct lw_source_stats {
 	uint64_t errors;         /**< inputs that could not be read: coverage incomplete */
 	uint64_t limit_hits;     /**< bounds reached: coverage incomplete */
 	uint64_t records;        /**< records handed to the sink */
+	/* the kind's own counters, written as the scan goes: another thread may
+	 * read them while it runs (progress, a watchdog); the others stay zero */
+	lw_fs_stats files;         /**< LW_SOURCE_FILES */
+	lw_staged_stats staged;    /**< LW_SOURCE_STAGED (added_lines) */
+	lw_history_stats history;  /**< LW_SOURCE_HISTORY and LW_SOURCE_RANGE */
+	int incomplete;          /**< not everything was checked: errors, limit_hits, or
+				      (history, range) history.truncated by max_commits.
+				      Diagnostics beyond those are the caller's to count. */
 } lw_source_stats;
 
 /**

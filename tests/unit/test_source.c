@@ -180,6 +180,21 @@ static void test_buffer(void)
 	ch.len = sizeof(bin);
 	CHECK(lw_source_scan(&o, rs, &sink, &st, &err) == 0);
 	CHECK(find(&c, tok) != NULL);
+
+	/* raw: the bytes as given, as lw_scan_buffer scans them (`scan -`):
+	 * UTF-16 is not transcoded, so its token is not seen; text is */
+	o.raw = 1;
+	collected_reset(&c);
+	ch.data = u16;
+	ch.len = n;
+	CHECK(lw_source_scan(&o, rs, &sink, &st, &err) == 0);
+	CHECK(lw_report_count(c.rep) == 0 && st.items == 1 && st.bytes == n);
+	collected_reset(&c);
+	ch.data = (const unsigned char *)line;
+	ch.len = strlen(line);
+	CHECK(lw_source_scan(&o, rs, &sink, &st, &err) == 0);
+	CHECK(lw_report_count(c.rep) == 1 && find(&c, tok) && st.records == 1);
+	CHECK(st.incomplete == 0 && st.history.commits == 0 && st.files.files == 0);
 	lw_report_free(c.rep);
 }
 
@@ -209,6 +224,22 @@ static void test_files(void)
 	CHECK(find(&c, tok) && strstr(find(&c, tok)->path, "tree/a.conf") != NULL);
 	CHECK(find(&c, tok) && find(&c, tok)->commit == NULL);
 	CHECK(st.items == 2 && st.records == 2 && st.errors == 0);
+	/* the walk's own counters, beside the common ones */
+	CHECK(st.files.files == 2 && st.files.bytes == st.bytes && st.incomplete == 0);
+	CHECK(st.history.blobs == 0 && st.staged.files == 0);
+
+	/* a root that cannot be read: an error, so coverage is incomplete */
+	char missing[300];
+	const char *two_roots[2] = { sub, missing };
+	snprintf(missing, sizeof(missing), "%s/no-such-dir", dir);
+	o.paths = two_roots;
+	o.npaths = 2;
+	collected_reset(&c);
+	CHECK(lw_source_scan(&o, rs, &sink, &st, &err) == 0);
+	CHECK(lw_report_count(c.rep) == 2 && st.errors == 1 && st.files.errors == 1);
+	CHECK(st.incomplete == 1);
+	o.paths = roots;
+	o.npaths = 1;
 
 	/* the sink asks to stop after the first record */
 	collected_reset(&c);
@@ -251,6 +282,16 @@ static void test_git(void)
 	CHECK(r2 && r2->commit && !strcmp(r2->commit, c2));
 	CHECK(r1 && r1->has_present && r1->npresent == 1);
 	CHECK(st.commits == 2 && st.records == 2);
+	/* the walk's own counters (the progress line reads them) */
+	CHECK(st.history.commits == 2 && st.history.commits_total == 2);
+	CHECK(st.history.blobs == st.items && st.history.unique_findings == 2);
+	CHECK(st.incomplete == 0 && !st.history.truncated);
+	/* --max-commits cut the walk short: not everything was checked */
+	collected_reset(&c);
+	o.history.max_commits = 1;
+	CHECK(lw_source_scan(&o, rs, &sink, &st, &err) == 0);
+	CHECK(st.history.truncated && st.incomplete == 1 && st.errors == 0);
+	o.history.max_commits = 0;
 
 	/* the range c1..c2: what the second commit adds (app.conf, unchanged,
 	 * is not read again), without `present` */
@@ -284,6 +325,19 @@ static void test_git(void)
 	CHECK(lw_report_count(c.rep) == 1 && find(&c, tok3) != NULL);
 	CHECK(find(&c, tok3) && find(&c, tok3)->line == 2);
 	CHECK(st.items == 1);
+	CHECK(st.staged.files == 1 && st.staged.added_lines == 1 && st.incomplete == 0);
+
+	/* lw_staged_scan, kept for embedders, is this source into a report */
+	lw_report *rep = NULL;
+	lw_staged_stats sst;
+	collected d = { 0 };
+	CHECK(lw_report_new(&rep) == 0);
+	memset(&sst, 0xff, sizeof(sst));
+	CHECK(lw_staged_scan(repo_path, rs, NULL, (uint64_t)1 << 20, rep, &sst, on_diag, &d, &err) == 0);
+	CHECK(lw_report_count(rep) == 1 && lw_report_get(rep, 0) &&
+	      lw_report_get(rep, 0)->line == 2);
+	CHECK(sst.files == 1 && sst.added_lines == 1 && sst.errors == 0 && d.ndiag == 0);
+	lw_report_free(rep);
 	lw_report_free(c.rep);
 	git_repository_free(repo);
 }

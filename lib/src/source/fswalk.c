@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "source/archive.h"
 
 #define LW_FS_QUEUE 256
 
@@ -392,20 +391,5 @@ int lw_fs_scan(const char *const *roots, size_t nroots, const lw_ruleset *rs,
 		rc = lw_error_set(err, c.fatal, "out of memory");
 	else if (rc < 0 && err && !err->msg[0])
 		lw_error_set(err, rc, "scan failed");
-	return rc;
-}
-
-int lw_scan_buffer(const lw_ruleset *rs, const lw_scan_options *opts, const lw_chunk *chunk,
-	const lw_sink *sink)
-{
-	lw_scanner *sc = NULL;
-	int rc = lw_scanner_new(&sc, rs, opts);
-
-	if (rc < 0)
-		return rc;
-	/* an archive: its members (archive_scan.c) */
-	if ((rc = lw_archive_scan(sc, chunk->data, chunk->len, chunk, sink)) == LW_ENOTFOUND)
-		rc = lw_scanner_scan(sc, chunk, sink);
-	lw_scanner_free(sc);
 	return rc;
 }

@@ -21,6 +21,11 @@ extern const lw_source_ops lw_source_staged_ops;
 extern const lw_source_ops lw_source_history_ops;
 extern const lw_source_ops lw_source_range_ops;
 
+/* staged.c: what a commit would add, the findings collected into `out`
+ * (o->repo_path, o->scan, o->max_file_size; the sink's on_diag) */
+int lw_staged__scan(const lw_source_options *o, const lw_ruleset *rs, const lw_record_sink *sink,
+	lw_report *out, lw_staged_stats *st, lw_error *err);
+
 /* source_sink.c: the sink's ends for sources that stream findings (a
  * record per finding, no provenance), and for those that collect a report
  * (its records handed over, the report left empty) */

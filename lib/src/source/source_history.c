@@ -8,19 +8,21 @@ static int history_run(const lw_source_options *o, const lw_history_options *ho,
 	const lw_ruleset *rs, const lw_record_sink *sink, lw_source_stats *st, lw_error *err)
 {
 	lw_report *rep = NULL;
-	lw_history_stats hst;
+	lw_history_stats *hst = &st->history;
 	int rc;
 
 	if (lw_report_new(&rep) < 0)
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
-	rc = lw_history_scan(o->repo_path, rs, ho, rep, &hst, err);
-	st->items = hst.blobs;
-	st->bytes = hst.bytes;
-	st->commits = hst.commits;
-	st->skipped_large = hst.skipped_large;
-	st->skipped_binary = hst.skipped_binary;
-	st->errors = hst.errors;
-	st->limit_hits = hst.limit_hits;
+	/* the walk counts into the caller's stats: readable as it goes */
+	rc = lw_history_scan(o->repo_path, rs, ho, rep, hst, err);
+	st->items = hst->blobs;
+	st->bytes = hst->bytes;
+	st->commits = hst->commits;
+	st->skipped_large = hst->skipped_large;
+	st->skipped_binary = hst->skipped_binary;
+	st->errors = hst->errors;
+	st->limit_hits = hst->limit_hits;
+	st->incomplete = st->errors || st->limit_hits || hst->truncated;
 	if (rc == 0)
 		rc = lw_source__drain(rep, sink, st);
 	lw_report_free(rep);

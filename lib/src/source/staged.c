@@ -7,6 +7,7 @@
 #include "odb/index_fast.h"
 #include "odb/index_load.h"
 #include "internal.h"
+#include "source/source.h"
 #include "odb/objstore_git.h"
 
 typedef struct sfile {
@@ -180,7 +181,7 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	int rc;
 
 	if (f->is_new) {
-		lw_sink psink = { s_on_path_finding, on_diag, &filt };
+		lw_sink psink = { s_on_path_finding, s_on_diag, &filt };
 		lw_scanner_scan_path(sc, f->path, NULL, &psink);
 		*oom |= filt.oom;
 	}
@@ -408,10 +409,14 @@ static int s_fast(git_repository *repo, lw_objreader *rd, const char *path, uint
 	return rc;
 }
 
-int lw_staged_scan(const char *repo_path, const lw_ruleset *rs, const lw_scan_options *so,
-	uint64_t max_file_size, lw_report *out, lw_staged_stats *st, lw_diag_cb on_diag,
-	void *payload, lw_error *err)
+int lw_staged__scan(const lw_source_options *o, const lw_ruleset *rs, const lw_record_sink *sink,
+	lw_report *out, lw_staged_stats *st, lw_error *err)
 {
+	const char *repo_path = o->repo_path;
+	const lw_scan_options *so = &o->scan;
+	uint64_t max_file_size = o->max_file_size;
+	lw_diag_cb on_diag = sink->on_diag;
+	void *payload = sink->payload;
 	git_repository *repo = NULL;
 	git_diff *diff = NULL;
 	lw_scanner *sc = NULL;
