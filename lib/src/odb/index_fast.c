@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,15 @@ int lw_ix_read_file(ix *x, const char *path)
 		return 1;
 	}
 	x->len = (size_t)st.st_size;
+	/* mapped, not copied: a large repository's index is megabytes that
+	 * are read once, and a copy costs the copy and fresh pages */
+	void *m = mmap(NULL, x->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (m != MAP_FAILED) {
+		close(fd);
+		x->buf = m;
+		x->mapped = 1;
+		return 0;
+	}
 	x->buf = malloc(x->len + 1);
 	while (x->buf && got < x->len) {
 		ssize_t r = read(fd, x->buf + got, x->len - got);
@@ -324,8 +334,9 @@ static int ix_str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* 1 if a directory holding `path` (or the root) is clean. */
-static int ix_is_clean(const char *path, const char **clean, size_t n)
+/* How long the clean directory holding `path` is, plus one (the root ""
+ * gives 1); 0 if no directory holding it is clean. */
+static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
 {
 	char dir[4096];
 	const char *key = dir;
@@ -336,7 +347,7 @@ static int ix_is_clean(const char *path, const char **clean, size_t n)
 		if (i == 0 || path[i - 1] == '/') {
 			dir[i] = '\0';
 			if (n && bsearch(&key, clean, n, sizeof(char *), ix_str_cmp))
-				return 1;
+				return i + 1;
 		}
 		if (!path[i])
 			return 0;
@@ -400,8 +411,16 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 	for (size_t i = 0; i < x.n && rc == 0; i++) {
 		const ix_entry *e = &x.e[i];
 		git_tree_entry *te = NULL;
-		if (e->stage != 0 || e->mode == 0160000 || ix_is_clean(e->path, clean, w.nclean))
+		if (e->stage != 0 || e->mode == 0160000)
 			continue;
+		size_t cl = ix_clean_prefix(e->path, clean, w.nclean);
+		if (cl) {
+			/* the index is sorted: the entries after it under the same
+			 * clean directory are clean too, without a search each */
+			while (i + 1 < x.n && !strncmp(x.e[i + 1].path, e->path, cl - 1))
+				i++;
+			continue;
+		}
 		if (git_tree_entry_bypath(&te, (git_tree *)head, e->path) < 0) {
 			git_error_clear();
 			int renamed = 0;
@@ -438,7 +457,10 @@ void lw_ix_release(ix *x)
 {
 	lw_ix_free_node(&x->root);
 	free(x->e);
-	free(x->buf);
+	if (x->mapped)
+		munmap(x->buf, x->len);
+	else
+		free(x->buf);
 	lw_buf_release(&x->paths);
 	memset(x, 0, sizeof(*x));
 }

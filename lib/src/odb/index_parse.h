@@ -30,6 +30,7 @@ typedef struct ix_node {
 typedef struct ix {
 	unsigned char *buf;
 	size_t len;
+	int mapped;   /* buf is the file mapped (munmap), not a copy (free) */
 	ix_entry *e;
 	size_t n;
 	lw_buf paths; /* v4 paths are rebuilt here */
