@@ -23,7 +23,7 @@
 #define LW_MAX_WINDOW (1u << 20)
 
 typedef struct lw_regex_list {
-	pcre2_code **codes;
+	pcre2_code **codes; /* NULL: compiled at first use (lw_regex_list_at) */
 	char **sources;
 	size_t n;
 } lw_regex_list;
@@ -111,13 +111,18 @@ pcre2_code *lw_regex_compile(const char *pattern, lw_error *err);
 pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_error *err);
 int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	size_t len, pcre2_match_data *md);
+/* the i-th regex, compiled now if it was left for its first use (thread
+ * safe); NULL if it does not compile (err says why; err may be NULL) */
+const pcre2_code *lw_regex_list_at(const lw_regex_list *l, size_t i, lw_error *err);
 
 /* rules */
 int lw_rule_ensure_compiled(lw_ruleset *rs, lw_rule *r, lw_error *err);
 void lw_rule_dispose(lw_rule *r);
 int lw_rule_parse(lw_rule *out, const void *json_obj, const char *source,
 	int compile_now, lw_error *err);
-int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
+/* lazy: the regexes compile at their first use (the built-in rules, which
+ * `rules test` compiles in full); else now, so a user's mistake is an error */
+int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where, int lazy,
 	lw_error *err);
 
 /* 1 if a path is in tests, fixtures, examples or documentation (confidence.c) */
