@@ -143,7 +143,7 @@ int lw_ix_parse(ix *x)
 			return 1;
 		ix_entry *e = &x->e[i];
 		e->mode = be32(p + pos + 24);
-		git_oid_fromraw(&e->oid, p + pos + 40);
+		e->oid = (const git_oid *)(p + pos + 40); /* git_oid_rawsz_check: 20 bytes */
 		uint16_t flags = (uint16_t)(p[pos + 60] << 8 | p[pos + 61]);
 		e->stage = (flags >> 12) & 3;
 		size_t hdr = 62 + ((flags & 0x4000) && version >= 3 ? 2 : 0);
@@ -363,7 +363,7 @@ static int ix_add_change(lw_changes *out, const ix_entry *e, const git_oid *old)
 		return -1;
 	out->v = v;
 	v[out->n].path = lw_strdup(e->path);
-	v[out->n].new_id = e->oid;
+	v[out->n].new_id = *e->oid;
 	v[out->n].has_old = old != NULL;
 	if (old)
 		v[out->n].old_id = *old;
@@ -426,12 +426,12 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 			int renamed = 0;
 			/* content that only moved is not new: its secrets are not either */
 			for (size_t g = 0; g < w.ngone && !renamed; g++)
-				renamed = git_oid_equal(&w.gone[g], &e->oid);
+				renamed = git_oid_equal(&w.gone[g], e->oid);
 			if (!renamed)
 				rc = ix_add_change(out, e, NULL) < 0 ? -1 : 0;
 			continue;
 		}
-		if (!git_oid_equal(git_tree_entry_id(te), &e->oid))
+		if (!git_oid_equal(git_tree_entry_id(te), e->oid))
 			rc = ix_add_change(out, e, git_tree_entry_type(te) == GIT_OBJECT_BLOB ?
 				git_tree_entry_id(te) : NULL) < 0 ? -1 : 0;
 		git_tree_entry_free(te);
