@@ -11,21 +11,22 @@ typedef struct lw_command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	int git; /* reads repositories: libgit2 is set up first (lw_init) */
 } lw_command;
 
 static const lw_command lw_commands[] = {
-	{ "scan", cmd_scan, "scan files, directories or stdin for secrets" },
-	{ "audit", cmd_audit, "scan the whole history of a git repository" },
-	{ "staged", cmd_staged, "pre-commit: scan the lines the next commit adds" },
-	{ "pre-push", cmd_pre_push, "pre-push: scan the commits the remote does not have" },
-	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets" },
-	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook" },
-	{ "report", cmd_report, "render a saved report, or the findings kept in a store" },
-	{ "fleet", cmd_fleet, "audit many repositories into a store, on many machines" },
-	{ "triage", cmd_triage, "mark a finding in the store false-positive, revoked or accepted" },
-	{ "rules", cmd_rules, "list, check and test rules" },
-	{ "version", cmd_version, "print the version (--deps: linked libraries)" },
-	{ "import-ignore", cmd_import_ignore, "import a .gitleaksignore or .secrets.baseline into .leakwalkignore" },
+	{ "scan", cmd_scan, "scan files, directories or stdin for secrets", 0 },
+	{ "audit", cmd_audit, "scan the whole history of a git repository", 1 },
+	{ "staged", cmd_staged, "pre-commit: scan the lines the next commit adds", 1 },
+	{ "pre-push", cmd_pre_push, "pre-push: scan the commits the remote does not have", 1 },
+	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets", 1 },
+	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook", 1 },
+	{ "report", cmd_report, "render a saved report, or the findings kept in a store", 0 },
+	{ "fleet", cmd_fleet, "audit many repositories into a store, on many machines", 1 },
+	{ "triage", cmd_triage, "mark a finding in the store false-positive, revoked or accepted", 0 },
+	{ "rules", cmd_rules, "list, check and test rules", 0 },
+	{ "version", cmd_version, "print the version (--deps: linked libraries)", 0 },
+	{ "import-ignore", cmd_import_ignore, "import a .gitleaksignore or .secrets.baseline into .leakwalkignore", 1 },
 };
 
 static void lw_usage(FILE *f)
@@ -75,13 +76,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	lw_cli_signals();
-	if (lw_init() < 0) {
-		lw_cli_error("cannot initialise libgit2");
-		return LW_EXIT_USAGE;
+	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++) {
+		if (strcmp(argv[1], lw_commands[i].name))
+			continue;
+		/* only for the commands that read repositories: libgit2's set-up
+		 * loads the system's TLS certificates, a few ms of every start */
+		if (lw_commands[i].git && lw_init() < 0) {
+			lw_cli_error("cannot initialise libgit2");
+			return LW_EXIT_USAGE;
+		}
+		return lw_commands[i].fn(argc - 1, argv + 1);
 	}
-	for (size_t i = 0; i < sizeof(lw_commands) / sizeof(*lw_commands); i++)
-		if (!strcmp(argv[1], lw_commands[i].name))
-			return lw_commands[i].fn(argc - 1, argv + 1);
 	lw_cli_error("unknown command \"%s\"; run 'leakwalk --help' for the list", argv[1]);
 	return LW_EXIT_USAGE;
 }

@@ -89,4 +89,26 @@ st sparse sparse-secret
 check "sparse, a secret staged inside the cone: found (exit 1)" test "$RC" = 1
 check_grep "sparse: named at in/a.txt" "in/a.txt" sparse-secret.out
 check_no_grep "sparse: still not the old one" "old.env" sparse-secret.out
+# --- clean directories skipped whole -----------------------------------------
+# The cache-tree says a/s/ and zz/ are as HEAD has them: their entries are
+# skipped at once (the index is sorted), and the entries right around them,
+# whose paths share a prefix with them, are still read.
+git init -q skip && (
+	cd skip || exit 1
+	mkdir -p a/s a/t zz
+	for i in $(seq 50); do echo "s $i" >"a/s/f$i.txt"; echo "z $i" >"zz/f$i.txt"; done
+	pw >a/s/old.env   # committed before: not new
+	echo t >a/t/keep.txt
+	git add . && git commit -q -m base
+	mkdir -p a-b a0
+	pw >a-b/y.env; pw >a.env; pw >a/s.env; pw >a/s0.env; pw >a/t/new.env; pw >a0/x.env
+	git add .
+)
+check "skip: the index has a cache-tree" grep -q TREE skip/.git/index
+st skip skip
+check "skip: secrets staged around clean directories: found (exit 1)" test "$RC" = 1
+for f in a-b/y.env a.env a/s.env a/s0.env a/t/new.env a0/x.env; do
+	check_grep "skip: $f is named" "$f" skip.out
+done
+check_no_grep "skip: the committed one in the clean a/s/ is not new" "old.env" skip.out
 finish

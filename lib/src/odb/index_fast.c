@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,15 @@ int lw_ix_read_file(ix *x, const char *path)
 		return 1;
 	}
 	x->len = (size_t)st.st_size;
+	/* mapped, not copied: a large repository's index is megabytes that
+	 * are read once, and a copy costs the copy and fresh pages */
+	void *m = mmap(NULL, x->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (m != MAP_FAILED) {
+		close(fd);
+		x->buf = m;
+		x->mapped = 1;
+		return 0;
+	}
 	x->buf = malloc(x->len + 1);
 	while (x->buf && got < x->len) {
 		ssize_t r = read(fd, x->buf + got, x->len - got);
@@ -133,7 +143,7 @@ int lw_ix_parse(ix *x)
 			return 1;
 		ix_entry *e = &x->e[i];
 		e->mode = be32(p + pos + 24);
-		git_oid_fromraw(&e->oid, p + pos + 40);
+		e->oid = (const git_oid *)(p + pos + 40); /* git_oid_rawsz_check: 20 bytes */
 		uint16_t flags = (uint16_t)(p[pos + 60] << 8 | p[pos + 61]);
 		e->stage = (flags >> 12) & 3;
 		size_t hdr = 62 + ((flags & 0x4000) && version >= 3 ? 2 : 0);
@@ -324,8 +334,9 @@ static int ix_str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* 1 if a directory holding `path` (or the root) is clean. */
-static int ix_is_clean(const char *path, const char **clean, size_t n)
+/* How long the clean directory holding `path` is, plus one (the root ""
+ * gives 1); 0 if no directory holding it is clean. */
+static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
 {
 	char dir[4096];
 	const char *key = dir;
@@ -336,7 +347,7 @@ static int ix_is_clean(const char *path, const char **clean, size_t n)
 		if (i == 0 || path[i - 1] == '/') {
 			dir[i] = '\0';
 			if (n && bsearch(&key, clean, n, sizeof(char *), ix_str_cmp))
-				return 1;
+				return i + 1;
 		}
 		if (!path[i])
 			return 0;
@@ -352,7 +363,7 @@ static int ix_add_change(lw_changes *out, const ix_entry *e, const git_oid *old)
 		return -1;
 	out->v = v;
 	v[out->n].path = lw_strdup(e->path);
-	v[out->n].new_id = e->oid;
+	v[out->n].new_id = *e->oid;
 	v[out->n].has_old = old != NULL;
 	if (old)
 		v[out->n].old_id = *old;
@@ -400,19 +411,27 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 	for (size_t i = 0; i < x.n && rc == 0; i++) {
 		const ix_entry *e = &x.e[i];
 		git_tree_entry *te = NULL;
-		if (e->stage != 0 || e->mode == 0160000 || ix_is_clean(e->path, clean, w.nclean))
+		if (e->stage != 0 || e->mode == 0160000)
 			continue;
+		size_t cl = ix_clean_prefix(e->path, clean, w.nclean);
+		if (cl) {
+			/* the index is sorted: the entries after it under the same
+			 * clean directory are clean too, without a search each */
+			while (i + 1 < x.n && !strncmp(x.e[i + 1].path, e->path, cl - 1))
+				i++;
+			continue;
+		}
 		if (git_tree_entry_bypath(&te, (git_tree *)head, e->path) < 0) {
 			git_error_clear();
 			int renamed = 0;
 			/* content that only moved is not new: its secrets are not either */
 			for (size_t g = 0; g < w.ngone && !renamed; g++)
-				renamed = git_oid_equal(&w.gone[g], &e->oid);
+				renamed = git_oid_equal(&w.gone[g], e->oid);
 			if (!renamed)
 				rc = ix_add_change(out, e, NULL) < 0 ? -1 : 0;
 			continue;
 		}
-		if (!git_oid_equal(git_tree_entry_id(te), &e->oid))
+		if (!git_oid_equal(git_tree_entry_id(te), e->oid))
 			rc = ix_add_change(out, e, git_tree_entry_type(te) == GIT_OBJECT_BLOB ?
 				git_tree_entry_id(te) : NULL) < 0 ? -1 : 0;
 		git_tree_entry_free(te);
@@ -438,7 +457,10 @@ void lw_ix_release(ix *x)
 {
 	lw_ix_free_node(&x->root);
 	free(x->e);
-	free(x->buf);
+	if (x->mapped)
+		munmap(x->buf, x->len);
+	else
+		free(x->buf);
 	lw_buf_release(&x->paths);
 	memset(x, 0, sizeof(*x));
 }

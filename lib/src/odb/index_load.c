@@ -134,13 +134,13 @@ static int il_add_entry(git_repository *repo, git_index *idx, const ix_entry *e,
 	int rc;
 
 	if ((e->mode & 0170000) != 0040000)
-		return il_add(idx, path, &e->oid, e->mode, e->stage);
+		return il_add(idx, path, e->oid, e->mode, e->stage);
 	/* "dir/" with its tree: outside the sparse cone, as HEAD has it */
 	lw_buf_init(&dir, (size_t)1 << 20);
 	lw_buf_puts(&dir, path);
 	if (dir.len && dir.data[dir.len - 1] != '/')
 		lw_buf_putc(&dir, '/');
-	rc = il_expand(repo, idx, &e->oid, &dir, 0);
+	rc = il_expand(repo, idx, e->oid, &dir, 0);
 	lw_buf_release(&dir);
 	return rc;
 }

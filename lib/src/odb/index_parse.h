@@ -13,10 +13,10 @@
 
 typedef struct ix_entry {
 	const char *path; /* into the index buffer or the path pool */
-	git_oid oid;
+	const git_oid *oid; /* into the index buffer: not copied, 100,000 times */
 	uint32_t mode;
-	int stage;
-	int skip_worktree;
+	unsigned char stage;
+	unsigned char skip_worktree;
 } ix_entry;
 
 typedef struct ix_node {
@@ -30,6 +30,7 @@ typedef struct ix_node {
 typedef struct ix {
 	unsigned char *buf;
 	size_t len;
+	int mapped;   /* buf is the file mapped (munmap), not a copy (free) */
 	ix_entry *e;
 	size_t n;
 	lw_buf paths; /* v4 paths are rebuilt here */

@@ -35,7 +35,7 @@ static int lw_valid_id(const char *id)
 	return 1;
 }
 
-int lw_allow_parse(lw_allow *out, const void *json, const char *where, lw_error *err)
+int lw_allow_parse(lw_allow *out, const void *json, const char *where, int lazy, lw_error *err)
 {
 	const cJSON *obj = json;
 	int rc;
@@ -46,8 +46,8 @@ int lw_allow_parse(lw_allow *out, const void *json, const char *where, lw_error 
 	if (!cJSON_IsObject(obj))
 		return lw_error_set(err, LW_ECONFIG, "%s: \"allow\" must be an object", where);
 	if ((rc = lw_json_check_keys(obj, lw_allow_keys, where, err)) < 0 ||
-	    (rc = lw_json_get_regexlist(&out->paths, obj, "paths", where, err)) < 0 ||
-	    (rc = lw_json_get_regexlist(&out->regexes, obj, "regexes", where, err)) < 0 ||
+	    (rc = lw_json_get_regexlist(&out->paths, obj, "paths", where, lazy, err)) < 0 ||
+	    (rc = lw_json_get_regexlist(&out->regexes, obj, "regexes", where, lazy, err)) < 0 ||
 	    (rc = lw_json_get_strlist(&out->stopwords, obj, "stopwords", where, err)) < 0) {
 		lw_allow_dispose(out);
 		return rc;
@@ -161,6 +161,13 @@ static int lw_rule_compile_now(lw_rule *r, const char *where, lw_error *err)
 	r->code = lw_regex_compile(r->info.regex, &e2);
 	if (!r->code)
 		return lw_error_set(err, LW_ECONFIG, "%s: %s", where, e2.msg);
+	/* the lists a built-in rule left for their first use compile with its
+	 * regex, so that `rules test` proves every one of them */
+	const lw_regex_list *lists[] = { &r->allow.paths, &r->allow.regexes, &r->paths };
+	for (size_t k = 0; k < sizeof(lists) / sizeof(*lists); k++)
+		for (size_t i = 0; i < lists[k]->n; i++)
+			if (!lw_regex_list_at(lists[k], i, &e2))
+				return lw_error_set(err, LW_ECONFIG, "%s: %s", where, e2.msg);
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
 	if (r->secret_group > groups)
 		return lw_error_set(err, LW_ECONFIG, "%s: secret_group %u but the regex has %u groups",
@@ -187,8 +194,9 @@ int lw_rule_parse(lw_rule *r, const void *json, const char *source, int compile_
 	    (rc = lw_json_get_strlist(&r->tags, obj, "tags", where, err)) < 0 ||
 	    (rc = lw_rule_check_keywords(r, where, err)) < 0 ||
 	    (rc = lw_allow_parse(&r->allow, cJSON_GetObjectItemCaseSensitive(obj, "allow"),
-		     where, err)) < 0 ||
-	    (rc = lw_json_get_regexlist(&r->paths, obj, "paths", where, err)) < 0 ||
+		     where, !compile_now, err)) < 0 ||
+	    (rc = lw_json_get_regexlist(&r->paths, obj, "paths", where,
+		     !compile_now && !r->path_only, err)) < 0 ||
 	    (rc = lw_rule_parse_examples(r, obj, where, err)) < 0)
 		goto fail;
 	if (r->path_only && r->paths.n == 0) {

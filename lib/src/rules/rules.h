@@ -86,7 +86,9 @@ void lw_rule_dispose(lw_rule *r);
 int lw_rule_parse(lw_rule *out, const void *json_obj, const char *source,
 	int compile_now, lw_error *err);
 
-int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where,
+/* lazy: the regexes compile at their first use (the built-in rules, which
+ * `rules test` compiles in full); else now, so a user's mistake is an error */
+int lw_allow_parse(lw_allow *out, const void *json_obj, const char *where, int lazy,
 	lw_error *err);
 
 /* keyword automaton */

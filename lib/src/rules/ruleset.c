@@ -176,7 +176,7 @@ static int lw_ruleset_add_parsed(lw_ruleset *rs, const cJSON *root, const char *
 	if ((rc = lw_json_get_strlist(&disable, root, "disable", name, err)) < 0)
 		return rc;
 	if ((rc = lw_allow_parse(&allow, cJSON_GetObjectItemCaseSensitive(root, "allow"),
-		     name, err)) < 0)
+		     name, !compile_now, err)) < 0)
 		goto fail;
 	if (rules_json && (rc = lw_ruleset_parse_rules(&rules, &nrules, rs, rules_json, name,
 				   compile_now, err)) < 0)

@@ -167,7 +167,7 @@ int lw_json_get_strlist(lw_strlist *out, const cJSON *obj, const char *key,
 }
 
 int lw_json_get_regexlist(lw_regex_list *out, const cJSON *obj, const char *key,
-	const char *where, lw_error *err)
+	const char *where, int lazy, lw_error *err)
 {
 	lw_strlist src;
 	int rc;
@@ -181,6 +181,10 @@ int lw_json_get_regexlist(lw_regex_list *out, const cJSON *obj, const char *key,
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	}
 	out->sources = src.v;
+	if (lazy) {
+		out->n = src.n;
+		return 0;
+	}
 	for (size_t i = 0; i < src.n; i++) {
 		lw_error e2 = { 0 };
 		out->codes[i] = lw_regex_compile(src.v[i], &e2);

@@ -28,7 +28,8 @@ int lw_json_get_number(double *out, const cJSON *obj, const char *key,
 	double lo, double hi, const char *where, lw_error *err);
 int lw_json_get_strlist(lw_strlist *out, const cJSON *obj, const char *key,
 	const char *where, lw_error *err);
+/* lazy: each regex compiles at its first use (lw_regex_list_at) */
 int lw_json_get_regexlist(lw_regex_list *out, const cJSON *obj, const char *key,
-	const char *where, lw_error *err);
+	const char *where, int lazy, lw_error *err);
 
 #endif

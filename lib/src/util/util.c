@@ -77,10 +77,15 @@ void lw_strlist_dispose(lw_strlist *l)
 	l->n = 0;
 }
 
+/* What a regex that failed its lazy compile is left as: it matches nothing. */
+static char lw_regex_failed;
+#define LW_REGEX_FAILED ((pcre2_code *)&lw_regex_failed)
+
 void lw_regex_list_dispose(lw_regex_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		pcre2_code_free(l->codes[i]);
+		if (l->codes[i] != LW_REGEX_FAILED)
+			pcre2_code_free(l->codes[i]);
 		free(l->sources[i]);
 	}
 	free(l->codes);
@@ -141,11 +146,35 @@ pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_erro
 	return code;
 }
 
+const pcre2_code *lw_regex_list_at(const lw_regex_list *l, size_t i, lw_error *err)
+{
+	pcre2_code *code = __atomic_load_n(&l->codes[i], __ATOMIC_ACQUIRE), *expected = NULL;
+
+	if (!code) {
+		/* two threads may both compile it: one copy is kept, the other freed */
+		code = lw_regex_compile(l->sources[i], err);
+		if (!code)
+			code = LW_REGEX_FAILED;
+		if (!__atomic_compare_exchange_n(&l->codes[i], &expected, code, 0, __ATOMIC_ACQ_REL,
+			    __ATOMIC_ACQUIRE)) {
+			if (code != LW_REGEX_FAILED)
+				pcre2_code_free(code);
+			code = expected;
+		}
+	}
+	if (code == LW_REGEX_FAILED) {
+		lw_error_set(err, LW_ECONFIG, "regex \"%.200s\" does not compile", l->sources[i]);
+		return NULL;
+	}
+	return code;
+}
+
 int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	size_t len, pcre2_match_data *md)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		if (pcre2_match(l->codes[i], s, len, 0, 0, md, NULL) >= 0)
+		const pcre2_code *code = lw_regex_list_at(l, i, NULL);
+		if (code && pcre2_match(code, s, len, 0, 0, md, NULL) >= 0)
 			return 1;
 	}
 	return 0;

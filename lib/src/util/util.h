@@ -6,7 +6,7 @@
 #define LW_UTIL_H
 
 typedef struct lw_regex_list {
-	pcre2_code **codes;
+	pcre2_code **codes; /* NULL: compiled at first use (lw_regex_list_at) */
 	char **sources;
 	size_t n;
 } lw_regex_list;
@@ -52,6 +52,9 @@ pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_erro
 
 int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	size_t len, pcre2_match_data *md);
+/* the i-th regex, compiled now if it was left for its first use (thread
+ * safe); NULL if it does not compile (err says why; err may be NULL) */
+const pcre2_code *lw_regex_list_at(const lw_regex_list *l, size_t i, lw_error *err);
 
 /* A base64 digit's value (standard and URL-safe alphabets), or -1; inline:
  * the decoding pass calls it for every byte of an encoded run */
