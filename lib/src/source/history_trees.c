@@ -206,14 +206,14 @@ int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 
 	if (!cur || !pe) {
 		rc = LW_ENOMEM;
-		goto out;
+		goto done;
 	}
 	if (depth > LW_MAX_TREE_DEPTH) {
 		lw_hsink_diag(&c->out, lw_buf_cstr(&w->path),
 			"trees nested deeper than %d levels; the deeper part was not scanned",
 			LW_MAX_TREE_DEPTH);
 		lw_hsink_count(&c->out, &c->st->errors, 1);
-		goto out;
+		goto done;
 	}
 	for (size_t k = 0; k < np; k++) {
 		cur[k].p = parents[k].data;
@@ -304,7 +304,7 @@ int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			"tree %s is malformed; the entries after the damage were not scanned", hex);
 		lw_hsink_count(&c->out, &c->st->errors, 1);
 	}
-out:
+done:
 	w->path.len = base;
 	if (w->path.data)
 		w->path.data[base] = '\0';
