@@ -5,6 +5,7 @@
 #ifndef LW_CLI_H
 #define LW_CLI_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -172,6 +173,8 @@ int lw_cli_status(const lw_cli *cli, size_t findings, int incomplete);
 int lw_cli_history_incomplete(const lw_history_stats *st);
 
 /* Prints a library error as "leakwalk: error: ..." */
+/* "leakwalk: <what><message>" on stderr, the message escaped for a terminal */
+void lw_cli_vsay(const char *what, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void lw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lw_cli_warn_diag(const lw_diag *d);
 

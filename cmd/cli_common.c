@@ -38,19 +38,25 @@ void lw_cli_scan_options(const lw_cli *cli, lw_scan_options *so)
 	so->report_invalid_checksums = cli->report_invalid_checksums;
 }
 
-void lw_cli_error(const char *fmt, ...)
+void lw_cli_vsay(const char *what, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char msg[2048];
 	lw_buf b;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	lw_buf_init(&b, 0);
 	lw_escape_text(&b, (const unsigned char *)msg, strlen(msg));
-	fprintf(stderr, "leakwalk: error: %s\n", lw_buf_cstr(&b));
+	fprintf(stderr, "leakwalk: %s%s\n", what, lw_buf_cstr(&b));
 	lw_buf_release(&b);
+}
+
+void lw_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lw_cli_vsay("error: ", fmt, ap);
+	va_end(ap);
 }
 
 void lw_cli_warn_diag(const lw_diag *d)
@@ -299,33 +305,7 @@ fail:
 
 int lw_cli_read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	lw_buf b;
-	char tmp[65536];
-
-	*out = NULL;
-	*len = 0;
-	if (fd < 0)
-		return -1;
-	lw_buf_init(&b, max);
-	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof(tmp));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || lw_buf_put(&b, tmp, (size_t)r) < 0) {
-			if (r < 0 || b.overflow) {
-				close(fd);
-				lw_buf_release(&b);
-				errno = r < 0 ? errno : EFBIG;
-				return -1;
-			}
-			break;
-		}
-	}
-	close(fd);
-	*len = b.len;
-	*out = b.data ? b.data : calloc(1, 1);
-	return *out ? 0 : -1;
+	return lw_file_read(path, max, out, len);
 }
 
 int lw_cli_load_filters(const lw_cli *cli, const char *default_ignore, lw_fpset **ignore,

@@ -8,17 +8,11 @@
 
 void lw_import_skip(const char *fmt, ...)
 {
-	char msg[2048];
 	va_list ap;
-	lw_buf b;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	lw_cli_vsay("not mapped: ", fmt, ap);
 	va_end(ap);
-	lw_buf_init(&b, 0);
-	lw_escape_text(&b, (const unsigned char *)msg, strlen(msg));
-	fprintf(stderr, "leakwalk: not mapped: %s\n", lw_buf_cstr(&b));
-	lw_buf_release(&b);
 }
 
 int lw_import_add(imp_entries *l, imp_entry *e)

@@ -387,6 +387,10 @@ LW_EXTERN int lw_buf_put(lw_buf *b, const void *p, size_t n);
 LW_EXTERN int lw_buf_puts(lw_buf *b, const char *s);
 LW_EXTERN int lw_buf_putc(lw_buf *b, char c);
 LW_EXTERN int lw_buf_printf(lw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** The whole file at `path` into *out, at most `max` bytes: 0, or -1 with
+ * errno set (EFBIG past `max`). *out is NUL-terminated and the caller's to
+ * free; *len is its length without the NUL. */
+LW_EXTERN int lw_file_read(const char *path, size_t max, char **out, size_t *len);
 LW_EXTERN const char *lw_buf_cstr(const lw_buf *b);
 
 /**

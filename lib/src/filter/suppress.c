@@ -12,40 +12,6 @@
 #define LW_IGNORE_FILE_MAX ((size_t)64 << 20)
 #define LW_BASELINE_MAX ((size_t)1 << 30)
 
-/* The whole file at `path`, at most `max` bytes (EFBIG past it); 0, or -1
- * with errno set. *out is NUL-terminated and the caller's. */
-static int lw_suppress_read(const char *path, size_t max, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	lw_buf b;
-	char tmp[65536];
-
-	*out = NULL;
-	*len = 0;
-	if (fd < 0)
-		return -1;
-	lw_buf_init(&b, max);
-	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof(tmp));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || lw_buf_put(&b, tmp, (size_t)r) < 0) {
-			if (r < 0 || b.overflow) {
-				int e = r < 0 ? errno : EFBIG;
-				close(fd);
-				lw_buf_release(&b);
-				errno = e;
-				return -1;
-			}
-			break;
-		}
-	}
-	close(fd);
-	*len = b.len;
-	*out = b.data ? b.data : calloc(1, 1);
-	return *out ? 0 : -1;
-}
-
 typedef int (*lw_suppress_parse)(lw_fpset *s, const char *name, const char *data, size_t len,
 	lw_error *err);
 
@@ -56,7 +22,7 @@ static int lw_suppress_load(lw_fpset *s, const char *path, size_t max, lw_suppre
 	size_t len;
 	int rc;
 
-	if (lw_suppress_read(path, max, &data, &len) < 0)
+	if (lw_file_read(path, max, &data, &len) < 0)
 		return lw_error_set(err, LW_EIO, "%s: cannot read: %s", path, strerror(errno));
 	rc = parse(s, path, data, len, err);
 	free(data);
