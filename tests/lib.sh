@@ -126,3 +126,22 @@ check_no_grep() {
 	local d=$1 pat=$2 f=$3
 	if ! grep -Eq -- "$pat" "$f"; then ok; else fail "$d (/$pat/ found in $f)"; grep -E -- "$pat" "$f" | head -10 | sed 's/^/    | /' >&2; fi
 }
+
+# set_hook DIR [OPTIONS...]: (re)writes bare repository DIR's pre-receive
+# hook to run leakwalk pre-receive with OPTIONS
+set_hook() {
+	local d=$1; shift
+	{
+		echo '#!/bin/bash'
+		printf 'exec %q pre-receive' "$LEAKWALK"
+		[ $# -gt 0 ] && printf ' %q' "$@"
+		echo
+	} >"$d/hooks/pre-receive"
+	chmod +x "$d/hooks/pre-receive"
+}
+# mk_server DIR [OPTIONS...]: a bare repository with that hook
+mk_server() {
+	local d=$1; shift
+	git init -q --bare "$d"
+	set_hook "$d" "$@"
+}

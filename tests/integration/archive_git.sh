@@ -85,16 +85,6 @@ check "pre-push --max-archive-depth 0: not opened, exit 0" test $? = 0
 cd "$LW_TMP"
 
 # ===================== pre-receive on a bare repository =====================
-set_hook() {
-	local d=$1; shift
-	{
-		echo '#!/bin/bash'
-		printf 'exec %q pre-receive' "$LEAKWALK"
-		[ $# -gt 0 ] && printf ' %q' "$@"
-		echo
-	} >"$d/hooks/pre-receive"
-	chmod +x "$d/hooks/pre-receive"
-}
 git init -q --bare srv.git
 set_hook srv.git
 git clone -q "file://$LW_TMP/srv.git" c 2>/dev/null

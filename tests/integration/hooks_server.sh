@@ -8,23 +8,6 @@ DPID=
 trap '[ -n "$DPID" ] && kill "$DPID" 2>/dev/null; rm -rf "$LW_TMP"' EXIT
 
 pw() { printf 'DB_PASSWORD="%s"\n' "$(rand_secret)"; }
-# mk_server DIR [pre-receive options...]: a bare repository with the hook
-mk_server() {
-	local d=$1; shift
-	git init -q --bare "$d"
-	set_hook "$d" "$@"
-}
-# set_hook DIR [options...]: (re)writes DIR's pre-receive hook
-set_hook() {
-	local d=$1; shift
-	{
-		echo '#!/bin/bash'
-		printf 'exec %q pre-receive' "$LEAKWALK"
-		[ $# -gt 0 ] && printf ' %q' "$@"
-		echo
-	} >"$d/hooks/pre-receive"
-	chmod +x "$d/hooks/pre-receive"
-}
 srev() { git --git-dir="$1" rev-parse -q --verify "$2" 2>/dev/null; }
 # push NAME GIT-PUSH-ARGS...: output in $LW_TMP/NAME.out, exit status in RC
 push() { local n=$1; shift; timeout 120 git push "$@" >"$LW_TMP/$n.out" 2>&1; RC=$?; }

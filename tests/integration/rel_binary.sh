@@ -9,13 +9,6 @@
 . "$LW_TESTS_DIR/integration/scan_helpers.bash"
 export XDG_CACHE_HOME="$LW_TMP/cache"
 
-mk_server() {
-	local d=$1; shift
-	git init -q --bare "$d"
-	{ echo '#!/bin/bash'; printf 'exec %q pre-receive' "$LEAKWALK"; [ $# -gt 0 ] && printf ' %q' "$@"; echo; } \
-		>"$d/hooks/pre-receive"
-	chmod +x "$d/hooks/pre-receive"
-}
 # bytes_at FILE OFFSET TEXT: the file holds TEXT at byte OFFSET
 bytes_at() { python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); o = int(sys.argv[2])
 sys.exit(d[o:o + len(sys.argv[3])] != sys.argv[3].encode())' "$@"; }

@@ -13,14 +13,6 @@ export XDG_CACHE_HOME="$LW_TMP/cache"
 T0=0
 timed() { T0=$EPOCHREALTIME; "$@"; TSECS=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'); }
 secs_lt() { awk -v s="$TSECS" -v m="$1" 'BEGIN { exit !(s < m) }'; }
-# a bare repository whose pre-receive hook runs leakwalk with OPTIONS
-mk_server() {
-	local d=$1; shift
-	git init -q --bare "$d"
-	{ echo '#!/bin/bash'; printf 'exec %q pre-receive' "$LEAKWALK"; [ $# -gt 0 ] && printf ' %q' "$@"; echo; } \
-		>"$d/hooks/pre-receive"
-	chmod +x "$d/hooks/pre-receive"
-}
 # push_file SERVER NAME FILE...: a fresh clone commits FILEs and pushes; RC, $LW_TMP/NAME.out
 push_files() {
 	local srv=$1 n=$2; shift 2
