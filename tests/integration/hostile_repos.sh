@@ -267,8 +267,10 @@ check "huge blob: exit 1 (the small file's secret) (got $RC)" test "$RC" = 1
 check "huge blob: the small file is still scanned, the blob is not" paths_are huge_blob small.env
 check_grep "huge blob: listed on stderr by id and size" "$HB.* $BIG_BYTES bytes" "$LW_TMP/huge_blob.err"
 if [ -n "$RSS" ]; then
+	# a quarter of the blob: room for a sanitizer build's shadow memory and
+	# the libraries loaded (libarchive brings ICU), none for the blob itself
 	check "huge blob: never inflated (peak RSS ${RSS} KB, far below $((BIG_BYTES >> 10)) KB)" \
-		test "$RSS" -lt $((BIG_BYTES >> 10 >> 3))
+		test "$RSS" -lt $((BIG_BYTES >> 10 >> 2))
 fi
 absent_in "huge blob: its secret is not in the output" "$BIG_S" "$LW_TMP/huge_blob.out" "$LW_TMP/huge_blob.err"
 rm -rf huge
