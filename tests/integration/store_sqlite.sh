@@ -112,4 +112,14 @@ for p in $pids; do wait "$p"; [ $? = 1 ] || bad=1; done
 check "six concurrent audits into one SQLite store" test "$bad" = 0
 $LW report --store par.db --format json -o par.json
 check "every repository's finding is there once" json_ok par.json 'len(r) == 6 and len({x["repo"] for x in r}) == 6'
+
+# workers opening a new store at once: one of them switches the file to
+# WAL while the others open it (SQLite answered "database is locked"
+# without waiting, in about one run of six)
+bad=0
+for round in $(seq 1 40); do
+	$LW fleet run --store "new$round.db" --workers 4 --mirror-dir mirrors -q 2>>new.err || bad=1
+done
+check "fleet workers creating one store at once, forty times" test "$bad" = 0
+[ -s new.err ] && sed 's/^/    | /' new.err >&2
 finish

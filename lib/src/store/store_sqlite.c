@@ -24,15 +24,49 @@ static int sq_error(lw_store *s, lw_error *err, const char *what)
 	return lw_error_set(err, LW_EIO, "%s: %s: %s", s->where, what, sqlite3_errmsg(s->conn));
 }
 
+/* SQLite returns SQLITE_BUSY without calling the busy handler where
+ * waiting could deadlock, and when another process is switching a new
+ * file to WAL or recovering it: two workers opening a new store at once
+ * saw "database is locked". Outside a transaction a statement has done
+ * nothing yet, so it is retried until the busy timeout. */
+static int sq_retry(lw_store *s, int rc, long *waited_ms)
+{
+	if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+		return 0;
+	if (!sqlite3_get_autocommit(s->conn) || *waited_ms >= LW_SQLITE_BUSY_MS)
+		return 0;
+	usleep(10000);
+	*waited_ms += 10;
+	return 1;
+}
+
+static int sq_exec_once(lw_store *s, const char *sql, const char *const *params, size_t nparams,
+	lw_store_rows *rows, lw_error *err, int *busy);
+
 static int sq_exec(lw_store *s, const char *sql, const char *const *params, size_t nparams,
 	lw_store_rows *rows, lw_error *err)
+{
+	long waited = 0;
+	int rc, busy;
+
+	while ((rc = sq_exec_once(s, sql, params, nparams, rows, err, &busy)) < 0 &&
+	       sq_retry(s, busy, &waited))
+		;
+	return rc;
+}
+
+static int sq_exec_once(lw_store *s, const char *sql, const char *const *params, size_t nparams,
+	lw_store_rows *rows, lw_error *err, int *busy)
 {
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->conn, sql, -1, &st, NULL) != SQLITE_OK)
+	*busy = 0;
+	if ((rc = sqlite3_prepare_v2(s->conn, sql, -1, &st, NULL)) != SQLITE_OK) {
+		*busy = rc;
 		return sq_error(s, err, "cannot prepare a statement");
+	}
 	for (size_t i = 0; i < nparams; i++) {
 		char name[24];
 		snprintf(name, sizeof(name), "$%zu", i + 1);
@@ -67,6 +101,7 @@ static int sq_exec(lw_store *s, const char *sql, const char *const *params, size
 		rows->nrows++;
 	}
 	if (rc != SQLITE_DONE) {
+		*busy = rc;
 		rc = sq_error(s, err, "statement failed");
 		sqlite3_finalize(st);
 		lw_store_rows_free(rows);
