@@ -72,6 +72,45 @@ static unsigned char separator(void)
 	return seps[(size_t)rand() % sizeof(seps)];
 }
 
+static int count_finding(const lw_finding *f, void *p)
+{
+	(void)f;
+	(*(size_t *)p)++;
+	return 0;
+}
+
+/* Every byte value, at every place of a 64-byte block and across blocks:
+ * it joins two runs of 7 into one of 15 exactly when it is printable
+ * (0x20-0x7e or tab), which the rule "7 letters, any byte but LF, 7
+ * letters" then finds. */
+static void test_each_byte(lw_scanner *sc)
+{
+	static const char w1[] = "BCDFGHJ", w2[] = "KLMNPQR";
+	unsigned char d[200];
+	size_t wrong = 0, tried = 0;
+
+	for (int c = 0; c < 256; c++) {
+		for (size_t at = 7; at + 8 <= sizeof(d); at += (at < 140 ? 1 : 13)) {
+			size_t nfound = 0;
+			memset(d, 0, sizeof(d));
+			memcpy(d + at - 7, w1, 7);
+			d[at] = (unsigned char)c;
+			memcpy(d + at + 1, w2, 7);
+			lw_chunk where = LW_CHUNK_INIT;
+			lw_sink sink = { count_finding, NULL, &nfound };
+			where.path = "blob.bin";
+			if (lw_strings_scan(sc, d, sizeof(d), &where, &sink) != 0)
+				wrong++;
+			int printable = (c >= 0x20 && c < 0x7f) || c == '\t';
+			tried++;
+			if ((nfound == 1) != printable && c != '\n' && wrong++ < 3)
+				fprintf(stderr, "  byte 0x%02x at %zu: %zu findings\n", c, at, nfound);
+		}
+	}
+	CHECK(tried > 256 * 130);
+	CHECK(wrong == 0);
+}
+
 int main(void)
 {
 	/* no vowels, y or x: stand-in words ("dummy", "XXXX") would be dropped by
@@ -134,6 +173,14 @@ int main(void)
 	}
 	CHECK(mismatched == 0);
 	CHECK(total > 1000); /* the inputs did hold runs to find */
+	lw_scanner_free(sc);
+	lw_ruleset_free(rs);
+	sc = NULL;
+	rs = tf_rules("{\"rules\":[{\"id\":\"joined\",\"description\":\"d\","
+		      "\"regex\":\"BCDFGHJ.KLMNPQR\",\"keywords\":[]}]}");
+	CHECK(rs != NULL);
+	if (rs && lw_scanner_new(&sc, rs, &o) == 0)
+		test_each_byte(sc);
 	lw_scanner_free(sc);
 	lw_ruleset_free(rs);
 	return tap_done();

@@ -107,6 +107,14 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 	 * rule there, so it runs the regex itself: skipping is safe */
 	if ((r->paths.n || r->allow.paths.n) && !lw_scan__rule_path_ok(sc, ri))
 		return 0;
+	/* A hit where the anchored regex cannot match (gate.c) widens an open
+	 * window as before, and closes one it lies past, but opens none and is
+	 * not tried: a window it would have opened holds no match before the
+	 * next live hit, whose own window ends where that one would have
+	 * (window ends grow with the hit's end), so the candidates are the
+	 * same. */
+	int shut = r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
+		   lw_rule_gate_shut(r, d, len, hit);
 	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
 		/* inside the open window: only bytes past its end can widen it, so
 		 * a line dense with hits costs one pass, not one per hit */
@@ -114,10 +122,12 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		if (limit > sc->win_end[ri])
 			sc->win_end[ri] = lw_line_end(d, limit,
 				end > sc->win_end[ri] ? end : sc->win_end[ri]);
-		if (r->anchored)
+		if (r->anchored && !shut)
 			lw_note_start(sc, ri, hit);
 		return 0;
 	}
+	if (shut && !sc->is_active[ri])
+		return 0;
 	ws = lw_line_start(d, hit, hit > mw ? hit - mw : 0);
 	limit = end + mw < len ? end + mw : len;
 	we = lw_line_end(d, limit, end);
@@ -129,13 +139,14 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		if (ws <= sc->win_end[ri]) {
 			if (we > sc->win_end[ri])
 				sc->win_end[ri] = we;
-			if (r->anchored)
+			if (r->anchored && !shut)
 				lw_note_start(sc, ri, hit);
 			return 0;
 		}
-		if ((rc = lw_flush(sc, ri)) < 0)
-			return rc;
-	} else {
+		if ((rc = lw_flush(sc, ri)) < 0 || shut)
+			return rc < 0 ? rc : 0;
+	} else if (!sc->listed[ri]) {
+		sc->listed[ri] = 1;
 		sc->active[sc->nactive++] = ri;
 	}
 	sc->is_active[ri] = 1;
@@ -184,6 +195,7 @@ int lw_scan__collect(lw_scanner *sc)
 	}
 	for (size_t i = 0; i < sc->nactive; i++) {
 		int frc = sc->is_active[sc->active[i]] ? lw_flush(sc, sc->active[i]) : 0;
+		sc->listed[sc->active[i]] = 0;
 		if (!rc)
 			rc = frc;
 	}

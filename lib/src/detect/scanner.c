@@ -31,11 +31,12 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->win_end = calloc(n, sizeof(size_t));
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
+	sc->listed = calloc(n, 1);
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
 	sc->lim_gen = calloc(n, sizeof(uint32_t));
 	sc->lim_n = calloc(n, sizeof(uint32_t));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->starts || !sc->lim_gen || !sc->lim_n ||
+	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n ||
 	    lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
@@ -59,6 +60,7 @@ void lw_scanner_free(lw_scanner *sc)
 	free(sc->win_end);
 	free(sc->active);
 	free(sc->is_active);
+	free(sc->listed);
 	for (size_t i = 0; sc->starts && i < sc->rs->n; i++)
 		free(sc->starts[i].v);
 	free(sc->starts);

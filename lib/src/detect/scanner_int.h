@@ -31,6 +31,7 @@ struct lw_scanner {
 	size_t *win_start, *win_end;
 	uint32_t *active; /* rules with an open window */
 	uint8_t *is_active;
+	uint8_t *listed;  /* in active[]: a window closed early may open again */
 	lw_hitstarts *starts; /* per rule: the hit starts of its open window,
 				 for rules anchored at their keywords */
 	size_t nactive;

@@ -12,6 +12,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -54,12 +57,47 @@ static int lw_strmap_push(lw_strmap *m, const lw_strrun *r)
 	return 0;
 }
 
+#if defined(__SSE2__)
+/* bit j set when d[j] is printable, j < 64: 16 bytes a compare. Adding
+ * 0x60 moves 0x20..0x7e to -128..-34, the only signed bytes below -33 */
+static uint64_t lw_printable_mask64(const unsigned char *d)
+{
+	const __m128i shift = _mm_set1_epi8((char)0x60), top = _mm_set1_epi8(-33);
+	const __m128i tab = _mm_set1_epi8('\t');
+	uint64_t m = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + 16 * k));
+		__m128i p = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v, shift), top), _mm_cmpeq_epi8(v, tab));
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(p) << (16 * k);
+	}
+	return m;
+}
+
+/* Where the search may resume, past d[i, i + 64), when no run of
+ * LW_MIN_RUN starts there; 0 when one may. A run needs LW_MIN_RUN
+ * printable bits in a row; none starting in the block means the byte
+ * after its last unprintable one is the next place one can start. */
+static size_t lw_strings_skip64(const unsigned char *d, size_t i)
+{
+	uint64_t m = lw_printable_mask64(d + i), r = m;
+
+	for (int k = 1; k < LW_MIN_RUN; k++)
+		r &= m >> k; /* zeros shifted in: a run reaching past the block is not seen */
+	if (r)
+		return 0;
+	return i + (size_t)(64 - __builtin_clzll(~m)); /* ~m != 0, or r would be set */
+}
+#endif
+
 /* The runs of d[0, n) joined by LF into `out`, each noted in `m`.
  * Binary content is mostly short runs, so the search skips: when the byte
  * LW_MIN_RUN - 1 ahead is not printable, no run long enough starts before
  * it, and the byte just before the search point is never printable (the
- * invariant that makes the run found around that byte maximal). Lines are
- * counted only up to the runs taken. */
+ * invariant that makes the run found around that byte maximal). With SSE2,
+ * 64 bytes are classified at once and passed whole when no run starts
+ * among them (compressed data: a third of its bytes are printable, in
+ * short runs). Lines are counted only up to the runs taken. */
 static int lw_strings_extract(const unsigned char *d, size_t n, lw_buf *out, lw_strmap *m)
 {
 	uint32_t line = 1;
@@ -67,6 +105,13 @@ static int lw_strings_extract(const unsigned char *d, size_t n, lw_buf *out, lw_
 	int rc = 0;
 
 	while (rc == 0 && n - i >= LW_MIN_RUN) {
+#if defined(__SSE2__)
+		size_t next;
+		if (n - i >= 64 && (next = lw_strings_skip64(d, i)) != 0) {
+			i = next;
+			continue;
+		}
+#endif
 		size_t k = i + LW_MIN_RUN - 1, s = k, e = k + 1;
 		if (!lw_printable(d[k])) {
 			i = k + 1;

@@ -103,25 +103,50 @@ static int an_literal_char(const char **pp, char *out)
 	return 0;
 }
 
-int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw)
+/* The beginning of a regex without top-level alternatives: its leading
+ * lookbehinds, the groups opened after them and the literal that follows.
+ * 0 when it cannot be read. */
+typedef struct an_lead {
+	const char *lb[LW_LEAD_MAX_LB], *lb_end[LW_LEAD_MAX_LB];
+	size_t nlb;
+	const char *group[LW_LEAD_MAX_GROUPS];
+	size_t ngroup;
+	int many_groups;
+	int caseless;
+	char lit[64];
+	size_t n;
+} an_lead;
+
+static int an_parse_lead(const char *re, an_lead *L)
 {
 	const char *p = re;
-	char lit[64];
-	size_t n = 0;
 
+	memset(L, 0, sizeof(*L));
 	if (!re || strstr(re, "\\Q") || strstr(re, "(?x") || strstr(re, "(?|"))
 		return 0;
-	if (!strncmp(p, "(?i)", 4))
+	if (!strncmp(p, "(?i)", 4)) {
 		p += 4;
+		L->caseless = 1;
+	}
 	if (an_has_alternative(p, 1))
 		return 0;
 	/* lookbehinds look at what comes before the match: they do not move it */
-	while (!strncmp(p, "(?<!", 4) || !strncmp(p, "(?<=", 4))
+	while (!strncmp(p, "(?<!", 4) || !strncmp(p, "(?<=", 4)) {
+		const char *s = p;
 		if (!(p = an_skip_group(p)))
 			return 0;
+		if (L->nlb < LW_LEAD_MAX_LB) {
+			L->lb[L->nlb] = s;
+			L->lb_end[L->nlb++] = p;
+		}
+	}
 	while (*p == '(') {
 		if (an_has_alternative(p, 0))
 			return 0;
+		if (L->ngroup < LW_LEAD_MAX_GROUPS)
+			L->group[L->ngroup++] = p;
+		else
+			L->many_groups = 1;
 		if (!strncmp(p, "(?:", 3))
 			p += 3;
 		else if (p[1] == '?')
@@ -129,7 +154,7 @@ int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw)
 		else
 			p++;
 	}
-	while (n < sizeof(lit)) {
+	while (L->n < sizeof(L->lit)) {
 		const char *before = p;
 		char c;
 		if (!an_literal_char(&p, &c))
@@ -139,21 +164,57 @@ int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw)
 			p = before;
 			break;
 		}
-		lit[n++] = c;
+		L->lit[L->n++] = c;
 		if (*p == '+')
 			break;
 	}
+	return 1;
+}
+
+int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw)
+{
+	an_lead L;
+
+	if (!an_parse_lead(re, &L))
+		return 0;
 	for (size_t i = 0; i < nkw; i++) {
 		size_t kl = strlen(kw[i]);
-		if (!kl || kl > n)
+		if (!kl || kl > L.n)
 			continue;
 		size_t j = 0;
-		while (j < kl && (unsigned char)kw[i][j] == an_lower((unsigned char)lit[j]))
+		while (j < kl && (unsigned char)kw[i][j] == an_lower((unsigned char)L.lit[j]))
 			j++;
 		if (j == kl)
 			return 1;
 	}
 	return 0;
+}
+
+int lw_regex_lead(const char *re, lw_regex_lead_info *out)
+{
+	an_lead L;
+
+	memset(out, 0, sizeof(*out));
+	if (!an_parse_lead(re, &L))
+		return 0;
+	out->caseless = L.caseless;
+	out->nlb = L.nlb;
+	for (size_t i = 0; i < L.nlb; i++) {
+		out->lb[i] = L.lb[i];
+		out->lb_len[i] = (size_t)(L.lb_end[i] - L.lb[i]);
+	}
+	/* the literal is what every match begins with only when no group
+	 * holding it may be skipped or repeated: (?:ck_)?x begins with x too */
+	if (L.many_groups)
+		return 1;
+	for (size_t i = 0; i < L.ngroup; i++) {
+		const char *e = an_skip_group(L.group[i]);
+		if (!e || *e == '?' || *e == '*' || *e == '{')
+			return 1;
+	}
+	out->nlit = L.n < sizeof(out->lit) ? L.n : sizeof(out->lit);
+	memcpy(out->lit, L.lit, out->nlit);
+	return 1;
 }
 
 /* 1 when an inline option group anywhere sets x (extended: white space

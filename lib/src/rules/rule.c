@@ -249,8 +249,10 @@ int lw_rule_ensure_compiled(lw_ruleset *rs, lw_rule *r, lw_error *err)
 			pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &lb);
 			r->lookbehind = lb + 3;
 			/* JIT cannot anchor at match time: an anchored copy of its own */
-			if (r->anchored && (r->acode = lw_regex_compile_opts(r->info.regex, PCRE2_ANCHORED, NULL)))
+			if (r->anchored && (r->acode = lw_regex_compile_opts(r->info.regex, PCRE2_ANCHORED, NULL))) {
 				pcre2_jit_compile(r->acode, PCRE2_JIT_COMPLETE);
+				lw_rule_gate_build(r);
+			}
 			__atomic_store_n(&r->state, 1, __ATOMIC_RELEASE);
 		}
 	} else if (r->state == -1) {

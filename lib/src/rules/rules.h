@@ -28,6 +28,13 @@ typedef struct lw_rule {
 			      begins with a keyword (anchor.c); NULL otherwise */
 	int anchored;      /* every match begins with one of the keywords */
 	uint32_t lookbehind; /* bytes before a window its regex may look at */
+	/* the gate of an anchored rule (gate.c), set before state turns 1 */
+	int gate;              /* 1: the fields below are in force */
+	int gate_caseless;     /* the literal is compared without case */
+	int gate_at0;          /* the lookbehinds pass at a chunk's first byte */
+	uint8_t gate_prev[32]; /* bytes before a hit that the lookbehinds let pass */
+	char gate_lit[16];     /* what every match begins with */
+	size_t gate_nlit;
 	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
 	uint8_t needs[32]; /* with has_needs: every match holds one of these bytes */
@@ -67,6 +74,46 @@ struct lw_ruleset {
 /* 1 when every match of the regex re begins with one of the keywords kw
  * (lowercase, matched without case) at the match's start. anchor.c */
 int lw_regex_keyword_anchored(const char *re, const char *const *kw, size_t nkw);
+
+/* What every match of a regex read by lw_regex_keyword_anchored begins
+ * with (anchor.c): its leading lookbehinds (the first LW_LEAD_MAX_LB, as
+ * pattern text), whether it is caseless ((?i) first) and the literal that
+ * follows (nlit 0 when unsure). 0 when it cannot be read. */
+#define LW_LEAD_MAX_LB 4
+#define LW_LEAD_MAX_GROUPS 8
+typedef struct lw_regex_lead_info {
+	const char *lb[LW_LEAD_MAX_LB];
+	size_t lb_len[LW_LEAD_MAX_LB];
+	size_t nlb;
+	int caseless;
+	char lit[16];
+	size_t nlit;
+} lw_regex_lead_info;
+int lw_regex_lead(const char *re, lw_regex_lead_info *out);
+
+/* An anchored rule's gate (gate.c): a keyword hit where its anchored regex
+ * cannot match. Built when the rule is compiled; the scanner then neither
+ * opens a window for such a hit nor tries the regex there. */
+void lw_rule_gate_build(lw_rule *r);
+
+/* 1 when no match of anchored rule r can begin at d[at] (r->gate set) */
+static inline int lw_rule_gate_shut(const lw_rule *r, const unsigned char *d, size_t len, size_t at)
+{
+	if (at ? !((r->gate_prev[d[at - 1] >> 3] >> (d[at - 1] & 7)) & 1) : !r->gate_at0)
+		return 1;
+	if (len - at < r->gate_nlit)
+		return 1;
+	for (size_t j = 0; j < r->gate_nlit; j++) {
+		unsigned char c = d[at + j], l = (unsigned char)r->gate_lit[j];
+		if (r->gate_caseless) {
+			c = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+			l = (l >= 'A' && l <= 'Z') ? (unsigned char)(l + 32) : l;
+		}
+		if (c != l)
+			return 1;
+	}
+	return 0;
+}
 
 /* 1 when re has a '|' outside every group (or cannot be read). anchor.c */
 int lw_regex_has_top_alternative(const char *re);

@@ -77,11 +77,12 @@ static void lw_ruleset_group_allow_paths(lw_ruleset *rs)
 				break;
 			}
 		/* asked once per path for the whole group, by its first rule:
-		 * worth the JIT (a few regexes in the default rules) */
+		 * worth the JIT (a few regexes in the default rules). The list
+		 * may be lazy, its regexes not compiled yet: they get the JIT
+		 * when they are (the interpreter cost a sixth of a scan) */
 		if (r->allow_paths_group == i + 1) {
 			r->allow_paths_bit = ngroups++;
-			for (size_t k = 0; k < r->allow.paths.n; k++)
-				pcre2_jit_compile(r->allow.paths.codes[k], PCRE2_JIT_COMPLETE);
+			lw_regex_list_jit(&r->allow.paths);
 		} else {
 			r->allow_paths_bit = rs->rules[r->allow_paths_group - 1].allow_paths_bit;
 		}

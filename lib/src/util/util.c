@@ -155,6 +155,8 @@ const pcre2_code *lw_regex_list_at(const lw_regex_list *l, size_t i, lw_error *e
 		code = lw_regex_compile(l->sources[i], err);
 		if (!code)
 			code = LW_REGEX_FAILED;
+		else if (l->jit)
+			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* before it is published */
 		if (!__atomic_compare_exchange_n(&l->codes[i], &expected, code, 0, __ATOMIC_ACQ_REL,
 			    __ATOMIC_ACQUIRE)) {
 			if (code != LW_REGEX_FAILED)
@@ -167,6 +169,14 @@ const pcre2_code *lw_regex_list_at(const lw_regex_list *l, size_t i, lw_error *e
 		return NULL;
 	}
 	return code;
+}
+
+void lw_regex_list_jit(lw_regex_list *l)
+{
+	l->jit = 1;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->codes[i] && l->codes[i] != LW_REGEX_FAILED)
+			pcre2_jit_compile(l->codes[i], PCRE2_JIT_COMPLETE);
 }
 
 int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,

@@ -9,6 +9,7 @@ typedef struct lw_regex_list {
 	pcre2_code **codes; /* NULL: compiled at first use (lw_regex_list_at) */
 	char **sources;
 	size_t n;
+	int jit; /* JIT-compile each regex when it is compiled (lw_regex_list_jit) */
 } lw_regex_list;
 
 typedef struct lw_strlist {
@@ -55,6 +56,10 @@ int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 /* the i-th regex, compiled now if it was left for its first use (thread
  * safe); NULL if it does not compile (err says why; err may be NULL) */
 const pcre2_code *lw_regex_list_at(const lw_regex_list *l, size_t i, lw_error *err);
+/* from now on the list's regexes are JIT-compiled: those compiled already
+ * now, the others at their first use; call it before the list is shared
+ * between threads */
+void lw_regex_list_jit(lw_regex_list *l);
 
 /* A base64 digit's value (standard and URL-safe alphabets), or -1; inline:
  * the decoding pass calls it for every byte of an encoded run */
