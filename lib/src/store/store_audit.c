@@ -269,19 +269,33 @@ static int by_rule_secret(const void *x, const void *y, void *rows)
 /* `present` at the new tips, of every finding of the repository, as a full
  * audit computes it: the tips that hold the same secret for the same rule,
  * at this finding's path or at the path of another finding of it (a copy). */
-/* 1 if the newline-separated list holds `name`. */
-static int in_list(const char *list, const char *name)
+/* Marks in holds[t] each tip t that `only` marks and the newline-separated
+ * list names; tips are sorted by name (lw_tips_sort), so each name of the
+ * list is looked up, not each tip searched in the list. */
+static void list_mark(const char *list, const lw_tips *tips, const unsigned char *only,
+	unsigned char *holds)
 {
-	size_t n = strlen(name);
-
 	for (const char *p = list; p && *p;) {
 		const char *e = strchr(p, '\n');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		if (l == n && !memcmp(p, name, n))
-			return 1;
+		size_t l = e ? (size_t)(e - p) : strlen(p), lo = 0, hi = tips->n;
+		while (lo < hi) {
+			/* strcmp(tip name, p[0..l)) without copying the name out */
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strncmp(tips->name[mid], p, l);
+			if (c == 0 && tips->name[mid][l])
+				c = 1;
+			if (c == 0) {
+				if (only[mid])
+					holds[mid] = 1;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
 		p = e ? e + 1 : p + l;
 	}
-	return 0;
 }
 
 /* A tip that did not move holds what it held: a finding new in this walk
@@ -293,7 +307,7 @@ static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
 {
 	const char *p[1] = { location };
 	lw_store_rows r;
-	unsigned char *holds = NULL, *any = NULL, *moved = NULL;
+	unsigned char *holds = NULL, *any = NULL, *moved = NULL, *unmoved = NULL;
 	size_t *idx = NULL, nt = now->n;
 	lw_buf b;
 	int rc;
@@ -305,8 +319,9 @@ static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
 	holds = calloc(r.nrows * nt + 1, 1);
 	any = calloc(nt + 1, 1);
 	moved = calloc(nt + 1, 1);
+	unmoved = calloc(nt + 1, 1);
 	idx = calloc(r.nrows + 1, sizeof(size_t));
-	if (!holds || !any || !moved || !idx) {
+	if (!holds || !any || !moved || !unmoved || !idx) {
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -315,15 +330,14 @@ static int present_update(lw_store *s, const char *location, lw_present_ctx *pc,
 		for (size_t o = 0; o < old->n && moved[t]; o++)
 			moved[t] = strcmp(old->name[o], now->name[t]) ||
 				!git_oid_equal(&old->oid[o], &now->oid[t]);
+		unmoved[t] = !moved[t];
 	}
 	for (size_t i = 0; i < r.nrows; i++) {
 		const char *was = lw_store_cell(&r, i, 3);
 		idx[i] = i;
 		if (lw_store_cell(&r, i, 1)[0] == '<' || !was)
 			continue;
-		for (size_t t = 0; t < nt; t++)
-			if (!moved[t])
-				holds[i * nt + t] = (unsigned char)in_list(was, now->name[t]);
+		list_mark(was, now, unmoved, holds + i * nt);
 		if (lw_present_of(pc, lw_store_cell(&r, i, 1), lw_store_cell(&r, i, 2),
 			    lw_store_cell(&r, i, 0), moved, holds + i * nt) < 0) {
 			rc = lw_error_set(err, LW_ENOMEM, "out of memory");
@@ -363,6 +377,7 @@ done:
 	free(holds);
 	free(any);
 	free(moved);
+	free(unmoved);
 	free(idx);
 	lw_buf_release(&b);
 	lw_store_rows_free(&r);
