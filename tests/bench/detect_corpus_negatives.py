@@ -42,6 +42,7 @@ def build(c):
     encrypted(c)
     keys_and_certs(c)
     prose(c)
+    logs_and_changelogs(c)
     templates(c)
 
 
@@ -449,6 +450,38 @@ def prose(c):
            [N("- fix token refresh race (%s)" % c.rnd(40, HEX), "git-sha"),
             N("- password reset e-mails are sent again (%s, #%d)" % (c.rnd(12, HEX), c.r.randint(100, 999)), "git-sha"),
             N("- bump lodash to 4.17.21 (sha512 %s)" % c.rnd(32, B64), "hash")])
+
+
+def logs_and_changelogs(c):
+    """Test logs and release notes as tools write them: DejaGnu's and
+    Automake's result lines ("PASS: name", DejaGnu manual, "Test output";
+    Automake manual, "Simple Tests"), Debian and GNU changelog entries wrapped
+    mid-sentence, a NEWS file listing new API symbols, a shell script saving
+    the working directory. Compressed, as Debian installs them."""
+    tests = ["ld-elf/shared", "gdb.base/break.exp: break main", "strip", "addr2line",
+             "\"Run size-3e\"  \"-Wl,--no-as-needed tmpdir/libsize-3c.so\" \"\"  {size-3.c}"]
+    c.file(CAT, "logs/test-summary.log", "DejaGnu summary", [N("PASS: " + t, "test-result") for t in tests] +
+           [N("XFAIL: " + tests[1], "test-result"), N("UNSUPPORTED: " + tests[0], "test-result")])
+    c.file(CAT, "logs/test-suite.log", "Automake parallel test harness", [
+        N("PASS: test-passwd-parse", "test-result"), N("PASS: t/0001-login.sh 3 - password prompt", "test-result")])
+    c.file(CAT, "debian/changelog", "Debian Policy 4.4 (debian/changelog)", [
+        N("  * Fix the FTBFS with newer compilers, so that the test suite will", "prose"),
+        N("    pass them.", "prose"),
+        N("    pass CERT_SYSTEM_STORE_CURRENT_USER.", "prose"),
+        N("    - 118_arm_pass_all.dpatch: Regenerated.", "prose"),
+        N("\tpassword support.", "prose")])
+    c.file(CAT, "NEWS", "GNU Coding Standards, NEWS file", [
+        N("** API and ABI modifications:", "prose"),
+        N("gnutls_utf8_password_normalize: Added", "api-symbol"),
+        N("GNUTLS_PKCS_NULL_PASSWORD: Added", "api-symbol")])
+    c.file(CAT, "scripts/ari.sh", "POSIX shell: PWD and command substitution", [
+        N("    PWD = \"'`pwd`'\"", "shell-code")])
+    c.file(CAT, "lib/uri_helper.rb", "RDoc: code examples indented in comments", [
+        N("    #   uri = URI.parse(\"http://john:S3nsit1ve@my.example.com\")", "doc-example"),
+        N("    #   uri.to_s  #=> \"http://sam:V3ry_S3nsit1ve@my.example.com\"", "doc-example")])
+    c.file(CAT, "notes/proxy.txt", "RFC 2606 reserved names; a template port", [
+        N("    export http_proxy=\"http://proxyuser:proxypass@proxyhost:port\"", "url-placeholder"),
+        N("        http://Y%5CX:R%25S%5D%20%3FX@proxy.example:8000", "url-placeholder")])
 
 
 def templates(c):

@@ -179,4 +179,18 @@ lw hostilej scan -f json hostile.tar
 check "a long member name is cut to 1024 bytes and marked" pyj "$LW_TMP/hostilej.out" \
 	'any(x["path"].startswith("hostile.tar!aaaa") and x["path"].endswith("...") and 1000 < len(x["path"]) - len("hostile.tar!") <= 1024 for x in r)'
 
+# ===================== path rules inside archives =====================
+# a member's own path meets the rules' path filters as the same file outside
+# an archive would: the generic rules skip docs/ and changelogs, a key file
+# is reported by its name
+gsrc() { mkdir -p "$(dirname "src/$1")"; pwline API_PASSWORD >"src/$1"; echo "src/$1"; }
+mk zip paths.zip "docs/settings.py=$(gsrc p1/settings.py)" "app/settings.py=$(gsrc p2/settings.py)" \
+	"deploy/id_rsa=$(gsrc p3/id_rsa)"
+mk gz changelog.gz "changelog=$(gsrc p4/changelog)"
+lw paths scan -f json paths.zip changelog.gz
+check "archive members: docs/ and the changelog skipped by the generic rules, the rest reported" \
+	pyj "$LW_TMP/paths.out" 'sorted((x["path"], x["rule"]) for x in r) == [("paths.zip!app/settings.py", "generic-password-assignment"), ("paths.zip!deploy/id_rsa", "generic-password-assignment"), ("paths.zip!deploy/id_rsa", "ssh-private-key-file")]'
+mkdir -p pl/docs && cp src/p4/changelog pl/changelog && cp src/p1/settings.py pl/docs/
+lw pathsplain scan -f json pl
+rc_is "the same files outside an archive: skipped too, exit 0" 0
 finish

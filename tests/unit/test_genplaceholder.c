@@ -21,6 +21,8 @@ int main(void)
 	CHECK(ph("${DB_PASSWORD}"));
 	CHECK(ph("$(cat /run/secrets/pw)"));
 	CHECK(ph("%(db_password)s"));
+	CHECK(ph("'`pwd`'"));
+	CHECK(ph("`cat /run/secrets/pw`"));
 	CHECK(ph("user:%s"));
 	CHECK(ph("%s"));
 	CHECK(ph("#{db_password}"));
@@ -35,6 +37,8 @@ int main(void)
 	snprintf(v, sizeof v, "%s%s", "}}j=i2[%{vQy7G", "?qrV1N<R!D");
 	CHECK(!ph(v));
 	snprintf(v, sizeof v, "%s%s", "$(k4^qtVB", "MbY3Y9;1");
+	CHECK(!ph(v));
+	snprintf(v, sizeof v, "%s%s", "`k4^qtVB", "MbY3Y9;1`");
 	CHECK(!ph(v));
 	snprintf(v, sizeof v, "%s%s", "CNa3Bg1B^a^j7", "N%sqv");
 	CHECK(!ph(v));

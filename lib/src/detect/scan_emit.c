@@ -90,9 +90,12 @@ int lw_scan__emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur)
 	/* rules that guess from a key name: in a documentation example the
 	 * value is a sample; in the printable runs of binary content the "line"
 	 * is a run of a string table (compiled code's names and messages), so
-	 * only rules that know the secret by its own shape run there */
-	if (lw_rule_has_tag(r, "key-name") &&
-	    (sc->in_strings || lw_line_is_doc_example(d + ls, le - ls)))
+	 * only rules that know the secret by its own shape run there. A URL
+	 * with a user and password in a documentation example ("#   uri =
+	 * URI.parse(...)") is a sample too. */
+	int guess = lw_rule_has_tag(r, "key-name");
+	int url = !guess && lw_rule_has_tag(r, "url") && lw_rule_has_tag(r, "generic");
+	if ((guess && sc->in_strings) || ((guess || url) && lw_line_is_doc_example(d + ls, le - ls)))
 		return 0;
 	if (sc->opts.honour_inline_allow) {
 		int allow = lw_scan__line_has_allow(sc, ls, le);

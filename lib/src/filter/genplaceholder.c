@@ -3,7 +3,7 @@
  * Their values are passwords that people type, so they hold any printable
  * punctuation: "}}", "$(", "%s" or "<" inside a random password do not make
  * it a template. A template mark counts here only in its real shape
- * ("{{ x }}", "${X}", "$(cmd)", "%(name)s", "#{x}", "<%= x %>", "<name>");
+ * ("{{ x }}", "${X}", "$(cmd)", "`cmd`", "%(name)s", "#{x}", "<%= x %>", "<name>");
  * the stand-in words and references are the global filter's (filter.c);
  * its whole-value sample passwords are stand-ins here inside a value too,
  * but for "qwerty", a real weak password ("Qwerty%!!^" was committed). */
@@ -150,7 +150,8 @@ int lw_is_generic_placeholder(const unsigned char *s, size_t len)
 	if (lw_has_reference_mark(s, len))
 		return 1;
 	if (lw_named(s, len, "${", "}", 0) || lw_shaped(s, len, "{{", "}}", " .$") ||
-	    lw_named(s, len, "$(", ") ", 0) || lw_named(s, len, "%(", ")", 1) ||
+	    lw_named(s, len, "$(", ") ", 0) || lw_named(s, len, "`", "` ", 0) ||
+	    lw_named(s, len, "%(", ")", 1) ||
 	    lw_shaped(s, len, "#{", "}", "@$") || lw_shaped(s, len, "<%", "%>", "=-# ") ||
 	    lw_printf_s(s, len) || lw_angle_word(s, len))
 		return 1;
