@@ -17,11 +17,12 @@ write_all() { # DIR: one line of each shape
 		printf 'Authorization: Bearer %s%s\n' "$pw" "$pw"
 	} >"$1/notes.txt"
 }
-for d in docs examples tests/data src/testdata spec; do write_all "ex/$d"; done
+# t/: the test directory of git, Perl modules and TAP suites
+for d in docs examples tests/data src/testdata spec t t/lib-httpd; do write_all "ex/$d"; done
 write_all live/conf
 lw paths scan -f json ex live
 rc_is "the live copy is found (exit 1)" 1
-check "docs, examples, tests, testdata and spec paths report nothing" pyj "$LW_TMP/paths.out" \
+check "docs, examples, tests, testdata, spec and t paths report nothing" pyj "$LW_TMP/paths.out" \
 	'not [x for x in r if x["path"].startswith("ex/")]'
 check "the live copy: every shape reported" pyj "$LW_TMP/paths.out" \
 	'sorted({x["line"] for x in r if x["path"] == "live/conf/notes.txt"}) == [1, 2, 3, 4, 5]'
