@@ -1,4 +1,4 @@
-/* lazylib.c - libpq and SQLite opened at first use (lazylib.h says why).
+/* lazylib.c - libpq, SQLite and libarchive opened at first use (lazylib.h says why).
  * dlopen by soname, as the dynamic linker would have found them; a
  * library that is missing or lacks a function is an error at that point,
  * said in the store's message, never a crash. */
@@ -11,10 +11,12 @@
 
 lw_pq_api lw_pq;
 lw_sqlite_api lw_sqlite;
+lw_archive_api lw_archive;
 
-static char pq_why[512], sq_why[512];
-static int pq_rc, sq_rc;
-static pthread_once_t pq_once = PTHREAD_ONCE_INIT, sq_once = PTHREAD_ONCE_INIT;
+static char pq_why[512], sq_why[512], ar_why[512];
+static int pq_rc, sq_rc, ar_rc;
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT, sq_once = PTHREAD_ONCE_INIT,
+	ar_once = PTHREAD_ONCE_INIT;
 
 /* 0, or -1 with why filled */
 static int lazy_open(const char *soname, const char *const *names, void **fns, size_t n, char *why,
@@ -64,6 +66,18 @@ static void sq_load(void)
 		memcpy(&lw_sqlite, fns, sizeof(lw_sqlite));
 }
 
+static void ar_load(void)
+{
+	static const char *const names[] = { LW_ARCHIVE_FUNCS(LW_LAZY_NAME) };
+	void *fns[0 LW_ARCHIVE_FUNCS(LW_LAZY_COUNT)];
+
+	_Static_assert(sizeof(fns) == sizeof(lw_archive), "one pointer per function");
+	ar_rc = lazy_open(LW_ARCHIVE_SONAME, names, fns, sizeof(fns) / sizeof(*fns), ar_why,
+		sizeof(ar_why));
+	if (ar_rc == 0)
+		memcpy(&lw_archive, fns, sizeof(lw_archive));
+}
+
 int lw_lazy_pq(const char **why)
 {
 	pthread_once(&pq_once, pq_load);
@@ -78,4 +92,12 @@ int lw_lazy_sqlite(const char **why)
 	if (why)
 		*why = sq_rc ? sq_why : NULL;
 	return sq_rc;
+}
+
+int lw_lazy_archive(const char **why)
+{
+	pthread_once(&ar_once, ar_load);
+	if (why)
+		*why = ar_rc ? ar_why : NULL;
+	return ar_rc;
 }

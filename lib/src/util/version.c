@@ -1,5 +1,4 @@
 /* version.c - versions of the library and of what it links. */
-#include <archive.h>
 #include <cjson/cJSON.h>
 #include <git2.h>
 #include <libdeflate.h>
@@ -11,6 +10,7 @@
 #include "internal.h"
 #define LW_LAZY_PQ
 #define LW_LAZY_SQLITE
+#define LW_LAZY_ARCHIVE
 #include "util/lazylib.h"
 
 const char *lw_version_deps(char *buf, size_t size)
@@ -18,8 +18,9 @@ const char *lw_version_deps(char *buf, size_t size)
 	int major = 0, minor = 0, rev = 0;
 	char pcre[64] = "";
 	int jit = 0;
-	/* "libarchive 3.6.2": the name is already on the line */
-	const char *la = archive_version_string();
+	/* "libarchive 3.6.2": the name is already on the line; loaded here if
+	 * no archive was opened */
+	const char *la = lw_lazy_archive(NULL) == 0 ? archive_version_string() : "(cannot be loaded)";
 
 	if (!strncmp(la, "libarchive ", 11))
 		la += 11;
