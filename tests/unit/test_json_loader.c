@@ -531,6 +531,18 @@ static void test_embedded_strict(void)
 		CHECK(root != NULL);
 		cJSON_Delete(root);
 	}
+	/* and every id is found where it is, through the id index's rebuilds
+	 * (over 512 rules) */
+	lw_ruleset *rs = NULL;
+	lw_error err = { 0 };
+	CHECK(lw_ruleset_new(&rs) == 0 && lw_ruleset_add_defaults(rs, &err) == 0);
+	CHECK(lw_ruleset_count(rs) > 512);
+	size_t found = 0;
+	for (size_t i = 0; i < lw_ruleset_count(rs); i++)
+		found += lw_ruleset_find(rs, lw_ruleset_rule(rs, i)->id) == (long)i;
+	CHECK(found == lw_ruleset_count(rs));
+	CHECK(lw_ruleset_find(rs, "no-such-rule-id") == -1);
+	lw_ruleset_free(rs);
 }
 
 int main(void)
