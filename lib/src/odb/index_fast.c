@@ -232,7 +232,8 @@ typedef struct ix_walk {
 	const ix *x;
 	git_oid *gone;     /* blobs of HEAD the index no longer has: renames' sources */
 	size_t ngone;
-	lw_buf clean;      /* NUL-separated clean directory prefixes ("a/b/") */
+	lw_buf clean;      /* clean directory prefixes ("a/b/"), each NUL-terminated and
+			      followed by its cache-tree entry count (a long) */
 	size_t nclean;
 	lw_obj root;       /* HEAD's tree */
 	lw_buf dir;        /* the directory `cur` is the tree of ("a/b/") */
@@ -348,6 +349,7 @@ static int ix_mark_clean(ix_walk *w, const ix_node *nd, const lw_obj *head, cons
 	if (head && nd->count >= 0 && !memcmp(nd->oid.id, head_id, 20)) {
 		lw_buf_put(&w->clean, prefix->data ? prefix->data : "", prefix->len);
 		lw_buf_putc(&w->clean, '\0');
+		lw_buf_put(&w->clean, &nd->count, sizeof(nd->count));
 		w->nclean++;
 		return 0;
 	}
@@ -366,6 +368,7 @@ static int ix_mark_clean(ix_walk *w, const ix_node *nd, const lw_obj *head, cons
 			lw_buf_putc(prefix, '/');
 			lw_buf_put(&w->clean, prefix->data, prefix->len);
 			lw_buf_putc(&w->clean, '\0');
+			lw_buf_put(&w->clean, &c->count, sizeof(c->count));
 			w->nclean++;
 			continue;
 		}
@@ -431,8 +434,9 @@ static int ix_str_cmp(const void *a, const void *b)
 }
 
 /* How long the clean directory holding `path` is, plus one (the root ""
- * gives 1); 0 if no directory holding it is clean. */
-static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
+ * gives 1), and its entry count in *count; 0 if no directory holding it
+ * is clean. */
+static size_t ix_clean_prefix(const char *path, const char **clean, size_t n, long *count)
 {
 	char dir[4096];
 	const char *key = dir;
@@ -442,8 +446,11 @@ static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
 			return 0;
 		if (i == 0 || path[i - 1] == '/') {
 			dir[i] = '\0';
-			if (n && bsearch(&key, clean, n, sizeof(char *), ix_str_cmp))
+			const char **hit = n ? bsearch(&key, clean, n, sizeof(char *), ix_str_cmp) : NULL;
+			if (hit) {
+				memcpy(count, *hit + i + 1, sizeof(*count));
 				return i + 1;
+			}
 		}
 		if (!path[i])
 			return 0;
@@ -479,8 +486,18 @@ static int ix_compare(ix_walk *w, const char **clean, lw_changes *out)
 		lw_tree_entry te;
 		if (e->stage != 0 || e->mode == 0160000)
 			continue;
-		size_t cl = ix_clean_prefix(e->path, clean, w->nclean);
+		long cnt = 0;
+		size_t cl = ix_clean_prefix(e->path, clean, w->nclean, &cnt);
 		if (cl) {
+			/* the cache-tree counts the directory's entries: all of them
+			 * are passed at once when the count holds (its last entry
+			 * is under the directory, the one after it is not) */
+			size_t last = i + (size_t)cnt - 1;
+			if (cnt > 0 && last < x->n && !strncmp(x->e[last].path, e->path, cl - 1) &&
+			    (last + 1 == x->n || strncmp(x->e[last + 1].path, e->path, cl - 1))) {
+				i = last;
+				continue;
+			}
 			/* the index is sorted: the entries after it under the same
 			 * clean directory are clean too, without a search each */
 			while (i + 1 < x->n && !strncmp(x->e[i + 1].path, e->path, cl - 1))
@@ -535,7 +552,7 @@ int lw_index_changes(lw_objreader *rd, const unsigned char *head_tree, const cha
 		goto done;
 	for (size_t i = 0, o = 0; i < w.nclean; i++) {
 		clean[i] = w.clean.data + o;
-		o += strlen(clean[i]) + 1;
+		o += strlen(clean[i]) + 1 + sizeof(long);
 	}
 	if (w.nclean)
 		qsort(clean, w.nclean, sizeof(char *), ix_str_cmp);
