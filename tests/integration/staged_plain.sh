@@ -61,6 +61,24 @@ check "a linked worktree (its own HEAD and index): found (exit 1)" test "$RC" = 
 check "the worktree's file is reported" json_ok "$LW_TMP/worktree.plain" \
 	'[f["path"] for f in r] == ["c/sub/f3.txt"]'
 
+# GIT_DIR given as an absolute path, and GIT_WORK_TREE (left to libgit2)
+both r gitdir-abs GIT_DIR="$LW_TMP/r/.git"
+( cd r && pw >>a/sub/f3.txt && git add -A )
+both r worktree-env GIT_WORK_TREE="$LW_TMP/r"
+# libgit2 1.5 refuses GIT_WORK_TREE ("unimplemented"); the plain path does
+# not change that answer
+check "GIT_WORK_TREE: libgit2's answer, as before (exit 3)" test "$RC" = 3
+
+# a working tree another user owns: libgit2 refuses it (safe.directory),
+# and so does the plain path, by leaving it to libgit2
+if [ "$(id -u)" = 0 ]; then
+	cp -a r other && chown -R 65534 other
+	both other other-owner
+	check "another user's repository: refused as libgit2 refuses it (exit 3)" test "$RC" = 3
+else
+	skip_case "another user's repository (needs root to chown)"
+fi
+
 # an unborn HEAD: left to libgit2, which compares with the empty tree
 git init -q u && ( cd u && pw >x.env && git add x.env )
 both u unborn

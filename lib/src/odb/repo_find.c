@@ -133,11 +133,22 @@ int lw_repo_find(lw_gitdirs *out, const char *start)
 	memset(out, 0, sizeof(*out));
 	if (!start) {
 		if (rf_env_set("GIT_COMMON_DIR") || rf_env_set("GIT_NAMESPACE") ||
-		    rf_env_set("GIT_DISCOVERY_ACROSS_FILESYSTEM"))
+		    rf_env_set("GIT_DISCOVERY_ACROSS_FILESYSTEM") || rf_env_set("GIT_WORK_TREE"))
 			return 1;
 		const char *env = getenv("GIT_DIR");
-		if (env && *env)
+		if (env && *env) {
+			/* libgit2 takes a ".git" directory's parent for the working
+			 * tree, and checks who owns it too */
+			size_t el = strlen(env);
+			while (el > 1 && env[el - 1] == '/')
+				el--;
+			if (el >= 4 && !strncmp(env + el - 4, ".git", 4) && (el == 4 || env[el - 5] == '/')) {
+				if ((size_t)snprintf(dir, sizeof(dir), "%.*s", (int)(el - 4), env) >= sizeof(dir) ||
+				    !rf_owned(el == 4 ? "." : dir))
+					return 1;
+			}
 			return rf_gitdir(out, env);
+		}
 		if (rf_env_set("GIT_CEILING_DIRECTORIES") || !getcwd(dir, sizeof(dir)))
 			return 1;
 	} else if (!realpath(start, dir)) {

@@ -18,7 +18,7 @@ typedef struct lw_gitdirs {
 /* The repository at or above `start` (NULL: the environment's, as git
  * passes it to a hook: GIT_DIR, else the working directory). 0, or 1 when
  * this is not a case handled here (the caller then opens with libgit2):
- * GIT_CEILING_DIRECTORIES, GIT_COMMON_DIR, GIT_NAMESPACE or
+ * GIT_CEILING_DIRECTORIES, GIT_COMMON_DIR, GIT_NAMESPACE, GIT_WORK_TREE or
  * GIT_DISCOVERY_ACROSS_FILESYSTEM set, a bare repository, a path owned by
  * another user, a configuration with extensions, includes or a worktree,
  * no repository at all. */
