@@ -11,13 +11,14 @@ typedef struct lw_command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
-	int git; /* reads repositories: libgit2 is set up first (lw_init) */
+	int git; /* reads repositories: libgit2 is set up first (lw_init); staged
+		  * sets it up itself, only when its plain path does not apply */
 } lw_command;
 
 static const lw_command lw_commands[] = {
 	{ "scan", cmd_scan, "scan files, directories or stdin for secrets", 0 },
 	{ "audit", cmd_audit, "scan the whole history of a git repository", 1 },
-	{ "staged", cmd_staged, "pre-commit: scan the lines the next commit adds", 1 },
+	{ "staged", cmd_staged, "pre-commit: scan the lines the next commit adds", 0 },
 	{ "pre-push", cmd_pre_push, "pre-push: scan the commits the remote does not have", 1 },
 	{ "pre-receive", cmd_pre_receive, "server hook: reject pushes that add secrets", 1 },
 	{ "install-hook", cmd_install_hook, "install the pre-commit or pre-push hook", 1 },

@@ -4,6 +4,7 @@
  * message naming the file, and nothing from that file is kept.
  */
 #include "lwtest.h"
+#include "util/json_strict.h"
 
 #define RULE(id, rx) "{\"id\":\"" id "\",\"description\":\"d\",\"regex\":\"" rx "\",\"keywords\":[\"kw\"]}"
 
@@ -516,6 +517,34 @@ static void test_check(void)
 	lw_ruleset_free(rs);
 }
 
+/* The embedded default rules are parsed without the strict checks at run
+ * time (rules/ruleset.c): they must pass them here, file by file. */
+static void test_embedded_strict(void)
+{
+	CHECK(lw_embedded_rules_count > 0);
+	for (size_t i = 0; i < lw_embedded_rules_count; i++) {
+		const lw_embedded_file *f = &lw_embedded_rules[i];
+		cJSON *root = NULL;
+		lw_error err = { 0 };
+		if (lw_json_parse_strict(&root, (const char *)f->data, f->len, f->name, &err) < 0)
+			fprintf(stderr, "  %s\n", err.msg);
+		CHECK(root != NULL);
+		cJSON_Delete(root);
+	}
+	/* and every id is found where it is, through the id index's rebuilds
+	 * (over 512 rules) */
+	lw_ruleset *rs = NULL;
+	lw_error err = { 0 };
+	CHECK(lw_ruleset_new(&rs) == 0 && lw_ruleset_add_defaults(rs, &err) == 0);
+	CHECK(lw_ruleset_count(rs) > 512);
+	size_t found = 0;
+	for (size_t i = 0; i < lw_ruleset_count(rs); i++)
+		found += lw_ruleset_find(rs, lw_ruleset_rule(rs, i)->id) == (long)i;
+	CHECK(found == lw_ruleset_count(rs));
+	CHECK(lw_ruleset_find(rs, "no-such-rule-id") == -1);
+	lw_ruleset_free(rs);
+}
+
 int main(void)
 {
 	tf_seed_random("test_json_loader");
@@ -529,5 +558,6 @@ int main(void)
 	test_config_keys();
 	test_files();
 	test_check();
+	test_embedded_strict();
 	return tap_done();
 }

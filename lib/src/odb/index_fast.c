@@ -98,7 +98,7 @@ static int ix_parse_node(ix *x, ix_node *nd, size_t *pos, size_t end, int depth)
 	if (nd->count >= 0) {
 		if (*pos + GIT_OID_RAWSZ > end)
 			return 1;
-		git_oid_fromraw(&nd->oid, p + *pos);
+		memcpy(nd->oid.id, p + *pos, GIT_OID_RAWSZ);
 		*pos += GIT_OID_RAWSZ;
 	}
 	if (nd->nsub) {
@@ -133,7 +133,11 @@ int lw_ix_parse(ix *x)
 	 * cannot hold is refused before anything is allocated for it */
 	if (version < 2 || version > 4 || n > 10000000 || n > (x->len - 32) / 62)
 		return 1;
-	x->e = calloc(n ? n : 1, sizeof(ix_entry));
+	/* 100,000 entries are 2.4 MB: mapped with its pages made at once, not
+	 * one page fault at a time */
+	x->e_size = (n ? n : 1) * sizeof(ix_entry);
+	void *m = mmap(NULL, x->e_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	x->e = m == MAP_FAILED ? NULL : m;
 	lw_buf_init(&x->paths, 0);
 	if (!x->e)
 		return 1;
@@ -218,22 +222,56 @@ int lw_ix_parse(ix *x)
 
 /* ---- comparing with HEAD -------------------------------------------- */
 
+/* HEAD's trees come from our reader, not libgit2's: the pre-commit hook
+ * must not pay for libgit2's set-up (source/staged.c). A tree the reader
+ * cannot read is an error (-1): the caller then leaves the comparison to
+ * libgit2's diff, whose object database may hold what ours left out. */
+
 typedef struct ix_walk {
-	git_repository *repo;
+	lw_objreader *rd;
 	const ix *x;
 	git_oid *gone;     /* blobs of HEAD the index no longer has: renames' sources */
 	size_t ngone;
-	lw_buf clean;      /* NUL-separated clean directory prefixes ("a/b/") */
+	lw_buf clean;      /* clean directory prefixes ("a/b/"), each NUL-terminated and
+			      followed by its cache-tree entry count (a long) */
 	size_t nclean;
-	lw_changes *out;
+	lw_obj root;       /* HEAD's tree */
+	lw_buf dir;        /* the directory `cur` is the tree of ("a/b/") */
+	lw_obj cur;
+	int cur_state;     /* 0: none, 1: cur is dir's tree, 2: dir is not in HEAD */
 } ix_walk;
+
+/* libgit2's entry types: a submodule is a commit, a directory a tree, any
+ * other mode a blob */
+static int ix_is_blob(const lw_tree_entry *e)
+{
+	return !lw_tree_entry_is_tree(e) && (e->mode & 0170000) != 0160000;
+}
+
+static int ix_tree_read(ix_walk *w, const unsigned char *id, lw_obj *t)
+{
+	memset(t, 0, sizeof(*t));
+	int rc = lw_objreader_read(w->rd, id, (uint64_t)256 << 20, t);
+	if (rc == 0 && t->type == LW_OBJ_TREE)
+		return 0;
+	if (rc == 0)
+		lw_obj_release(w->rd, t);
+	memset(t, 0, sizeof(*t));
+	return -1;
+}
+
+static void ix_tree_release(ix_walk *w, lw_obj *t)
+{
+	lw_obj_release(w->rd, t);
+	memset(t, 0, sizeof(*t));
+}
 
 static int ix_entry_cmp(const void *key, const void *e)
 {
 	return strcmp((const char *)key, ((const ix_entry *)e)->path);
 }
 
-static int ix_gone_add(ix_walk *w, const git_oid *id)
+static int ix_gone_add(ix_walk *w, const unsigned char *id)
 {
 	if (w->ngone >= 100000)
 		return 0;
@@ -241,47 +279,48 @@ static int ix_gone_add(ix_walk *w, const git_oid *id)
 	if (!v)
 		return -1;
 	w->gone = v;
-	v[w->ngone++] = *id;
+	memcpy(v[w->ngone++].id, id, 20);
 	return 0;
 }
 
-static int ix_gone_tree(ix_walk *w, const git_oid *tid, int depth)
+static int ix_gone_tree(ix_walk *w, const unsigned char *tid, int depth)
 {
-	git_tree *t = NULL;
+	lw_obj t;
+	lw_tree_entry e;
 
-	if (depth > 64 || w->ngone >= 100000 || git_tree_lookup(&t, w->repo, tid) < 0)
+	if (depth > 64 || w->ngone >= 100000 || ix_tree_read(w, tid, &t) < 0)
 		return 0;
-	for (size_t i = 0; i < git_tree_entrycount(t); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(t, i);
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-			ix_gone_add(w, git_tree_entry_id(e));
-		else if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			ix_gone_tree(w, git_tree_entry_id(e), depth + 1);
+	for (const unsigned char *p = t.data, *end = p + t.len; lw_tree_next(&p, end, &e) == 1;) {
+		if (ix_is_blob(&e))
+			ix_gone_add(w, e.id);
+		else if (lw_tree_entry_is_tree(&e))
+			ix_gone_tree(w, e.id, depth + 1);
 	}
-	git_tree_free(t);
+	ix_tree_release(w, &t);
 	return 0;
 }
 
 /* In a directory the index changed, what did HEAD have that is gone? */
-static void ix_collect_gone(ix_walk *w, const ix_node *nd, git_tree *head, lw_buf *prefix)
+static void ix_collect_gone(ix_walk *w, const ix_node *nd, const lw_obj *head, lw_buf *prefix)
 {
 	size_t base = prefix->len;
+	lw_tree_entry e;
 
-	for (size_t i = 0; head && i < git_tree_entrycount(head); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(head, i);
-		const char *name = git_tree_entry_name(e);
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+	for (const unsigned char *p = head ? head->data : NULL, *end = p + (head ? head->len : 0);
+	     head && lw_tree_next(&p, end, &e) == 1;) {
+		if (ix_is_blob(&e)) {
 			prefix->len = base;
-			lw_buf_puts(prefix, name);
-			if (!prefix->overflow && w->x->n && !bsearch(prefix->data, w->x->e, w->x->n, sizeof(ix_entry),
-							  ix_entry_cmp))
-				ix_gone_add(w, git_tree_entry_id(e));
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			lw_buf_put(prefix, e.name, e.name_len);
+			if (!prefix->overflow && w->x->n && !bsearch(prefix->data, w->x->e, w->x->n,
+							  sizeof(ix_entry), ix_entry_cmp))
+				ix_gone_add(w, e.id);
+		} else if (lw_tree_entry_is_tree(&e)) {
 			int kept = 0;
 			for (long k = 0; k < nd->nsub && !kept; k++)
-				kept = strcmp(nd->sub[k].name, name) == 0;
+				kept = strlen(nd->sub[k].name) == e.name_len &&
+					!memcmp(nd->sub[k].name, e.name, e.name_len);
 			if (!kept)
-				ix_gone_tree(w, git_tree_entry_id(e), 0);
+				ix_gone_tree(w, e.id, 0);
 		}
 	}
 	prefix->len = base;
@@ -289,44 +328,104 @@ static void ix_collect_gone(ix_walk *w, const ix_node *nd, git_tree *head, lw_bu
 		prefix->data[base] = '\0';
 }
 
-static int ix_mark_clean(ix_walk *w, const ix_node *nd, git_tree *head, lw_buf *prefix)
+/* 1 and *out when the tree has an entry `name`, 0 when not, -1 when the
+ * tree is malformed */
+static int ix_tree_find(const lw_obj *t, const char *name, size_t len, lw_tree_entry *out)
+{
+	const unsigned char *p = t->data, *end = p + t->len;
+	int rc;
+
+	while ((rc = lw_tree_next(&p, end, out)) == 1)
+		if (out->name_len == len && !memcmp(out->name, name, len))
+			return 1;
+	return rc;
+}
+
+static int ix_mark_clean(ix_walk *w, const ix_node *nd, const lw_obj *head, const unsigned char *head_id,
+	lw_buf *prefix)
 {
 	size_t base = prefix->len;
 
-	if (head && nd->count >= 0 && git_oid_equal(&nd->oid, git_tree_id(head))) {
+	if (head && nd->count >= 0 && !memcmp(nd->oid.id, head_id, 20)) {
 		lw_buf_put(&w->clean, prefix->data ? prefix->data : "", prefix->len);
 		lw_buf_putc(&w->clean, '\0');
+		lw_buf_put(&w->clean, &nd->count, sizeof(nd->count));
 		w->nclean++;
 		return 0;
 	}
 	ix_collect_gone(w, nd, head, prefix);
 	for (long i = 0; i < nd->nsub; i++) {
 		const ix_node *c = &nd->sub[i];
-		git_tree *sub = NULL;
-		const git_tree_entry *te = head ? git_tree_entry_byname(head, c->name) : NULL;
+		lw_obj sub = { 0 };
+		lw_tree_entry te;
+		int found = head ? ix_tree_find(head, c->name, strlen(c->name), &te) : 0;
+		if (found < 0)
+			return -1;
 		/* a still-valid subtree equal to HEAD's entry needs no tree read */
-		if (te && c->count >= 0 && git_oid_equal(git_tree_entry_id(te), &c->oid)) {
+		if (found && c->count >= 0 && !memcmp(te.id, c->oid.id, 20)) {
 			prefix->len = base;
 			lw_buf_puts(prefix, c->name);
 			lw_buf_putc(prefix, '/');
 			lw_buf_put(&w->clean, prefix->data, prefix->len);
 			lw_buf_putc(&w->clean, '\0');
+			lw_buf_put(&w->clean, &c->count, sizeof(c->count));
 			w->nclean++;
 			continue;
 		}
-		if (te && git_tree_entry_type(te) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&sub, w->repo, git_tree_entry_id(te)) < 0)
+		int is_tree = found && lw_tree_entry_is_tree(&te);
+		if (is_tree && ix_tree_read(w, te.id, &sub) < 0)
 			return -1;
 		prefix->len = base;
 		lw_buf_puts(prefix, c->name);
 		lw_buf_putc(prefix, '/');
-		int rc = ix_mark_clean(w, c, sub, prefix);
-		git_tree_free(sub);
+		int rc = ix_mark_clean(w, c, is_tree ? &sub : NULL, is_tree ? te.id : NULL, prefix);
+		ix_tree_release(w, &sub);
 		if (rc < 0)
 			return rc;
 	}
 	prefix->len = base;
 	return prefix->overflow ? -1 : 0;
+}
+
+/* HEAD's entry at `path`: 1 and *out, 0 when HEAD has none, -1 when a
+ * tree cannot be read. The index is sorted, so the directory's tree read
+ * for one entry serves the entries after it. */
+static int ix_lookup(ix_walk *w, const char *path, lw_tree_entry *out)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+
+	if (!w->cur_state || w->dir.len != dl || (dl && memcmp(w->dir.data, path, dl))) {
+		ix_tree_release(w, &w->cur);
+		w->dir.len = 0;
+		lw_buf_put(&w->dir, path, dl);
+		if (w->dir.overflow)
+			return -1;
+		w->cur_state = 2;
+		const lw_obj *t = &w->root;
+		for (size_t at = 0; at < dl;) {
+			const char *seg = path + at;
+			size_t sl = (size_t)((const char *)memchr(seg, '/', dl - at) - seg);
+			lw_tree_entry e;
+			int f = ix_tree_find(t, seg, sl, &e);
+			if (f < 0)
+				return -1;
+			if (!f || !lw_tree_entry_is_tree(&e))
+				return 0;
+			lw_obj next;
+			if (ix_tree_read(w, e.id, &next) < 0)
+				return -1;
+			ix_tree_release(w, &w->cur);
+			w->cur = next;
+			t = &w->cur;
+			at += sl + 1;
+		}
+		w->cur_state = 1;
+	}
+	if (w->cur_state == 2)
+		return 0;
+	const char *name = slash ? slash + 1 : path;
+	return ix_tree_find(dl ? &w->cur : &w->root, name, strlen(name), out);
 }
 
 static int ix_str_cmp(const void *a, const void *b)
@@ -335,8 +434,9 @@ static int ix_str_cmp(const void *a, const void *b)
 }
 
 /* How long the clean directory holding `path` is, plus one (the root ""
- * gives 1); 0 if no directory holding it is clean. */
-static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
+ * gives 1), and its entry count in *count; 0 if no directory holding it
+ * is clean. */
+static size_t ix_clean_prefix(const char *path, const char **clean, size_t n, long *count)
 {
 	char dir[4096];
 	const char *key = dir;
@@ -346,8 +446,11 @@ static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
 			return 0;
 		if (i == 0 || path[i - 1] == '/') {
 			dir[i] = '\0';
-			if (n && bsearch(&key, clean, n, sizeof(char *), ix_str_cmp))
+			const char **hit = n ? bsearch(&key, clean, n, sizeof(char *), ix_str_cmp) : NULL;
+			if (hit) {
+				memcpy(count, *hit + i + 1, sizeof(*count));
 				return i + 1;
+			}
 		}
 		if (!path[i])
 			return 0;
@@ -355,7 +458,7 @@ static size_t ix_clean_prefix(const char *path, const char **clean, size_t n)
 	}
 }
 
-static int ix_add_change(lw_changes *out, const ix_entry *e, const git_oid *old)
+static int ix_add_change(lw_changes *out, const ix_entry *e, const unsigned char *old)
 {
 	lw_change *v = lw_reallocarray(out->v, out->n + 1, sizeof(*v));
 
@@ -366,18 +469,65 @@ static int ix_add_change(lw_changes *out, const ix_entry *e, const git_oid *old)
 	v[out->n].new_id = *e->oid;
 	v[out->n].has_old = old != NULL;
 	if (old)
-		v[out->n].old_id = *old;
+		memcpy(v[out->n].old_id.id, old, 20);
 	if (!v[out->n].path)
 		return -1;
 	out->n++;
 	return 0;
 }
 
-int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *out)
+/* Every staged entry outside the clean directories, against HEAD's. */
+static int ix_compare(ix_walk *w, const char **clean, lw_changes *out)
+{
+	const ix *x = w->x;
+
+	for (size_t i = 0; i < x->n; i++) {
+		const ix_entry *e = &x->e[i];
+		lw_tree_entry te;
+		if (e->stage != 0 || e->mode == 0160000)
+			continue;
+		long cnt = 0;
+		size_t cl = ix_clean_prefix(e->path, clean, w->nclean, &cnt);
+		if (cl) {
+			/* the cache-tree counts the directory's entries: all of them
+			 * are passed at once when the count holds (its last entry
+			 * is under the directory, the one after it is not) */
+			size_t last = i + (size_t)cnt - 1;
+			if (cnt > 0 && last < x->n && !strncmp(x->e[last].path, e->path, cl - 1) &&
+			    (last + 1 == x->n || strncmp(x->e[last + 1].path, e->path, cl - 1))) {
+				i = last;
+				continue;
+			}
+			/* the index is sorted: the entries after it under the same
+			 * clean directory are clean too, without a search each */
+			while (i + 1 < x->n && !strncmp(x->e[i + 1].path, e->path, cl - 1))
+				i++;
+			continue;
+		}
+		int f = ix_lookup(w, e->path, &te);
+		if (f < 0)
+			return -1;
+		if (!f) {
+			int renamed = 0;
+			/* content that only moved is not new: its secrets are not either */
+			for (size_t g = 0; g < w->ngone && !renamed; g++)
+				renamed = !memcmp(w->gone[g].id, e->oid->id, 20);
+			if (!renamed && ix_add_change(out, e, NULL) < 0)
+				return -1;
+			continue;
+		}
+		if (memcmp(te.id, e->oid->id, 20) &&
+		    ix_add_change(out, e, ix_is_blob(&te) ? te.id : NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int lw_index_changes(lw_objreader *rd, const unsigned char *head_tree, const char *index_path,
+	lw_changes *out)
 {
 	ix x;
 	ix_walk w;
-	git_object *head = NULL;
 	lw_buf prefix;
 	const char **clean = NULL;
 	int rc = 1;
@@ -387,56 +537,26 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 	memset(out, 0, sizeof(*out));
 	lw_buf_init(&prefix, 1 << 16);
 	lw_buf_init(&w.clean, 0);
-	w.repo = repo;
+	lw_buf_init(&w.dir, 1 << 16);
+	w.rd = rd;
 	w.x = &x;
-	if (git_oid_rawsz_check() || lw_ix_read_file(&x, index_path) || lw_ix_parse(&x) ||
+	/* an unborn HEAD: everything is new, the general diff is as fast */
+	if (git_oid_rawsz_check() || !head_tree || lw_ix_read_file(&x, index_path) || lw_ix_parse(&x) ||
 	    !x.has_tree || x.link || x.sparse)
 		goto done;
-	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0) {
-		git_error_clear();
-		goto done; /* unborn HEAD: everything is new, the general diff is as fast */
-	}
-	if (ix_mark_clean(&w, &x.root, (git_tree *)head, &prefix) < 0)
+	rc = -1;
+	if (ix_tree_read(&w, head_tree, &w.root) < 0 || ix_mark_clean(&w, &x.root, &w.root, head_tree, &prefix) < 0)
 		goto done;
 	clean = calloc(w.nclean ? w.nclean : 1, sizeof(char *));
 	if (!clean)
 		goto done;
 	for (size_t i = 0, o = 0; i < w.nclean; i++) {
 		clean[i] = w.clean.data + o;
-		o += strlen(clean[i]) + 1;
+		o += strlen(clean[i]) + 1 + sizeof(long);
 	}
 	if (w.nclean)
 		qsort(clean, w.nclean, sizeof(char *), ix_str_cmp);
-	rc = 0;
-	for (size_t i = 0; i < x.n && rc == 0; i++) {
-		const ix_entry *e = &x.e[i];
-		git_tree_entry *te = NULL;
-		if (e->stage != 0 || e->mode == 0160000)
-			continue;
-		size_t cl = ix_clean_prefix(e->path, clean, w.nclean);
-		if (cl) {
-			/* the index is sorted: the entries after it under the same
-			 * clean directory are clean too, without a search each */
-			while (i + 1 < x.n && !strncmp(x.e[i + 1].path, e->path, cl - 1))
-				i++;
-			continue;
-		}
-		if (git_tree_entry_bypath(&te, (git_tree *)head, e->path) < 0) {
-			git_error_clear();
-			int renamed = 0;
-			/* content that only moved is not new: its secrets are not either */
-			for (size_t g = 0; g < w.ngone && !renamed; g++)
-				renamed = git_oid_equal(&w.gone[g], e->oid);
-			if (!renamed)
-				rc = ix_add_change(out, e, NULL) < 0 ? -1 : 0;
-			continue;
-		}
-		if (!git_oid_equal(git_tree_entry_id(te), e->oid))
-			rc = ix_add_change(out, e, git_tree_entry_type(te) == GIT_OBJECT_BLOB ?
-				git_tree_entry_id(te) : NULL) < 0 ? -1 : 0;
-		git_tree_entry_free(te);
-	}
-	if (rc == 0) {
+	if ((rc = ix_compare(&w, clean, out)) == 0) {
 		out->gone = w.gone;
 		out->ngone = w.ngone;
 		w.gone = NULL;
@@ -444,10 +564,12 @@ int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *o
 done:
 	free(clean);
 	free(w.gone);
-	git_object_free(head);
+	ix_tree_release(&w, &w.cur);
+	ix_tree_release(&w, &w.root);
 	lw_ix_release(&x);
 	lw_buf_release(&prefix);
 	lw_buf_release(&w.clean);
+	lw_buf_release(&w.dir);
 	if (rc != 0)
 		lw_changes_release(out);
 	return rc;
@@ -456,7 +578,8 @@ done:
 void lw_ix_release(ix *x)
 {
 	lw_ix_free_node(&x->root);
-	free(x->e);
+	if (x->e)
+		munmap(x->e, x->e_size);
 	if (x->mapped)
 		munmap(x->buf, x->len);
 	else

@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include "internal.h"
+#include "odb/objstore.h"
 
 typedef struct lw_change {
 	char *path;
@@ -19,9 +20,12 @@ typedef struct lw_changes {
 	size_t ngone;
 } lw_changes;
 
-/* 0: `out` holds every staged path whose blob differs from HEAD's;
- * 1: the fast path does not apply (use the general diff); -1: error. */
-int lw_index_changes(git_repository *repo, const char *index_path, lw_changes *out);
+/* 0: `out` holds every staged path whose blob differs from HEAD's tree
+ * `head_tree` (read through rd; NULL: HEAD is unborn); 1: the fast path
+ * does not apply (use the general diff); -1: a tree of HEAD could not be
+ * read, or out of memory. No libgit2 call: libgit2 need not be set up. */
+int lw_index_changes(lw_objreader *rd, const unsigned char *head_tree, const char *index_path,
+	lw_changes *out);
 void lw_changes_release(lw_changes *c);
 
 /* SHA-1 only: 1 when object ids are not 20 bytes. */

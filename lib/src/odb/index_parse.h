@@ -32,7 +32,7 @@ typedef struct ix {
 	size_t len;
 	int mapped;   /* buf is the file mapped (munmap), not a copy (free) */
 	ix_entry *e;
-	size_t n;
+	size_t n, e_size;
 	lw_buf paths; /* v4 paths are rebuilt here */
 	ix_node root;
 	int has_tree;      /* a cache-tree within bounds */

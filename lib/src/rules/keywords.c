@@ -84,14 +84,19 @@ static int ac_build_trie(lw_ac *ac, ac_build *b, const char *const *kw, size_t n
 	*term = calloc(n ? n : 1, sizeof(uint32_t));
 	if (!b->go || !b->fail || !b->nown || !*term)
 		return LW_ENOMEM;
-	memset(b->go, 0xff, cap * ac->nclass * sizeof(uint32_t));
+	/* a row is filled when its state is made: the bound `cap` counts every
+	 * keyword byte, shared prefixes make about half as many states, and
+	 * the rows never made are pages never touched */
+	memset(b->go, 0xff, ac->nclass * sizeof(uint32_t));
 	ac->nstates = 1;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t s = 0;
 		for (const unsigned char *p = (const unsigned char *)kw[i]; *p; p++) {
 			uint32_t *g = &b->go[(size_t)s * ac->nclass + ac->cls[*p]];
-			if (*g == UINT32_MAX)
+			if (*g == UINT32_MAX) {
 				*g = ac->nstates++;
+				memset(&b->go[(size_t)*g * ac->nclass], 0xff, ac->nclass * sizeof(uint32_t));
+			}
 			s = *g;
 		}
 		(*term)[i] = s;

@@ -68,6 +68,8 @@ struct lw_ruleset {
 				  NULL when there is none (or they cannot be
 				  joined) */
 	size_t nidentifiers; /* enabled rules whose matches are public identifiers */
+	uint32_t *id_slots; /* rule ids hashed: index + 1, 0 empty (lw_ruleset_find) */
+	size_t id_cap;      /* a power of two, over twice n */
 	pthread_mutex_t lock;
 };
 

@@ -10,14 +10,14 @@
  * nothing is followed. Only libarchive's built-in decompressors are used;
  * a filter that would run an external program is never enabled.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "source/archive.h"
+#define LW_LAZY_ARCHIVE
+#include "util/lazylib.h"
 
 #define LW_ARCHIVE_READ 65536
 /* times a zip is opened again after a member that stopped libarchive */
@@ -273,6 +273,13 @@ int lw_archive_expand(const unsigned char *d, size_t n, const char *path,
 	struct archive_entry *e;
 	uint32_t skip = 0, at = 0;
 	int rc = 0, st, zip = 0;
+	const char *why;
+
+	/* libarchive is loaded now, at the first archive (util/lazylib.c) */
+	if (lw_lazy_archive(&why) < 0) {
+		ax_problem(&r, NULL, "not read", why);
+		return 0;
+	}
 
 	lw_buf_init(&r.member, (size_t)-1 / 2);
 	r.member.wipe = 1;

@@ -25,6 +25,13 @@ extern const lw_source_ops lw_source_range_ops;
  * (o->repo_path, o->scan, o->max_file_size; the sink's on_diag) */
 int lw_staged__scan(const lw_source_options *o, const lw_ruleset *rs, const lw_record_sink *sink,
 	lw_report *out, lw_staged_stats *st, lw_error *err);
+/* staged_lines.c: the lines of the new blob nd that the old blob od did
+ * not have (a multiset of lines: a moved line is not new), as ranges of
+ * consecutive lines given to range (first line, count). 0, or -1 when
+ * out of memory or range failed. */
+typedef int (*lw_staged_range_cb)(void *p, uint32_t start, uint32_t len);
+int lw_staged__added_lines(const unsigned char *od, size_t on, const unsigned char *nd, size_t nn,
+	lw_staged_range_cb range, void *p);
 
 /* source_sink.c: the sink's ends for sources that stream findings (a
  * record per finding, no provenance), and for those that collect a report

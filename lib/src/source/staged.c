@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "source/source.h"
 #include "odb/objstore_git.h"
+#include "odb/repo_find.h"
 
 typedef struct sfile {
 	git_oid id;
@@ -23,6 +24,7 @@ typedef struct sctx {
 	sfile *files;
 	size_t n;
 	int oom;
+	int git; /* libgit2 is set up: its error text may be set */
 } sctx;
 
 static int s_file_cb(const git_diff_delta *d, float progress, void *p)
@@ -68,6 +70,27 @@ static int s_hunk_cb(const git_diff_delta *d, const git_diff_hunk *h, void *p)
 	v[2 * f->nranges + 1] = (uint32_t)h->new_lines;
 	f->nranges++;
 	return 0;
+}
+
+static int s_range(void *p, uint32_t start, uint32_t len)
+{
+	git_diff_hunk hk = { 0 };
+
+	hk.new_start = (int)start;
+	hk.new_lines = (int)len;
+	return s_hunk_cb(NULL, &hk, p);
+}
+
+static void s_files_release(sctx *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->files[i].path);
+		free(c->files[i].ranges);
+	}
+	free(c->files);
+	c->files = NULL;
+	c->n = 0;
+	c->oom = 0;
 }
 
 typedef struct sfilter {
@@ -219,117 +242,16 @@ static void s_scan_file(lw_objreader *reader, lw_scanner *sc, const sfile *f, ui
 	lw_obj_release(reader, &blob);
 }
 
-/* ---- added lines without a diff engine ------------------------------- */
-
-typedef struct s_line {
-	const unsigned char *p;
-	size_t len;
-} s_line;
-
-static size_t s_next_line(const unsigned char *d, size_t n, size_t pos, s_line *out)
-{
-	size_t e = pos;
-
-	while (e < n && d[e] != '\n' && d[e] != '\r')
-		e++;
-	out->p = d + pos;
-	out->len = e - pos;
-	if (e < n && d[e] == '\r' && e + 1 < n && d[e + 1] == '\n')
-		return e + 2;
-	return e < n ? e + 1 : e;
-}
-
-static uint64_t s_hash(const s_line *l)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < l->len; i++)
-		h = (h ^ l->p[i]) * 1099511628211ull;
-	return h | 1; /* 0 marks an empty slot */
-}
-
-/*
- * A line of the new blob is added unless the old blob had the same line
- * still unclaimed (a multiset): for a secret scanner a line that only moved
- * is not new. Consecutive added lines form one range, so a multi-line
- * secret added whole is matched whole.
- */
-static int s_added_lines(const unsigned char *od, size_t on, const unsigned char *nd, size_t nn,
-	sctx *c)
-{
-	size_t nold = 0, cap = 16, pos = 0;
-	uint64_t *keys;
-	uint32_t *counts;
-	s_line l;
-	int rc = 0;
-
-	for (pos = 0; pos < on; pos = s_next_line(od, on, pos, &l))
-		nold++;
-	while (cap < nold * 2)
-		cap *= 2;
-	keys = calloc(cap, sizeof(uint64_t));
-	counts = calloc(cap, sizeof(uint32_t));
-	if (!keys || !counts) {
-		rc = -1;
-		goto done;
-	}
-	for (pos = 0; pos < on;) {
-		pos = s_next_line(od, on, pos, &l);
-		uint64_t h = s_hash(&l);
-		size_t j = h & (cap - 1);
-		while (keys[j] && keys[j] != h)
-			j = (j + 1) & (cap - 1);
-		keys[j] = h;
-		counts[j]++;
-	}
-	uint32_t line = 0, start = 0, len = 0;
-	for (pos = 0; pos < nn;) {
-		pos = s_next_line(nd, nn, pos, &l);
-		line++;
-		uint64_t h = s_hash(&l);
-		size_t j = h & (cap - 1);
-		while (keys[j] && keys[j] != h)
-			j = (j + 1) & (cap - 1);
-		int old = keys[j] == h && counts[j] > 0;
-		if (old)
-			counts[j]--;
-		if (!old && len && start + len == line) {
-			len++;
-		} else if (!old) {
-			if (len) {
-				git_diff_hunk hk = { 0 };
-				hk.new_start = (int)start;
-				hk.new_lines = (int)len;
-				if (s_hunk_cb(NULL, &hk, c) < 0) {
-					rc = -1;
-					goto done;
-				}
-			}
-			start = line;
-			len = 1;
-		}
-	}
-	if (len) {
-		git_diff_hunk hk = { 0 };
-		hk.new_start = (int)start;
-		hk.new_lines = (int)len;
-		rc = s_hunk_cb(NULL, &hk, c);
-	}
-done:
-	free(keys);
-	free(counts);
-	return rc;
-}
-
 /* A blob for the added-lines comparison, through our reader: bounded, and
  * wiped when released. An object over max is LW_ELIMIT; any other failure
  * sets libgit2's error text for the caller's message. */
-static int s_read(lw_objreader *rd, const git_oid *id, uint64_t max, lw_obj *o)
+static int s_read(lw_objreader *rd, const git_oid *id, uint64_t max, lw_obj *o, int git)
 {
 	int rc = lw_objreader_read(rd, id->id, max, o);
 
 	if (rc != 0 && rc != LW_ELIMIT) {
-		git_error_set_str(GIT_ERROR_ODB, rc == LW_OBJ_MISSING ? "object missing" : lw_objreader_error(rd));
+		if (git)
+			git_error_set_str(GIT_ERROR_ODB, rc == LW_OBJ_MISSING ? "object missing" : lw_objreader_error(rd));
 		return -1;
 	}
 	return rc;
@@ -348,14 +270,16 @@ static void s_index_path(git_repository *repo, const char *repo_path, char *path
 }
 
 /* The fast path: changed paths from the index's cache-tree, each compared
- * blob to blob for its added lines. 1 when it does not apply. */
-static int s_fast(git_repository *repo, lw_objreader *rd, const char *path, uint64_t max, sctx *c)
+ * blob to blob for its added lines. 1 when it does not apply (or HEAD's
+ * trees are not all in our reader: libgit2's diff may still read them). */
+static int s_fast(lw_objreader *rd, const unsigned char *head_tree, const char *path, uint64_t max,
+	sctx *c)
 {
 	lw_changes ch;
-	int rc;
+	int rc = 0;
 
-	if ((rc = lw_index_changes(repo, path, &ch)) != 0)
-		return rc;
+	if (lw_index_changes(rd, head_tree, path, &ch) != 0)
+		return 1;
 	/* lines of files that left the index count as old for files that
 	 * arrived: a renamed and edited file adds only its edits */
 	lw_buf gone;
@@ -381,31 +305,64 @@ static int s_fast(git_repository *repo, lw_objreader *rd, const char *path, uint
 			rc = -1;
 			break;
 		}
-		int rn = s_read(rd, &ch.v[i].new_id, max, &new_);
-		int ro = rn == 0 && ch.v[i].has_old ? s_read(rd, &ch.v[i].old_id, max, &old) : 0;
+		int rn = s_read(rd, &ch.v[i].new_id, max, &new_, c->git);
+		int ro = rn == 0 && ch.v[i].has_old ? s_read(rd, &ch.v[i].old_id, max, &old, c->git) : 0;
 		if (rn < 0 && rn != LW_ELIMIT) {
 			rc = -1;
 		} else if (ro < 0 && ro != LW_ELIMIT) {
 			rc = -1;
 		} else if (rn == LW_ELIMIT) {
 			/* over the bound: the scan skips it and counts it as too large */
-			git_diff_hunk hk = { 0 };
-			hk.new_start = 1;
-			hk.new_lines = 1;
-			rc = s_hunk_cb(NULL, &hk, c);
+			rc = s_range(c, 1, 1);
 		} else if (ro == 0 && old.data) {
-			rc = s_added_lines(old.data, old.len, new_.data, new_.len, c);
+			rc = lw_staged__added_lines(old.data, old.len, new_.data, new_.len, s_range, c);
 		} else {
 			/* no old version (or one too large to compare): every line
 			 * not among the departed files' lines is new */
-			rc = s_added_lines((const unsigned char *)lw_buf_cstr(&gone), gone.len, new_.data,
-				new_.len, c);
+			rc = lw_staged__added_lines((const unsigned char *)lw_buf_cstr(&gone), gone.len,
+				new_.data, new_.len, s_range, c);
 		}
 		lw_obj_release(rd, &old);
 		lw_obj_release(rd, &new_);
 	}
 	lw_buf_release(&gone);
 	lw_changes_release(&ch);
+	return rc;
+}
+
+/* Without libgit2: the repository found the way git passes it to a hook,
+ * our reader over its objects, HEAD's tree, and the cache-tree fast path.
+ * 0 with c filled and *store, *reader set (the caller's), or 1: not a case
+ * handled here, and nothing is kept. */
+static int s_lite(const char *repo_path, uint64_t max, sctx *c, lw_objstore **store,
+	lw_objreader **reader)
+{
+	lw_gitdirs d;
+	lw_strlist dirs = { 0 };
+	unsigned char tree[20];
+	char index_path[4096];
+	const char *env = repo_path ? NULL : getenv("GIT_INDEX_FILE");
+	int rc = 1;
+
+	if (lw_repo_find(&d, repo_path) != 0 || lw_repo_object_dirs(&d, !repo_path, &dirs) < 0 ||
+	    lw_objstore_open(store, (const char *const *)dirs.v, dirs.n) < 0)
+		goto done;
+	if (lw_objreader_new(reader, *store, (size_t)16 << 20) < 0)
+		goto done;
+	if ((size_t)snprintf(index_path, sizeof(index_path), "%s%s", env && *env ? env : d.git,
+		env && *env ? "" : "index") >= sizeof(index_path))
+		goto done;
+	if (lw_repo_head_tree(&d, *reader, tree) == 0)
+		rc = s_fast(*reader, tree, index_path, max, c) == 0 ? 0 : 1;
+done:
+	lw_strlist_dispose(&dirs);
+	if (rc != 0) {
+		s_files_release(c);
+		lw_objreader_free(*reader);
+		lw_objstore_free(*store);
+		*reader = NULL;
+		*store = NULL;
+	}
 	return rc;
 }
 
@@ -419,18 +376,28 @@ int lw_staged__scan(const lw_source_options *o, const lw_ruleset *rs, const lw_r
 	void *payload = sink->payload;
 	git_repository *repo = NULL;
 	git_diff *diff = NULL;
+	git_object *head = NULL;
 	lw_scanner *sc = NULL;
-	sctx c = { NULL, 0, 0 };
+	sctx c = { NULL, 0, 0, 0 };
+	lw_objstore *lite_store = NULL;
 	lw_objreader *reader = NULL;
 	char index_path[4096];
 	int rc, oom = 0;
 
-	git_libgit2_init();
 	memset(st, 0, sizeof(*st));
+	/* the plain case first, without libgit2: its set-up alone (the
+	 * system's TLS certificates parsed) costs more than the rest */
+	if (s_lite(repo_path, max_file_size, &c, &lite_store, &reader) == 0)
+		goto scan;
+	git_libgit2_init();
+	c.git = 1;
 	if ((rc = s_open(&repo, repo_path, NULL, 0, &reader, err)) < 0)
 		goto done;
 	s_index_path(repo, repo_path, index_path, sizeof(index_path));
-	rc = s_fast(repo, reader, index_path, max_file_size, &c);
+	/* an unborn HEAD: no tree, the general diff */
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0)
+		git_error_clear();
+	rc = s_fast(reader, head ? git_object_id(head)->id : NULL, index_path, max_file_size, &c);
 	if (rc < 0) {
 		rc = lw_error_set(err, LW_EIO, "cannot read the staged changes: %s",
 			git_error_last() ? git_error_last()->message : "out of memory");
@@ -457,15 +424,18 @@ scan:
 	if (oom)
 		rc = lw_error_set(err, LW_ENOMEM, "out of memory while collecting findings");
 done:
-	for (size_t i = 0; i < c.n; i++) {
-		free(c.files[i].path);
-		free(c.files[i].ranges);
-	}
-	free(c.files);
+	s_files_release(&c);
 	lw_scanner_free(sc);
-	git_diff_free(diff);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	if (lite_store) {
+		lw_objreader_free(reader);
+		lw_objstore_free(lite_store);
+	}
+	if (c.git) {
+		git_object_free(head);
+		git_diff_free(diff);
+		git_repository_free(repo);
+		git_libgit2_shutdown();
+	}
 	return rc;
 }
 

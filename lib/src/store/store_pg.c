@@ -8,6 +8,8 @@
 
 #include "internal.h"
 #include "store/store.h"
+#define LW_LAZY_PQ
+#include "util/lazylib.h"
 
 static void pg_quiet(void *arg, const char *message)
 {
@@ -60,7 +62,10 @@ static const lw_store_ops pg_ops = { "postgresql", pg_exec, pg_close };
 int lw_store__pg_open(lw_store *s, const char *uri, lw_error *err)
 {
 	lw_error e = { 0 };
+	const char *why;
 
+	if (lw_lazy_pq(&why) < 0)
+		return lw_error_set(err, LW_ECONFIG, "%s: %s", s->where, why);
 	s->ops = &pg_ops;
 	s->conn = PQconnectdb(uri);
 	if (!s->conn)

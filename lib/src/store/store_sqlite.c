@@ -14,6 +14,8 @@
 
 #include "internal.h"
 #include "store/store.h"
+#define LW_LAZY_SQLITE
+#include "util/lazylib.h"
 
 /* waits for another process's write transaction; a fleet worker writes
  * one repository's findings at a time, so this is generous */
@@ -122,8 +124,11 @@ static const lw_store_ops sq_ops = { "sqlite", sq_exec, sq_close };
 int lw_store__sqlite_open(lw_store *s, const char *path, lw_error *err)
 {
 	struct stat st;
+	const char *why;
 	int fd;
 
+	if (lw_lazy_sqlite(&why) < 0)
+		return lw_error_set(err, LW_ECONFIG, "%s: %s", s->where, why);
 	/* made here with 0600, not by SQLite with the umask's mode: it lists
 	 * where every secret of the organisation is */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
