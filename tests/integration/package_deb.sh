@@ -28,6 +28,11 @@ check_grep "ldconfig from a trigger" '^activate-noawait ldconfig$' "$LW_TMP/cont
 check "no postinst" test ! -e "$LW_TMP/control/postinst"
 check "no postrm (dpkg -r then leaves nothing behind)" test ! -e "$LW_TMP/control/postrm"
 check "no conffiles" test ! -s "$LW_TMP/control/conffiles"
+# libarchive, SQLite and libpq are loaded with dlopen (util/lazylib.c), so
+# dpkg-shlibdeps cannot find them: the package must name them itself
+for dep in libarchive13 libsqlite3-0 libpq5 libgit2-1.5 libpcre2-8-0 libdeflate0; do
+	check_grep "Depends names $dep" "^Depends:.*\b$dep\b" "$LW_TMP/control/control"
+done
 check_no_grep "the maintainer's mail host is not localhost" '^Maintainer:.*@localhost' "$LW_TMP/control/control"
 mkdir "$LW_TMP/x" && dpkg-deb -x "$DEB" "$LW_TMP/x"
 check "the changelog is gzip -n (no name, no time stamp)" python3 - "$LW_TMP/x/usr/share/doc/leakwalk/changelog.gz" <<'PY'
