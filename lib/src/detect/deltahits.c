@@ -150,9 +150,23 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 	out->valid = 1;
 	reach = reach ? reach - 1 : 0;
 	/* the base's hits inside each copied run, moved to where the run lands */
+	size_t last = 0;   /* the first base hit ending past the last copy's source */
+	uint64_t last_src = 0;
 	for (size_t i = 0; i < nops && out->valid; i++) {
 		const lw_copyop *op = &ops[i];
 		size_t lo = 0, hi = nbh;
+		/* copies mostly read their base forwards: gallop on from the
+		 * last one's place rather than search every hit again */
+		if (op->src >= last_src) {
+			size_t step = 1;
+			lo = last;
+			while (lo + step < nbh && bh[lo + step - 1].end <= op->src) {
+				lo += step;
+				step *= 2;
+			}
+			if (lo + step < nbh)
+				hi = lo + step;
+		}
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			if (bh[mid].end <= op->src)
@@ -160,6 +174,8 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			else
 				hi = mid;
 		}
+		last = lo;
+		last_src = op->src;
 		for (size_t k = lo; k < nbh && bh[k].end <= op->src + op->len; k++)
 			if (bh[k].end - bh[k].len >= op->src &&
 			    dh_push(out, bh[k].end - op->src + op->dst, bh[k].kw, bh[k].len) < 0)
