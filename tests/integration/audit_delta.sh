@@ -6,8 +6,10 @@
 # secrets inserted, edited one character inside the token or inside the
 # keyword, lines deleted around them, files copied, base64- and hex-encoded
 # secrets (their runs are worked out through deltas too) inserted and
-# edited, everything repacked with long delta chains (both git's offset
-# deltas and id deltas).
+# edited, long keywords in mixed case cut and mended by one character
+# (the keyword windows of a delta reach only across keyword byte pairs),
+# everything repacked with long delta chains (both git's offset deltas and
+# id deltas).
 . "$LW_TESTS_DIR/lib.sh"
 
 RANDOM=4242
@@ -20,7 +22,7 @@ edit() {
 	local n=$1 lines at kind
 	lines=$(wc -l <app.conf)
 	at=$((RANDOM % lines + 1))
-	kind=$((RANDOM % 10))
+	kind=$((RANDOM % 12))
 	case $kind in
 	0) sed -i "${at}i DB_PASSWORD=\"$(rand_secret 20)\"" app.conf ;;
 	1) sed -i "${at}i aws_access_key_id = AKIA$(rand_upper 16)" app.conf ;;
@@ -36,6 +38,10 @@ edit() {
 	8) sed -i "${at}i hexcfg = $(printf 'api_token: "%s"' "$(rand_secret 24)" | od -An -tx1 | tr -d ' \n')" app.conf ;;
 	9) # one character of the first encoded run changes, or its end is cut
 		sed -i '0,/blob: \(..........\)./s//blob: \1Z/' app.conf ;;
+	10) sed -i "${at}i MONGO_INITDB_ROOT_PASSWORD=$(rand_secret 20)" app.conf ;;
+	11) # a long keyword cut in its middle, or mended
+		if grep -q MONGO_INITDB_RXOT app.conf; then sed -i '0,/MONGO_INITDB_RXOT/s//MONGO_INITDB_ROOT/' app.conf
+		else sed -i '0,/MONGO_INITDB_ROOT/s//MONGO_INITDB_RXOT/' app.conf; fi ;;
 	esac
 	git add -A && git commit -q -m "edit $n" --allow-empty
 }
@@ -64,5 +70,7 @@ for mode in ofs ref; do
 	done
 	check "$mode: many findings to compare" json_ok "d-$mode-1.json" 'len(r) >= 20'
 	check "$mode: findings in decoded runs to compare" json_ok "d-$mode-1.json" 'sum(1 for x in r if x.get("decoded")) >= 3'
+	check "$mode: findings behind a long keyword to compare" \
+		json_ok "d-$mode-1.json" 'sum(1 for x in r if "MONGO_INITDB_ROOT_PASSWORD" in x["line_text"]) >= 2'
 done
 finish

@@ -28,7 +28,7 @@ static const char b64_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 static void piece(char **buf, size_t *len)
 {
 	static const char *const words[] = { "tok", "tokens", "pass", "key", "key: ", "ey:", " ", "\n",
-		"\r\n", "\r", "=", "%41%42", "%", "-", "_", "word", "Z9", "\"" };
+		"\r\n", "\r", "=", "%41%42", "%", "-", "_", "word", "Z9", "\"", "TOKENS", "PaSs", "Key: " };
 	char run[200];
 	size_t n;
 
@@ -228,6 +228,54 @@ static void test_lookbehind_edge(lw_scanner *sc)
 	lw_wins_release(&fw);
 }
 
+/* A keyword cut at each of its bytes, its two halves copied from apart in
+ * the base (a seam), or the second half inserted: the derived hits must
+ * find it whole, also when the keyword is the longest, in any case, and
+ * lies right at the ends of the text. deltahits.c looks only as far as
+ * the run of keyword pairs either side of the cut. */
+static void test_seam_splits(lw_scanner *sc)
+{
+	static const char *const kws[] = { "tokens", "TOKENS", "ToKeNs", "pass", "key", "ey:" };
+	static const char *const pads[] = { "", "=", "xx ", "tok" };
+	size_t bad = 0, tried = 0;
+
+	for (size_t w = 0; w < sizeof(kws) / sizeof(kws[0]); w++)
+		for (size_t pa = 0; pa < sizeof(pads) / sizeof(pads[0]); pa++)
+			for (size_t k = 1; k < strlen(kws[w]); k++)
+				for (int insert = 0; insert < 2; insert++) {
+					const char *kw = kws[w], *pad = pads[pa];
+					size_t pl = strlen(pad), kl = strlen(kw);
+					char base[64], text[64];
+					/* base: pad + kw[0..k) + "\n" + kw[k..) + pad */
+					int bl = snprintf(base, sizeof(base), "%s%.*s\n%s%s", pad, (int)k, kw, kw + k, pad);
+					int tl = snprintf(text, sizeof(text), "%s%s%s", pad, kw, pad);
+					lw_copyop ops[2] = { { 0, 0, pl + k }, { pl + k, pl + k + 1, kl - k + pl } };
+					size_t nops = 2;
+					if (insert) /* the rest inserted, not copied */
+						nops = 1;
+					lw_kwhits bh = { 0 }, fh = { 0 }, dh = { 0 };
+					lw_encruns br = { 0 }, fr = { 0 };
+					lw_wins bw = { 0 }, fw = { 0 };
+					full_passes(sc, base, (size_t)bl, &bh, &br, &bw, NULL);
+					full_passes(sc, text, (size_t)tl, &fh, &fr, &fw, NULL);
+					CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text,
+						      (size_t)tl, &dh) == 0);
+					tried++;
+					if (!same_hits(&fh, &dh) && !bad++)
+						fprintf(stderr, "# split %zu of '%s' after '%s'%s: %zu hits, derived %zu\n", k,
+							kw, pad, insert ? " (inserted)" : "", fh.n, dh.n);
+					lw_kwhits_release(&bh);
+					lw_kwhits_release(&fh);
+					lw_kwhits_release(&dh);
+					lw_encruns_release(&br);
+					lw_encruns_release(&fr);
+					lw_wins_release(&bw);
+					lw_wins_release(&fw);
+				}
+	CHECK(tried > 100);
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	lw_ruleset *rs = tf_rules(rules);
@@ -241,6 +289,7 @@ int main(void)
 		return tap_done();
 	CHECK(lw_scanner_new(&sc, rs, NULL) == 0);
 	test_lookbehind_edge(sc);
+	test_seam_splits(sc);
 	lw_scanner_free(sc);
 	/* narrow windows start inside lines, where lookbehinds see bytes a
 	 * delta may have changed */

@@ -16,6 +16,9 @@
 #include "internal.h"
 #include "odb/objstore.h"
 
+/* the gap under which two windows are run as one */
+#define DH_JOIN 16
+
 typedef struct dh_ctx {
 	const lw_scanner *sc;
 	const lw_copyop *ops;
@@ -102,6 +105,30 @@ static int dh_merge(lw_kwhits *h, size_t moved)
 	return 0;
 }
 
+/*
+ * Where the automaton must run for the hits that touch the bytes [*a, *b)
+ * of d (or, when *a == *b, cross the seam there), made [*a, *b): a hit that
+ * starts before *a holds d[*a - 1] and d[*a], a hit that ends past *b holds
+ * d[*b - 1] and d[*b], and every pair of neighbours in a hit is a pair of
+ * some keyword. So such a hit starts no earlier than the run of keyword
+ * pairs leading up to *a, and ends no later than the run leading on from
+ * *b; nor further than `reach` (the longest keyword less one) either way.
+ * Most seams fall between bytes no keyword holds side by side (a newline,
+ * a space before a brace) and need nothing.
+ */
+static void dh_reach(const uint8_t *pairs, const unsigned char *d, uint64_t len, uint64_t reach,
+	uint64_t *a, uint64_t *b)
+{
+	uint64_t x = *a, y = *b, lo = x > reach ? x - reach : 0, hi = y + reach < len ? y + reach : len;
+
+	while (x > lo && lw_ac_pair(pairs, d[x - 1], d[x]))
+		x--;
+	while (y < hi && lw_ac_pair(pairs, d[y - 1], d[y]))
+		y++;
+	*a = x;
+	*b = y;
+}
+
 /* the automaton over [ws, we) of d, keeping what no copied run holds */
 static int dh_window(dh_ctx *x, const unsigned char *d, uint64_t ws, uint64_t we)
 {
@@ -114,6 +141,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 {
 	uint64_t reach = lw_ac_max_keyword(lw_scanner_automaton(sc));
 	dh_ctx x = { sc, ops, nops, 0, out };
+	const uint8_t *pairs = lw_ac_pairs(lw_scanner_automaton(sc));
 	uint64_t pos = 0, ws = 0, we = 0;
 	size_t moved;
 	int open = 0;
@@ -122,9 +150,23 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 	out->valid = 1;
 	reach = reach ? reach - 1 : 0;
 	/* the base's hits inside each copied run, moved to where the run lands */
+	size_t last = 0;   /* the first base hit ending past the last copy's source */
+	uint64_t last_src = 0;
 	for (size_t i = 0; i < nops && out->valid; i++) {
 		const lw_copyop *op = &ops[i];
 		size_t lo = 0, hi = nbh;
+		/* copies mostly read their base forwards: gallop on from the
+		 * last one's place rather than search every hit again */
+		if (op->src >= last_src) {
+			size_t step = 1;
+			lo = last;
+			while (lo + step < nbh && bh[lo + step - 1].end <= op->src) {
+				lo += step;
+				step *= 2;
+			}
+			if (lo + step < nbh)
+				hi = lo + step;
+		}
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			if (bh[mid].end <= op->src)
@@ -132,6 +174,8 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			else
 				hi = mid;
 		}
+		last = lo;
+		last_src = op->src;
 		for (size_t k = lo; k < nbh && bh[k].end <= op->src + op->len; k++)
 			if (bh[k].end - bh[k].len >= op->src &&
 			    dh_push(out, bh[k].end - op->src + op->dst, bh[k].kw, bh[k].len) < 0)
@@ -158,9 +202,16 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 				continue;
 			}
 		}
-		a = a > reach ? a - reach : 0;
-		b = b + reach < len ? b + reach : len;
-		if (open && a <= we) {
+		if (i < nops)
+			pos = ops[i].dst + ops[i].len;
+		dh_reach(pairs, d, len, reach, &a, &b);
+		if (a >= b)
+			continue; /* a seam no keyword can cross */
+		/* windows a few bytes apart are cheaper run as one: the
+		 * automaton reports true hits wherever it starts */
+		if (open && a <= we + DH_JOIN) {
+			if (a < ws)
+				ws = a;
 			if (b > we)
 				we = b;
 		} else {
@@ -170,8 +221,6 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			we = b;
 			open = 1;
 		}
-		if (i < nops)
-			pos = ops[i].dst + ops[i].len;
 	}
 	if (open && out->valid && dh_window(&x, d, ws, we) < 0)
 		out->valid = 0;

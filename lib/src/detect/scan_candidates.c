@@ -135,9 +135,11 @@ static int lw_run_rule_mode(lw_scanner *sc, size_t ri, size_t ws, size_t we, int
 	lw_rule *r = &sc->rs->rules[ri];
 	const unsigned char *d = sc->chunk->data;
 	size_t off = ws;
-	lw_error err = { 0 };
+	lw_error err; /* not zeroed: 1 KiB, at every window */
 	int rc;
 
+	err.code = 0;
+	err.msg[0] = '\0';
 	if (sc->cands_full || lw_scan__rule_gave_up(sc, ri))
 		return 0;
 	if (lw_rule_ensure_compiled(sc->rs, r, &err) < 0) {

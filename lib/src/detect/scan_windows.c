@@ -45,12 +45,14 @@ static int lw_reuse_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, in
 static int lw_flush(lw_scanner *sc, uint32_t ri)
 {
 	lw_rule *r = &sc->rs->rules[ri];
-	lw_error err = { 0 };
+	lw_error err; /* not zeroed: 1 KiB, at every window (a tenth of this pass) */
 	size_t ws = sc->win_start[ri], we = sc->win_end[ri], first = sc->ncands;
 	uint64_t limits = sc->limit_hits;
 	lw_wins *rec = sc->passes ? sc->passes->rec_wins : NULL;
 	int rc;
 
+	err.code = 0;
+	err.msg[0] = '\0';
 	sc->is_active[ri] = 0;
 	if (lw_reuse_window(sc, ri, ws, we, &rc)) {
 		sc->starts[ri].n = 0;

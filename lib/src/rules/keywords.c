@@ -25,6 +25,7 @@ struct lw_ac {
 	uint32_t *own_start; /* state -> first index in own_kw, nstates + 1 */
 	uint32_t *own_kw;
 	uint32_t *out_link; /* state -> next state on fail chain with output, 0 none */
+	uint8_t pairs[65536 / 8]; /* bit a << 8 | b: "ab" occurs in a keyword (lw_ac_pairs) */
 };
 
 static unsigned char ac_lower(unsigned char c)
@@ -175,6 +176,35 @@ static int ac_build_outputs(lw_ac *ac, ac_build *b, const uint32_t *term, size_t
 	return 0;
 }
 
+static unsigned char ac_upper(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') ? (unsigned char)(c - 32) : c;
+}
+
+static void ac_pair_set(lw_ac *ac, unsigned a, unsigned b)
+{
+	ac->pairs[(a << 8 | b) >> 3] |= (uint8_t)(1u << (b & 7));
+}
+
+/* every pair of bytes that follow each other in a keyword, in each case
+ * the automaton matches */
+static void ac_build_pairs(lw_ac *ac, const char *const *kw, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const unsigned char *p = (const unsigned char *)kw[i]; p[0] && p[1]; p++) {
+			unsigned char a = ac_lower(p[0]), b = ac_lower(p[1]);
+			ac_pair_set(ac, a, b);
+			ac_pair_set(ac, ac_upper(a), b);
+			ac_pair_set(ac, a, ac_upper(b));
+			ac_pair_set(ac, ac_upper(a), ac_upper(b));
+		}
+}
+
+const uint8_t *lw_ac_pairs(const lw_ac *ac)
+{
+	return ac->pairs;
+}
+
 int lw_ac_build(lw_ac **out, const char *const *kw, size_t n)
 {
 	lw_ac *ac = calloc(1, sizeof(*ac));
@@ -193,6 +223,7 @@ int lw_ac_build(lw_ac **out, const char *const *kw, size_t n)
 		if (strlen(kw[i]) > ac->maxkw)
 			ac->maxkw = (uint32_t)strlen(kw[i]);
 	}
+	ac_build_pairs(ac, kw, n);
 	if ((rc = ac_build_classes(ac, kw, n)) < 0 ||
 	    (rc = ac_build_trie(ac, &b, kw, n, &term)) < 0)
 		goto done;

@@ -148,6 +148,17 @@ size_t lw_ac_max_keyword(const lw_ac *ac);
 
 void lw_ac_free(lw_ac *ac);
 
+/* A bitmap of the byte pairs that follow each other in some keyword, in
+ * any case: bit (a << 8 | b) is set when "ab" does. A run of bytes holding
+ * a pair that is not one holds no keyword across it (deltahits.c trims
+ * its windows with this). */
+const uint8_t *lw_ac_pairs(const lw_ac *ac);
+
+static inline int lw_ac_pair(const uint8_t *pairs, unsigned char a, unsigned char b)
+{
+	return (pairs[((unsigned)a << 8 | b) >> 3] >> (b & 7)) & 1;
+}
+
 typedef int (*lw_ac_hit_cb)(uint32_t kw, size_t end, void *payload);
 
 int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
