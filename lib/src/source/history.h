@@ -189,6 +189,9 @@ int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers);
 /* history_jobs.c: a new blob noted for the workers, seq naming the commit
  * (or root) that brought it */
 int lw_hist_push(hwalker *w, const git_oid *blob, uint64_t seq, const char *path);
+/* a block of LW_HJOB_BLOCK jobs, mapped (NULL: out of memory), and its end */
+hjobrec *lw_hist_block_new(void);
+void lw_hist_block_free(hjobrec *b);
 /* the commit (or the annotated tag naming a root) that seq names; zero
  * when none does */
 const git_oid *lw_hist_commit_of(const hctx *c, uint64_t seq);

@@ -246,6 +246,12 @@ static void *hwthread_main(void *p)
 				lw_hsink_count(&c->out, &c->st->commits, 1);
 			}
 		}
+		/* the range is walked (a thief takes only what is not claimed):
+		 * only its new blobs and the blobs it saw are needed any more,
+		 * by the merge. Its (object, path) pairs were the largest part of
+		 * a long history's walk, held for every range till the end. */
+		lw_hashset_release(&w->placed);
+		lw_oidset_release(&w->seen_trees);
 		w = hw_steal(t);
 	}
 	return NULL;
@@ -261,7 +267,7 @@ static int hwalker_cmp(const void *a, const void *b)
 static void hwalker_dispose(hwalker *w)
 {
 	for (size_t i = 0; i < w->jobs.nblocks; i++)
-		free(w->jobs.blocks[i]);
+		lw_hist_block_free(w->jobs.blocks[i]);
 	free(w->jobs.blocks);
 	lw_oidset_release(&w->seen_blobs);
 	lw_oidset_release(&w->seen_trees);
@@ -425,7 +431,7 @@ static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 					 lw_hist_note_alias(&ws[k], &j->blob, alias, 0) < 0))
 					oom = 1;
 			}
-			free(l->blocks[b]);
+			lw_hist_block_free(l->blocks[b]);
 			l->blocks[b] = NULL;
 		}
 		l->nblocks = l->n = 0;

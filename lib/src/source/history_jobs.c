@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "source/history.h"
 
@@ -22,6 +23,23 @@ int lw_hist_path_id(hctx *c, const char *path, size_t len, uint32_t *id, const c
 		*str = lw_pathtab_get(&c->paths, *id);
 	pthread_mutex_unlock(&c->paths_lock);
 	return rc;
+}
+
+/* A block of jobs straight from the kernel: freed, it goes back at once.
+ * From malloc, the blocks a walker thread filled stayed in its arena after
+ * the merge freed them, and the merge's copy doubled the jobs again. */
+hjobrec *lw_hist_block_new(void)
+{
+	void *b = mmap(NULL, LW_HJOB_BLOCK * sizeof(hjobrec), PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return b == MAP_FAILED ? NULL : b;
+}
+
+void lw_hist_block_free(hjobrec *b)
+{
+	if (b)
+		munmap(b, LW_HJOB_BLOCK * sizeof(hjobrec));
 }
 
 int lw_hist_push(hwalker *w, const git_oid *blob, uint64_t seq, const char *path)
@@ -41,7 +59,7 @@ int lw_hist_push(hwalker *w, const git_oid *blob, uint64_t seq, const char *path
 			l->blocks = v;
 			l->capblocks = cap;
 		}
-		if (!(l->blocks[l->nblocks] = malloc(LW_HJOB_BLOCK * sizeof(hjobrec))))
+		if (!(l->blocks[l->nblocks] = lw_hist_block_new()))
 			return LW_ENOMEM;
 		l->nblocks++;
 	}
