@@ -18,9 +18,12 @@
 #define LW_MAX_PATH (1 << 20)
 #define LW_PATH_SHOWN 1024
 /* Inflated objects the readers keep as delta bases, shared out among the
- * walkers (trees) and among the workers (blobs, read in pack order, need
- * less), each reader keeping at least LW_MIN_CACHE. */
-#define LW_WALKERS_CACHE ((size_t)128 << 20)
+ * walkers (trees), among the workers (blobs, read in pack order) and among
+ * the threads of `present`, each reader keeping at least LW_MIN_CACHE. The
+ * walkers' 128 MiB applied no fewer deltas than 64 MiB on a 5.6M-object
+ * history (and 4 % fewer on git's), at 100 MiB more peak RSS. */
+#define LW_WALKERS_CACHE ((size_t)64 << 20)
+#define LW_PRESENT_CACHE ((size_t)128 << 20)
 #define LW_WORKERS_CACHE ((size_t)64 << 20)
 #define LW_MIN_CACHE ((size_t)16 << 20)
 #define LW_SHARE_CACHE(total, n) ((total) / (n) > LW_MIN_CACHE ? (total) / (n) : LW_MIN_CACHE)
