@@ -146,6 +146,14 @@ static int hrun(hctx *c, lw_error *err)
 	pthread_mutex_unlock(&c->out.lock);
 	for (unsigned i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
+	/* every blob is scanned: `present` and the report need the findings,
+	 * which hold their own commits and paths, not the jobs */
+	free(c->jobs.v);
+	c->jobs.v = NULL;
+	c->jobs.n = c->jobs.next = 0;
+	free(c->commit_ids);
+	c->commit_ids = NULL;
+	c->ncommits = 0;
 	c->st->limit_hits += lw_scanner_limit_hits(sc);
 	lw_scanner_free(sc);
 	git_revwalk_free(walk);
