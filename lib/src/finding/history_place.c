@@ -13,9 +13,25 @@
 
 void lw_hist_places_dispose(hplace *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
+	(void)n; /* the paths are interned, the walk's */
 	free(v);
+}
+
+void lw_hist_places_of(const hsink *s, const git_oid *blob, size_t *first, size_t *n)
+{
+	size_t lo = 0, hi = s->nplace, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (git_oid_cmp(&s->place[mid].blob, blob) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->nplace && git_oid_equal(&s->place[end].blob, blob); end++)
+		;
+	*first = lo;
+	*n = end - lo;
 }
 
 /* 1 when a finding copied to `path` is still reported there: neither the

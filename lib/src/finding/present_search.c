@@ -305,7 +305,7 @@ static int ps_search(const hpresent_in *c, const git_oid *hits, size_t nhits, co
 	if (nroots / nt < 4)
 		nt = nroots / 4 > 1 ? nroots / 4 : 1;
 	memset(ts, 0, sizeof(ts));
-	size_t cache = LW_SHARE_CACHE(LW_WALKERS_CACHE, nt);
+	size_t cache = LW_SHARE_CACHE(LW_PRESENT_CACHE, nt);
 	for (size_t k = 0; k < nt; k++) {
 		psthread *t = &ts[k];
 		t->in = c;

@@ -91,10 +91,12 @@ planned:
 	c->st->commits_total = n;
 	pthread_mutex_unlock(&c->out.lock);
 	c->sc = sc;
+	/* kept for the workers: a job names its commit by seq */
+	c->commit_ids = ids;
+	c->ncommits = n;
 	rc = lw_hist_walk(c, ids, n, nwalkers);
 	if (rc == 0)
 		rc = lw_hist_queue_start(c);
-	free(ids);
 	return rc == LW_ESTOP ? 0 : rc;
 }
 
@@ -144,6 +146,14 @@ static int hrun(hctx *c, lw_error *err)
 	pthread_mutex_unlock(&c->out.lock);
 	for (unsigned i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
+	/* every blob is scanned: `present` and the report need the findings,
+	 * which hold their own commits and paths, not the jobs */
+	free(c->jobs.v);
+	c->jobs.v = NULL;
+	c->jobs.n = c->jobs.next = 0;
+	free(c->commit_ids);
+	c->commit_ids = NULL;
+	c->ncommits = 0;
 	c->st->limit_hits += lw_scanner_limit_hits(sc);
 	lw_scanner_free(sc);
 	git_revwalk_free(walk);
@@ -169,11 +179,10 @@ static void hist_release(hctx *c)
 		free(c->roots[i].name);
 	free(c->roots);
 	lw_hist_plan_release(&c->plan);
-	for (size_t i = 0; i < c->jobs.nbatch; i++)
-		free(c->jobs.batch[i].path);
-	free(c->jobs.batch);
-	free(c->jobs.batch_key);
-	free(c->jobs.order);
+	free(c->jobs.v);
+	free(c->commit_ids);
+	lw_pathtab_release(&c->paths);
+	pthread_mutex_destroy(&c->paths_lock);
 	for (size_t i = 0; i < c->nalias; i++)
 		free(c->alias[i].path);
 	free(c->alias);
@@ -198,6 +207,7 @@ int lw_history_scan(const char *repo_path, const lw_ruleset *rs,
 	c.repo_path = repo_path;
 	lw_hsink_init(&c.out, rs, c.opts, stats);
 	pthread_cond_init(&c.jobs.not_empty, NULL);
+	pthread_mutex_init(&c.paths_lock, NULL);
 	if ((rc = lw_hist_open(&c.repo, &c.reader, LW_SHARE_CACHE(LW_WALKERS_CACHE, 1), &c, err)) < 0)
 		goto done;
 	if (c.opts->new_objects_only && c.opts->nobject_dirs) {

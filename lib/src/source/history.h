@@ -1,6 +1,7 @@
 /* history.h - the history source's pieces: planning (history_plan.c),
  * commit order (history_order.c), the walk over commits
- * (history_commits.c) and trees (history_trees.c), the blob workers
+ * (history_commits.c) and trees (history_trees.c), the jobs it notes
+ * (history_jobs.c), the blob workers
  * (history_blobs.c) and the driver (history.c). Findings go down to
  * finding/history_sink.c. */
 #ifndef LW_HISTORY_H
@@ -40,15 +41,33 @@ typedef struct hplan {
 	size_t ntags;
 } hplan;
 
-/* Every new blob the walk found (jobs), handed out to the workers in
- * pack order (order, next) when it ends (history_blobs.c) */
+/* A blob the walk found, as it keeps it until a worker takes it: a fixed
+ * 40 bytes, its path a number in hctx.paths and its commit named by seq
+ * (lw_hist_commit_of); a worker spells it out as an hjob. */
+typedef struct hjobrec {
+	git_oid blob;
+	uint32_t path;
+	uint64_t seq;
+	uint64_t key;                /* pack position */
+} hjobrec;
+
+/* a walker's jobs, in blocks of LW_HJOB_BLOCK that the merge frees as it
+ * copies them: no block ever doubles */
+#define LW_HJOB_BLOCK 8192
+typedef struct hjoblist {
+	hjobrec **blocks;
+	size_t nblocks, capblocks;
+	size_t n;
+} hjoblist;
+
+/* Every new blob the walk found (v), sorted into pack order and handed out
+ * to the workers (next) when it ends (history_blobs.c) */
 typedef struct hqueue {
-	hjob *batch;
-	uint64_t *batch_key;         /* pack positions */
-	size_t nbatch, capbatch;
-	size_t *order, next;
-	pthread_cond_t not_empty;     /* the jobs are ready (order) or there are none (done) */
+	hjobrec *v;
+	size_t n, next;
+	pthread_cond_t not_empty;     /* the jobs are ready (ready) or there are none (done) */
 	unsigned nworkers;
+	int ready;
 	int done;
 } hqueue;
 
@@ -76,6 +95,13 @@ typedef struct hctx {
 	int paths_lost;              /* a path was too long to note */
 	hroot *roots;                /* refs to trees and blobs, walked after the commits */
 	size_t nroots;
+	/* the commits walked, oldest first: seq i is commit_ids[i], seq
+	 * ncommits + k is roots[k] */
+	git_oid *commit_ids;
+	size_t ncommits;
+	/* every path a job or a place names, shared by the walkers */
+	lw_pathtab paths;
+	pthread_mutex_t paths_lock;
 	halias *alias;
 	size_t nalias;
 } hctx;
@@ -96,9 +122,7 @@ typedef struct hwalker {
 	size_t nalias, capalias;
 	hplace *place;
 	size_t nplace, capplace;
-	hjob *batch;
-	uint64_t *batch_key;         /* pack positions */
-	size_t nbatch, capbatch;
+	hjoblist jobs;
 	const git_oid *ids;
 	size_t lo, hi;               /* ids[lo..hi); hi lowered when another
 					thread takes the rest (c->out.lock) */
@@ -158,13 +182,24 @@ int lw_hist_order(git_repository *repo, lw_objreader *reader, const hplan *plan,
 	size_t *n);
 
 /* history_commits.c: walks ids[0..n) (oldest first) with up to nwalkers
- * walkers; c->batch then holds every new blob with the oldest commit and
+ * walkers; c->jobs then holds every new blob with the oldest commit and
  * path that brought it, each with its other places in c->out.place. */
 int lw_hist_walk(hctx *c, const git_oid *ids, size_t n, unsigned nwalkers);
 
+/* history_jobs.c: a new blob noted for the workers, seq naming the commit
+ * (or root) that brought it */
+int lw_hist_push(hwalker *w, const git_oid *blob, uint64_t seq, const char *path);
+/* a block of LW_HJOB_BLOCK jobs, mapped (NULL: out of memory), and its end */
+hjobrec *lw_hist_block_new(void);
+void lw_hist_block_free(hjobrec *b);
+/* the commit (or the annotated tag naming a root) that seq names; zero
+ * when none does */
+const git_oid *lw_hist_commit_of(const hctx *c, uint64_t seq);
+/* path's number in c->paths (and, str not NULL, its interned string), under
+ * c->paths_lock */
+int lw_hist_path_id(hctx *c, const char *path, size_t len, uint32_t *id, const char **str);
+
 /* history_trees.c: a commit's tree against its parents' trees */
-int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
-	const char *path);
 int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t np, uint64_t seq,
 	const git_oid *commit, const unsigned char *tree_id, unsigned depth);
 /* a blob met again at a new path (finding/history_place.c says why) */
@@ -174,7 +209,7 @@ int lw_hist_place_note(hwalker *w, const git_oid *blob, const git_oid *commit, u
 int lw_hist_note_alias(hwalker *w, const git_oid *id, char *path, int is_tree);
 
 /* history_blobs.c: the workers, each with its own repository handle and
- * reader, scanning c->batch in pack order once the walk hands it over */
+ * reader, scanning c->jobs in pack order once the walk hands it over */
 void *lw_hist_worker_main(void *hworker_);
 int lw_hist_queue_start(hctx *c);
 /* a commit's or tag's message, scanned as a blob at `kind` */

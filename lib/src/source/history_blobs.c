@@ -22,12 +22,11 @@ int lw_hist_open(git_repository **out, lw_objreader **reader, size_t cache, cons
 
 /* ---- queue ---------------------------------------------------------- */
 
-static int hq_batch_cmp(const void *a, const void *b, void *keys)
+static int hq_key_cmp(const void *a, const void *b)
 {
-	const uint64_t *k = keys;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const hjobrec *x = a, *y = b;
 
-	return k[x] < k[y] ? -1 : k[x] > k[y];
+	return x->key < y->key ? -1 : x->key > y->key;
 }
 
 /* Hands every blob the walk found to the workers, in pack order. Versions
@@ -39,23 +38,17 @@ static int hq_batch_cmp(const void *a, const void *b, void *keys)
  * walk is over. */
 int lw_hist_queue_start(hctx *c)
 {
-	size_t *order = malloc((c->jobs.nbatch ? c->jobs.nbatch : 1) * sizeof(size_t));
-
-	if (!order)
-		return LW_ENOMEM;
-	for (size_t i = 0; i < c->jobs.nbatch; i++)
-		order[i] = i;
-	qsort_r(order, c->jobs.nbatch, sizeof(size_t), hq_batch_cmp, c->jobs.batch_key);
+	qsort(c->jobs.v, c->jobs.n, sizeof(hjobrec), hq_key_cmp);
 	pthread_mutex_lock(&c->out.lock);
-	c->jobs.order = order;
+	c->jobs.ready = 1;
 	c->jobs.next = 0;
-	c->st->blobs_total = c->jobs.nbatch;
+	c->st->blobs_total = c->jobs.n;
 	pthread_cond_broadcast(&c->jobs.not_empty);
 	pthread_mutex_unlock(&c->out.lock);
 	return 0;
 }
 
-/* The next stretch of jobs in pack order, [*lo, *hi) of c->jobs.order: large
+/* The next stretch of jobs in pack order, [*lo, *hi) of c->jobs.v: large
  * at first, so that each worker reads long runs of neighbours and finds
  * their delta bases in its own cache, smaller towards the end so that the
  * workers finish together. 0 when there is nothing left. */
@@ -64,10 +57,10 @@ static int hq_take(hctx *c, size_t *lo, size_t *hi)
 	int got = 0;
 
 	pthread_mutex_lock(&c->out.lock);
-	while (!c->jobs.order && !c->jobs.done)
+	while (!c->jobs.ready && !c->jobs.done)
 		pthread_cond_wait(&c->jobs.not_empty, &c->out.lock);
-	if (c->jobs.order && c->jobs.next < c->jobs.nbatch && !c->stop) {
-		size_t left = c->jobs.nbatch - c->jobs.next, n = left / (4 * (size_t)c->jobs.nworkers);
+	if (c->jobs.ready && c->jobs.next < c->jobs.n && !c->stop) {
+		size_t left = c->jobs.n - c->jobs.next, n = left / (4 * (size_t)c->jobs.nworkers);
 		if (n < LW_HRUN)
 			n = LW_HRUN;
 		if (n > left)
@@ -82,6 +75,16 @@ static int hq_take(hctx *c, size_t *lo, size_t *hi)
 }
 
 /* ---- workers -------------------------------------------------------- */
+
+/* A job as the walk kept it, spelled out: its commit, path and places */
+static void hw_job_view(const hctx *c, const hjobrec *r, hjob *j)
+{
+	j->blob = r->blob;
+	j->commit = *lw_hist_commit_of(c, r->seq);
+	j->seq = r->seq;
+	j->path = lw_pathtab_get(&c->paths, r->path);
+	lw_hist_places_of(&c->out, &r->blob, &j->place_first, &j->place_n);
+}
 
 /* the sink's ends for a worker's scanner: its job's findings, and its
  * diagnostics under the lock */
@@ -313,12 +316,11 @@ void *lw_hist_worker_main(void *p)
 	}
 	while (hq_take(c, &lo, &hi)) {
 		for (size_t i = lo; i < hi; i++) {
-			hjob *job = &c->jobs.batch[c->jobs.order[i]];
-			if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel))
-				hw_scan_blob(w, odb, rd, sc, job);
-			/* findings hold their own copies of the path */
-			free(job->path);
-			job->path = NULL;
+			if (sc && !c->stop && !(c->opts->cancel && *c->opts->cancel)) {
+				hjob job;
+				hw_job_view(c, &c->jobs.v[i], &job);
+				hw_scan_blob(w, odb, rd, sc, &job);
+			}
 			/* progress only: read unlocked by the monitor */
 			__atomic_fetch_add(&c->st->blobs_done, 1, __ATOMIC_RELAXED);
 		}
@@ -346,7 +348,7 @@ void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *ki
 	memset(&job, 0, sizeof(job));
 	job.commit = *id;
 	job.seq = seq;
-	job.path = (char *)kind;
+	job.path = kind;
 	chunk.data = (const unsigned char *)text;
 	chunk.len = strlen(text);
 	chunk.path = kind;

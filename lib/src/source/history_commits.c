@@ -246,6 +246,12 @@ static void *hwthread_main(void *p)
 				lw_hsink_count(&c->out, &c->st->commits, 1);
 			}
 		}
+		/* the range is walked (a thief takes only what is not claimed):
+		 * only its new blobs and the blobs it saw are needed any more,
+		 * by the merge. Its (object, path) pairs were the largest part of
+		 * a long history's walk, held for every range till the end. */
+		lw_hashset_release(&w->placed);
+		lw_oidset_release(&w->seen_trees);
 		w = hw_steal(t);
 	}
 	return NULL;
@@ -260,10 +266,9 @@ static int hwalker_cmp(const void *a, const void *b)
 
 static void hwalker_dispose(hwalker *w)
 {
-	for (size_t i = 0; i < w->nbatch; i++)
-		free(w->batch[i].path);
-	free(w->batch);
-	free(w->batch_key);
+	for (size_t i = 0; i < w->jobs.nblocks; i++)
+		lw_hist_block_free(w->jobs.blocks[i]);
+	free(w->jobs.blocks);
 	lw_oidset_release(&w->seen_blobs);
 	lw_oidset_release(&w->seen_trees);
 	lw_hashset_release(&w->placed);
@@ -284,21 +289,6 @@ static int place_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* the first place of `blob` in the sorted c->place, or c->nplace */
-static size_t place_lower(const hsink *c, const git_oid *blob)
-{
-	size_t lo = 0, hi = c->nplace;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (git_oid_cmp(&c->place[mid].blob, blob) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static int path_allowed_globally(const lw_ruleset *rs, const char *path, pcre2_match_data *md)
 {
 	return lw_regex_list_matches(&rs->allow.paths, (const unsigned char *)path, strlen(path), md);
@@ -306,21 +296,27 @@ static int path_allowed_globally(const lw_ruleset *rs, const char *path, pcre2_m
 
 /* A job scanned at a path the configuration allows would find nothing for
  * its other paths either: it is scanned at the oldest path not allowed. */
-static void job_pick_path(hsink *c, hjob *j, pcre2_match_data *md)
+static int job_pick_path(hctx *h, hjobrec *j, size_t first, size_t n, pcre2_match_data *md)
 {
-	if (!md || !path_allowed_globally(c->rs, j->path, md))
-		return;
-	for (size_t k = j->place_first; k < j->place_first + j->place_n; k++) {
+	hsink *c = &h->out;
+	const char *path = lw_pathtab_get(&h->paths, j->path);
+
+	if (!md || !path_allowed_globally(c->rs, path, md))
+		return 0;
+	for (size_t k = first; k < first + n; k++) {
 		hplace *p = &c->place[k];
+		uint32_t pid;
 		if (path_allowed_globally(c->rs, p->path, md))
 			continue;
-		hplace was = { j->blob, j->commit, j->seq, j->path };
-		j->path = p->path;
-		j->commit = p->commit;
+		if (lw_pathtab_intern(&h->paths, p->path, strlen(p->path), &pid) < 0)
+			return LW_ENOMEM;
+		hplace was = { j->blob, *lw_hist_commit_of(h, j->seq), j->seq, path };
+		j->path = pid;
 		j->seq = p->seq;
 		*p = was;
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 /* The walkers' places (history_place.c), in one list sorted by blob, and each job's share
@@ -345,19 +341,20 @@ static int hw_places_merge(hctx *h, hwalker *ws, size_t nw)
 		ws[k].nplace = ws[k].capplace = 0;
 	}
 	qsort(c->place, c->nplace, sizeof(hplace), place_cmp);
-	pcre2_match_data *md = c->rs->allow.paths.n ? pcre2_match_data_create(4, NULL) : NULL;
-	for (size_t i = 0; i < h->jobs.nbatch; i++) {
-		hjob *j = &h->jobs.batch[i];
-		size_t first = place_lower(c, &j->blob), end = first;
-		while (end < c->nplace && git_oid_equal(&c->place[end].blob, &j->blob))
-			end++;
-		j->place_first = first;
-		j->place_n = end - first;
-		if (j->place_n)
-			job_pick_path(c, j, md);
+	if (!c->rs->allow.paths.n)
+		return 0;
+	/* each job's places are found again by its worker (lw_hist_places_of) */
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	int rc = 0;
+	for (size_t i = 0; i < h->jobs.n && rc == 0; i++) {
+		hjobrec *j = &h->jobs.v[i];
+		size_t first, n;
+		lw_hist_places_of(c, &j->blob, &first, &n);
+		if (n)
+			rc = job_pick_path(h, j, first, n, md);
 	}
 	pcre2_match_data_free(md);
-	return 0;
+	return rc;
 }
 
 /* A walker's commits done: notes what a tree or blob ref holds (c->roots),
@@ -381,7 +378,7 @@ static int hw_walk_roots(hwalker *w, uint64_t first_seq)
 			if (ins < 0)
 				rc = LW_ENOMEM;
 			else if (ins > 0 && !(c->own_store && lw_objstore_exists(c->own_store, r->id.id)))
-				rc = lw_hist_push(w, &r->id, &r->tag, seq, r->name);
+				rc = lw_hist_push(w, &r->id, seq, r->name);
 			continue;
 		}
 		lw_buf_put(&w->path, r->name, strlen(r->name));
@@ -397,41 +394,47 @@ static int hw_walk_roots(hwalker *w, uint64_t first_seq)
 	return rc;
 }
 
-/* The walkers' notes in range order into c->jobs.batch: a blob an older range
- * saw is dropped from the newer ones. */
+/* The walkers' notes in range order into c->jobs.v: a blob an older range
+ * saw is dropped from the newer ones. Each block of a walker's jobs is
+ * freed once copied, so the jobs are held about once, not twice. */
 static int hwalker_merge(hctx *c, hwalker *ws, size_t nw)
 {
 	size_t total = 0;
 	int oom = 0;
 
 	for (size_t k = 0; k < nw; k++)
-		total += ws[k].nbatch;
-	c->jobs.batch = calloc(total ? total : 1, sizeof(hjob));
-	c->jobs.batch_key = calloc(total ? total : 1, sizeof(uint64_t));
-	if (!c->jobs.batch || !c->jobs.batch_key)
+		total += ws[k].jobs.n;
+	/* pages of the array are touched only as jobs are copied in */
+	c->jobs.v = malloc((total ? total : 1) * sizeof(hjobrec));
+	if (!c->jobs.v)
 		return LW_ENOMEM;
-	c->jobs.capbatch = total;
 	for (size_t k = 0; k < nw; k++) {
-		for (size_t i = 0; i < ws[k].nbatch; i++) {
-			hjob *j = &ws[k].batch[i];
-			int older = 0;
-			for (size_t m = 0; m < k && !older; m++)
-				older = lw_oidset_contains(&ws[m].seen_blobs, &j->blob);
-			if (older) {
+		hjoblist *l = &ws[k].jobs;
+		for (size_t b = 0; b < l->nblocks; b++) {
+			size_t nb = b + 1 < l->nblocks ? LW_HJOB_BLOCK : l->n - b * LW_HJOB_BLOCK;
+			for (size_t i = 0; i < nb && !oom; i++) {
+				hjobrec *j = &l->blocks[b][i];
+				int older = 0;
+				for (size_t m = 0; m < k && !older; m++)
+					older = lw_oidset_contains(&ws[m].seen_blobs, &j->blob);
+				if (!older) {
+					c->jobs.v[c->jobs.n++] = *j;
+					continue;
+				}
 				/* its first path, for `present`, is in the older range;
 				 * this one is another place of the blob */
-				if (lw_hist_place_note(&ws[k], &j->blob, &j->commit, j->seq, j->path) < 0)
+				const char *path = lw_pathtab_get(&c->paths, j->path);
+				char *alias;
+				if (lw_hist_place_note(&ws[k], &j->blob, lw_hist_commit_of(c, j->seq), j->seq, path) < 0)
 					oom = 1;
-				if (!c->track_paths)
-					free(j->path);
-				else if (lw_hist_note_alias(&ws[k], &j->blob, j->path, 0) < 0)
+				else if (c->track_paths && (!(alias = lw_strdup(path)) ||
+					 lw_hist_note_alias(&ws[k], &j->blob, alias, 0) < 0))
 					oom = 1;
-				continue;
 			}
-			c->jobs.batch_key[c->jobs.nbatch] = ws[k].batch_key[i];
-			c->jobs.batch[c->jobs.nbatch++] = *j;
+			lw_hist_block_free(l->blocks[b]);
+			l->blocks[b] = NULL;
 		}
-		ws[k].nbatch = 0;
+		l->nblocks = l->n = 0;
 	}
 	size_t nalias = 0;
 	for (size_t k = 0; k < nw; k++)

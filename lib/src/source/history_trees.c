@@ -12,32 +12,6 @@
 
 #include "source/history.h"
 
-int lw_hist_push(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
-	const char *path)
-{
-	if (w->nbatch == w->capbatch) {
-		size_t cap = w->capbatch ? w->capbatch * 2 : 4096;
-		hjob *v = lw_reallocarray(w->batch, cap, sizeof(hjob));
-		if (!v)
-			return LW_ENOMEM;
-		w->batch = v;
-		uint64_t *k = lw_reallocarray(w->batch_key, cap, sizeof(uint64_t));
-		if (!k)
-			return LW_ENOMEM;
-		w->batch_key = k;
-		w->capbatch = cap;
-	}
-	hjob *j = &w->batch[w->nbatch];
-	if (!(j->path = lw_strdup(path)))
-		return LW_ENOMEM;
-	j->blob = *blob;
-	j->commit = *commit;
-	j->seq = seq;
-	j->place_first = j->place_n = 0;
-	w->batch_key[w->nbatch++] = lw_objstore_position(lw_objreader_store(w->reader), blob->id);
-	return 0;
-}
-
 int lw_hist_note_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
 {
 	if (w->nalias == w->capalias) {
@@ -65,8 +39,9 @@ int lw_hist_place_note(hwalker *w, const git_oid *blob, const git_oid *commit, u
 		w->place = v;
 		w->capplace = cap;
 	}
-	char *p = lw_strdup(path);
-	if (!p)
+	uint32_t pid;
+	const char *p = NULL;
+	if (lw_hist_path_id(w->c, path, strlen(path), &pid, &p) < 0)
 		return LW_ENOMEM;
 	w->place[w->nplace++] = (hplace){ *blob, *commit, seq, p };
 	return 0;
@@ -185,7 +160,7 @@ static int hw_long_path(hwalker *w, const lw_tree_entry *e, int is_tree, const g
 	} else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB)) {
 		lw_hsink_diag(&c->out, lw_buf_cstr(&shown), "path longer than %d bytes: scanned, shown shortened",
 			LW_MAX_PATH);
-		rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&shown));
+		rc = lw_hist_push(w, id, seq, lw_buf_cstr(&shown));
 	}
 	lw_buf_release(&shown);
 	return rc;
@@ -289,7 +264,7 @@ int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 			if (ins < 0)
 				rc = LW_ENOMEM;
 			else if (ins > 0 && !hwalk_is_known(c, id, GIT_OBJECT_BLOB))
-				rc = lw_hist_push(w, id, commit, seq, lw_buf_cstr(&w->path));
+				rc = lw_hist_push(w, id, seq, lw_buf_cstr(&w->path));
 			if (rc == 0 && ins >= 0 && (rc = hw_place(w, hdir, &e, 0, ins > 0, commit, seq)) > 0)
 				rc = 0;
 		}

@@ -108,4 +108,25 @@ typedef struct lw_embedded_file {
 	size_t len;
 } lw_embedded_file;
 
+/* Interned paths (util/pathtab.c): each distinct path stored once, named by
+ * a number from 0; its string does not move until the table is released.
+ * Zeroed: empty. Not locked: one thread at a time. */
+typedef struct lw_pathtab {
+	const char **paths;  /* id -> its string */
+	uint32_t *hash;      /* id -> its hash */
+	uint32_t n, cap;
+	uint32_t *slots;     /* open addressing over ids + 1, 0 empty */
+	size_t nslots;
+	char **blocks;       /* where the strings live */
+	size_t nblocks, capblocks;
+	char *at;
+	size_t left;
+} lw_pathtab;
+
+/* path[0..len)'s number, new or not: 0, or LW_ENOMEM */
+int lw_pathtab_intern(lw_pathtab *t, const char *path, size_t len, uint32_t *id);
+/* the path numbered id (NUL-terminated), or NULL */
+const char *lw_pathtab_get(const lw_pathtab *t, uint32_t id);
+void lw_pathtab_release(lw_pathtab *t);
+
 #endif
