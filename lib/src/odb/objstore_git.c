@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "odb/objstore_int.h"
 #include "odb/objstore_git.h"
+#include "odb/repo_find.h"
 
 /* libgit2 asks for whole objects; the bound only stops a hostile header
  * from making us allocate without limit */
@@ -154,19 +155,7 @@ static int osg_dirs(git_repository *repo, int from_env, const char *const *extra
 	for (size_t i = 0; i < nextra; i++)
 		if (lw_strlist_push(dirs, extra[i]) < 0)
 			return -1;
-	const char *alt = from_env ? getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES") : NULL;
-	while (alt && *alt) {
-		const char *colon = strchr(alt, ':');
-		size_t l = colon ? (size_t)(colon - alt) : strlen(alt);
-		char *one = lw_strndup(alt, l);
-		if (!one || (l && lw_strlist_push(dirs, one) < 0)) {
-			free(one);
-			return -1;
-		}
-		free(one);
-		alt = colon ? colon + 1 : NULL;
-	}
-	return 0;
+	return from_env ? lw_repo_push_env_alternates(dirs) : 0;
 }
 
 int lw_objstore_install(git_repository *repo, int from_env, const char *const *extra, size_t nextra,

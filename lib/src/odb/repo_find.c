@@ -193,7 +193,13 @@ int lw_repo_object_dirs(const lw_gitdirs *d, int from_env, lw_strlist *dirs)
 		return -1;
 	if (lw_strlist_push(dirs, own) < 0)
 		return -1;
-	const char *alt = from_env ? getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES") : NULL;
+	return from_env ? lw_repo_push_env_alternates(dirs) : 0;
+}
+
+int lw_repo_push_env_alternates(lw_strlist *dirs)
+{
+	const char *alt = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+
 	while (alt && *alt) {
 		const char *colon = strchr(alt, ':');
 		size_t l = colon ? (size_t)(colon - alt) : strlen(alt);

@@ -26,6 +26,10 @@ int lw_repo_find(lw_gitdirs *out, const char *start);
 /* The object directories: the repository's (GIT_OBJECT_DIRECTORY when
  * from_env) and GIT_ALTERNATE_OBJECT_DIRECTORIES (from_env). 0 or -1. */
 int lw_repo_object_dirs(const lw_gitdirs *d, int from_env, lw_strlist *dirs);
+
+/* appends the directories of GIT_ALTERNATE_OBJECT_DIRECTORIES (git sets it
+ * for hooks, pointing at the quarantine's base); -1 on allocation failure */
+int lw_repo_push_env_alternates(lw_strlist *dirs);
 /* HEAD's tree: 0 with tree set; 1 when HEAD is unborn, is not a branch or
  * a detached commit, or cannot be read here. */
 int lw_repo_head_tree(const lw_gitdirs *d, lw_objreader *rd, unsigned char tree[20]);
