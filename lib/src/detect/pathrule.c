@@ -56,7 +56,7 @@ int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,
 		return 1;
 	if (ps->memo && ps->memo_len == n && memcmp(ps->memo, rel, n) == 0)
 		return ps->memo_ok;
-	ok = pcre2_match(rs->paths_any, (PCRE2_SPTR)rel, n, 0, 0, md, NULL) >= 0;
+	ok = lw_path_matches(rs->paths_any, rel, n, md);
 	char *c = realloc(ps->memo, n + 1);
 	if (c) {
 		memcpy(c, rel, n + 1);
@@ -78,18 +78,18 @@ static int lw_pathstate_allowed(lw_pathstate *ps, const lw_ruleset *rs, const lw
 	lw_pathmemo *e;
 
 	if (!g || g > ps->nrules)
-		return lw_regex_list_matches(&r->allow.paths, (const unsigned char *)rel, n, md);
+		return lw_path_list_matches(&r->allow.paths, rel, n, md);
 	/* the group's first rule: its regexes are JIT-compiled */
 	const lw_regex_list *l = &rs->rules[g - 1].allow.paths;
 	if (bit >= 64 || (!ps->amemo && !(ps->amemo = calloc(LW_PATHMEMO_SLOTS, sizeof(*ps->amemo)))))
-		return lw_regex_list_matches(l, (const unsigned char *)rel, n, md);
+		return lw_path_list_matches(l, rel, n, md);
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)rel[i]) * 1099511628211ull;
 	e = &ps->amemo[(h ^ (h >> 29)) & (LW_PATHMEMO_SLOTS - 1)];
 	if (!e->path || e->len != n || memcmp(e->path, rel, n) != 0) {
 		char *c = realloc(e->path, n + 1);
 		if (!c)
-			return lw_regex_list_matches(l, (const unsigned char *)rel, n, md);
+			return lw_path_list_matches(l, rel, n, md);
 		memcpy(c, rel, n + 1);
 		e->path = c;
 		e->len = n;
@@ -98,7 +98,7 @@ static int lw_pathstate_allowed(lw_pathstate *ps, const lw_ruleset *rs, const lw
 	m = (uint64_t)1 << bit;
 	if (!(e->known & m)) {
 		e->known |= m;
-		if (lw_regex_list_matches(l, (const unsigned char *)rel, n, md))
+		if (lw_path_list_matches(l, rel, n, md))
 			e->ok |= m;
 	}
 	return (e->ok & m) != 0;
@@ -123,7 +123,7 @@ int lw_pathstate_rule_ok(lw_pathstate *ps, const lw_ruleset *rs, size_t ri, cons
 		size_t n = strlen(rel);
 		ps->gen_of[ri] = ps->gen;
 		ps->ok[ri] = (uint8_t)((!r->paths.n ||
-					   lw_regex_list_matches(&r->paths, (const unsigned char *)rel, n, md)) &&
+					   lw_path_list_matches(&r->paths, rel, n, md)) &&
 				       !lw_pathstate_allowed(ps, rs, r, rel, n, md));
 	}
 	return ps->ok[ri];

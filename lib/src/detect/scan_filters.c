@@ -43,7 +43,7 @@ static int lw_allowed_by(const lw_allow *a, const unsigned char *secret, size_t 
 			return 1;
 	if (lw_regex_list_matches(&a->regexes, secret, slen, md))
 		return 1;
-	return path && lw_regex_list_matches(&a->paths, (const unsigned char *)path, strlen(path), md);
+	return path && lw_path_list_matches(&a->paths, path, strlen(path), md);
 }
 
 /* The filters that depend only on the secret: a placeholder, a value under
@@ -98,7 +98,7 @@ void lw_scan__cand_filter(lw_scanner *sc, lw_cand *c)
 
 	if (!lw_scan__rule_path_ok(sc, c->rule) ||
 	    lw_is_structured_nonsecret(sc->chunk->data, sc->chunk->len, c->soff, c->slen) ||
-	    lw_regex_list_matches(&r->allow.paths, (const unsigned char *)path, strlen(path), sc->md))
+	    lw_path_list_matches(&r->allow.paths, path, strlen(path), sc->md))
 		c->drop = 1;
 }
 

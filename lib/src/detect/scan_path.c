@@ -41,7 +41,7 @@ static int lw_path_allowed(const lw_allow *a, const char *rel, pcre2_match_data 
 			    strlen(a->stopwords.v[i])))
 			return 1;
 	return lw_regex_list_matches(&a->regexes, (const unsigned char *)rel, rl, md) ||
-		lw_regex_list_matches(&a->paths, (const unsigned char *)rel, rl, md);
+		lw_path_list_matches(&a->paths, rel, rl, md);
 }
 
 
@@ -64,7 +64,7 @@ int lw_scanner_scan_path(lw_scanner *sc, const char *path, const char *fingerpri
 		const lw_rule *r = &rs->rules[ri];
 		if (o->only_rule >= 0 && (size_t)o->only_rule != ri)
 			continue;
-		if (!lw_regex_list_matches(&r->paths, (const unsigned char *)rel, strlen(rel), md) ||
+		if (!lw_path_list_matches(&r->paths, rel, strlen(rel), md) ||
 		    lw_path_allowed(&r->allow, rel, md))
 			continue;
 		rc = lw_path_emit(sc, ri, path, rel, sink);

@@ -187,8 +187,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	if (!sc->rs->finalized)
 		return LW_ERROR;
 	const char *rel = chunk->fingerprint_path ? chunk->fingerprint_path : chunk->path;
-	if (lw_regex_list_matches(&sc->rs->allow.paths, (const unsigned char *)rel, strlen(rel),
-		    sc->md))
+	if (lw_path_list_matches(&sc->rs->allow.paths, rel, strlen(rel), sc->md))
 		return 0;
 	sc->chunk = chunk;
 	sc->sink = sink;

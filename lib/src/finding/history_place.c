@@ -45,8 +45,8 @@ int lw_hist_place_reported(const lw_ruleset *rs, const lw_finding *f, const char
 
 	if (!md)
 		return 1;
-	allowed = lw_regex_list_matches(&rs->allow.paths, (const unsigned char *)path, pl, md) ||
-		  lw_regex_list_matches(&r->allow.paths, (const unsigned char *)path, pl, md);
+	allowed = lw_path_list_matches(&rs->allow.paths, path, pl, md) ||
+		  lw_path_list_matches(&r->allow.paths, path, pl, md);
 	pcre2_match_data_free(md);
 	return !allowed;
 }

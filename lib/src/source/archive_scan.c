@@ -117,8 +117,8 @@ static int ax_allowed(lw_scanner *sc, const lw_chunk *where)
 	const lw_ruleset *rs = lw_scanner_ruleset(sc);
 	const char *rel = where->fingerprint_path ? where->fingerprint_path : where->path;
 
-	return rs->allow.paths.n && lw_regex_list_matches(&rs->allow.paths, (const unsigned char *)rel,
-		strlen(rel), lw_scanner_match_data(sc));
+	return rs->allow.paths.n && lw_path_list_matches(&rs->allow.paths, rel, strlen(rel),
+		lw_scanner_match_data(sc));
 }
 
 int lw_archive_scan(lw_scanner *sc, const unsigned char *d, size_t n, const lw_chunk *where,

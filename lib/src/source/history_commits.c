@@ -291,7 +291,7 @@ static int place_cmp(const void *a, const void *b)
 
 static int path_allowed_globally(const lw_ruleset *rs, const char *path, pcre2_match_data *md)
 {
-	return lw_regex_list_matches(&rs->allow.paths, (const unsigned char *)path, strlen(path), md);
+	return lw_path_list_matches(&rs->allow.paths, path, strlen(path), md);
 }
 
 /* A job scanned at a path the configuration allows would find nothing for

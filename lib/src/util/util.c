@@ -190,6 +190,34 @@ int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	return 0;
 }
 
+/* the start of the next member's own path after p, or NULL */
+static const char *lw_path_next_member(const char *p, const char *end)
+{
+	const char *bang = memchr(p, '!', (size_t)(end - p));
+
+	return bang ? bang + 1 : NULL;
+}
+
+int lw_path_matches(const pcre2_code *code, const char *path, size_t len, pcre2_match_data *md)
+{
+	const char *end = path + len;
+
+	for (const char *p = path; code && p; p = lw_path_next_member(p, end))
+		if (pcre2_match(code, (PCRE2_SPTR)p, (size_t)(end - p), 0, 0, md, NULL) >= 0)
+			return 1;
+	return 0;
+}
+
+int lw_path_list_matches(const lw_regex_list *l, const char *path, size_t len, pcre2_match_data *md)
+{
+	const char *end = path + len;
+
+	for (const char *p = path; l->n && p; p = lw_path_next_member(p, end))
+		if (lw_regex_list_matches(l, (const unsigned char *)p, (size_t)(end - p), md))
+			return 1;
+	return 0;
+}
+
 static unsigned char lw_lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;

@@ -51,6 +51,15 @@ pcre2_code *lw_regex_compile(const char *pattern, lw_error *err);
 /* the same with extra compile options (PCRE2_ANCHORED); err may be NULL */
 pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_error *err);
 
+/* A path matched by path regexes (a rule's `paths`, `allow.paths`): a
+ * path inside an archive ("a.zip!lib/b.tar!conf/x") is tried whole and as
+ * each member's own path after a '!' ("lib/b.tar!conf/x", "conf/x"), so
+ * "(?:^|/)conf/" or "^id_rsa$" meets an archive's members as it meets
+ * files. `code` NULL, or a list with no regex: no match. */
+int lw_path_matches(const pcre2_code *code, const char *path, size_t len, pcre2_match_data *md);
+
+int lw_path_list_matches(const lw_regex_list *l, const char *path, size_t len, pcre2_match_data *md);
+
 int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	size_t len, pcre2_match_data *md);
 /* the i-th regex, compiled now if it was left for its first use (thread
