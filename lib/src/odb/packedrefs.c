@@ -7,31 +7,13 @@
  */
 #include <string.h>
 
+#include "internal.h"
 #include "odb/packedrefs.h"
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* 40 hex digits at p (n bytes available) into id */
 static int parse_hex(const unsigned char *p, size_t n, unsigned char id[20])
 {
-	if (n < 40)
-		return -1;
-	for (int i = 0; i < 20; i++) {
-		int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		id[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	return n < 40 ? -1 : lw_hex_decode((const char *)p, 20, id);
 }
 
 static const char *bad_name(const unsigned char *p, size_t n)

@@ -216,18 +216,7 @@ int lw_repo_push_env_alternates(lw_strlist *dirs)
 
 static int rf_hex(const char *s, size_t n, unsigned char id[20])
 {
-	if (n != 40)
-		return -1;
-	for (int i = 0; i < 40; i++) {
-		int c = s[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (v < 0)
-			return -1;
-		if (i % 2)
-			id[i / 2] = (unsigned char)(id[i / 2] | v);
-		else
-			id[i / 2] = (unsigned char)(v << 4);
-	}
-	return 0;
+	return n == 40 ? lw_hex_decode(s, 20, id) : -1;
 }
 
 /* a branch name that stays inside refs/heads as a path */

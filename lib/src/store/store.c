@@ -101,11 +101,6 @@ void lw_store_secret_id(const lw_store *s, const unsigned char *secret, size_t l
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The key is made once, by whichever process gets there first. */
 static int store_key(lw_store *s, lw_error *err)
 {
@@ -127,14 +122,11 @@ static int store_key(lw_store *s, lw_error *err)
 			&r, err)) < 0)
 		return rc;
 	const char *v = r.nrows ? lw_store_cell(&r, 0, 0) : NULL;
-	rc = v && strlen(v) == 64 ? 0 : lw_error_set(err, LW_ECONFIG, "%s: the store's key is damaged", s->where);
-	for (int i = 0; rc == 0 && i < 32; i++) {
-		int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			rc = lw_error_set(err, LW_ECONFIG, "%s: the store's key is damaged", s->where);
-		else
-			s->key[i] = (unsigned char)(hi << 4 | lo);
-	}
+	/* written here in lowercase: anything else is damage */
+	if (!v || strlen(v) != 64 || strspn(v, "0123456789abcdef") != 64 || lw_hex_decode(v, 32, s->key) < 0)
+		rc = lw_error_set(err, LW_ECONFIG, "%s: the store's key is damaged", s->where);
+	else
+		rc = 0;
 	lw_store_rows_free(&r);
 	return rc;
 }

@@ -190,6 +190,28 @@ int lw_regex_list_matches(const lw_regex_list *l, const unsigned char *s,
 	return 0;
 }
 
+static int lw_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int lw_hex_decode(const char *hex, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi = lw_hexval((unsigned char)hex[2 * i]), lo = lw_hexval((unsigned char)hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 /* the start of the next member's own path after p, or NULL */
 static const char *lw_path_next_member(const char *p, const char *end)
 {

@@ -51,6 +51,10 @@ pcre2_code *lw_regex_compile(const char *pattern, lw_error *err);
 /* the same with extra compile options (PCRE2_ANCHORED); err may be NULL */
 pcre2_code *lw_regex_compile_opts(const char *pattern, uint32_t options, lw_error *err);
 
+/* 2 * n hex digits (either case, as git reads object names) into n bytes;
+ * 0, or -1 at the first byte that is not a hex digit */
+int lw_hex_decode(const char *hex, size_t n, unsigned char *out);
+
 /* A path matched by path regexes (a rule's `paths`, `allow.paths`): a
  * path inside an archive ("a.zip!lib/b.tar!conf/x") is tried whole and as
  * each member's own path after a '!' ("lib/b.tar!conf/x", "conf/x"), so
