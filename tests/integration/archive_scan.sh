@@ -8,8 +8,9 @@
 . "$LW_TESTS_DIR/lib.sh"
 . "$LW_TESTS_DIR/integration/scan_helpers.bash"
 mk() { python3 "$LW_TESTS_DIR/integration/archive_make.py" "$@"; }
-# src NAME: a file holding one fresh secret assignment, named NAME
-src() { mkdir -p "$(dirname "src/$1")"; pwline >"src/$1"; echo "src/$1"; }
+# src NAME [KEY]: a file holding one fresh secret assignment (to KEY, by
+# default DB_PASSWORD), named NAME
+src() { mkdir -p "$(dirname "src/$1")"; pwline "${2:-}" >"src/$1"; echo "src/$1"; }
 
 # the library that reads them is named with the others
 "$LEAKWALK" version --deps >deps.out
@@ -183,10 +184,9 @@ check "a long member name is cut to 1024 bytes and marked" pyj "$LW_TMP/hostilej
 # a member's own path meets the rules' path filters as the same file outside
 # an archive would: the generic rules skip docs/ and changelogs, a key file
 # is reported by its name
-gsrc() { mkdir -p "$(dirname "src/$1")"; pwline API_PASSWORD >"src/$1"; echo "src/$1"; }
-mk zip paths.zip "docs/settings.py=$(gsrc p1/settings.py)" "app/settings.py=$(gsrc p2/settings.py)" \
-	"deploy/id_rsa=$(gsrc p3/id_rsa)"
-mk gz changelog.gz "changelog=$(gsrc p4/changelog)"
+mk zip paths.zip "docs/settings.py=$(src p1/settings.py API_PASSWORD)" "app/settings.py=$(src p2/settings.py API_PASSWORD)" \
+	"deploy/id_rsa=$(src p3/id_rsa API_PASSWORD)"
+mk gz changelog.gz "changelog=$(src p4/changelog API_PASSWORD)"
 lw paths scan -f json paths.zip changelog.gz
 check "archive members: docs/ and the changelog skipped by the generic rules, the rest reported" \
 	pyj "$LW_TMP/paths.out" 'sorted((x["path"], x["rule"]) for x in r) == [("paths.zip!app/settings.py", "generic-password-assignment"), ("paths.zip!deploy/id_rsa", "generic-password-assignment"), ("paths.zip!deploy/id_rsa", "ssh-private-key-file")]'

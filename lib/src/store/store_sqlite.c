@@ -43,21 +43,6 @@ static int sq_retry(lw_store *s, int rc, long *waited_ms)
 }
 
 static int sq_exec_once(lw_store *s, const char *sql, const char *const *params, size_t nparams,
-	lw_store_rows *rows, lw_error *err, int *busy);
-
-static int sq_exec(lw_store *s, const char *sql, const char *const *params, size_t nparams,
-	lw_store_rows *rows, lw_error *err)
-{
-	long waited = 0;
-	int rc, busy;
-
-	while ((rc = sq_exec_once(s, sql, params, nparams, rows, err, &busy)) < 0 &&
-	       sq_retry(s, busy, &waited))
-		;
-	return rc;
-}
-
-static int sq_exec_once(lw_store *s, const char *sql, const char *const *params, size_t nparams,
 	lw_store_rows *rows, lw_error *err, int *busy)
 {
 	sqlite3_stmt *st = NULL;
@@ -111,6 +96,18 @@ static int sq_exec_once(lw_store *s, const char *sql, const char *const *params,
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+static int sq_exec(lw_store *s, const char *sql, const char *const *params, size_t nparams,
+	lw_store_rows *rows, lw_error *err)
+{
+	long waited = 0;
+	int rc, busy;
+
+	while ((rc = sq_exec_once(s, sql, params, nparams, rows, err, &busy)) < 0 &&
+	       sq_retry(s, busy, &waited))
+		;
+	return rc;
 }
 
 static void sq_close(lw_store *s)
