@@ -106,13 +106,62 @@ void lw_htree_release(hwalker *w, htree *t)
  * both are in git's tree order, so matching is one merge pass. */
 typedef struct hcursor {
 	const unsigned char *p, *end;
+	const unsigned char *at; /* where e starts */
 	lw_tree_entry e;
 	int valid;
+	int matched; /* e was a child entry's match: what follows is next */
 } hcursor;
 
 static void hcursor_next(hcursor *k)
 {
+	k->at = k->p;
+	k->matched = 0;
 	k->valid = lw_tree_next(&k->p, k->end, &k->e) == 1;
+}
+
+/* how many bytes a and b have in common from their start, up to n */
+static size_t hw_common(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y) {
+			while (a[i] == b[i])
+				i++;
+			return i;
+		}
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Most of a changed tree is its parent's entries, byte for byte (an entry
+ * is its mode, name and id): those are unchanged and skipped in one
+ * compare, with the parent's cursor moved past them, instead of entry by
+ * entry through names and ids. Entries are still parsed, so a malformed
+ * one is met where it was. Returns where the child's walk goes on. */
+static const unsigned char *hw_skip_same(hcursor *k, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = k->matched ? k->p : k->at, *s = p;
+	size_t n = (size_t)(end - p) < (size_t)(k->end - q) ? (size_t)(end - p) : (size_t)(k->end - q);
+	size_t same = hw_common(p, q, n);
+	lw_tree_entry e;
+
+	for (;;) {
+		const unsigned char *t = s;
+		if (lw_tree_next(&t, end, &e) != 1 || (size_t)(t - p) > same)
+			break;
+		s = t;
+	}
+	if (s != p) {
+		k->p = q + (s - p);
+		hcursor_next(k);
+	}
+	return s;
 }
 
 /* the parent's entry with the same name and kind as e, or NULL */
@@ -125,8 +174,10 @@ static const lw_tree_entry *hcursor_seek(hcursor *k, const lw_tree_entry *e)
 			e->name, e->name_len, et);
 		if (c > 0)
 			return NULL;
-		if (c == 0)
+		if (c == 0) {
+			k->matched = 1;
 			return &k->e;
+		}
 		hcursor_next(k);
 	}
 	return NULL;
@@ -175,7 +226,7 @@ int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 	const unsigned char *pe_stack[4], **pe = np <= 4 ? pe_stack : calloc(np, sizeof(*pe));
 	const unsigned char *p = t->data, *end = t->data + t->len;
 	lw_tree_entry e;
-	int rc = 0, more;
+	int rc = 0, more = 0;
 	/* the directory's part of its entries' (object, path) hashes */
 	uint64_t hdir = lw_path_hash_more(LW_PATH_HASH_INIT, w->path.data, base);
 
@@ -195,7 +246,11 @@ int lw_hist_walk_tree(hwalker *w, const htree *t, const htree *parents, size_t n
 		cur[k].end = parents[k].data + parents[k].len;
 		hcursor_next(&cur[k]);
 	}
-	while (rc == 0 && (more = lw_tree_next(&p, end, &e)) == 1) {
+	while (rc == 0) {
+		if (np && cur[0].valid)
+			p = hw_skip_same(&cur[0], p, end);
+		if ((more = lw_tree_next(&p, end, &e)) != 1)
+			break;
 		const git_oid *id = (const git_oid *)e.id;
 		size_t npe = 0, same = 0;
 		int is_tree = lw_tree_entry_is_tree(&e);
