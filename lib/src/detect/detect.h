@@ -178,11 +178,9 @@ typedef struct lw_pathstate {
 	int any_ok;       /* some rule's `paths` may match the chunk's path */
 	int any_path;     /* `rules test`: rules run whatever the path */
 	size_t nrules;
-	char *memo;       /* the last path given to the joined regex, */
-	size_t memo_len;
-	int memo_ok;      /* and its answer */
-	struct lw_pathmemo *amemo; /* per path (direct-mapped, made on first
-				      use): the allow.paths groups' answers */
+	struct lw_pathmemo *memo; /* per path (direct-mapped, made on first
+				     use): the joined regex's and the
+				     allow.paths groups' answers */
 } lw_pathstate;
 
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules);

@@ -9,11 +9,13 @@
 
 #include "internal.h"
 
-/* A path's answers from the allow.paths groups (lw_pathstate_allowed). */
+/* A path's answers, remembered: an audit meets each path again in every
+ * version of its file, and its jobs do not come in path order. */
 typedef struct lw_pathmemo {
 	char *path;
 	size_t len;
-	uint64_t known, ok; /* per group bit: answered, and allowed */
+	uint64_t known, ok; /* per allow.paths group bit: answered, and allowed */
+	int8_t any;         /* the joined `paths` regex: -1 not asked, 0, 1 */
 } lw_pathmemo;
 #define LW_PATHMEMO_SLOTS 4096
 
@@ -30,10 +32,9 @@ void lw_pathstate_release(lw_pathstate *ps)
 {
 	free(ps->gen_of);
 	free(ps->ok);
+	for (size_t i = 0; ps->memo && i < LW_PATHMEMO_SLOTS; i++)
+		free(ps->memo[i].path);
 	free(ps->memo);
-	for (size_t i = 0; ps->amemo && i < LW_PATHMEMO_SLOTS; i++)
-		free(ps->amemo[i].path);
-	free(ps->amemo);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -46,55 +47,61 @@ void lw_pathstate_next_chunk(lw_pathstate *ps)
 	}
 }
 
+/* rel's slot (direct-mapped: a path met again replaces the one there),
+ * or NULL without memory */
+static lw_pathmemo *lw_pathmemo_get(lw_pathstate *ps, const char *rel, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	lw_pathmemo *e;
+
+	if (!ps->memo && !(ps->memo = calloc(LW_PATHMEMO_SLOTS, sizeof(*ps->memo))))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)rel[i]) * 1099511628211ull;
+	e = &ps->memo[(h ^ (h >> 29)) & (LW_PATHMEMO_SLOTS - 1)];
+	if (!e->path || e->len != n || memcmp(e->path, rel, n) != 0) {
+		char *c = realloc(e->path, n + 1);
+		if (!c)
+			return NULL;
+		memcpy(c, rel, n + 1);
+		e->path = c;
+		e->len = n;
+		e->known = e->ok = 0;
+		e->any = -1;
+	}
+	return e;
+}
+
 int lw_paths_may_match(lw_pathstate *ps, const lw_ruleset *rs, const char *rel,
 	pcre2_match_data *md)
 {
 	size_t n = strlen(rel);
-	int ok;
+	lw_pathmemo *e;
 
 	if (!rs->paths_any)
 		return 1;
-	if (ps->memo && ps->memo_len == n && memcmp(ps->memo, rel, n) == 0)
-		return ps->memo_ok;
-	ok = lw_path_matches(rs->paths_any, rel, n, md);
-	char *c = realloc(ps->memo, n + 1);
-	if (c) {
-		memcpy(c, rel, n + 1);
-		ps->memo = c;
-		ps->memo_len = n;
-		ps->memo_ok = ok;
-	}
-	return ok;
+	if (!(e = lw_pathmemo_get(ps, rel, n)))
+		return lw_path_matches(rs->paths_any, rel, n, md);
+	if (e->any < 0)
+		e->any = (int8_t)(lw_path_matches(rs->paths_any, rel, n, md) != 0);
+	return e->any;
 }
 
 /* Whether rule r's allow.paths match rel. Rules sharing a list (the
- * generic rules do) share the answer, remembered per path: an audit meets
- * each path again in every version of its file. */
+ * generic rules do) share the answer. */
 static int lw_pathstate_allowed(lw_pathstate *ps, const lw_ruleset *rs, const lw_rule *r,
 	const char *rel, size_t n, pcre2_match_data *md)
 {
 	uint32_t g = r->allow_paths_group, bit = r->allow_paths_bit;
-	uint64_t h = 1469598103934665603ull, m;
 	lw_pathmemo *e;
+	uint64_t m;
 
 	if (!g || g > ps->nrules)
 		return lw_path_list_matches(&r->allow.paths, rel, n, md);
 	/* the group's first rule: its regexes are JIT-compiled */
 	const lw_regex_list *l = &rs->rules[g - 1].allow.paths;
-	if (bit >= 64 || (!ps->amemo && !(ps->amemo = calloc(LW_PATHMEMO_SLOTS, sizeof(*ps->amemo)))))
+	if (bit >= 64 || !(e = lw_pathmemo_get(ps, rel, n)))
 		return lw_path_list_matches(l, rel, n, md);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)rel[i]) * 1099511628211ull;
-	e = &ps->amemo[(h ^ (h >> 29)) & (LW_PATHMEMO_SLOTS - 1)];
-	if (!e->path || e->len != n || memcmp(e->path, rel, n) != 0) {
-		char *c = realloc(e->path, n + 1);
-		if (!c)
-			return lw_path_list_matches(l, rel, n, md);
-		memcpy(c, rel, n + 1);
-		e->path = c;
-		e->len = n;
-		e->known = e->ok = 0;
-	}
 	m = (uint64_t)1 << bit;
 	if (!(e->known & m)) {
 		e->known |= m;
