@@ -179,8 +179,12 @@ typedef struct lw_pathstate {
 	int any_path;     /* `rules test`: rules run whatever the path */
 	size_t nrules;
 	struct lw_pathmemo *memo; /* per path (direct-mapped, made on first
-				     use): the joined regex's and the
-				     allow.paths groups' answers */
+				     use): the joined regex's, the
+				     allow.paths groups' and each rule's
+				     answers */
+	uint32_t *slot_of;        /* per rule: 1 + its place in a path's
+				     answers, 0 when not asked yet */
+	uint32_t nslots;
 } lw_pathstate;
 
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules);

@@ -16,8 +16,12 @@ typedef struct lw_pathmemo {
 	size_t len;
 	uint64_t known, ok; /* per allow.paths group bit: answered, and allowed */
 	int8_t any;         /* the joined `paths` regex: -1 not asked, 0, 1 */
+	uint32_t nans;
+	uint8_t *ans;       /* per path-limited rule (its slot_of): 0 not asked,
+			       1 admitted, 2 not */
 } lw_pathmemo;
-#define LW_PATHMEMO_SLOTS 4096
+/* curl's and git's histories hold about 7,500 paths each */
+#define LW_PATHMEMO_SLOTS 16384
 
 int lw_pathstate_init(lw_pathstate *ps, size_t nrules)
 {
@@ -32,9 +36,12 @@ void lw_pathstate_release(lw_pathstate *ps)
 {
 	free(ps->gen_of);
 	free(ps->ok);
-	for (size_t i = 0; ps->memo && i < LW_PATHMEMO_SLOTS; i++)
+	for (size_t i = 0; ps->memo && i < LW_PATHMEMO_SLOTS; i++) {
 		free(ps->memo[i].path);
+		free(ps->memo[i].ans);
+	}
 	free(ps->memo);
+	free(ps->slot_of);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -68,6 +75,8 @@ static lw_pathmemo *lw_pathmemo_get(lw_pathstate *ps, const char *rel, size_t n)
 		e->len = n;
 		e->known = e->ok = 0;
 		e->any = -1;
+		if (e->ans)
+			memset(e->ans, 0, e->nans);
 	}
 	return e;
 }
@@ -111,6 +120,31 @@ static int lw_pathstate_allowed(lw_pathstate *ps, const lw_ruleset *rs, const lw
 	return (e->ok & m) != 0;
 }
 
+/* Where rule ri's answer for rel is remembered, or NULL: each path-limited
+ * rule gets a slot when first asked, and a path's answers grow with them. */
+static uint8_t *lw_pathstate_answer(lw_pathstate *ps, size_t ri, const char *rel, size_t n)
+{
+	lw_pathmemo *e;
+
+	if (!ps->slot_of && !(ps->slot_of = calloc(ps->nrules ? ps->nrules : 1, sizeof(uint32_t))))
+		return NULL;
+	if (!ps->slot_of[ri])
+		ps->slot_of[ri] = ++ps->nslots;
+	uint32_t k = ps->slot_of[ri] - 1;
+	if (!(e = lw_pathmemo_get(ps, rel, n)))
+		return NULL;
+	if (k >= e->nans) {
+		uint32_t cap = ps->nslots > 64 ? ps->nslots : 64;
+		uint8_t *v = realloc(e->ans, cap);
+		if (!v)
+			return NULL;
+		memset(v + e->nans, 0, cap - e->nans);
+		e->ans = v;
+		e->nans = cap;
+	}
+	return &e->ans[k];
+}
+
 int lw_pathstate_rule_ok(lw_pathstate *ps, const lw_ruleset *rs, size_t ri, const char *rel,
 	pcre2_match_data *md)
 {
@@ -128,10 +162,17 @@ int lw_pathstate_rule_ok(lw_pathstate *ps, const lw_ruleset *rs, size_t ri, cons
 	}
 	if (ps->gen_of[ri] != ps->gen) {
 		size_t n = strlen(rel);
+		uint8_t *a = lw_pathstate_answer(ps, ri, rel, n);
 		ps->gen_of[ri] = ps->gen;
-		ps->ok[ri] = (uint8_t)((!r->paths.n ||
-					   lw_path_list_matches(&r->paths, rel, n, md)) &&
-				       !lw_pathstate_allowed(ps, rs, r, rel, n, md));
+		if (a && *a) {
+			ps->ok[ri] = *a == 1;
+		} else {
+			ps->ok[ri] = (uint8_t)((!r->paths.n ||
+						   lw_path_list_matches(&r->paths, rel, n, md)) &&
+					       !lw_pathstate_allowed(ps, rs, r, rel, n, md));
+			if (a)
+				*a = ps->ok[ri] ? 1 : 2;
+		}
 	}
 	return ps->ok[ri];
 }
