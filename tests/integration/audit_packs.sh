@@ -80,6 +80,24 @@ timeout 60 "$LEAKWALK" audit --max-blob-size 1M big >big.out 2>big.err
 check_grep "a real 4 MB blob over --max-blob-size 1M: listed as over the bound" "over --max-blob-size" big.err
 check_no_grep "a real 4 MB blob: not called corrupt" "corrupt" big.err
 
+# Two versions over the bound, one stored as a delta of the other: the
+# read refuses both, and both are listed as over the bound with their own
+# sizes (a delta's size is in its header), neither called unreadable
+git init -q bigd && (
+	cd bigd || exit 1
+	head -c 900000 /dev/urandom | base64 -w 76 >f.txt
+	git add f.txt && git commit -qm v1
+	printf 'one more line\n' >>f.txt
+	git add f.txt && git commit -qm v2 && git repack -qad --depth=10
+)
+DELTAS=$(git verify-pack -v bigd/.git/objects/pack/*.idx 2>/dev/null | awk '$2 == "blob" && NF == 7' | wc -l)
+check "bigd: one version is a delta ($DELTAS)" test "$DELTAS" = 1
+S1=$(git -C bigd cat-file -s HEAD~1:f.txt) S2=$(git -C bigd cat-file -s HEAD:f.txt)
+timeout 60 "$LEAKWALK" audit --max-blob-size 1000000 bigd >bigd.out 2>bigd.err
+check_grep "bigd: v1 is listed over the bound, with its size" "is $S1 bytes, over --max-blob-size" bigd.err
+check_grep "bigd: v2 is listed over the bound, with its size" "is $S2 bytes, over --max-blob-size" bigd.err
+check_no_grep "bigd: not called corrupt or unreadable" "corrupt|cannot read" bigd.err
+
 # the watchdog: on by default (documented), off with 0
 check_grep "audit --help documents the default watchdog" "default 21600" <("$LEAKWALK" audit --help)
 timeout 60 "$LEAKWALK" audit --timeout 0 hist >/dev/null 2>&1
