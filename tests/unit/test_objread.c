@@ -181,6 +181,87 @@ static void check_share(const char *objdir, const char *other)
 	lw_objstore_unshare(s4);
 }
 
+/* Where each object lies, asked of two stores in turn (the same objects,
+ * packed differently), and again of a store opened after one was freed:
+ * every answer is its own pack's offset as `git verify-pack` lists it, so a
+ * lookup remembered for one store is never given for another. */
+typedef struct packed_at {
+	git_oid id;
+	uint64_t off;
+} packed_at;
+
+static size_t list_offsets(const char *objdir, packed_at **out)
+{
+	char cmd[PATH_MAX + 128], line[512];
+	size_t n = 0, cap = 0;
+	packed_at *v = NULL;
+
+	snprintf(cmd, sizeof(cmd), "git verify-pack -v '%s'/pack/*.idx", objdir);
+	FILE *p = popen(cmd, "r");
+	while (p && fgets(line, sizeof(line), p)) {
+		char hex[64], type[16];
+		unsigned long long size, psize, off;
+		if (sscanf(line, "%63s %15s %llu %llu %llu", hex, type, &size, &psize, &off) != 5 ||
+		    strlen(hex) != 40)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = realloc(v, cap * sizeof(*v));
+		}
+		git_oid_fromstr(&v[n].id, hex);
+		v[n++].off = off;
+	}
+	if (p)
+		pclose(p);
+	*out = v;
+	return n;
+}
+
+static uint64_t offset_in(const packed_at *v, size_t n, const git_oid *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (git_oid_equal(&v[i].id, id))
+			return v[i].off;
+	return UINT64_MAX;
+}
+
+static void check_two_stores(const char *dir_a, const char *dir_b)
+{
+	packed_at *a = NULL, *b = NULL;
+	size_t na = list_offsets(dir_a, &a), nb = list_offsets(dir_b, &b), bad = 0, differ = 0;
+	const char *da[1] = { dir_a }, *db[1] = { dir_b };
+	lw_objstore *sa = NULL, *sb = NULL;
+	const uint64_t mask = (1ull << 40) - 1;
+
+	CHECK(na > 100 && na == nb);
+	CHECK(lw_objstore_open(&sa, da, 1) == 0 && lw_objstore_open(&sb, db, 1) == 0);
+	for (size_t i = 0; sa && sb && i < na; i++) {
+		uint64_t want_b = offset_in(b, nb, &a[i].id), pos;
+		differ += want_b != a[i].off;
+		bad += (lw_objstore_position(sa, a[i].id.id) & mask) != a[i].off;
+		bad += (lw_objstore_position(sb, a[i].id.id) & mask) != want_b;
+		bad += !lw_objstore_index(sa, a[i].id.id, &pos) ||
+		       (lw_objstore_position(sa, a[i].id.id) & mask) != a[i].off;
+	}
+	/* a store opened after one is freed (perhaps at its address) */
+	lw_objstore_free(sa);
+	sa = NULL;
+	CHECK(lw_objstore_open(&sa, db, 1) == 0);
+	for (size_t i = 0; sa && sb && i < na; i++) {
+		uint64_t want_b = offset_in(b, nb, &a[i].id);
+		bad += (lw_objstore_position(sb, a[i].id.id) & mask) != want_b;
+		bad += (lw_objstore_position(sa, a[i].id.id) & mask) != want_b;
+	}
+	if (bad)
+		fprintf(stderr, "two stores: %zu lookups answered wrong\n", bad);
+	CHECK(bad == 0);
+	CHECK(differ > 0); /* the two packs do place objects differently */
+	lw_objstore_free(sa);
+	lw_objstore_free(sb);
+	free(a);
+	free(b);
+}
+
 /* `git rev-parse SPEC` in repo: hex (41 bytes or more) and id */
 static void rev_parse(const char *repo, const char *spec, char *hex, git_oid *id)
 {
@@ -297,6 +378,11 @@ int main(void)
 		 "git -c repack.useDeltaBaseOffset=false repack -adfq --depth=50 --window=50") == 0);
 	snprintf(objdir, sizeof(objdir), "%s/packed-ref/.git/objects", root);
 	check_all("packed-ref", objdir, 8 << 20, "id deltas");
+	{
+		char ofs_dir[PATH_MAX + 32];
+		snprintf(ofs_dir, sizeof(ofs_dir), "%s/packed-ofs/.git/objects", root);
+		check_two_stores(ofs_dir, objdir);
+	}
 
 	/* objects reached through objects/info/alternates only */
 	CHECK(sh("git clone -q --shared packed-ofs shared && test -f shared/.git/objects/info/alternates") == 0);

@@ -206,6 +206,7 @@ static int os_add_dir(lw_objstore *s, const char *dir, int depth)
 
 int lw_objstore_open(lw_objstore **out, const char *const *dirs, size_t n)
 {
+	static uint64_t serials;
 	lw_objstore *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
@@ -213,6 +214,7 @@ int lw_objstore_open(lw_objstore **out, const char *const *dirs, size_t n)
 		free(s);
 		return LW_ENOMEM;
 	}
+	s->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < n; i++)
 		if (dirs[i] && os_add_dir(s, dirs[i], 0) < 0) {
 			lw_objstore_free(s);
@@ -356,27 +358,58 @@ void lw_os_drop_pages(const lw_objstore *s)
 		madvise(s->packs[i].pack, s->packs[i].packlen, MADV_DONTNEED);
 }
 
-int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off)
+/* The last id this thread found in a store's packs. The walk asks about a
+ * new blob twice in a row (has it been seen, by its index position; where
+ * is it, for the workers' order), and each search misses the cache on a
+ * large index. */
+static __thread struct {
+	uint64_t serial; /* the store's; 0: none */
+	unsigned char id[20];
+	size_t pack;
+	uint32_t at;
+} os_last;
+
+/* the first pack whose index holds id with a readable offset */
+static int os_locate(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint32_t *at)
 {
+	uint64_t off;
+
+	if (os_last.serial == s->serial && memcmp(os_last.id, id, 20) == 0) {
+		*pack = os_last.pack;
+		*at = os_last.at;
+		return 1;
+	}
 	for (size_t i = 0; i < s->npacks; i++)
-		if (lw_os_pack_find(&s->packs[i], id, off)) {
+		if (os_pack_index(&s->packs[i], id, at) && os_pack_offset(&s->packs[i], *at, &off)) {
 			*pack = i;
+			os_last.serial = s->serial;
+			memcpy(os_last.id, id, 20);
+			os_last.pack = i;
+			os_last.at = *at;
 			return 1;
 		}
 	return 0;
 }
 
-int lw_objstore_index(const lw_objstore *s, const unsigned char id[20], uint64_t *pos)
+int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off)
 {
-	uint64_t base = 0, off;
 	uint32_t at;
 
-	for (size_t i = 0; i < s->npacks; base += s->packs[i].n, i++)
-		if (os_pack_index(&s->packs[i], id, &at) && os_pack_offset(&s->packs[i], at, &off)) {
-			*pos = base + at;
-			return 1;
-		}
-	return 0;
+	return os_locate(s, id, pack, &at) && os_pack_offset(&s->packs[*pack], at, off);
+}
+
+int lw_objstore_index(const lw_objstore *s, const unsigned char id[20], uint64_t *pos)
+{
+	uint64_t base = 0;
+	uint32_t at;
+	size_t p;
+
+	if (!os_locate(s, id, &p, &at))
+		return 0;
+	for (size_t i = 0; i < p; i++)
+		base += s->packs[i].n;
+	*pos = base + at;
+	return 1;
 }
 
 uint64_t lw_objstore_packed(const lw_objstore *s)

@@ -22,6 +22,7 @@ struct lw_objstore {
 	size_t ndirs;
 	os_pack *packs;
 	size_t npacks;
+	uint64_t serial; /* unique to this open, for lookups remembered per thread */
 };
 
 /* objstore_share.c: the store open on these directories, opened now or
