@@ -104,9 +104,53 @@ typedef struct lw_tree_entry {
 	unsigned mode;
 	const unsigned char *id;
 } lw_tree_entry;
-int lw_tree_next(const unsigned char **p, const unsigned char *end, lw_tree_entry *e);
-int lw_tree_entry_is_tree(const lw_tree_entry *e);
+/* Read in place, no allocation per entry, every length checked against
+ * the object's end. Inline: the history walk parses every entry of every
+ * changed tree, a call each was a tenth of its time. (The builtins: this
+ * header may come after util/banned.h, before which <string.h> must be.) */
+static inline int lw_tree_next(const unsigned char **p, const unsigned char *end, lw_tree_entry *e)
+{
+	const unsigned char *q = *p;
+	unsigned mode = 0;
+	int digits = 0;
+
+	if (q >= end)
+		return 0;
+	while (q < end && *q != ' ') {
+		if (*q < '0' || *q > '7' || ++digits > 7)
+			return -1;
+		mode = mode << 3 | (unsigned)(*q++ - '0');
+	}
+	if (!digits || q >= end)
+		return -1;
+	q++;
+	const unsigned char *nul = __builtin_memchr(q, '\0', (size_t)(end - q));
+	if (!nul || nul == q || (size_t)(end - nul - 1) < 20)
+		return -1;
+	e->mode = mode;
+	e->name = (const char *)q;
+	e->name_len = (size_t)(nul - q);
+	e->id = nul + 1;
+	*p = nul + 21;
+	return 1;
+}
+
+static inline int lw_tree_entry_is_tree(const lw_tree_entry *e)
+{
+	return (e->mode & 0170000) == 0040000;
+}
+
 /* git's tree order: names compared bytewise, a tree's as if it ended in '/' */
-int lw_tree_name_cmp(const char *a, size_t al, int atree, const char *b, size_t bl, int btree);
+static inline int lw_tree_name_cmp(const char *a, size_t al, int atree, const char *b, size_t bl, int btree)
+{
+	size_t n = al < bl ? al : bl;
+	int c = __builtin_memcmp(a, b, n);
+
+	if (c)
+		return c;
+	unsigned ca = al > n ? (unsigned char)a[n] : atree ? '/' : 0;
+	unsigned cb = bl > n ? (unsigned char)b[n] : btree ? '/' : 0;
+	return (int)ca - (int)cb;
+}
 
 #endif
