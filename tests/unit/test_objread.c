@@ -54,20 +54,23 @@ typedef struct listed {
 	git_oid id;
 	int type;
 	uint64_t size;
+	uint64_t off; /* in its pack, from `git verify-pack -v` */
 } listed;
 
-static size_t list_objects(const char *dir, listed **out)
+/* the objects a git command lists one a line: "id type size" (cat-file
+ * --batch-check) or "id type size size-in-pack offset ..." (verify-pack) */
+static size_t list_git(const char *cmd, listed **out)
 {
-	char cmd[PATH_MAX + 128], line[256];
+	char line[512];
 	size_t n = 0, cap = 0;
 	listed *v = NULL;
 
-	snprintf(cmd, sizeof(cmd), "git -C '%s' cat-file --batch-all-objects --batch-check", dir);
 	FILE *p = popen(cmd, "r");
 	while (p && fgets(line, sizeof(line), p)) {
 		char hex[64], type[16];
-		unsigned long long size;
-		if (sscanf(line, "%63s %15s %llu", hex, type, &size) != 3)
+		unsigned long long size, psize, off = 0;
+		int got = sscanf(line, "%63s %15s %llu %llu %llu", hex, type, &size, &psize, &off);
+		if (got < 3 || strlen(hex) != 40)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -76,12 +79,21 @@ static size_t list_objects(const char *dir, listed **out)
 		git_oid_fromstr(&v[n].id, hex);
 		v[n].type = !strcmp(type, "commit") ? 1 : !strcmp(type, "tree") ? 2 : !strcmp(type, "blob") ? 3 : 4;
 		v[n].size = size;
+		v[n].off = off;
 		n++;
 	}
 	if (p)
 		pclose(p);
 	*out = v;
 	return n;
+}
+
+static size_t list_objects(const char *dir, listed **out)
+{
+	char cmd[PATH_MAX + 128];
+
+	snprintf(cmd, sizeof(cmd), "git -C '%s' cat-file --batch-all-objects --batch-check", dir);
+	return list_git(cmd, out);
 }
 
 /* every object: header and content agree with git, content hashes to the id */
@@ -185,39 +197,15 @@ static void check_share(const char *objdir, const char *other)
  * packed differently), and again of a store opened after one was freed:
  * every answer is its own pack's offset as `git verify-pack` lists it, so a
  * lookup remembered for one store is never given for another. */
-typedef struct packed_at {
-	git_oid id;
-	uint64_t off;
-} packed_at;
-
-static size_t list_offsets(const char *objdir, packed_at **out)
+static size_t list_offsets(const char *objdir, listed **out)
 {
-	char cmd[PATH_MAX + 128], line[512];
-	size_t n = 0, cap = 0;
-	packed_at *v = NULL;
+	char cmd[PATH_MAX + 128];
 
 	snprintf(cmd, sizeof(cmd), "git verify-pack -v '%s'/pack/*.idx", objdir);
-	FILE *p = popen(cmd, "r");
-	while (p && fgets(line, sizeof(line), p)) {
-		char hex[64], type[16];
-		unsigned long long size, psize, off;
-		if (sscanf(line, "%63s %15s %llu %llu %llu", hex, type, &size, &psize, &off) != 5 ||
-		    strlen(hex) != 40)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = realloc(v, cap * sizeof(*v));
-		}
-		git_oid_fromstr(&v[n].id, hex);
-		v[n++].off = off;
-	}
-	if (p)
-		pclose(p);
-	*out = v;
-	return n;
+	return list_git(cmd, out);
 }
 
-static uint64_t offset_in(const packed_at *v, size_t n, const git_oid *id)
+static uint64_t offset_in(const listed *v, size_t n, const git_oid *id)
 {
 	for (size_t i = 0; i < n; i++)
 		if (git_oid_equal(&v[i].id, id))
@@ -227,7 +215,7 @@ static uint64_t offset_in(const packed_at *v, size_t n, const git_oid *id)
 
 static void check_two_stores(const char *dir_a, const char *dir_b)
 {
-	packed_at *a = NULL, *b = NULL;
+	listed *a = NULL, *b = NULL;
 	size_t na = list_offsets(dir_a, &a), nb = list_offsets(dir_b, &b), bad = 0, differ = 0;
 	const char *da[1] = { dir_a }, *db[1] = { dir_b };
 	lw_objstore *sa = NULL, *sb = NULL;
