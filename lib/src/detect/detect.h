@@ -129,6 +129,10 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const s
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
 
+/* the regex windows of deltas taken whole from their base's windows, their
+ * hits skipped (scan_stretch.c), since the scanner was made */
+uint64_t lw_scanner_stretch_taken(const lw_scanner *sc);
+
 /* How the decoding pass has decoded text scanned, without knowing the
  * scanner (which owns the recursion): scan() runs the text one decoding
  * level deeper, `budget` being the bytes of decoding left when it is the

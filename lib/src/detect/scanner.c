@@ -35,8 +35,9 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
 	sc->lim_gen = calloc(n, sizeof(uint32_t));
 	sc->lim_n = calloc(n, sizeof(uint32_t));
+	sc->sk = calloc(n, sizeof(lw_stretch));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n ||
+	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n || !sc->sk ||
 	    lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
@@ -67,6 +68,7 @@ void lw_scanner_free(lw_scanner *sc)
 	lw_pathstate_release(&sc->paths);
 	free(sc->lim_gen);
 	free(sc->lim_n);
+	free(sc->sk);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -116,6 +118,11 @@ void lw_kwhits_release(lw_kwhits *h)
 const lw_ac *lw_scanner_automaton(const lw_scanner *sc)
 {
 	return sc->rs->ac;
+}
+
+uint64_t lw_scanner_stretch_taken(const lw_scanner *sc)
+{
+	return sc->sk_taken;
 }
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw)

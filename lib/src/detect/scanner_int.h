@@ -1,8 +1,10 @@
 /* scanner_int.h - the scanner's state, shared by the files of its passes
  * (detect/scan_*.c); semi-private, lw_scan__ functions. Lowest first:
  * scan_filters.c, scan_candidates.c (regexes run, candidates kept and
- * deduplicated), scan_windows.c (keyword hits to regex windows),
- * scan_emit.c (a candidate to a finding), scanner.c (the chunk). */
+ * deduplicated), scan_flush.c (a window closes), scan_stretch.c (a
+ * delta's windows taken from its base's), scan_windows.c (keyword hits to
+ * regex windows), scan_emit.c (a candidate to a finding), scanner.c (the
+ * chunk). */
 #ifndef LW_DETECT_SCANNER_INT_H
 #define LW_DETECT_SCANNER_INT_H
 
@@ -13,6 +15,21 @@ typedef struct lw_hitstarts {
 	size_t n, cap;
 	int lost; /* a start could not be noted: search the window whole */
 } lw_hitstarts;
+
+/* A rule's state in the stretch pass (scan_stretch.c): a base window
+ * armed for the delta, or open with its hits skipped. */
+typedef struct lw_stretch {
+	uint64_t ws, we;  /* armed: the delta's image of a base window */
+	int64_t shift;    /* delta offset less base offset */
+	uint32_t k;       /* the window's index in the base's */
+	uint32_t gen;     /* the chunk the entry is for (sk_gen) */
+	uint8_t state;    /* LW_SK_* */
+	uint8_t open;     /* the rule's open window is base window ok, moved */
+	uint32_t ok;
+	int64_t oshift;
+} lw_stretch;
+
+enum { LW_SK_NONE, LW_SK_ARMED, LW_SK_OPEN };
 
 typedef struct lw_cand {
 	size_t rule;
@@ -54,6 +71,12 @@ struct lw_scanner {
 	size_t wins_hint[2];     /* where the last lookup of a base window ended */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
 	lw_pathstate paths;    /* which rules' `paths` admit the chunk's path */
+	lw_stretch *sk;        /* per rule, the stretch pass (scan_stretch.c) */
+	uint32_t sk_gen;
+	int sk_on;             /* the chunk's hits are given with a base's windows */
+	size_t sk_op, sk_k;    /* the next base window to arm: ops[sk_op], wins[sk_k] */
+	uint64_t sk_next;      /* its start in the delta; UINT64_MAX: none left */
+	uint64_t sk_taken;     /* windows taken whole from a base (tests) */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -85,8 +108,17 @@ int lw_scan__run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we);
 int lw_scan__cand_cmp(const void *a, const void *b);
 void lw_scan__cands_dedup(lw_scanner *sc);
 
+/* scan_flush.c: rule ri's open window closes */
+int lw_scan__flush(lw_scanner *sc, uint32_t ri);
+
 /* scan_windows.c: the keyword pass and the regex windows of the chunk */
 int lw_scan__collect(lw_scanner *sc);
+
+/* scan_stretch.c: a delta's windows taken whole from its base's, their
+ * hits skipped. start: before the hits; hit: 1 when the stretch pass took
+ * the hit (nothing more to do), 0 when it is the keyword pass's, < 0 */
+void lw_scan__stretch_start(lw_scanner *sc);
+int lw_scan__stretch_hit(lw_scanner *sc, uint32_t ri, uint64_t end);
 
 /* scan_emit.c */
 int lw_scan__emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur);
