@@ -46,11 +46,24 @@
 #include "detect/scanner_int.h"
 #include "odb/objstore.h"
 
-/* the first base window at or past base offset at, by binary search */
-static size_t sk_lower(const lw_winrec *w, size_t nw, uint64_t at)
+/* the first base window at or past base offset at, galloping on from
+ * from when it lies before at (copies mostly read their base forwards) */
+static size_t sk_lower(const lw_winrec *w, size_t nw, uint64_t at, size_t from)
 {
 	size_t lo = 0, hi = nw;
 
+	if (from < nw && w[from].ws < at) {
+		size_t step = 1;
+		lo = from + 1;
+		while (lo + step < nw && w[lo + step - 1].ws < at) {
+			lo += step;
+			step *= 2;
+		}
+		if (lo + step < nw)
+			hi = lo + step;
+	} else if (from <= nw && (from == 0 || w[from - 1].ws < at)) {
+		return from;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (w[mid].ws < at)
@@ -71,6 +84,13 @@ static void sk_seek(lw_scanner *sc)
 
 	while (sc->sk_op < p->nops) {
 		const lw_copyop *op = &p->ops[sc->sk_op];
+		/* too short to hold a window with its margins */
+		if (op->len < 2 * kmax + 20) {
+			sc->sk_op++;
+			continue;
+		}
+		if (sc->sk_k == SIZE_MAX)
+			sc->sk_k = sk_lower(p->wins, p->nwins, op->src, sc->sk_last);
 		for (; sc->sk_k < p->nwins && p->wins[sc->sk_k].ws < op->src + op->len; sc->sk_k++) {
 			const lw_winrec *w = &p->wins[sc->sk_k];
 			const lw_rule *r = &sc->rs->rules[w->rule];
@@ -85,8 +105,9 @@ static void sk_seek(lw_scanner *sc)
 			sc->sk_next = w->ws - op->src + op->dst;
 			return;
 		}
-		if (++sc->sk_op < p->nops)
-			sc->sk_k = sk_lower(p->wins, p->nwins, p->ops[sc->sk_op].src);
+		sc->sk_last = sc->sk_k;
+		sc->sk_k = SIZE_MAX; /* found for the next long copy */
+		sc->sk_op++;
 	}
 	sc->sk_next = UINT64_MAX;
 }
@@ -106,7 +127,8 @@ void lw_scan__stretch_start(lw_scanner *sc)
 		sc->sk_gen = 1;
 	}
 	sc->sk_op = 0;
-	sc->sk_k = sk_lower(p->wins, p->nwins, p->ops[0].src);
+	sc->sk_k = SIZE_MAX;
+	sc->sk_last = 0;
 	sk_seek(sc);
 }
 

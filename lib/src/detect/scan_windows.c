@@ -120,8 +120,13 @@ int lw_scan__collect(lw_scanner *sc)
 	lw_scan__stretch_start(sc);
 	if (sc->given && sc->sk_on) {
 		for (size_t i = 0; i < sc->ngiven && rc == 0; i++) {
-			rc = lw_scan__stretch_hit(sc, sc->given[i].kw, sc->given[i].end);
-			rc = rc ? (rc < 0 ? rc : 0) : lw_on_keyword(sc->given[i].kw, (size_t)sc->given[i].end, sc);
+			uint64_t end = sc->given[i].end;
+			uint32_t kw = sc->given[i].kw;
+			const lw_stretch *s = &sc->sk[sc->rs->kw_rules[kw]];
+			/* most hits are no window's the stretch pass armed */
+			if (end >= sc->sk_next || (s->gen == sc->sk_gen && s->state != LW_SK_NONE && end >= s->ws))
+				rc = lw_scan__stretch_hit(sc, kw, end);
+			rc = rc ? (rc < 0 ? rc : 0) : lw_on_keyword(kw, (size_t)end, sc);
 		}
 	} else if (sc->given) {
 		for (size_t i = 0; i < sc->ngiven && rc == 0; i++)

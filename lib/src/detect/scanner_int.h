@@ -74,7 +74,9 @@ struct lw_scanner {
 	lw_stretch *sk;        /* per rule, the stretch pass (scan_stretch.c) */
 	uint32_t sk_gen;
 	int sk_on;             /* the chunk's hits are given with a base's windows */
-	size_t sk_op, sk_k;    /* the next base window to arm: ops[sk_op], wins[sk_k] */
+	size_t sk_op, sk_k;    /* the next base window to arm: ops[sk_op], wins[sk_k]
+				  (SIZE_MAX: not looked up yet) */
+	size_t sk_last;        /* where the last copy's windows ended */
 	uint64_t sk_next;      /* its start in the delta; UINT64_MAX: none left */
 	uint64_t sk_taken;     /* windows taken whole from a base (tests) */
 };
