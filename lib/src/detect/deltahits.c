@@ -81,27 +81,30 @@ static int dh_cmp(const void *a, const void *b)
 }
 
 /* The moved hits v[0..moved) and the automaton's v[moved..n) are each in
- * the automaton's order: merged into one list in that order. */
+ * the automaton's order: merged into one list in that order, in place
+ * from the back (the automaton's are few: inserted bytes and seams), a
+ * moved hit first of two equal. */
 static int dh_merge(lw_kwhits *h, size_t moved)
 {
-	size_t n = h->n, i = 0, j = moved, k = 0;
+	size_t n = h->n, nn = n - moved, i = moved, j = nn, k = n;
+	lw_kwhit stack[256];
 
 	if (moved == 0 || moved == n)
 		return 0;
-	lw_kwhit *m = malloc(n * sizeof(*m));
-	if (!m) {
+	lw_kwhit *t = nn <= 256 ? stack : malloc(nn * sizeof(*t));
+	if (!t) {
 		h->valid = 0;
 		return -1;
 	}
-	while (i < moved && j < n)
-		m[k++] = dh_cmp(&h->v[j], &h->v[i]) < 0 ? h->v[j++] : h->v[i++];
-	while (i < moved)
-		m[k++] = h->v[i++];
-	while (j < n)
-		m[k++] = h->v[j++];
-	free(h->v);
-	h->v = m;
-	h->cap = n;
+	memcpy(t, h->v + moved, nn * sizeof(*t));
+	while (j > 0) {
+		if (i > 0 && dh_cmp(&t[j - 1], &h->v[i - 1]) < 0)
+			h->v[--k] = h->v[--i];
+		else
+			h->v[--k] = t[--j];
+	}
+	if (t != stack)
+		free(t);
 	return 0;
 }
 
