@@ -1,20 +1,40 @@
-/* scan_flush.c - a regex window closes: its candidates are taken from the
- * delta base's same window (deltawins.c), or its rule's regex is run on it
- * (scan_candidates.c); either way they are noted for the chunk's deltas. */
+/* scan_flush.c - a regex window opens, and closes: its candidates are
+ * taken from the delta base's same window (deltawins.c), or its rule's
+ * regex is run on it (scan_candidates.c); either way they are noted for
+ * the chunk's deltas, in the place the window took when it opened. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect/scanner_int.h"
 
+/* Rule ri's window [ws, we) opens. Its record for the chunk's deltas
+ * takes its place now: windows open nearly in order of start, which the
+ * records must be in (lw_wins_finish), and close far out of it. */
+void lw_scan__open(lw_scanner *sc, uint32_t ri, size_t ws, size_t we)
+{
+	lw_wins *rec = sc->passes ? sc->passes->rec_wins : NULL;
+
+	if (!sc->listed[ri]) {
+		sc->listed[ri] = 1;
+		sc->active[sc->nactive++] = ri;
+	}
+	sc->is_active[ri] = 1;
+	sc->win_start[ri] = ws;
+	sc->win_end[ri] = we;
+	if (rec)
+		sc->win_slot[ri] = lw_wins_reserve(rec, ri, ws);
+}
+
 /* the candidates [first, ncands) of window (ri, ws, we), noted for the
  * chunk's deltas */
-static void lw_note_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, size_t first)
+static void lw_note_window(lw_scanner *sc, uint32_t ri, size_t we, size_t first)
 {
 	lw_wins *w = sc->passes->rec_wins;
+	size_t slot = sc->win_slot[ri];
 
-	lw_wins_open(w, ri, ws, we);
+	lw_wins_fill(w, slot, we);
 	for (size_t i = first; i < sc->ncands; i++)
-		lw_wins_cand(w, sc->cands[i].off, sc->cands[i].len, sc->cands[i].soff, sc->cands[i].slen);
+		lw_wins_cand(w, slot, sc->cands[i].off, sc->cands[i].len, sc->cands[i].soff, sc->cands[i].slen);
 }
 
 /* A delta's window that repeats one of its base's: the base's candidates,
@@ -82,6 +102,6 @@ int lw_scan__flush(lw_scanner *sc, uint32_t ri)
 		       __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 1))
 		rec->valid = 0;
 	else if (rec)
-		lw_note_window(sc, ri, ws, we, first);
+		lw_note_window(sc, ri, we, first);
 	return rc;
 }

@@ -185,13 +185,8 @@ int lw_scan__stretch_hit(lw_scanner *sc, uint32_t kw, uint64_t end)
 		int rc = lw_scan__flush(sc, ri);
 		if (rc < 0)
 			return rc;
-	} else if (!sc->listed[ri]) {
-		sc->listed[ri] = 1;
-		sc->active[sc->nactive++] = ri;
 	}
-	sc->is_active[ri] = 1;
-	sc->win_start[ri] = (size_t)s->ws;
-	sc->win_end[ri] = (size_t)s->we;
+	lw_scan__open(sc, ri, (size_t)s->ws, (size_t)s->we);
 	s->open = 1;
 	s->ok = s->k;
 	s->oshift = s->shift;

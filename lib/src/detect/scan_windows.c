@@ -79,13 +79,8 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		}
 		if ((rc = lw_scan__flush(sc, ri)) < 0 || shut)
 			return rc < 0 ? rc : 0;
-	} else if (!sc->listed[ri]) {
-		sc->listed[ri] = 1;
-		sc->active[sc->nactive++] = ri;
 	}
-	sc->is_active[ri] = 1;
-	sc->win_start[ri] = ws;
-	sc->win_end[ri] = we;
+	lw_scan__open(sc, ri, ws, we);
 	if (r->anchored)
 		lw_note_start(sc, ri, hit);
 	return 0;

@@ -29,6 +29,7 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	sc->win_start = calloc(n, sizeof(size_t));
 	sc->win_end = calloc(n, sizeof(size_t));
+	sc->win_slot = calloc(n, sizeof(size_t));
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
 	sc->listed = calloc(n, 1);
@@ -36,7 +37,7 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->lim_gen = calloc(n, sizeof(uint32_t));
 	sc->lim_n = calloc(n, sizeof(uint32_t));
 	sc->sk = calloc(n, sizeof(lw_stretch));
-	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
+	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end || !sc->win_slot ||
 	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n || !sc->sk ||
 	    lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
@@ -59,6 +60,7 @@ void lw_scanner_free(lw_scanner *sc)
 	pcre2_jit_stack_free(sc->jstack);
 	free(sc->win_start);
 	free(sc->win_end);
+	free(sc->win_slot);
 	free(sc->active);
 	free(sc->is_active);
 	free(sc->listed);

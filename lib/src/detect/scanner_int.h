@@ -46,6 +46,7 @@ struct lw_scanner {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
 	size_t *win_start, *win_end;
+	size_t *win_slot; /* per rule: its open window's record (lw_wins_reserve) */
 	uint32_t *active; /* rules with an open window */
 	uint8_t *is_active;
 	uint8_t *listed;  /* in active[]: a window closed early may open again */
@@ -110,7 +111,8 @@ int lw_scan__run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we);
 int lw_scan__cand_cmp(const void *a, const void *b);
 void lw_scan__cands_dedup(lw_scanner *sc);
 
-/* scan_flush.c: rule ri's open window closes */
+/* scan_flush.c: rule ri's window [ws, we) opens; its open window closes */
+void lw_scan__open(lw_scanner *sc, uint32_t ri, size_t ws, size_t we);
 int lw_scan__flush(lw_scanner *sc, uint32_t ri);
 
 /* scan_windows.c: the keyword pass and the regex windows of the chunk */
