@@ -53,9 +53,11 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		/* inside the open window: only bytes past its end can widen it, so
 		 * a line dense with hits costs one pass, not one per hit */
 		limit = end + mw < len ? end + mw : len;
-		if (limit > sc->win_end[ri])
-			sc->win_end[ri] = lw_line_end(d, limit,
-				end > sc->win_end[ri] ? end : sc->win_end[ri]);
+		/* a window ending at a line end the hit lies before stays:
+		 * lw_line_end from there stops where it starts */
+		size_t at = sc->win_end[ri];
+		if (limit > at && (end > at || (d[at] != '\n' && d[at] != '\r')))
+			sc->win_end[ri] = lw_line_end(d, limit, end > at ? end : at);
 		if (r->anchored && !shut)
 			lw_note_start(sc, ri, hit);
 		return 0;
