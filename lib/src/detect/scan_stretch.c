@@ -25,8 +25,8 @@
  * belongs to none (shut); one after j begins past we. Shut hits are left
  * to the keyword pass, which flushes or ignores them as it did in the
  * base (same bytes); hit i is the first hit in range not shut. A delta
- * hit ending in
- * [ws, we] lies inside the copy by (1), so it is a base hit, moved: the
+ * hit ending in [ws, we] lies inside the copy by (1), so it is a base
+ * hit, moved: the
  * delta's hits of r ending there are exactly W's, and no other hit of r
  * comes between them. At hit i, (4) makes the delta do what the base did:
  * close the open window (if any) and open one at ws (computed from the
@@ -38,7 +38,12 @@
  * same hit as in a full pass, in the same order as every other window, so
  * the candidate bound, regex limits and diagnostics fall as they did.
  * Its candidates are the base's (lw_reuse_window): the bytes the regex
- * sees, [ws - lb, we), are in the copy by (1) and (2).
+ * sees, [ws - lb, we), are in the copy by (1) and (2), and the base's
+ * window was noted only with its rule compiled (state 1, for good). The
+ * reuse fails only at the candidate bound, where a full pass adds nothing
+ * either; so an anchored rule's hit starts, not noted for W, are never
+ * needed. test_deltastretch compares findings and noted windows with a
+ * full pass on random chained deltas.
  */
 #include <stdlib.h>
 #include <string.h>
