@@ -120,9 +120,17 @@ int lw_scan__collect(lw_scanner *sc)
 			uint64_t end = sc->given[i].end;
 			uint32_t kw = sc->given[i].kw;
 			const lw_stretch *s = &sc->sk[sc->rs->kw_rules[kw]];
-			/* most hits are no window's the stretch pass armed */
-			if (end >= sc->sk_next || (s->gen == sc->sk_gen && s->state != LW_SK_NONE && end >= s->ws))
-				rc = lw_scan__stretch_hit(sc, kw, end);
+			/* most hits are no window's the stretch pass armed, or
+			 * lie in one it took */
+			if (end < sc->sk_next) {
+				if (s->gen != sc->sk_gen || s->state == LW_SK_NONE || end < s->ws) {
+					rc = lw_on_keyword(kw, (size_t)end, sc);
+					continue;
+				}
+				if (s->state == LW_SK_OPEN && end <= s->we)
+					continue;
+			}
+			rc = lw_scan__stretch_hit(sc, kw, end);
 			rc = rc ? (rc < 0 ? rc : 0) : lw_on_keyword(kw, (size_t)end, sc);
 		}
 	} else if (sc->given) {
