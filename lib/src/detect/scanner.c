@@ -36,9 +36,12 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
 	sc->lim_gen = calloc(n, sizeof(uint32_t));
 	sc->lim_n = calloc(n, sizeof(uint32_t));
+	sc->pok_gen = calloc(n, sizeof(uint32_t));
+	sc->pok = calloc(n, 1);
 	sc->sk = calloc(n, sizeof(lw_stretch));
 	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end || !sc->win_slot ||
 	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n || !sc->sk ||
+	    !sc->pok_gen || !sc->pok ||
 	    lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
@@ -70,6 +73,8 @@ void lw_scanner_free(lw_scanner *sc)
 	lw_pathstate_release(&sc->paths);
 	free(sc->lim_gen);
 	free(sc->lim_n);
+	free(sc->pok_gen);
+	free(sc->pok);
 	free(sc->sk);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
@@ -203,6 +208,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	lw_pathstate_next_chunk(&sc->paths);
 	if (++sc->gen == 0) {
 		memset(sc->lim_gen, 0, sc->rs->n * sizeof(uint32_t));
+		memset(sc->pok_gen, 0, sc->rs->n * sizeof(uint32_t));
 		sc->gen = 1;
 	}
 	sc->ncands = 0;

@@ -60,7 +60,9 @@ struct lw_scanner {
 	int allow_hit;
 	uint64_t limit_hits;
 	uint32_t *lim_gen, *lim_n; /* per rule: regex limit hits in chunk lim_gen */
-	uint32_t gen;              /* the chunk being scanned, for lim_gen */
+	uint32_t gen;              /* the chunk being scanned, for lim_gen and pok_gen */
+	uint32_t *pok_gen;         /* per rule: pok[] holds its path answer for chunk pok_gen */
+	uint8_t *pok;
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
 	const lw_sink *sink;
@@ -97,7 +99,15 @@ typedef struct lw_cursor {
 } lw_cursor;
 
 /* scan_filters.c */
-int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri);
+int lw_scan__rule_path_ok_slow(lw_scanner *sc, size_t ri);
+
+/* Does rule ri's `paths` admit the chunk's path: the answer of pathrule.c,
+ * asked once per chunk and rule (a keyword hit of a rule limited to other
+ * paths asks it at every hit). */
+static inline int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri)
+{
+	return sc->pok_gen[ri] == sc->gen ? sc->pok[ri] : lw_scan__rule_path_ok_slow(sc, ri);
+}
 void lw_scan__diag(lw_scanner *sc, const lw_rule *r, size_t off, const char *msg);
 int lw_scan__secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t slen);
 int lw_scan__line_has_allow(lw_scanner *sc, size_t ls, size_t le);
