@@ -43,6 +43,24 @@ static int dh_push(lw_kwhits *h, uint64_t end, uint32_t kw, uint32_t len)
 	return 0;
 }
 
+/* room for `more` hits past h->n; -1 (valid cleared) past the bound */
+static int dh_reserve(lw_kwhits *h, size_t more)
+{
+	if (h->cap - h->n >= more)
+		return 0;
+	size_t cap = h->cap ? h->cap : 64;
+	while (cap - h->n < more && cap <= LW_MAX_KEPT_HITS)
+		cap *= 2;
+	lw_kwhit *v = cap <= LW_MAX_KEPT_HITS ? lw_reallocarray(h->v, cap, sizeof(*v)) : NULL;
+	if (!v) {
+		h->valid = 0;
+		return -1;
+	}
+	h->v = v;
+	h->cap = cap;
+	return 0;
+}
+
 /* 1 when [start, end) lies inside one copied run */
 static int dh_copied(const lw_copyop *ops, size_t n, uint64_t start, uint64_t end)
 {
@@ -81,27 +99,30 @@ static int dh_cmp(const void *a, const void *b)
 }
 
 /* The moved hits v[0..moved) and the automaton's v[moved..n) are each in
- * the automaton's order: merged into one list in that order. */
+ * the automaton's order: merged into one list in that order, in place
+ * from the back (the automaton's are few: inserted bytes and seams), a
+ * moved hit first of two equal. */
 static int dh_merge(lw_kwhits *h, size_t moved)
 {
-	size_t n = h->n, i = 0, j = moved, k = 0;
+	size_t n = h->n, nn = n - moved, i = moved, j = nn, k = n;
+	lw_kwhit stack[256];
 
 	if (moved == 0 || moved == n)
 		return 0;
-	lw_kwhit *m = malloc(n * sizeof(*m));
-	if (!m) {
+	lw_kwhit *t = nn <= 256 ? stack : malloc(nn * sizeof(*t));
+	if (!t) {
 		h->valid = 0;
 		return -1;
 	}
-	while (i < moved && j < n)
-		m[k++] = dh_cmp(&h->v[j], &h->v[i]) < 0 ? h->v[j++] : h->v[i++];
-	while (i < moved)
-		m[k++] = h->v[i++];
-	while (j < n)
-		m[k++] = h->v[j++];
-	free(h->v);
-	h->v = m;
-	h->cap = n;
+	memcpy(t, h->v + moved, nn * sizeof(*t));
+	while (j > 0) {
+		if (i > 0 && dh_cmp(&t[j - 1], &h->v[i - 1]) < 0)
+			h->v[--k] = h->v[--i];
+		else
+			h->v[--k] = t[--j];
+	}
+	if (t != stack)
+		free(t);
 	return 0;
 }
 
@@ -176,10 +197,20 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		}
 		last = lo;
 		last_src = op->src;
-		for (size_t k = lo; k < nbh && bh[k].end <= op->src + op->len; k++)
-			if (bh[k].end - bh[k].len >= op->src &&
-			    dh_push(out, bh[k].end - op->src + op->dst, bh[k].kw, bh[k].len) < 0)
-				break;
+		/* the copy's hits are a run of the list, moved in one loop
+		 * (those at its start that begin before it left out) */
+		size_t hi_ = lo;
+		while (hi_ < nbh && bh[hi_].end <= op->src + op->len)
+			hi_++;
+		if (dh_reserve(out, hi_ - lo) < 0)
+			break;
+		lw_kwhit *v = out->v;
+		size_t n = out->n;
+		uint64_t src = op->src, shift = op->dst - op->src;
+		for (size_t k = lo; k < hi_; k++)
+			if (bh[k].end - bh[k].len >= src)
+				v[n++] = (lw_kwhit){ bh[k].end + shift, bh[k].kw, bh[k].len };
+		out->n = n;
 	}
 	moved = out->n;
 	/* the automaton around inserted bytes and seams, windows joined */

@@ -26,26 +26,36 @@ void lw_wins_reset(lw_wins *w)
 	w->valid = 1;
 }
 
-void lw_wins_open(lw_wins *w, uint32_t rule, uint64_t ws, uint64_t we)
+size_t lw_wins_reserve(lw_wins *w, uint32_t rule, uint64_t ws)
 {
 	if (!w->valid)
-		return;
+		return SIZE_MAX;
 	if (w->nw == w->capw) {
 		size_t cap = w->capw ? w->capw * 2 : 64;
 		lw_winrec *v = cap <= LW_MAX_KEPT_WINS ? lw_reallocarray(w->w, cap, sizeof(*v)) : NULL;
 		if (!v) {
 			w->valid = 0;
-			return;
+			return SIZE_MAX;
 		}
 		w->w = v;
 		w->capw = cap;
 	}
-	w->w[w->nw++] = (lw_winrec){ ws, we, rule, (uint32_t)w->nc, 0 };
+	w->w[w->nw] = (lw_winrec){ ws, ws, rule, 0, 0 };
+	return w->nw++;
 }
 
-void lw_wins_cand(lw_wins *w, uint64_t off, uint64_t len, uint64_t soff, uint64_t slen)
+void lw_wins_fill(lw_wins *w, size_t slot, uint64_t we)
 {
-	if (!w->valid || !w->nw)
+	if (!w->valid || slot >= w->nw)
+		return;
+	w->w[slot].we = we;
+	w->w[slot].first = (uint32_t)w->nc;
+	w->w[slot].n = 0;
+}
+
+void lw_wins_cand(lw_wins *w, size_t slot, uint64_t off, uint64_t len, uint64_t soff, uint64_t slen)
+{
+	if (!w->valid || slot >= w->nw)
 		return;
 	if (w->nc == w->capc) {
 		size_t cap = w->capc ? w->capc * 2 : 64;
@@ -62,7 +72,7 @@ void lw_wins_cand(lw_wins *w, uint64_t off, uint64_t len, uint64_t soff, uint64_
 		w->capc = cap;
 	}
 	w->c[w->nc++] = (lw_candrec){ off, soff, (uint32_t)len, (uint32_t)slen };
-	w->w[w->nw - 1].n++;
+	w->w[slot].n++;
 }
 
 static int win_cmp(const void *a, const void *b)
@@ -74,9 +84,10 @@ static int win_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* Windows are closed nearly in order; those still open at the end of the
- * chunk come out of turn, some from far back. A binary insertion sort
- * finds each one's place in a few steps and moves the rest in one copy. */
+/* Windows take their places as they open, nearly in order (hits come by
+ * end, a window starts at its first hit's line): a few of one line come
+ * out of turn by rule. A binary insertion sort finds each one's place and
+ * moves the rest in one copy. */
 void lw_wins_finish(lw_wins *w)
 {
 	if (!w->valid)

@@ -80,11 +80,15 @@ void lw_wins_release(lw_wins *w);
 
 void lw_wins_reset(lw_wins *w);
 
-/* adds window (rule, ws, we), then its candidates one by one; valid is
- * cleared when they cannot be kept */
-void lw_wins_open(lw_wins *w, uint32_t rule, uint64_t ws, uint64_t we);
+/* A window (rule, ws) takes a place as it opens (SIZE_MAX when valid is
+ * cleared); when it closes, fill gives its end, then its candidates are
+ * added one by one, before another window is filled. valid is cleared
+ * when they cannot be kept. */
+size_t lw_wins_reserve(lw_wins *w, uint32_t rule, uint64_t ws);
 
-void lw_wins_cand(lw_wins *w, uint64_t off, uint64_t len, uint64_t soff, uint64_t slen);
+void lw_wins_fill(lw_wins *w, size_t slot, uint64_t we);
+
+void lw_wins_cand(lw_wins *w, size_t slot, uint64_t off, uint64_t len, uint64_t soff, uint64_t slen);
 
 /* sorts the windows by (ws, rule), as lw_wins_find needs them */
 void lw_wins_finish(lw_wins *w);
@@ -128,6 +132,10 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const s
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
+
+/* the regex windows of deltas taken whole from their base's windows, their
+ * hits skipped (scan_stretch.c), since the scanner was made */
+uint64_t lw_scanner_stretch_taken(const lw_scanner *sc);
 
 /* How the decoding pass has decoded text scanned, without knowing the
  * scanner (which owns the recursion): scan() runs the text one decoding

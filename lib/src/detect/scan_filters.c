@@ -6,10 +6,12 @@
 
 #include "detect/scanner_int.h"
 
-int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri)
+int lw_scan__rule_path_ok_slow(lw_scanner *sc, size_t ri)
 {
-	return lw_pathstate_rule_ok(&sc->paths, sc->rs, ri,
+	sc->pok_gen[ri] = sc->gen;
+	sc->pok[ri] = (uint8_t)lw_pathstate_rule_ok(&sc->paths, sc->rs, ri,
 		sc->chunk->fingerprint_path ? sc->chunk->fingerprint_path : sc->chunk->path, sc->md);
+	return sc->pok[ri];
 }
 
 static uint32_t lw_line_of(const unsigned char *d, size_t off)

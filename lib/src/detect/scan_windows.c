@@ -1,79 +1,11 @@
 /* scan_windows.c - the keyword pass: each hit opens or widens its rule's
- * window of lines around it; a window is searched once when it closes, or
- * its candidates are taken from the delta base's same window. */
+ * window of lines around it; a window is searched once when it closes
+ * (scan_flush.c). A delta's hits inside windows taken whole from its base
+ * go to the stretch pass (scan_stretch.c) instead. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect/scanner_int.h"
-
-/* the candidates [first, ncands) of window (ri, ws, we), noted for the
- * chunk's deltas */
-static void lw_note_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, size_t first)
-{
-	lw_wins *w = sc->passes->rec_wins;
-
-	lw_wins_open(w, ri, ws, we);
-	for (size_t i = first; i < sc->ncands; i++)
-		lw_wins_cand(w, sc->cands[i].off, sc->cands[i].len, sc->cands[i].soff, sc->cands[i].slen);
-}
-
-/* A delta's window that repeats one of its base's: the base's candidates,
- * moved (deltawins.c). 1 when it was one. */
-static int lw_reuse_window(lw_scanner *sc, uint32_t ri, size_t ws, size_t we, int *rc)
-{
-	const lw_passes *p = sc->passes;
-	lw_rule *r = &sc->rs->rules[ri];
-	int64_t shift;
-
-	if (!p || !p->wins || sc->cands_full || __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 1)
-		return 0;
-	const lw_winrec *f = lw_wins_find(p->wins, p->nwins, p->ops, p->nops, ri, ws, we, r->lookbehind,
-		&shift, sc->wins_hint);
-	if (!f)
-		return 0;
-	*rc = 0;
-	for (uint32_t k = 0; k < f->n && *rc == 0; k++) {
-		const lw_candrec *c = &p->cands[f->first + k];
-		*rc = lw_scan__cand_add(sc, ri, (size_t)((int64_t)c->off + shift), c->len,
-			(size_t)((int64_t)c->soff + shift), c->slen);
-	}
-	if (*rc > 0)
-		*rc = 0; /* candidates full: said */
-	return 1;
-}
-
-static int lw_flush(lw_scanner *sc, uint32_t ri)
-{
-	lw_rule *r = &sc->rs->rules[ri];
-	lw_error err; /* not zeroed: 1 KiB, at every window (a tenth of this pass) */
-	size_t ws = sc->win_start[ri], we = sc->win_end[ri], first = sc->ncands;
-	uint64_t limits = sc->limit_hits;
-	lw_wins *rec = sc->passes ? sc->passes->rec_wins : NULL;
-	int rc;
-
-	err.code = 0;
-	err.msg[0] = '\0';
-	sc->is_active[ri] = 0;
-	if (lw_reuse_window(sc, ri, ws, we, &rc)) {
-		sc->starts[ri].n = 0;
-		sc->starts[ri].lost = 0;
-	} else if (r->anchored && !sc->starts[ri].lost && !sc->cands_full &&
-		   lw_rule_ensure_compiled(sc->rs, r, &err) == 0 && r->acode) {
-		rc = lw_scan__run_anchored(sc, ri, ws, we);
-	} else {
-		sc->starts[ri].n = 0;
-		sc->starts[ri].lost = 0;
-		rc = lw_scan__run_rule(sc, ri, ws, we);
-	}
-	/* a window cut short (regex limits, too many candidates, a rule that
-	 * does not compile) is not one to repeat */
-	if (rec && (rc < 0 || sc->limit_hits != limits || sc->cands_full ||
-		       __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 1))
-		rec->valid = 0;
-	else if (rec)
-		lw_note_window(sc, ri, ws, we, first);
-	return rc;
-}
 
 /* notes a hit in an anchored rule's open window */
 static void lw_note_start(lw_scanner *sc, uint32_t ri, size_t at)
@@ -121,9 +53,11 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		/* inside the open window: only bytes past its end can widen it, so
 		 * a line dense with hits costs one pass, not one per hit */
 		limit = end + mw < len ? end + mw : len;
-		if (limit > sc->win_end[ri])
-			sc->win_end[ri] = lw_line_end(d, limit,
-				end > sc->win_end[ri] ? end : sc->win_end[ri]);
+		/* a window ending at a line end the hit lies before stays:
+		 * lw_line_end from there stops where it starts */
+		size_t at = sc->win_end[ri];
+		if (limit > at && (end > at || (d[at] != '\n' && d[at] != '\r')))
+			sc->win_end[ri] = lw_line_end(d, limit, end > at ? end : at);
 		if (r->anchored && !shut)
 			lw_note_start(sc, ri, hit);
 		return 0;
@@ -145,15 +79,10 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 				lw_note_start(sc, ri, hit);
 			return 0;
 		}
-		if ((rc = lw_flush(sc, ri)) < 0 || shut)
+		if ((rc = lw_scan__flush(sc, ri)) < 0 || shut)
 			return rc < 0 ? rc : 0;
-	} else if (!sc->listed[ri]) {
-		sc->listed[ri] = 1;
-		sc->active[sc->nactive++] = ri;
 	}
-	sc->is_active[ri] = 1;
-	sc->win_start[ri] = ws;
-	sc->win_end[ri] = we;
+	lw_scan__open(sc, ri, ws, we);
 	if (r->anchored)
 		lw_note_start(sc, ri, hit);
 	return 0;
@@ -185,7 +114,26 @@ int lw_scan__collect(lw_scanner *sc)
 {
 	int rc = 0;
 
-	if (sc->given) {
+	lw_scan__stretch_start(sc);
+	if (sc->given && sc->sk_on) {
+		for (size_t i = 0; i < sc->ngiven && rc == 0; i++) {
+			uint64_t end = sc->given[i].end;
+			uint32_t kw = sc->given[i].kw;
+			const lw_stretch *s = &sc->sk[sc->rs->kw_rules[kw]];
+			/* most hits are no window's the stretch pass armed, or
+			 * lie in one it took */
+			if (end < sc->sk_next) {
+				if (s->gen != sc->sk_gen || s->state == LW_SK_NONE || end < s->ws) {
+					rc = lw_on_keyword(kw, (size_t)end, sc);
+					continue;
+				}
+				if (s->state == LW_SK_OPEN && end <= s->we)
+					continue;
+			}
+			rc = lw_scan__stretch_hit(sc, kw, end);
+			rc = rc ? (rc < 0 ? rc : 0) : lw_on_keyword(kw, (size_t)end, sc);
+		}
+	} else if (sc->given) {
 		for (size_t i = 0; i < sc->ngiven && rc == 0; i++)
 			rc = lw_on_keyword(sc->given[i].kw, (size_t)sc->given[i].end, sc);
 	} else if (sc->rec) {
@@ -196,7 +144,7 @@ int lw_scan__collect(lw_scanner *sc)
 		rc = lw_ac_scan(sc->rs->ac, sc->chunk->data, sc->chunk->len, lw_on_keyword, sc);
 	}
 	for (size_t i = 0; i < sc->nactive; i++) {
-		int frc = sc->is_active[sc->active[i]] ? lw_flush(sc, sc->active[i]) : 0;
+		int frc = sc->is_active[sc->active[i]] ? lw_scan__flush(sc, sc->active[i]) : 0;
 		sc->listed[sc->active[i]] = 0;
 		if (!rc)
 			rc = frc;

@@ -29,14 +29,19 @@ int lw_scanner_new(lw_scanner **out, const lw_ruleset *rs, const lw_scan_options
 	sc->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	sc->win_start = calloc(n, sizeof(size_t));
 	sc->win_end = calloc(n, sizeof(size_t));
+	sc->win_slot = calloc(n, sizeof(size_t));
 	sc->active = calloc(n, sizeof(uint32_t));
 	sc->is_active = calloc(n, 1);
 	sc->listed = calloc(n, 1);
 	sc->starts = calloc(n, sizeof(lw_hitstarts));
 	sc->lim_gen = calloc(n, sizeof(uint32_t));
 	sc->lim_n = calloc(n, sizeof(uint32_t));
-	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end ||
-	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n ||
+	sc->pok_gen = calloc(n, sizeof(uint32_t));
+	sc->pok = calloc(n, 1);
+	sc->sk = calloc(n, sizeof(lw_stretch));
+	if (!sc->md || !sc->mctx || !sc->jstack || !sc->win_start || !sc->win_end || !sc->win_slot ||
+	    !sc->active || !sc->is_active || !sc->listed || !sc->starts || !sc->lim_gen || !sc->lim_n || !sc->sk ||
+	    !sc->pok_gen || !sc->pok ||
 	    lw_pathstate_init(&sc->paths, n) < 0) {
 		lw_scanner_free(sc);
 		return LW_ENOMEM;
@@ -58,6 +63,7 @@ void lw_scanner_free(lw_scanner *sc)
 	pcre2_jit_stack_free(sc->jstack);
 	free(sc->win_start);
 	free(sc->win_end);
+	free(sc->win_slot);
 	free(sc->active);
 	free(sc->is_active);
 	free(sc->listed);
@@ -67,6 +73,9 @@ void lw_scanner_free(lw_scanner *sc)
 	lw_pathstate_release(&sc->paths);
 	free(sc->lim_gen);
 	free(sc->lim_n);
+	free(sc->pok_gen);
+	free(sc->pok);
+	free(sc->sk);
 	free(sc->cands);
 	lw_scanner_free(sc->child);
 	free(sc);
@@ -116,6 +125,11 @@ void lw_kwhits_release(lw_kwhits *h)
 const lw_ac *lw_scanner_automaton(const lw_scanner *sc)
 {
 	return sc->rs->ac;
+}
+
+uint64_t lw_scanner_stretch_taken(const lw_scanner *sc)
+{
+	return sc->sk_taken;
 }
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw)
@@ -194,6 +208,7 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 	lw_pathstate_next_chunk(&sc->paths);
 	if (++sc->gen == 0) {
 		memset(sc->lim_gen, 0, sc->rs->n * sizeof(uint32_t));
+		memset(sc->pok_gen, 0, sc->rs->n * sizeof(uint32_t));
 		sc->gen = 1;
 	}
 	sc->ncands = 0;

@@ -1,8 +1,10 @@
 /* scanner_int.h - the scanner's state, shared by the files of its passes
  * (detect/scan_*.c); semi-private, lw_scan__ functions. Lowest first:
  * scan_filters.c, scan_candidates.c (regexes run, candidates kept and
- * deduplicated), scan_windows.c (keyword hits to regex windows),
- * scan_emit.c (a candidate to a finding), scanner.c (the chunk). */
+ * deduplicated), scan_flush.c (a window closes), scan_stretch.c (a
+ * delta's windows taken from its base's), scan_windows.c (keyword hits to
+ * regex windows), scan_emit.c (a candidate to a finding), scanner.c (the
+ * chunk). */
 #ifndef LW_DETECT_SCANNER_INT_H
 #define LW_DETECT_SCANNER_INT_H
 
@@ -13,6 +15,21 @@ typedef struct lw_hitstarts {
 	size_t n, cap;
 	int lost; /* a start could not be noted: search the window whole */
 } lw_hitstarts;
+
+/* A rule's state in the stretch pass (scan_stretch.c): a base window
+ * armed for the delta, or open with its hits skipped. */
+typedef struct lw_stretch {
+	uint64_t ws, we;  /* armed: the delta's image of a base window */
+	int64_t shift;    /* delta offset less base offset */
+	uint32_t k;       /* the window's index in the base's */
+	uint32_t gen;     /* the chunk the entry is for (sk_gen) */
+	uint8_t state;    /* LW_SK_* */
+	uint8_t open;     /* the rule's open window is base window ok, moved */
+	uint32_t ok;
+	int64_t oshift;
+} lw_stretch;
+
+enum { LW_SK_NONE, LW_SK_ARMED, LW_SK_OPEN };
 
 typedef struct lw_cand {
 	size_t rule;
@@ -29,6 +46,7 @@ struct lw_scanner {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
 	size_t *win_start, *win_end;
+	size_t *win_slot; /* per rule: its open window's record (lw_wins_reserve) */
 	uint32_t *active; /* rules with an open window */
 	uint8_t *is_active;
 	uint8_t *listed;  /* in active[]: a window closed early may open again */
@@ -42,7 +60,9 @@ struct lw_scanner {
 	int allow_hit;
 	uint64_t limit_hits;
 	uint32_t *lim_gen, *lim_n; /* per rule: regex limit hits in chunk lim_gen */
-	uint32_t gen;              /* the chunk being scanned, for lim_gen */
+	uint32_t gen;              /* the chunk being scanned, for lim_gen and pok_gen */
+	uint32_t *pok_gen;         /* per rule: pok[] holds its path answer for chunk pok_gen */
+	uint8_t *pok;
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
 	const lw_sink *sink;
@@ -54,6 +74,14 @@ struct lw_scanner {
 	size_t wins_hint[2];     /* where the last lookup of a base window ended */
 	int chunk_matched;     /* the last chunk went through the keyword pass */
 	lw_pathstate paths;    /* which rules' `paths` admit the chunk's path */
+	lw_stretch *sk;        /* per rule, the stretch pass (scan_stretch.c) */
+	uint32_t sk_gen;
+	int sk_on;             /* the chunk's hits are given with a base's windows */
+	size_t sk_op, sk_k;    /* the next base window to arm: ops[sk_op], wins[sk_k]
+				  (SIZE_MAX: not looked up yet) */
+	size_t sk_last;        /* where the last copy's windows ended */
+	uint64_t sk_next;      /* its start in the delta; UINT64_MAX: none left */
+	uint64_t sk_taken;     /* windows taken whole from a base (tests) */
 };
 
 #define LW_MAX_CANDS_PER_CHUNK 100000
@@ -71,7 +99,15 @@ typedef struct lw_cursor {
 } lw_cursor;
 
 /* scan_filters.c */
-int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri);
+int lw_scan__rule_path_ok_slow(lw_scanner *sc, size_t ri);
+
+/* Does rule ri's `paths` admit the chunk's path: the answer of pathrule.c,
+ * asked once per chunk and rule (a keyword hit of a rule limited to other
+ * paths asks it at every hit). */
+static inline int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri)
+{
+	return sc->pok_gen[ri] == sc->gen ? sc->pok[ri] : lw_scan__rule_path_ok_slow(sc, ri);
+}
 void lw_scan__diag(lw_scanner *sc, const lw_rule *r, size_t off, const char *msg);
 int lw_scan__secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t slen);
 int lw_scan__line_has_allow(lw_scanner *sc, size_t ls, size_t le);
@@ -85,8 +121,18 @@ int lw_scan__run_anchored(lw_scanner *sc, size_t ri, size_t ws, size_t we);
 int lw_scan__cand_cmp(const void *a, const void *b);
 void lw_scan__cands_dedup(lw_scanner *sc);
 
+/* scan_flush.c: rule ri's window [ws, we) opens; its open window closes */
+void lw_scan__open(lw_scanner *sc, uint32_t ri, size_t ws, size_t we);
+int lw_scan__flush(lw_scanner *sc, uint32_t ri);
+
 /* scan_windows.c: the keyword pass and the regex windows of the chunk */
 int lw_scan__collect(lw_scanner *sc);
+
+/* scan_stretch.c: a delta's windows taken whole from its base's, their
+ * hits skipped. start: before the hits; hit: 1 when the stretch pass took
+ * the hit (nothing more to do), 0 when it is the keyword pass's, < 0 */
+void lw_scan__stretch_start(lw_scanner *sc);
+int lw_scan__stretch_hit(lw_scanner *sc, uint32_t ri, uint64_t end);
 
 /* scan_emit.c */
 int lw_scan__emit(lw_scanner *sc, const lw_cand *c, lw_cursor *cur);

@@ -119,7 +119,7 @@ static int hrun(hctx *c, lw_error *err)
 		return lw_error_set(err, LW_ENOMEM, "out of memory");
 	}
 	for (unsigned i = 0; i < nth; i++) {
-		workers[i] = (hworker){ c, i, NULL, NULL };
+		workers[i] = (hworker){ .c = c, .id = i };
 		if (pthread_create(&th[i], NULL, lw_hist_worker_main, &workers[i]) != 0) {
 			nth = i;
 			break;

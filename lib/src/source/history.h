@@ -135,6 +135,11 @@ typedef struct hworker {
 	unsigned id;
 	const hjob *job;
 	const char *kind_path; /* "<commit message>" etc. or NULL */
+	/* a blob's passes, kept for its deltas (hw_match): buffers reused
+	 * from blob to blob, not allocated and grown again for each */
+	lw_kwhits hits;
+	lw_encruns runs;
+	lw_wins wins;
 } hworker;
 
 typedef lw_repo_tree htree;

@@ -193,33 +193,39 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 	hworker *w = m->w;
 	lw_objreader *rd = m->rd;
 	const lw_obj *obj = m->obj;
-	lw_kwhits hits = { 0 };
-	lw_encruns runs = { 0 };
-	lw_wins wins = { 0 };
+	lw_kwhits *hits = &w->hits;
+	lw_encruns *runs = &w->runs;
+	lw_wins *wins = &w->wins;
 	lw_passes p = { 0 };
 	size_t ksize = 0;
 	int rc;
 
+	hits->n = 0;
+	hits->valid = 0;
+	runs->n = 0;
+	runs->valid = 0;
+	wins->nw = wins->nc = 0;
+	wins->valid = 0;
 	raw = raw && !m->from_libgit2;
 	const hkept *bh = raw && !w->c->opts->full_scan ? lw_obj_base_kept(obj, &ksize) : NULL;
 	const lw_encrun *bruns = bh ? (const lw_encrun *)(bh->v + bh->n) : NULL;
 	const lw_winrec *bwins = bh ? (const lw_winrec *)(bruns + (bh->nruns == SIZE_MAX ? 0 : bh->nruns)) : NULL;
 
 	if (bh && obj->ops &&
-	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, &hits) == 0) {
-		p.hits = hits.v;
-		p.nhits = hits.n;
+	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, hits) == 0) {
+		p.hits = hits->v;
+		p.nhits = hits->n;
 		lw_hsink_count(&w->c->out, &w->c->st->delta_scans, 1);
 	} else if (raw) {
-		p.rec_hits = &hits;
+		p.rec_hits = hits;
 	}
 	if (bh && obj->ops && bh->nruns != SIZE_MAX &&
-	    lw_encruns_derive(bruns, bh->nruns, obj->ops, obj->nops, chunk->data, chunk->len, &runs) == 0) {
-		p.runs = runs.v;
-		p.nruns = runs.n;
+	    lw_encruns_derive(bruns, bh->nruns, obj->ops, obj->nops, chunk->data, chunk->len, runs) == 0) {
+		p.runs = runs->v;
+		p.nruns = runs->n;
 		p.have_runs = 1;
 	} else if (raw) {
-		p.rec_runs = &runs;
+		p.rec_runs = runs;
 	}
 	if (bh && obj->ops && bh->nwins != SIZE_MAX) {
 		p.wins = bwins;
@@ -229,13 +235,10 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		p.nops = obj->nops;
 	}
 	if (raw)
-		p.rec_wins = &wins;
+		p.rec_wins = wins;
 	rc = lw_scanner_scan_passes(sc, chunk, sink, &p);
-	if (raw && hits.valid && obj->ent_)
-		hw_keep(rd, obj, &hits, &runs, &wins);
-	lw_kwhits_release(&hits);
-	lw_encruns_release(&runs);
-	lw_wins_release(&wins);
+	if (raw && hits->valid && obj->ent_)
+		hw_keep(rd, obj, hits, runs, wins);
 	return rc;
 }
 
@@ -336,6 +339,9 @@ void *lw_hist_worker_main(void *p)
 	if (rd)
 		lw_hsink_count(&c->out, &c->st->deltas_applied, lw_objreader_deltas(rd));
 	lw_scanner_free(sc);
+	lw_kwhits_release(&w->hits);
+	lw_encruns_release(&w->runs);
+	lw_wins_release(&w->wins);
 	git_odb_free(odb);
 	git_repository_free(repo);
 	return NULL;
@@ -345,7 +351,7 @@ void lw_hist_scan_text(hctx *c, lw_scanner *sc, const char *text, const char *ki
 	const git_oid *id, uint64_t seq)
 {
 	hjob job;
-	hworker w = { c, 99, &job, kind };
+	hworker w = { .c = c, .id = 99, .job = &job, .kind_path = kind };
 	lw_sink sink = { hw_on_finding, hw_on_diag, &w };
 	lw_chunk chunk = LW_CHUNK_INIT;
 

@@ -1,0 +1,357 @@
+/*
+ * test_deltastretch.c - a delta's windows taken whole from its base's
+ * inside long copied stretches (detect/scan_stretch.c) must leave exactly
+ * what a full pass gives: the same findings, and the same regex windows
+ * with the same candidates noted for the delta's own deltas. Random lines
+ * dense in keywords of plain, lookbehind, `window`, anchored (gated) and
+ * path-restricted rules, cut into long copies of a base with short
+ * insertions (so that windows lie well inside copies, straddle their edges
+ * and merge with windows opened just before), chained; base and delta now
+ * and then at paths the path-restricted rule treats differently; wide and
+ * narrow max_window. The windows taken are counted, so the test fails if
+ * the stretch pass never runs. The seed is printed; LW_TEST_SEED replays.
+ */
+#include "lwtest.h"
+#include "odb/objstore.h"
+
+static const char *const rules = "{\"rules\":["
+	"{\"id\":\"tok\",\"description\":\"a token\",\"regex\":\"tok=([A-Za-z0-9]{16,})\","
+	"\"secret_group\":1,\"entropy\":0,\"keywords\":[\"tok\",\"tokens\"]},"
+	"{\"id\":\"behind\",\"description\":\"a lookbehind\","
+	"\"regex\":\"(?<=[\\\\s=][^Z]{2})pass[=:]\\\\s*([A-Za-z0-9+/]{12,})\","
+	"\"secret_group\":1,\"entropy\":0,\"keywords\":[\"pass\"]},"
+	"{\"id\":\"lines\",\"description\":\"across lines\",\"window\":48,"
+	"\"regex\":\"tokens[^Z]{0,80}?Z9([A-Za-z0-9]{8,})\",\"secret_group\":1,\"entropy\":0,"
+	"\"keywords\":[\"tokens\"]},"
+	"{\"id\":\"anch\",\"description\":\"anchored at its keyword\","
+	"\"regex\":\"(?<![A-Za-z0-9_])(ck_[a-f0-9]{12,})\",\"entropy\":0,\"keywords\":[\"ck_\"]},"
+	"{\"id\":\"envonly\",\"description\":\"only in .env files\",\"paths\":[\"\\\\.env$\"],"
+	"\"regex\":\"key: ([a-f0-9]{12,})\",\"secret_group\":1,\"entropy\":0,\"keywords\":[\"key\"]}]}";
+
+/* a line of words, keywords and values, some long */
+static void line(char **buf, size_t *len)
+{
+	static const char *const words[] = { "tok=", "tokens ", "pass=", " pass: ", "ck_", "-ck_", "key: ",
+		"Z9", " ", "  ", "=", "word ", "x", "\t", "\r", "tokens", "TOK=", "ck_ck_" };
+	size_t n = 1 + tf_below(tf_below(8) ? 8 : 40);
+	char v[80];
+
+	for (size_t i = 0; i < n; i++) {
+		if (tf_below(3) == 0) {
+			size_t k = 4 + tf_below(tf_below(4) ? 24 : 70);
+			for (size_t j = 0; j < k; j++)
+				v[j] = tf_below(2) ? "0123456789abcdef"[tf_below(16)] : tf_alpha[tf_below(sizeof(tf_alpha) - 1)];
+			tf_append(buf, len, v, k);
+		} else {
+			tf_appends(buf, len, words[tf_below(sizeof(words) / sizeof(words[0]))]);
+		}
+	}
+	tf_appends(buf, len, tf_below(10) ? "\n" : "\r\n");
+}
+
+static char *random_text(size_t lines, size_t *len)
+{
+	char *buf = NULL;
+
+	*len = 0;
+	for (size_t i = 0; i < lines; i++)
+		line(&buf, len);
+	return buf;
+}
+
+/* A delta: a few long copies of the base, forwards mostly, with short
+ * insertions (a byte, a word, a line) between and around them. */
+static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t *nops, size_t maxops,
+	size_t *len)
+{
+	char *buf = NULL;
+	size_t at = 0;
+
+	*len = 0;
+	*nops = 0;
+	while (*nops < maxops && at < blen) {
+		if (tf_below(3) == 0) {
+			if (tf_below(2))
+				line(&buf, len);
+			else
+				tf_appends(&buf, len, tf_below(2) ? "q" : "ck_ tok=");
+		}
+		size_t src = tf_below(4) ? at : tf_below(blen);
+		size_t n = 1 + tf_below(tf_below(3) ? blen - src : 64);
+		if (src + n > blen)
+			n = blen - src;
+		lw_copyop *last = *nops ? &ops[*nops - 1] : NULL;
+		if (last && last->dst + last->len == *len && last->src + last->len == src)
+			last->len += n;
+		else
+			ops[(*nops)++] = (lw_copyop){ *len, src, n };
+		tf_append(&buf, len, base + src, n);
+		at = src + n + tf_below(40);
+	}
+	if (tf_below(2))
+		line(&buf, len);
+	if (!buf)
+		tf_appends(&buf, len, "");
+	return buf;
+}
+
+typedef struct fl {
+	char *s;
+	size_t n;
+} fl;
+
+static int note_finding(const lw_finding *f, void *p)
+{
+	fl *o = p;
+	char line_[512];
+	int k = snprintf(line_, sizeof(line_), "%s %zu %zu %.*s|", f->rule->id, (size_t)f->offset,
+		(size_t)f->length, (int)(f->secret_len < 200 ? f->secret_len : 200), (const char *)f->secret);
+	char *v = realloc(o->s, o->n + (size_t)k + 1);
+	if (v) {
+		memcpy(v + o->n, line_, (size_t)k + 1);
+		o->s = v;
+		o->n += (size_t)k;
+	}
+	return 0;
+}
+
+/* the full passes over text at path: hits, runs and windows noted */
+static void full_passes(lw_scanner *sc, const char *text, size_t len, const char *path, lw_kwhits *hits,
+	lw_encruns *runs, lw_wins *wins, fl *out)
+{
+	lw_chunk c = LW_CHUNK_INIT;
+	lw_sink sink = { note_finding, NULL, out };
+	lw_passes p = { 0 };
+
+	c.data = (const unsigned char *)text;
+	c.len = len;
+	c.path = path;
+	p.rec_hits = hits;
+	p.rec_runs = runs;
+	p.rec_wins = wins;
+	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
+	CHECK(hits->valid && runs->valid && wins->valid);
+}
+
+/* text scanned as the delta of a base whose passes are bh, br, bw */
+static void delta_passes(lw_scanner *sc, const char *text, size_t len, const char *path,
+	const lw_kwhits *bh, const lw_encruns *br, const lw_wins *bw, const lw_copyop *ops, size_t nops,
+	lw_wins *wins, fl *out)
+{
+	lw_chunk c = LW_CHUNK_INIT;
+	lw_sink sink = { note_finding, NULL, out };
+	lw_passes p = { 0 };
+	lw_kwhits dh = { 0 };
+	lw_encruns dr = { 0 };
+
+	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
+	CHECK(lw_encruns_derive(br->v, br->n, ops, nops, (const unsigned char *)text, len, &dr) == 0);
+	c.data = (const unsigned char *)text;
+	c.len = len;
+	c.path = path;
+	p.hits = dh.v;
+	p.nhits = dh.n;
+	p.runs = dr.v;
+	p.nruns = dr.n;
+	p.have_runs = 1;
+	p.wins = bw->w;
+	p.nwins = bw->nw;
+	p.cands = bw->c;
+	p.ops = ops;
+	p.nops = nops;
+	p.rec_wins = wins;
+	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
+	lw_kwhits_release(&dh);
+	lw_encruns_release(&dr);
+}
+
+/* the same windows, with the same candidates */
+static int same_wins(const lw_wins *a, const lw_wins *b)
+{
+	if (a->valid != b->valid || a->nw != b->nw)
+		return 0;
+	for (size_t i = 0; i < a->nw; i++) {
+		const lw_winrec *x = &a->w[i], *y = &b->w[i];
+		if (x->ws != y->ws || x->we != y->we || x->rule != y->rule || x->n != y->n)
+			return 0;
+		for (uint32_t k = 0; k < x->n; k++) {
+			const lw_candrec *c = &a->c[x->first + k], *d = &b->c[y->first + k];
+			if (c->off != d->off || c->soff != d->soff || c->len != d->len || c->slen != d->slen)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* A window of the `window` rule opened by a hit inserted just before a
+ * copy reaches into a window of the same rule inside it: the two are one
+ * window in a full pass, and the copied one must not be taken alone. */
+static void test_merge_at_edge(lw_scanner *sc, uint64_t *taken)
+{
+	char tok[17], *base = NULL, *text = NULL;
+	size_t blen = 0, len = 0;
+	lw_kwhits bh = { 0 };
+	lw_encruns br = { 0 };
+	lw_wins bw = { 0 }, fw = { 0 }, dw = { 0 };
+	fl bf = { 0 }, ff = { 0 }, df = { 0 };
+	lw_kwhits fh = { 0 };
+	lw_encruns fr = { 0 };
+
+	tf_token(tok, 16);
+	/* base: filler lines, then a `lines` hit whose match is on the next line */
+	for (int i = 0; i < 30; i++)
+		tf_appends(&base, &blen, "filler tok=short\n");
+	size_t cut = blen;
+	tf_appends(&base, &blen, "more filler\ntokens here\nthen Z9");
+	tf_appends(&base, &blen, tok);
+	tf_appends(&base, &blen, "\n");
+	for (int i = 0; i < 30; i++)
+		tf_appends(&base, &blen, "filler tok=short\n");
+	/* delta: "tokens" inserted right before the copy of the tail */
+	tf_appends(&text, &len, "tokens\n");
+	lw_copyop ops[1] = { { len, cut, blen - cut } };
+	tf_append(&text, &len, base + cut, blen - cut);
+	full_passes(sc, base, blen, "a.txt", &bh, &br, &bw, &bf);
+	full_passes(sc, text, len, "a.txt", &fh, &fr, &fw, &ff);
+	uint64_t before = lw_scanner_stretch_taken(sc);
+	delta_passes(sc, text, len, "a.txt", &bh, &br, &bw, ops, 1, &dw, &df);
+	*taken += lw_scanner_stretch_taken(sc) - before;
+	CHECK(same_wins(&fw, &dw));
+	CHECK(ff.n == df.n && (!ff.n || !memcmp(ff.s, df.s, ff.n)));
+	/* the full pass has one `lines` window, from the inserted hit on
+	 * past the copied one, and the finding on the copied lines */
+	size_t merged = 0, lines = 0;
+	for (size_t i = 0; i < fw.nw; i++) {
+		lines += fw.w[i].rule == 2;
+		merged += fw.w[i].rule == 2 && fw.w[i].ws == 0;
+	}
+	CHECK(lines == 1 && merged == 1);
+	CHECK(ff.s && strstr(ff.s, "lines "));
+	free(base);
+	free(text);
+	free(bf.s);
+	free(ff.s);
+	free(df.s);
+	lw_kwhits_release(&bh);
+	lw_kwhits_release(&fh);
+	lw_encruns_release(&br);
+	lw_encruns_release(&fr);
+	lw_wins_release(&bw);
+	lw_wins_release(&fw);
+	lw_wins_release(&dw);
+}
+
+/* rounds of random chained deltas; returns the number of differences */
+static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds, uint64_t *taken,
+	size_t *finds_seen, size_t *wins_seen)
+{
+	static const char *const paths[] = { "a.txt", "conf/.env", "b.c" };
+	lw_scan_options so = LW_SCAN_OPTIONS_INIT;
+	lw_scanner *sc = NULL;
+	lw_copyop ops[32];
+	size_t blen, nops, len, bad = 0;
+
+	so.max_window = max_window;
+	CHECK(lw_scanner_new(&sc, rs, &so) == 0);
+	if (!sc)
+		return 1;
+	const char *bpath = paths[tf_below(3)];
+	char *base = random_text(20 + tf_below(200), &blen);
+	lw_kwhits bh = { 0 };
+	lw_encruns br = { 0 };
+	lw_wins bw = { 0 };
+	fl bf = { 0 };
+	full_passes(sc, base, blen, bpath, &bh, &br, &bw, &bf);
+	free(bf.s);
+	for (int round = 0; round < rounds; round++) {
+		const char *path = tf_below(4) ? bpath : paths[tf_below(3)];
+		char *text = random_delta(base, blen, ops, &nops, 32, &len);
+		lw_kwhits fh = { 0 };
+		lw_encruns fr = { 0 };
+		lw_wins fw = { 0 }, dw = { 0 };
+		fl ff = { 0 }, df = { 0 };
+		full_passes(sc, text, len, path, &fh, &fr, &fw, &ff);
+		uint64_t before = lw_scanner_stretch_taken(sc);
+		delta_passes(sc, text, len, path, &bh, &br, &bw, ops, nops, &dw, &df);
+		*taken += lw_scanner_stretch_taken(sc) - before;
+		int wins_ok = same_wins(&fw, &dw);
+		int finds_ok = ff.n == df.n && (!ff.n || !memcmp(ff.s, df.s, ff.n));
+		if ((!wins_ok || !finds_ok) && !bad++)
+			fprintf(stderr, "# max_window %zu round %d: windows %s, findings %s\n# full:  %s\n# delta: %s\n",
+				max_window, round, wins_ok ? "same" : "differ", finds_ok ? "same" : "differ",
+				ff.s ? ff.s : "", df.s ? df.s : "");
+		*wins_seen += fw.nw;
+		for (size_t i = 0; i < ff.n; i++)
+			*finds_seen += ff.s[i] == '|';
+		free(ff.s);
+		free(df.s);
+		lw_wins_release(&dw);
+		free(base);
+		lw_kwhits_release(&bh);
+		lw_encruns_release(&br);
+		lw_wins_release(&bw);
+		if (tf_below(10) == 0 || len < 64 || len > 60000) {
+			/* a fresh base now and then */
+			free(text);
+			lw_kwhits_release(&fh);
+			lw_encruns_release(&fr);
+			lw_wins_release(&fw);
+			bpath = paths[tf_below(3)];
+			base = random_text(20 + tf_below(200), &blen);
+			bf = (fl){ 0 };
+			full_passes(sc, base, blen, bpath, &bh, &br, &bw, &bf);
+			free(bf.s);
+		} else {
+			/* the delta is the next base, with what the full pass noted */
+			base = text;
+			blen = len;
+			bpath = path;
+			bh = fh;
+			br = fr;
+			bw = fw;
+		}
+	}
+	free(base);
+	lw_kwhits_release(&bh);
+	lw_encruns_release(&br);
+	lw_wins_release(&bw);
+	lw_scanner_free(sc);
+	return bad;
+}
+
+int main(void)
+{
+	lw_ruleset *rs = tf_rules(rules);
+	uint64_t taken = 0, edge_taken = 0;
+	size_t finds = 0, wins = 0;
+
+	tf_seed_random("test_deltastretch");
+	CHECK(rs != NULL);
+	if (!rs)
+		return tap_done();
+	/* the rules are what the test means them to be */
+	size_t anch = 0, gated = 0;
+	for (size_t i = 0; i < rs->n; i++) {
+		anch += rs->rules[i].anchored;
+		lw_error err = { 0 };
+		CHECK(lw_rule_ensure_compiled(rs, &rs->rules[i], &err) == 0);
+		gated += rs->rules[i].gate;
+	}
+	CHECK(anch >= 1 && gated >= 1);
+	lw_scanner *sc = NULL;
+	CHECK(lw_scanner_new(&sc, rs, NULL) == 0);
+	test_merge_at_edge(sc, &edge_taken);
+	lw_scanner_free(sc);
+	CHECK(edge_taken > 0); /* the filler's other windows were taken */
+	CHECK(random_rounds(rs, 4096, 1500, &taken, &finds, &wins) == 0);
+	/* narrow: lines cut at max_window, not at their ends */
+	CHECK(random_rounds(rs, 24 + tf_below(40), 1500, &taken, &finds, &wins) == 0);
+	CHECK(random_rounds(rs, 6 + tf_below(18), 500, &taken, &finds, &wins) == 0);
+	printf("# %zu windows, %zu findings compared; %llu windows taken whole\n", wins, finds,
+		(unsigned long long)taken);
+	CHECK(finds > 1000);
+	CHECK(taken > 1000);
+	CHECK(taken < wins); /* and some were not: edges, insertions */
+	lw_ruleset_free(rs);
+	return tap_done();
+}
