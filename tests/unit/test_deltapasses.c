@@ -7,7 +7,7 @@
  * chained (a result is the next base, up to 40 kB), and both lists compared
  * entry for entry. The seed is printed; LW_TEST_SEED replays a failure.
  */
-#include "lwtest.h"
+#include "deltatest.h"
 #include "odb/objstore.h"
 
 static const char *const rules = "{\"rules\":["
@@ -50,14 +50,9 @@ static void piece(char **buf, size_t *len)
 	}
 }
 
-static char *random_text(size_t pieces, size_t *len)
+static char *random_text(size_t n, size_t *len)
 {
-	char *buf = NULL;
-
-	*len = 0;
-	for (size_t i = 0; i < pieces; i++)
-		piece(&buf, len);
-	return buf;
+	return text_of(piece, n, len);
 }
 
 /* A delta of base: copies of random stretches (joined when they continue
@@ -77,12 +72,7 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
 				src = 0; /* often the delta starts where its base does */
 			if (src + n > blen)
 				n = blen - src;
-			lw_copyop *last = *nops ? &ops[*nops - 1] : NULL;
-			if (last && last->dst + last->len == *len && last->src + last->len == src)
-				last->len += n;
-			else
-				ops[(*nops)++] = (lw_copyop){ *len, src, n };
-			tf_append(&buf, len, base + src, n);
+			copy_from(&buf, len, base, src, n, ops, nops);
 		} else {
 			size_t k = 1 + tf_below(4);
 			for (size_t i = 0; i < k; i++)
@@ -94,82 +84,12 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
 	return buf;
 }
 
-/* findings as text lines, for comparing two scans */
-typedef struct fl {
-	char *s;
-	size_t n;
-} fl;
-
-static int note_finding(const lw_finding *f, void *p)
-{
-	fl *o = p;
-	char line[512];
-	int k = snprintf(line, sizeof(line), "%s %zu %zu %.*s|", f->rule->id, (size_t)f->offset,
-		(size_t)f->length, (int)(f->secret_len < 200 ? f->secret_len : 200), (const char *)f->secret);
-	char *v = realloc(o->s, o->n + (size_t)k + 1);
-	if (v) {
-		memcpy(v + o->n, line, (size_t)k + 1);
-		o->s = v;
-		o->n += (size_t)k;
-	}
-	return 0;
-}
-
-static int quiet_finding(const lw_finding *f, void *p)
-{
-	(void)f;
-	(void)p;
-	return 0;
-}
-
-/* the full passes over text: hits, runs and regex windows noted, findings
- * into out (or nowhere) */
-static void full_passes(lw_scanner *sc, const char *text, size_t len, lw_kwhits *hits, lw_encruns *runs,
-	lw_wins *wins, fl *out)
-{
-	lw_chunk c = LW_CHUNK_INIT;
-	lw_sink sink = { out ? note_finding : quiet_finding, NULL, out };
-	lw_passes p = { 0 };
-
-	c.data = (const unsigned char *)text;
-	c.len = len;
-	c.path = "t.txt";
-	p.rec_hits = hits;
-	p.rec_runs = runs;
-	p.rec_wins = wins;
-	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
-	CHECK(hits->valid);
-	CHECK(runs->valid);
-	CHECK(wins->valid);
-	/* in order of (start, rule), as lookups need them */
-	for (size_t i = 1; i < wins->nw; i++)
-		CHECK(wins->w[i - 1].ws < wins->w[i].ws ||
-		      (wins->w[i - 1].ws == wins->w[i].ws && wins->w[i - 1].rule < wins->w[i].rule));
-}
-
 /* text scanned with its base's passes: derived hits and runs, the base's
  * windows reused; findings into out */
 static void delta_passes(lw_scanner *sc, const char *text, size_t len, const lw_kwhits *dh,
 	const lw_encruns *dr, const lw_wins *bw, const lw_copyop *ops, size_t nops, fl *out)
 {
-	lw_chunk c = LW_CHUNK_INIT;
-	lw_sink sink = { note_finding, NULL, out };
-	lw_passes p = { 0 };
-
-	c.data = (const unsigned char *)text;
-	c.len = len;
-	c.path = "t.txt";
-	p.hits = dh->v;
-	p.nhits = dh->n;
-	p.runs = dr->v;
-	p.nruns = dr->n;
-	p.have_runs = 1;
-	p.wins = bw->w;
-	p.nwins = bw->nw;
-	p.cands = bw->c;
-	p.ops = ops;
-	p.nops = nops;
-	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
+	given_passes(sc, text, len, "t.txt", dh, dr, bw, ops, nops, NULL, out);
 }
 
 static int same_hits(const lw_kwhits *a, const lw_kwhits *b)
@@ -207,8 +127,8 @@ static void test_lookbehind_edge(lw_scanner *sc)
 	snprintf(text, sizeof(text), "aqb\npass:%s\n", tok);
 	size_t len = strlen(text);
 	lw_copyop ops[2] = { { 0, 0, 1 }, { 2, 2, len - 2 } };
-	full_passes(sc, base, strlen(base), &bh, &br, &bw, &bf);
-	full_passes(sc, text, len, &fh, &fr, &fw, &ff);
+	full_passes(sc, base, strlen(base), "t.txt", &bh, &br, &bw, &bf);
+	full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
 	CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, 2, (const unsigned char *)text, len, &dh) == 0);
 	CHECK(lw_encruns_derive(br.v, br.n, ops, 2, (const unsigned char *)text, len, &dr) == 0);
 	delta_passes(sc, text, len, &dh, &dr, &bw, ops, 2, &df);
@@ -256,8 +176,8 @@ static void test_seam_splits(lw_scanner *sc)
 					lw_kwhits bh = { 0 }, fh = { 0 }, dh = { 0 };
 					lw_encruns br = { 0 }, fr = { 0 };
 					lw_wins bw = { 0 }, fw = { 0 };
-					full_passes(sc, base, (size_t)bl, &bh, &br, &bw, NULL);
-					full_passes(sc, text, (size_t)tl, &fh, &fr, &fw, NULL);
+					full_passes(sc, base, (size_t)bl, "t.txt", &bh, &br, &bw, NULL);
+					full_passes(sc, text, (size_t)tl, "t.txt", &fh, &fr, &fw, NULL);
 					CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text,
 						      (size_t)tl, &dh) == 0);
 					tried++;
@@ -300,14 +220,14 @@ int main(void)
 	lw_kwhits bh = { 0 };
 	lw_encruns br = { 0 };
 	lw_wins bw = { 0 };
-	full_passes(sc, base, blen, &bh, &br, &bw, NULL);
+	full_passes(sc, base, blen, "t.txt", &bh, &br, &bw, NULL);
 	for (int round = 0; round < 3000; round++) {
 		char *text = random_delta(base, blen, ops, &nops, 64, &len);
 		lw_kwhits fh = { 0 }, dh = { 0 };
 		lw_encruns fr = { 0 }, dr = { 0 };
 		lw_wins fw = { 0 };
 		fl ff = { 0 }, df = { 0 };
-		full_passes(sc, text, len, &fh, &fr, &fw, &ff);
+		full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
 		CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
 		CHECK(lw_encruns_derive(br.v, br.n, ops, nops, (const unsigned char *)text, len, &dr) == 0);
 		bad_hits += !same_hits(&fh, &dh);
@@ -335,7 +255,7 @@ int main(void)
 			lw_encruns_release(&br);
 			lw_wins_release(&bw);
 			base = random_text(200, &blen);
-			full_passes(sc, base, blen, &bh, &br, &bw, NULL);
+			full_passes(sc, base, blen, "t.txt", &bh, &br, &bw, NULL);
 		} else {
 			free(base);
 			lw_kwhits_release(&bh);

@@ -11,7 +11,7 @@
  * narrow max_window. The windows taken are counted, so the test fails if
  * the stretch pass never runs. The seed is printed; LW_TEST_SEED replays.
  */
-#include "lwtest.h"
+#include "deltatest.h"
 #include "odb/objstore.h"
 
 static const char *const rules = "{\"rules\":["
@@ -49,14 +49,9 @@ static void line(char **buf, size_t *len)
 	tf_appends(buf, len, tf_below(10) ? "\n" : "\r\n");
 }
 
-static char *random_text(size_t lines, size_t *len)
+static char *random_text(size_t n, size_t *len)
 {
-	char *buf = NULL;
-
-	*len = 0;
-	for (size_t i = 0; i < lines; i++)
-		line(&buf, len);
-	return buf;
+	return text_of(line, n, len);
 }
 
 /* A delta: a few long copies of the base, forwards mostly, with short
@@ -80,12 +75,7 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
 		size_t n = 1 + tf_below(tf_below(3) ? blen - src : 64);
 		if (src + n > blen)
 			n = blen - src;
-		lw_copyop *last = *nops ? &ops[*nops - 1] : NULL;
-		if (last && last->dst + last->len == *len && last->src + last->len == src)
-			last->len += n;
-		else
-			ops[(*nops)++] = (lw_copyop){ *len, src, n };
-		tf_append(&buf, len, base + src, n);
+		copy_from(&buf, len, base, src, n, ops, nops);
 		at = src + n + tf_below(40);
 	}
 	if (tf_below(2))
@@ -95,72 +85,17 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
 	return buf;
 }
 
-typedef struct fl {
-	char *s;
-	size_t n;
-} fl;
-
-static int note_finding(const lw_finding *f, void *p)
-{
-	fl *o = p;
-	char line_[512];
-	int k = snprintf(line_, sizeof(line_), "%s %zu %zu %.*s|", f->rule->id, (size_t)f->offset,
-		(size_t)f->length, (int)(f->secret_len < 200 ? f->secret_len : 200), (const char *)f->secret);
-	char *v = realloc(o->s, o->n + (size_t)k + 1);
-	if (v) {
-		memcpy(v + o->n, line_, (size_t)k + 1);
-		o->s = v;
-		o->n += (size_t)k;
-	}
-	return 0;
-}
-
-/* the full passes over text at path: hits, runs and windows noted */
-static void full_passes(lw_scanner *sc, const char *text, size_t len, const char *path, lw_kwhits *hits,
-	lw_encruns *runs, lw_wins *wins, fl *out)
-{
-	lw_chunk c = LW_CHUNK_INIT;
-	lw_sink sink = { note_finding, NULL, out };
-	lw_passes p = { 0 };
-
-	c.data = (const unsigned char *)text;
-	c.len = len;
-	c.path = path;
-	p.rec_hits = hits;
-	p.rec_runs = runs;
-	p.rec_wins = wins;
-	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
-	CHECK(hits->valid && runs->valid && wins->valid);
-}
-
 /* text scanned as the delta of a base whose passes are bh, br, bw */
 static void delta_passes(lw_scanner *sc, const char *text, size_t len, const char *path,
 	const lw_kwhits *bh, const lw_encruns *br, const lw_wins *bw, const lw_copyop *ops, size_t nops,
 	lw_wins *wins, fl *out)
 {
-	lw_chunk c = LW_CHUNK_INIT;
-	lw_sink sink = { note_finding, NULL, out };
-	lw_passes p = { 0 };
 	lw_kwhits dh = { 0 };
 	lw_encruns dr = { 0 };
 
 	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
 	CHECK(lw_encruns_derive(br->v, br->n, ops, nops, (const unsigned char *)text, len, &dr) == 0);
-	c.data = (const unsigned char *)text;
-	c.len = len;
-	c.path = path;
-	p.hits = dh.v;
-	p.nhits = dh.n;
-	p.runs = dr.v;
-	p.nruns = dr.n;
-	p.have_runs = 1;
-	p.wins = bw->w;
-	p.nwins = bw->nw;
-	p.cands = bw->c;
-	p.ops = ops;
-	p.nops = nops;
-	p.rec_wins = wins;
-	CHECK(lw_scanner_scan_passes(sc, &c, &sink, &p) == 0);
+	given_passes(sc, text, len, path, &dh, &dr, bw, ops, nops, wins, out);
 	lw_kwhits_release(&dh);
 	lw_encruns_release(&dr);
 }

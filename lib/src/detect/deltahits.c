@@ -27,22 +27,6 @@ typedef struct dh_ctx {
 	lw_kwhits *out;
 } dh_ctx;
 
-static int dh_push(lw_kwhits *h, uint64_t end, uint32_t kw, uint32_t len)
-{
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		lw_kwhit *v = cap <= LW_MAX_KEPT_HITS ? lw_reallocarray(h->v, cap, sizeof(*v)) : NULL;
-		if (!v) {
-			h->valid = 0;
-			return -1;
-		}
-		h->v = v;
-		h->cap = cap;
-	}
-	h->v[h->n++] = (lw_kwhit){ end, kw, len };
-	return 0;
-}
-
 /* room for `more` hits past h->n; -1 (valid cleared) past the bound */
 static int dh_reserve(lw_kwhits *h, size_t more)
 {
@@ -58,6 +42,14 @@ static int dh_reserve(lw_kwhits *h, size_t more)
 	}
 	h->v = v;
 	h->cap = cap;
+	return 0;
+}
+
+static int dh_push(lw_kwhits *h, uint64_t end, uint32_t kw, uint32_t len)
+{
+	if (dh_reserve(h, 1) < 0)
+		return -1;
+	h->v[h->n++] = (lw_kwhit){ end, kw, len };
 	return 0;
 }
 
