@@ -244,6 +244,46 @@ static int same(pairs *a, pairs *b)
 	return 1;
 }
 
+/* Random ranges of t, apart and in order, in two lanes
+ * (lw_ac_scan_ranges): together the hits a naive search finds inside each
+ * range, each lane's in order, and the first lane's all before the
+ * second's. */
+static int ranges_agree(const lw_ac *ac, const char *const *kw, size_t nkw, const unsigned char *t,
+	size_t len)
+{
+	lw_range r[64];
+	size_t n = 0, at = tf_below(20);
+	pairs a = { 0 }, b = { 0 }, want = { 0 };
+	int ok = 1;
+
+	while (n < 64 && at < len) {
+		size_t l = 1 + tf_below(tf_below(4) ? 40 : 400);
+		if (at + l > len)
+			l = len - at;
+		r[n++] = (lw_range){ at, at + l };
+		pairs one = { 0 };
+		naive(kw, nkw, t + at, l, &one);
+		for (size_t i = 0; i < one.n; i++)
+			pairs_push(&want, one.v[i].kw, one.v[i].end + at);
+		free(one.v);
+		at += l + tf_below(30);
+	}
+	CHECK(lw_ac_scan_ranges(ac, t, r, n, collect, &a, collect, &b) == 0);
+	for (size_t i = 1; i < a.n; i++)
+		ok &= a.v[i - 1].end <= a.v[i].end;
+	for (size_t i = 1; i < b.n; i++)
+		ok &= b.v[i - 1].end <= b.v[i].end;
+	if (a.n && b.n)
+		ok &= a.v[a.n - 1].end <= b.v[0].end;
+	for (size_t i = 0; i < b.n; i++)
+		pairs_push(&a, b.v[i].kw, b.v[i].end);
+	ok &= same(&a, &want);
+	free(a.v);
+	free(b.v);
+	free(want.v);
+	return ok;
+}
+
 static void test_ac_differential(void)
 {
 	/* small alphabets make overlaps, prefixes and suffixes frequent */
@@ -284,6 +324,10 @@ static void test_ac_differential(void)
 			if (!same(&got, &want)) {
 				ok = 0;
 				fprintf(stderr, "  round %d: automaton %zu hits, naive %zu\n", round, got.n, want.n);
+			}
+			if (!ranges_agree(ac, (const char *const *)kw, nkw, t, len)) {
+				ok = 0;
+				fprintf(stderr, "  round %d: ranges in two lanes differ from each range alone\n", round);
 			}
 		}
 		lw_ac_free(ac);

@@ -25,6 +25,9 @@ typedef struct dh_ctx {
 	size_t nops;
 	uint64_t base;
 	lw_kwhits *out;
+	lw_range *w;        /* the windows the automaton runs over */
+	size_t nw, capw;
+	lw_kwhits later;    /* the second lane's hits, appended after */
 } dh_ctx;
 
 /* room for `more` hits past h->n; -1 (valid cleared) past the bound */
@@ -142,18 +145,52 @@ static void dh_reach(const uint8_t *pairs, const unsigned char *d, uint64_t len,
 	*b = y;
 }
 
-/* the automaton over [ws, we) of d, keeping what no copied run holds */
-static int dh_window(dh_ctx *x, const unsigned char *d, uint64_t ws, uint64_t we)
+/* notes the window [ws, we) */
+static int dh_window(dh_ctx *x, uint64_t ws, uint64_t we)
 {
-	x->base = ws;
-	return lw_ac_scan(lw_scanner_automaton(x->sc), d + ws, (size_t)(we - ws), dh_on_hit, x) ? -1 : 0;
+	if (x->nw == x->capw) {
+		size_t cap = x->capw ? x->capw * 2 : 64;
+		lw_range *v = lw_reallocarray(x->w, cap, sizeof(*v));
+		if (!v) {
+			x->out->valid = 0;
+			return -1;
+		}
+		x->w = v;
+		x->capw = cap;
+	}
+	x->w[x->nw++] = (lw_range){ ws, we };
+	return 0;
+}
+
+/* The automaton over the windows, keeping what no copied run holds. Most
+ * windows are a few dozen bytes, where one chain of dependent table loads
+ * is the whole cost: they run in two lanes side by side
+ * (lw_ac_scan_ranges), the first lane's hits into the list as they come,
+ * the second's after them, so the list keeps the automaton's order. */
+static int dh_run(dh_ctx *x, const unsigned char *d)
+{
+	dh_ctx second = *x;
+
+	x->base = 0;
+	second.base = 0;
+	second.out = &x->later;
+	x->later.n = 0;
+	x->later.valid = 1;
+	if (lw_ac_scan_ranges(lw_scanner_automaton(x->sc), d, x->w, x->nw, dh_on_hit, x, dh_on_hit, &second) ||
+	    !x->later.valid || dh_reserve(x->out, x->later.n) < 0) {
+		x->out->valid = 0;
+		return -1;
+	}
+	memcpy(x->out->v + x->out->n, x->later.v, x->later.n * sizeof(lw_kwhit));
+	x->out->n += x->later.n;
+	return 0;
 }
 
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const lw_copyop *ops,
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out)
 {
 	uint64_t reach = lw_ac_max_keyword(lw_scanner_automaton(sc));
-	dh_ctx x = { sc, ops, nops, 0, out };
+	dh_ctx x = { sc, ops, nops, 0, out, NULL, 0, 0, { 0 } };
 	const uint8_t *pairs = lw_ac_pairs(lw_scanner_automaton(sc));
 	uint64_t pos = 0, ws = 0, we = 0;
 	size_t moved;
@@ -208,8 +245,10 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 	/* the automaton around inserted bytes and seams, windows joined */
 	for (size_t i = 0; i <= nops && out->valid; i++) {
 		uint64_t a, b;
-		if (i < nops && ops[i].dst < pos)
-			return out->valid = 0, -1; /* runs out of order: not a delta we made */
+		if (i < nops && ops[i].dst < pos) {
+			free(x.w); /* runs out of order: not a delta we made */
+			return out->valid = 0, -1;
+		}
 		if (i < nops && ops[i].dst == pos) {
 			if (pos == 0) {
 				pos = ops[i].dst + ops[i].len;
@@ -238,15 +277,19 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			if (b > we)
 				we = b;
 		} else {
-			if (open && dh_window(&x, d, ws, we) < 0)
+			if (open && dh_window(&x, ws, we) < 0)
 				break;
 			ws = a;
 			we = b;
 			open = 1;
 		}
 	}
-	if (open && out->valid && dh_window(&x, d, ws, we) < 0)
+	if (open && out->valid && dh_window(&x, ws, we) < 0)
 		out->valid = 0;
+	if (out->valid && x.nw && dh_run(&x, d) < 0)
+		out->valid = 0;
+	free(x.w);
+	free(x.later.v);
 	if (!out->valid)
 		return -1;
 	return dh_merge(out, moved);

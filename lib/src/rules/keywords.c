@@ -276,6 +276,25 @@ static int ac_scan_one(const lw_ac *ac, const unsigned char *data, size_t from, 
 	return 0;
 }
 
+/* data[from, to) from row, every hit reported */
+static int ac_scan_from(const lw_ac *ac, const unsigned char *data, size_t from, size_t to, uint32_t row,
+	lw_ac_hit_cb cb, void *payload)
+{
+	const uint32_t *delta = ac->delta;
+	const uint8_t *cls = ac->cls;
+
+	for (size_t i = from; i < to; i++) {
+		uint32_t t = delta[row + cls[data[i]]];
+		row = t & ~LW_AC_OUT;
+		if (__builtin_expect(t & LW_AC_OUT, 0)) {
+			int rc = ac_report(ac, row / ac->nclass, i + 1, cb, payload);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 #define AC_PENDING 4096
 #define AC_BLOCK (64u << 10)
 
@@ -374,4 +393,77 @@ int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 		bs = be;
 	}
 	return 0;
+}
+
+/* one lane: ranges r[i, n), at byte p of r[i], in row */
+typedef struct ac_lane {
+	const lw_range *r;
+	size_t i, n;
+	uint64_t p;
+	uint32_t row;
+	lw_ac_hit_cb cb;
+	void *payload;
+} ac_lane;
+
+/* moves the lane past ended ranges; 0 when it has none left */
+static int ac_lane_ready(ac_lane *l)
+{
+	while (l->i < l->n && l->p >= l->r[l->i].end) {
+		if (++l->i < l->n) {
+			l->p = l->r[l->i].start;
+			l->row = 0;
+		}
+	}
+	return l->i < l->n;
+}
+
+int lw_ac_scan_ranges(const lw_ac *ac, const unsigned char *data, const lw_range *r, size_t n,
+	lw_ac_hit_cb cb, void *payload, lw_ac_hit_cb cb2, void *payload2)
+{
+	const uint32_t *delta = ac->delta;
+	const uint8_t *cls = ac->cls;
+	uint64_t total = 0, half = 0;
+	size_t m = 0;
+	int rc;
+
+	if (ac->maxkw == 0 || n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		total += r[i].end - r[i].start;
+	while (m < n && half < total / 2)
+		half += r[m].end - r[m].start, m++;
+	ac_lane a = { r, 0, m, m ? r[0].start : 0, 0, cb, payload };
+	ac_lane b = { r, m, n, m < n ? r[m].start : 0, 0, cb2, payload2 };
+	for (;;) {
+		int ra = ac_lane_ready(&a), rb = ac_lane_ready(&b);
+		if (!ra || !rb) {
+			/* one lane left: the rest of it alone */
+			ac_lane *l = ra ? &a : &b;
+			if (!ra && !rb)
+				return 0;
+			while (ac_lane_ready(l)) {
+				uint64_t e = l->r[l->i].end;
+				if ((rc = ac_scan_from(ac, data, (size_t)l->p, (size_t)e, l->row, l->cb, l->payload)))
+					return rc;
+				l->p = e;
+			}
+			return 0;
+		}
+		/* both lanes, as far as the nearer end of their ranges */
+		uint64_t ka = a.r[a.i].end - a.p, kb = b.r[b.i].end - b.p, k = ka < kb ? ka : kb;
+		for (uint64_t j = 0; j < k; j++) {
+			uint32_t ta = delta[a.row + cls[data[a.p]]];
+			uint32_t tb = delta[b.row + cls[data[b.p]]];
+			a.row = ta & ~LW_AC_OUT;
+			b.row = tb & ~LW_AC_OUT;
+			a.p++;
+			b.p++;
+			if (__builtin_expect(ta & LW_AC_OUT, 0) &&
+			    (rc = ac_report(ac, a.row / ac->nclass, (size_t)a.p, a.cb, a.payload)))
+				return rc;
+			if (__builtin_expect(tb & LW_AC_OUT, 0) &&
+			    (rc = ac_report(ac, b.row / ac->nclass, (size_t)b.p, b.cb, b.payload)))
+				return rc;
+		}
+	}
 }
