@@ -20,7 +20,7 @@ void lw_or__ent_free(os_ent *e)
 		return;
 	/* blobs may be the very secrets we hunt */
 	if (e->type == LW_OBJ_BLOB)
-		lw_wipe(e->mem, (size_t)(e->data - e->mem) + e->len);
+		lw_wipe_cold(e->mem, (size_t)(e->data - e->mem) + e->len);
 	free(e->kept);
 	free(e);
 }

@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 /* util.c - errors, allocation, string lists and line helpers. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,31 @@ void lw_wipe(void *p, size_t n)
 {
 	if (p && n)
 		lw_memset_v(p, 0, n);
+}
+
+void lw_wipe_cold(void *p, size_t n)
+{
+#if defined(__SSE2__)
+	unsigned char *c = p;
+	size_t head = n ? (16 - ((uintptr_t)c & 15)) & 15 : 0;
+
+	if (!p || n < 4096) {
+		lw_wipe(p, n);
+		return;
+	}
+	/* streaming stores: no read of lines about to be let go of */
+	lw_wipe(c, head);
+	__m128i z = _mm_setzero_si128();
+	size_t i = head;
+	for (; i + 16 <= n; i += 16)
+		_mm_stream_si128((__m128i *)(void *)(c + i), z);
+	_mm_sfence();
+	lw_wipe(c + i, n - i);
+	/* the stores are seen to matter, whatever follows (a free) */
+	__asm__ volatile("" : : "r"(c) : "memory");
+#else
+	lw_wipe(p, n);
+#endif
 }
 
 int lw_strlist_push(lw_strlist *l, const char *s)

@@ -35,6 +35,9 @@ char *lw_strndup(const char *s, size_t n);
 void *lw_reallocarray(void *p, size_t n, size_t size);
 
 void lw_wipe(void *p, size_t n);
+/* lw_wipe for a large buffer about to be freed, whose lines are likely out
+ * of the caches: streaming stores, no line read first */
+void lw_wipe_cold(void *p, size_t n);
 
 /* a copy of s appended: 0 or LW_ENOMEM */
 int lw_strlist_push(lw_strlist *l, const char *s);
