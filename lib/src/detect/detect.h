@@ -190,6 +190,7 @@ typedef struct lw_pathstate {
 				     use): the joined regex's, the
 				     allow.paths groups' and each rule's
 				     answers */
+	struct lw_pathmemo *last; /* the slot last found */
 	uint32_t *slot_of;        /* per rule: 1 + its place in a path's
 				     answers, 0 when not asked yet */
 	uint32_t nslots;

@@ -63,6 +63,11 @@ static lw_pathmemo *lw_pathmemo_get(lw_pathstate *ps, const char *rel, size_t n)
 
 	if (!ps->memo && !(ps->memo = calloc(LW_PATHMEMO_SLOTS, sizeof(*ps->memo))))
 		return NULL;
+	/* a chunk asks about its one path for rule after rule: the slot last
+	 * found, when it still holds the path, spares the hash */
+	e = ps->last;
+	if (e && e->path && e->len == n && memcmp(e->path, rel, n) == 0)
+		return e;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)rel[i]) * 1099511628211ull;
 	e = &ps->memo[(h ^ (h >> 29)) & (LW_PATHMEMO_SLOTS - 1)];
@@ -78,6 +83,7 @@ static lw_pathmemo *lw_pathmemo_get(lw_pathstate *ps, const char *rel, size_t n)
 		if (e->ans)
 			memset(e->ans, 0, e->nans);
 	}
+	ps->last = e;
 	return e;
 }
 
