@@ -181,7 +181,8 @@ static int dh_run(dh_ctx *x, const unsigned char *d)
 		x->out->valid = 0;
 		return -1;
 	}
-	memcpy(x->out->v + x->out->n, x->later.v, x->later.n * sizeof(lw_kwhit));
+	if (x->later.n)
+		memcpy(x->out->v + x->out->n, x->later.v, x->later.n * sizeof(lw_kwhit));
 	x->out->n += x->later.n;
 	return 0;
 }
