@@ -148,15 +148,9 @@ static void dh_reach(const uint8_t *pairs, const unsigned char *d, uint64_t len,
 /* notes the window [ws, we) */
 static int dh_window(dh_ctx *x, uint64_t ws, uint64_t we)
 {
-	if (x->nw == x->capw) {
-		size_t cap = x->capw ? x->capw * 2 : 64;
-		lw_range *v = lw_reallocarray(x->w, cap, sizeof(*v));
-		if (!v) {
-			x->out->valid = 0;
-			return -1;
-		}
-		x->w = v;
-		x->capw = cap;
+	if (LW_GROW(x->w, x->capw, x->nw, 64) < 0) {
+		x->out->valid = 0;
+		return -1;
 	}
 	x->w[x->nw++] = (lw_range){ ws, we };
 	return 0;

@@ -13,14 +13,8 @@ static int lw_cand_push(lw_scanner *sc, size_t rule, size_t off, size_t len, siz
 		return 0;
 	if (sc->ncands >= LW_MAX_CANDS_PER_CHUNK)
 		return LW_ELIMIT;
-	if (sc->ncands == sc->capcands) {
-		size_t cap = sc->capcands ? sc->capcands * 2 : 64;
-		lw_cand *c = lw_reallocarray(sc->cands, cap, sizeof(*c));
-		if (!c)
-			return LW_ENOMEM;
-		sc->cands = c;
-		sc->capcands = cap;
-	}
+	if (LW_GROW(sc->cands, sc->capcands, sc->ncands, 64) < 0)
+		return LW_ENOMEM;
 	sc->cands[sc->ncands++] = (lw_cand){ rule, off, len, soff, slen, 0 };
 	return 0;
 }

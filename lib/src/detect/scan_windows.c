@@ -12,15 +12,9 @@ static void lw_note_start(lw_scanner *sc, uint32_t ri, size_t at)
 {
 	lw_hitstarts *h = &sc->starts[ri];
 
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		size_t *v = lw_reallocarray(h->v, cap, sizeof(size_t));
-		if (!v) {
-			h->lost = 1;
-			return;
-		}
-		h->v = v;
-		h->cap = cap;
+	if (LW_GROW(h->v, h->cap, h->n, 16) < 0) {
+		h->lost = 1;
+		return;
 	}
 	h->v[h->n++] = at;
 }

@@ -45,14 +45,8 @@ static int lw_strmap_push(lw_strmap *m, const lw_strrun *r)
 		m->full = 1;
 		return 1;
 	}
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		lw_strrun *v = lw_reallocarray(m->v, cap, sizeof(*v));
-		if (!v)
-			return LW_ENOMEM;
-		m->v = v;
-		m->cap = cap;
-	}
+	if (LW_GROW(m->v, m->cap, m->n, 256) < 0)
+		return LW_ENOMEM;
 	m->v[m->n++] = *r;
 	return 0;
 }

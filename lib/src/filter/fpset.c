@@ -44,14 +44,8 @@ int lw_fpset_add(lw_fpset *s, const char *fp)
 		return LW_ECONFIG;
 	if (s->n >= LW_MAX_FPS)
 		return LW_ELIMIT;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char(*v)[33] = lw_reallocarray(s->v, cap, 33);
-		if (!v)
-			return LW_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (LW_GROW(s->v, s->cap, s->n, 64) < 0)
+		return LW_ENOMEM;
 	memcpy(s->v[s->n++], fp, 33);
 	s->sorted = 0;
 	return 0;

@@ -108,14 +108,8 @@ static void occ_key(unsigned char key[16], const lw_finding *f)
 
 static int occ_add(hsink *c, const git_oid *blob, const lw_finding *f)
 {
-	if (c->nocc == c->capocc) {
-		size_t cap = c->capocc ? c->capocc * 2 : 256;
-		hocc *v = lw_reallocarray(c->occ, cap, sizeof(*v));
-		if (!v)
-			return LW_ENOMEM;
-		c->occ = v;
-		c->capocc = cap;
-	}
+	if (LW_GROW(c->occ, c->capocc, c->nocc, 256) < 0)
+		return LW_ENOMEM;
 	c->occ[c->nocc].blob = *blob;
 	occ_key(c->occ[c->nocc].key, f);
 	c->nocc++;
@@ -151,15 +145,9 @@ static int found_add(hsink *c, const lw_finding *f, const hjob *job)
 		h->seq = job->seq;
 		return 0;
 	}
-	if (c->nfound == c->capfound) {
-		size_t cap = c->capfound ? c->capfound * 2 : 64;
-		hfound *v = lw_reallocarray(c->found, cap, sizeof(*v));
-		if (!v) {
-			lw_record_free(rec);
-			return LW_ENOMEM;
-		}
-		c->found = v;
-		c->capfound = cap;
+	if (LW_GROW(c->found, c->capfound, c->nfound, 64) < 0) {
+		lw_record_free(rec);
+		return LW_ENOMEM;
 	}
 	c->found[c->nfound] = (hfound){ rec, job->commit, job->seq };
 	*slot = c->nfound++;

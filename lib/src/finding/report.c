@@ -141,14 +141,8 @@ int lw_report_take(lw_report *r, lw_record *rec)
 {
 	if (r->n >= LW_MAX_RECORDS)
 		return LW_ELIMIT;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		lw_record **v = lw_reallocarray(r->v, cap, sizeof(*v));
-		if (!v)
-			return LW_ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (LW_GROW(r->v, r->cap, r->n, 64) < 0)
+		return LW_ENOMEM;
 	r->v[r->n++] = rec;
 	return 0;
 }

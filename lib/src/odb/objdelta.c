@@ -33,15 +33,9 @@ static void or_note_copy(lw_objreader *r, uint64_t dst, uint64_t src, uint64_t l
 			return;
 		}
 	}
-	if (r->nops == r->capops) {
-		size_t cap = r->capops ? r->capops * 2 : 64;
-		lw_copyop *v = lw_reallocarray(r->ops, cap, sizeof(*v));
-		if (!v) {
-			r->nops = SIZE_MAX;
-			return;
-		}
-		r->ops = v;
-		r->capops = cap;
+	if (LW_GROW(r->ops, r->capops, r->nops, 64) < 0) {
+		r->nops = SIZE_MAX;
+		return;
 	}
 	r->ops[r->nops++] = (lw_copyop){ dst, src, len };
 }

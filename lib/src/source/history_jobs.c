@@ -51,14 +51,8 @@ int lw_hist_push(hwalker *w, const git_oid *blob, uint64_t seq, const char *path
 	if (lw_hist_path_id(w->c, path, strlen(path), &pid, NULL) < 0)
 		return LW_ENOMEM;
 	if (at == 0) {
-		if (l->nblocks == l->capblocks) {
-			size_t cap = l->capblocks ? l->capblocks * 2 : 64;
-			hjobrec **v = lw_reallocarray(l->blocks, cap, sizeof(*v));
-			if (!v)
-				return LW_ENOMEM;
-			l->blocks = v;
-			l->capblocks = cap;
-		}
+		if (LW_GROW(l->blocks, l->capblocks, l->nblocks, 64) < 0)
+			return LW_ENOMEM;
 		if (!(l->blocks[l->nblocks] = lw_hist_block_new()))
 			return LW_ENOMEM;
 		l->nblocks++;

@@ -44,14 +44,8 @@ static long w_add(wctx *w, const git_oid *id)
 {
 	if (w->n >= UINT32_MAX)
 		return -1;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 1024;
-		wnode *v = lw_reallocarray(w->nodes, cap, sizeof(*v));
-		if (!v)
-			return -1;
-		w->nodes = v;
-		w->cap = cap;
-	}
+	if (LW_GROW(w->nodes, w->cap, w->n, 1024) < 0)
+		return -1;
 	if (lw_oidmap_put(&w->index, id, (uint32_t)w->n) < 0)
 		return -1;
 	memset(&w->nodes[w->n], 0, sizeof(wnode));

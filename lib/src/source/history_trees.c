@@ -14,15 +14,9 @@
 
 int lw_hist_note_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
 {
-	if (w->nalias == w->capalias) {
-		size_t cap = w->capalias ? w->capalias * 2 : 256;
-		halias *v = lw_reallocarray(w->alias, cap, sizeof(halias));
-		if (!v) {
-			free(path);
-			return LW_ENOMEM;
-		}
-		w->alias = v;
-		w->capalias = cap;
+	if (LW_GROW(w->alias, w->capalias, w->nalias, 256) < 0) {
+		free(path);
+		return LW_ENOMEM;
 	}
 	w->alias[w->nalias++] = (halias){ *id, path, is_tree };
 	return 0;
@@ -31,14 +25,8 @@ int lw_hist_note_alias(hwalker *w, const git_oid *id, char *path, int is_tree)
 int lw_hist_place_note(hwalker *w, const git_oid *blob, const git_oid *commit, uint64_t seq,
 	const char *path)
 {
-	if (w->nplace == w->capplace) {
-		size_t cap = w->capplace ? w->capplace * 2 : 256;
-		hplace *v = lw_reallocarray(w->place, cap, sizeof(hplace));
-		if (!v)
-			return LW_ENOMEM;
-		w->place = v;
-		w->capplace = cap;
-	}
+	if (LW_GROW(w->place, w->capplace, w->nplace, 256) < 0)
+		return LW_ENOMEM;
 	uint32_t pid;
 	const char *p = NULL;
 	if (lw_hist_path_id(w->c, path, strlen(path), &pid, &p) < 0)

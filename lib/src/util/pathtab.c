@@ -33,14 +33,8 @@ static char *pt_room(lw_pathtab *t, size_t n)
 		t->left -= n;
 		return b;
 	}
-	if (t->nblocks == t->capblocks) {
-		size_t cap = t->capblocks ? t->capblocks * 2 : 16;
-		char **v = lw_reallocarray(t->blocks, cap, sizeof(*v));
-		if (!v)
-			return NULL;
-		t->blocks = v;
-		t->capblocks = cap;
-	}
+	if (LW_GROW(t->blocks, t->capblocks, t->nblocks, 16) < 0)
+		return NULL;
 	/* a long path gets a block of its own; the current block goes on */
 	if (n > LW_PT_BLOCK / 4) {
 		if (!(b = malloc(n)))

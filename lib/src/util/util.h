@@ -33,6 +33,25 @@ char *lw_strdup(const char *s);
 char *lw_strndup(const char *s, size_t n);
 
 void *lw_reallocarray(void *p, size_t n, size_t size);
+/* Room for one more element in array v holding n of cap: at n == cap, cap
+ * doubles (from `first`) and v is reallocated. 0, or -1 out of memory with v
+ * and cap as they were. The one growth rule of the library's lists. */
+#define LW_GROW(v, cap, n, first)                                                  \
+	__extension__({                                                            \
+		int lw_grow_rc_ = 0;                                               \
+		if ((n) >= (cap)) {                                                \
+			size_t lw_grow_cap_ = (cap) ? (size_t)(cap) * 2 : (first); \
+			__typeof__(v) lw_grow_v_ =                                 \
+				lw_reallocarray((v), lw_grow_cap_, sizeof(*(v)));  \
+			if (lw_grow_v_) {                                          \
+				(v) = lw_grow_v_;                                  \
+				(cap) = lw_grow_cap_;                              \
+			} else {                                                   \
+				lw_grow_rc_ = -1;                                  \
+			}                                                          \
+		}                                                                  \
+		lw_grow_rc_;                                                       \
+	})
 
 void lw_wipe(void *p, size_t n);
 /* lw_wipe for a large buffer about to be freed, whose lines are likely out
