@@ -257,36 +257,17 @@ static int ac_report(const lw_ac *ac, uint32_t s, size_t end, lw_ac_hit_cb cb,
 	return 0;
 }
 
-static int ac_scan_one(const lw_ac *ac, const unsigned char *data, size_t from, size_t to,
+/* data[from, to) from row, the hits ending past min_end reported */
+static int ac_scan_from(const lw_ac *ac, const unsigned char *data, size_t from, size_t to, uint32_t row,
 	size_t min_end, lw_ac_hit_cb cb, void *payload)
 {
 	const uint32_t *delta = ac->delta;
 	const uint8_t *cls = ac->cls;
-	uint32_t k = ac->nclass, row = 0;
 
 	for (size_t i = from; i < to; i++) {
 		uint32_t t = delta[row + cls[data[i]]];
 		row = t & ~LW_AC_OUT;
 		if (__builtin_expect(t & LW_AC_OUT, 0) && i + 1 > min_end) {
-			int rc = ac_report(ac, row / k, i + 1, cb, payload);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-/* data[from, to) from row, every hit reported */
-static int ac_scan_from(const lw_ac *ac, const unsigned char *data, size_t from, size_t to, uint32_t row,
-	lw_ac_hit_cb cb, void *payload)
-{
-	const uint32_t *delta = ac->delta;
-	const uint8_t *cls = ac->cls;
-
-	for (size_t i = from; i < to; i++) {
-		uint32_t t = delta[row + cls[data[i]]];
-		row = t & ~LW_AC_OUT;
-		if (__builtin_expect(t & LW_AC_OUT, 0)) {
 			int rc = ac_report(ac, row / ac->nclass, i + 1, cb, payload);
 			if (rc)
 				return rc;
@@ -369,7 +350,7 @@ int lw_ac_scan(const lw_ac *ac, const unsigned char *data, size_t len,
 			}
 		}
 		if (overflow) {
-			if ((rc = ac_scan_one(ac, data, b0, be, mid, cb, payload)))
+			if ((rc = ac_scan_from(ac, data, b0, be, 0, mid, cb, payload)))
 				return rc;
 			/* recompute the carried state: rerun the tail quietly */
 			rb = 0;
@@ -443,7 +424,7 @@ int lw_ac_scan_ranges(const lw_ac *ac, const unsigned char *data, const lw_range
 				return 0;
 			while (ac_lane_ready(l)) {
 				uint64_t e = l->r[l->i].end;
-				if ((rc = ac_scan_from(ac, data, (size_t)l->p, (size_t)e, l->row, l->cb, l->payload)))
+				if ((rc = ac_scan_from(ac, data, (size_t)l->p, (size_t)e, l->row, 0, l->cb, l->payload)))
 					return rc;
 				l->p = e;
 			}
