@@ -284,6 +284,36 @@ static int ranges_agree(const lw_ac *ac, const char *const *kw, size_t nkw, cons
 	return ok;
 }
 
+/* A block whose second half holds more hits than can be held for later
+ * (AC_PENDING, 4,096): that half is matched again on its own, and every
+ * hit must still come once, in order. */
+static void test_ac_dense(void)
+{
+	static const char *const kw[] = { "a", "aa", "aaa", "ab" };
+	size_t len = 40000;
+	unsigned char *t = malloc(len);
+	lw_ac *ac = NULL;
+	pairs got = { 0 }, want = { 0 };
+
+	for (size_t i = 0; i < len; i++)
+		t[i] = i % 97 == 96 ? 'b' : 'a';
+	CHECK(lw_ac_build(&ac, kw, 4) == 0);
+	if (ac) {
+		CHECK(lw_ac_scan(ac, t, len, collect, &got) == 0);
+		int ordered = 1;
+		for (size_t i = 1; i < got.n; i++)
+			ordered &= got.v[i - 1].end <= got.v[i].end;
+		CHECK(ordered);
+		naive(kw, 4, t, len, &want);
+		CHECK(want.n > 3 * 4096);
+		CHECK(same(&got, &want));
+	}
+	lw_ac_free(ac);
+	free(got.v);
+	free(want.v);
+	free(t);
+}
+
 static void test_ac_differential(void)
 {
 	/* small alphabets make overlaps, prefixes and suffixes frequent */
@@ -398,6 +428,7 @@ int main(void)
 	test_many_rules();
 	test_no_keywords();
 	test_ac_differential();
+	test_ac_dense();
 	test_ac_edges();
 	return tap_done();
 }
