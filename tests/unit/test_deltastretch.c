@@ -9,7 +9,11 @@
  * and merge with windows opened just before), chained; base and delta now
  * and then at paths the path-restricted rule treats differently; wide and
  * narrow max_window. The windows taken are counted, so the test fails if
- * the stretch pass never runs. The seed is printed; LW_TEST_SEED replays.
+ * the stretch pass never runs. A base's hit list leaves out the rules its
+ * path leaves out (lw_kwhits.off): a delta at a path that admits one of
+ * them takes the full pass, as the audit does; deltas of deltas build on
+ * the derived lists now and then, as in the audit's chains. The seed is
+ * printed; LW_TEST_SEED replays.
  */
 #include "deltatest.h"
 #include "odb/objstore.h"
@@ -85,19 +89,23 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
 	return buf;
 }
 
-/* text scanned as the delta of a base whose passes are bh, br, bw */
-static void delta_passes(lw_scanner *sc, const char *text, size_t len, const char *path,
+/* Text at path scanned as the delta of a base at bpath whose passes are
+ * bh, br, bw, its derived hits and runs left in dh and dr: 1. When the
+ * base's hits leave out a rule path admits, the full pass instead, as in
+ * the audit (history_blobs.c): 0. */
+static int delta_passes(lw_scanner *sc, const char *text, size_t len, const char *bpath, const char *path,
 	const lw_kwhits *bh, const lw_encruns *br, const lw_wins *bw, const lw_copyop *ops, size_t nops,
-	lw_wins *wins, fl *out)
+	lw_kwhits *dh, lw_encruns *dr, lw_wins *wins, fl *out)
 {
-	lw_kwhits dh = { 0 };
-	lw_encruns dr = { 0 };
-
-	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
-	CHECK(lw_encruns_derive(br->v, br->n, ops, nops, (const unsigned char *)text, len, &dr) == 0);
-	given_passes(sc, text, len, path, &dh, &dr, bw, ops, nops, wins, out);
-	lw_kwhits_release(&dh);
-	lw_encruns_release(&dr);
+	if (strcmp(bpath, path) && !lw_scanner_rules_off(sc, bh->off, bh->noff, path)) {
+		full_passes(sc, text, len, path, dh, dr, wins, out);
+		return 0;
+	}
+	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len, dh) == 0);
+	CHECK(lw_hits_set_off(dh, bh->off, bh->noff) == 0);
+	CHECK(lw_encruns_derive(br->v, br->n, ops, nops, (const unsigned char *)text, len, dr) == 0);
+	given_passes(sc, text, len, path, dh, dr, bw, ops, nops, wins, out);
+	return 1;
 }
 
 /* the same windows, with the same candidates */
@@ -149,7 +157,11 @@ static void test_merge_at_edge(lw_scanner *sc, uint64_t *taken)
 	full_passes(sc, base, blen, "a.txt", &bh, &br, &bw, &bf);
 	full_passes(sc, text, len, "a.txt", &fh, &fr, &fw, &ff);
 	uint64_t before = lw_scanner_stretch_taken(sc);
-	delta_passes(sc, text, len, "a.txt", &bh, &br, &bw, ops, 1, &dw, &df);
+	lw_kwhits dh = { 0 };
+	lw_encruns dr = { 0 };
+	CHECK(delta_passes(sc, text, len, "a.txt", "a.txt", &bh, &br, &bw, ops, 1, &dh, &dr, &dw, &df) == 1);
+	lw_kwhits_release(&dh);
+	lw_encruns_release(&dr);
 	*taken += lw_scanner_stretch_taken(sc) - before;
 	CHECK(same_wins(&fw, &dw));
 	CHECK(ff.n == df.n && (!ff.n || !memcmp(ff.s, df.s, ff.n)));
@@ -175,6 +187,10 @@ static void test_merge_at_edge(lw_scanner *sc, uint64_t *taken)
 	lw_wins_release(&fw);
 	lw_wins_release(&dw);
 }
+
+/* how often a delta's hits came from a base at another path, and how
+ * often the base's left-out rules sent it to the full pass */
+static size_t across_paths, refused;
 
 /* rounds of random chained deltas; returns the number of differences */
 static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds, uint64_t *taken,
@@ -207,7 +223,11 @@ static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds,
 		fl ff = { 0 }, df = { 0 };
 		full_passes(sc, text, len, path, &fh, &fr, &fw, &ff);
 		uint64_t before = lw_scanner_stretch_taken(sc);
-		delta_passes(sc, text, len, path, &bh, &br, &bw, ops, nops, &dw, &df);
+		lw_kwhits dh = { 0 };
+		lw_encruns dr = { 0 };
+		int derived = delta_passes(sc, text, len, bpath, path, &bh, &br, &bw, ops, nops, &dh, &dr, &dw, &df);
+		across_paths += derived && strcmp(bpath, path);
+		refused += !derived;
 		*taken += lw_scanner_stretch_taken(sc) - before;
 		int wins_ok = same_wins(&fw, &dw);
 		int finds_ok = ff.n == df.n && (!ff.n || !memcmp(ff.s, df.s, ff.n));
@@ -220,7 +240,6 @@ static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds,
 			*finds_seen += ff.s[i] == '|';
 		free(ff.s);
 		free(df.s);
-		lw_wins_release(&dw);
 		free(base);
 		lw_kwhits_release(&bh);
 		lw_encruns_release(&br);
@@ -231,19 +250,28 @@ static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds,
 			lw_kwhits_release(&fh);
 			lw_encruns_release(&fr);
 			lw_wins_release(&fw);
+			lw_kwhits_release(&dh);
+			lw_encruns_release(&dr);
+			lw_wins_release(&dw);
 			bpath = paths[tf_below(3)];
 			base = random_text(20 + tf_below(200), &blen);
 			bf = (fl){ 0 };
 			full_passes(sc, base, blen, bpath, &bh, &br, &bw, &bf);
 			free(bf.s);
 		} else {
-			/* the delta is the next base, with what the full pass noted */
+			/* the delta is the next base, with what the full pass
+			 * noted, or what was derived for it (the audit keeps
+			 * that: a delta's delta builds on it) */
+			int keep_derived = derived && dh.valid && dw.valid && tf_below(2);
 			base = text;
 			blen = len;
 			bpath = path;
-			bh = fh;
-			br = fr;
-			bw = fw;
+			bh = keep_derived ? dh : fh;
+			br = keep_derived ? dr : fr;
+			bw = keep_derived ? dw : fw;
+			lw_kwhits_release(keep_derived ? &fh : &dh);
+			lw_encruns_release(keep_derived ? &fr : &dr);
+			lw_wins_release(keep_derived ? &fw : &dw);
 		}
 	}
 	free(base);
@@ -287,6 +315,9 @@ int main(void)
 	CHECK(finds > 1000);
 	CHECK(taken > 1000);
 	CHECK(taken < wins); /* and some were not: edges, insertions */
+	printf("# %zu deltas derived from a base at another path, %zu sent to the full pass\n",
+		across_paths, refused);
+	CHECK(across_paths > 100 && refused > 100);
 	lw_ruleset_free(rs);
 	return tap_done();
 }

@@ -19,6 +19,30 @@
 /* the gap under which two windows are run as one */
 #define DH_JOIN 16
 
+/* the buffers of one list's derivations, reused (lw_kwhits.work) */
+typedef struct dh_work {
+	lw_range *w;
+	size_t capw;
+	lw_kwhits later;
+} dh_work;
+
+static void dh_work_free(dh_work *k)
+{
+	if (!k)
+		return;
+	free(k->w);
+	free(k->later.v);
+	free(k);
+}
+
+void lw_kwhits_release(lw_kwhits *h)
+{
+	free(h->v);
+	free(h->off);
+	dh_work_free(h->work);
+	memset(h, 0, sizeof(*h));
+}
+
 typedef struct dh_ctx {
 	const lw_scanner *sc;
 	const lw_copyop *ops;
@@ -185,7 +209,12 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out)
 {
 	uint64_t reach = lw_ac_max_keyword(lw_scanner_automaton(sc));
-	dh_ctx x = { sc, ops, nops, 0, out, NULL, 0, 0, { 0 } };
+	dh_work *wk = out->work ? out->work : (out->work = calloc(1, sizeof(dh_work)));
+	if (!wk) {
+		out->valid = 0;
+		return -1;
+	}
+	dh_ctx x = { sc, ops, nops, 0, out, wk->w, 0, wk->capw, wk->later };
 	const uint8_t *pairs = lw_ac_pairs(lw_scanner_automaton(sc));
 	uint64_t pos = 0, ws = 0, we = 0;
 	size_t moved;
@@ -224,8 +253,25 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		/* the copy's hits are a run of the list, moved in one loop
 		 * (those at its start that begin before it left out) */
 		size_t hi_ = lo;
-		while (hi_ < nbh && bh[hi_].end <= op->src + op->len)
-			hi_++;
+		uint64_t lim = op->src + op->len;
+		if (hi_ < nbh && bh[hi_].end <= lim) {
+			/* past the copy's last hit, galloping: long copies hold
+			 * hundreds */
+			size_t a = hi_ + 1, step = 1, b;
+			while (a + step <= nbh && bh[a + step - 1].end <= lim) {
+				a += step;
+				step *= 2;
+			}
+			b = a + step <= nbh ? a + step - 1 : nbh;
+			while (a < b) {
+				size_t mid = a + (b - a) / 2;
+				if (bh[mid].end <= lim)
+					a = mid + 1;
+				else
+					b = mid;
+			}
+			hi_ = a;
+		}
 		if (dh_reserve(out, hi_ - lo) < 0)
 			break;
 		lw_kwhit *v = out->v;
@@ -241,8 +287,8 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 	for (size_t i = 0; i <= nops && out->valid; i++) {
 		uint64_t a, b;
 		if (i < nops && ops[i].dst < pos) {
-			free(x.w); /* runs out of order: not a delta we made */
-			return out->valid = 0, -1;
+			out->valid = 0; /* runs out of order: not a delta we made */
+			break;
 		}
 		if (i < nops && ops[i].dst == pos) {
 			if (pos == 0) {
@@ -283,9 +329,28 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		out->valid = 0;
 	if (out->valid && x.nw && dh_run(&x, d) < 0)
 		out->valid = 0;
-	free(x.w);
-	free(x.later.v);
+	wk->w = x.w;
+	wk->capw = x.capw;
+	wk->later = x.later;
 	if (!out->valid)
 		return -1;
 	return dh_merge(out, moved);
+}
+
+int lw_hits_set_off(lw_kwhits *out, const uint32_t *off, size_t n)
+{
+	out->noff = 0;
+	if (n && n > out->capoff) {
+		uint32_t *v = lw_reallocarray(out->off, n, sizeof(*v));
+		if (!v) {
+			out->valid = 0;
+			return -1;
+		}
+		out->off = v;
+		out->capoff = n;
+	}
+	if (n)
+		memcpy(out->off, off, n * sizeof(*off));
+	out->noff = n;
+	return 0;
 }

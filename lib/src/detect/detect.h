@@ -29,12 +29,23 @@ typedef struct lw_kwhit {
 typedef struct lw_kwhits {
 	lw_kwhit *v;
 	size_t n, cap;
-	int valid; /* every hit of the chunk is here */
+	int valid; /* every hit of the chunk is here, but the off rules' */
+	/* Rules whose hits are left out, each once: those whose `paths` (or
+	 * allow.paths) left out the path of the chunk the list was noted for.
+	 * The list serves a chunk at another path only when that path leaves
+	 * every one of them out too (lw_scanner_rules_off). */
+	uint32_t *off;
+	size_t noff, capoff;
+	void *work; /* lw_hits_derive's buffers, kept from call to call */
 } lw_kwhits;
 
 #define LW_MAX_KEPT_HITS 65536
 
 void lw_kwhits_release(lw_kwhits *h);
+/* 1 when path leaves out every rule of rules[0..n) (their `paths` or
+ * allow.paths): a hit list noted at another path without those rules'
+ * hits (lw_kwhits.off) is then exact for a chunk at path too */
+int lw_scanner_rules_off(lw_scanner *sc, const uint32_t *rules, size_t n, const char *path);
 
 /* A base64 or hex run to decode: what the run finder of decode.c gives,
  * in order of start. */
@@ -106,8 +117,10 @@ const lw_winrec *lw_wins_find(const lw_winrec *w, size_t nw, const struct lw_cop
 /* What is known of a chunk's passes, or where to note them: for a caller
  * that works a delta's passes out from its base's (history.c). */
 typedef struct lw_passes {
-	const lw_kwhit *hits;  /* the keyword pass, exactly the automaton's hits
-				  in its order; NULL: run it */
+	const lw_kwhit *hits;  /* the keyword pass: the automaton's hits in its
+				  order, exactly, but for those of rules whose
+				  `paths` leave the chunk out, which may be
+				  missing; NULL: run it */
 	size_t nhits;
 	const lw_encrun *runs; /* the base64/hex runs, exactly; with have_runs */
 	size_t nruns;
@@ -118,7 +131,10 @@ typedef struct lw_passes {
 	const struct lw_copyop *ops; /* the delta's copies that map onto the base */
 	size_t nops;
 	lw_kwhits *rec_hits;   /* where to note the passes that were run; a list
-				  is valid only when the whole chunk was matched */
+				  is valid only when the whole chunk was matched.
+				  Hits of rules the chunk's path leaves out are
+				  not noted: the list serves only deltas at the
+				  same path */
 	lw_encruns *rec_runs;
 	lw_wins *rec_wins;
 } lw_passes;
@@ -130,6 +146,9 @@ int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink 
  * -1 with out->valid cleared when they cannot be worked out. */
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,
 	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
+/* out's off rules (lw_kwhits.off) are the base's, off[0..n): the moved
+ * hits leave them out. -1 (valid cleared) without memory. */
+int lw_hits_set_off(lw_kwhits *out, const uint32_t *off, size_t n);
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
 

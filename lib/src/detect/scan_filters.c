@@ -14,6 +14,18 @@ int lw_scan__rule_path_ok_slow(lw_scanner *sc, size_t ri)
 	return sc->pok[ri];
 }
 
+int lw_scanner_rules_off(lw_scanner *sc, const uint32_t *rules, size_t n, const char *path)
+{
+	if (!n)
+		return 1;
+	/* answers remembered for this path, not the chunk before */
+	lw_pathstate_next_chunk(&sc->paths);
+	for (size_t i = 0; i < n; i++)
+		if (rules[i] >= sc->rs->n || lw_pathstate_rule_ok(&sc->paths, sc->rs, rules[i], path, sc->md))
+			return 0;
+	return 1;
+}
+
 static uint32_t lw_line_of(const unsigned char *d, size_t off)
 {
 	uint32_t line = 0;

@@ -19,6 +19,15 @@ static void lw_note_start(lw_scanner *sc, uint32_t ri, size_t at)
 	h->v[h->n++] = at;
 }
 
+/* 1 when rule ri's `paths` (or its allowlist's) leave the chunk out: its
+ * hits there are nothing to the keyword pass */
+static inline int lw_rule_path_off(lw_scanner *sc, uint32_t ri)
+{
+	const lw_rule *r = &sc->rs->rules[ri];
+
+	return (r->paths.n || r->allow.paths.n) && !lw_scan__rule_path_ok(sc, ri);
+}
+
 static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 {
 	lw_scanner *sc = payload;
@@ -33,7 +42,7 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		return 0;
 	/* a delta of a blob at another path finds no window noted for this
 	 * rule there, so it runs the regex itself: skipping is safe */
-	if ((r->paths.n || r->allow.paths.n) && !lw_scan__rule_path_ok(sc, ri))
+	if (lw_rule_path_off(sc, ri))
 		return 0;
 	/* A hit where the anchored regex cannot match (gate.c) widens an open
 	 * window as before, and closes one it lies past, but opens none and is
@@ -87,6 +96,20 @@ static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 	lw_scanner *sc = payload;
 	lw_kwhits *h = sc->rec;
 
+	uint32_t ri = sc->rs->kw_rules[kw];
+
+	/* Not noted either, the rule listed instead (lw_kwhits.off): the list
+	 * serves deltas at paths that leave the rule out too. */
+	if (lw_rule_path_off(sc, ri)) {
+		if (!(sc->pok[ri] & 2) && h->valid) {
+			sc->pok[ri] |= 2;
+			if (LW_GROW(h->off, h->capoff, h->noff, 16) < 0)
+				h->valid = 0;
+			else
+				h->off[h->noff++] = ri;
+		}
+		return 0;
+	}
 	if (h->valid) {
 		if (h->n == h->cap) {
 			size_t cap = h->cap ? h->cap * 2 : 64;

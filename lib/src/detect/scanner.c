@@ -116,12 +116,6 @@ uint64_t lw_scanner_limit_hits(const lw_scanner *sc)
 	return sc->limit_hits + (sc->child ? lw_scanner_limit_hits(sc->child) : 0);
 }
 
-void lw_kwhits_release(lw_kwhits *h)
-{
-	free(h->v);
-	memset(h, 0, sizeof(*h));
-}
-
 const lw_ac *lw_scanner_automaton(const lw_scanner *sc)
 {
 	return sc->rs->ac;
@@ -149,6 +143,7 @@ int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink 
 	sc->wins_hint[0] = sc->wins_hint[1] = 0;
 	if (sc->rec) {
 		sc->rec->n = 0;
+		sc->rec->noff = 0;
 		sc->rec->valid = 1;
 	}
 	if (p->rec_runs && !p->have_runs)

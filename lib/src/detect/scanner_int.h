@@ -61,7 +61,9 @@ struct lw_scanner {
 	uint64_t limit_hits;
 	uint32_t *lim_gen, *lim_n; /* per rule: regex limit hits in chunk lim_gen */
 	uint32_t gen;              /* the chunk being scanned, for lim_gen and pok_gen */
-	uint32_t *pok_gen;         /* per rule: pok[] holds its path answer for chunk pok_gen */
+	uint32_t *pok_gen;         /* per rule: pok[] holds its path answer for chunk pok_gen
+				      (bit 0), and whether the rule is in the noted
+				      hits' off list (bit 1) */
 	uint8_t *pok;
 	lw_scanner *child; /* scans decoded runs, created on first use */
 	const lw_chunk *chunk;
@@ -106,7 +108,7 @@ int lw_scan__rule_path_ok_slow(lw_scanner *sc, size_t ri);
  * paths asks it at every hit). */
 static inline int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri)
 {
-	return sc->pok_gen[ri] == sc->gen ? sc->pok[ri] : lw_scan__rule_path_ok_slow(sc, ri);
+	return sc->pok_gen[ri] == sc->gen ? sc->pok[ri] & 1 : lw_scan__rule_path_ok_slow(sc, ri);
 }
 void lw_scan__diag(lw_scanner *sc, const lw_rule *r, size_t off, const char *msg);
 int lw_scan__secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t slen);

@@ -38,6 +38,7 @@ typedef struct hjob {
 	uint64_t seq;
 	const char *path;
 	size_t place_first, place_n;
+	uint64_t key; /* where it lies in the scan's store (hjobrec.key) */
 } hjob;
 
 /* A blob the walk had seen before, met at a path where it had not been:

@@ -323,8 +323,14 @@ int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, 
 
 int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max, lw_obj *out)
 {
-	size_t pk;
-	uint64_t off;
+	return lw_objreader_read_at(r, id, UINT64_MAX, max, out);
+}
+
+int lw_objreader_read_at(lw_objreader *r, const unsigned char id[20], uint64_t pos, uint64_t max,
+	lw_obj *out)
+{
+	size_t pk = (size_t)(pos >> 40);
+	uint64_t off = pos & ((1ull << 40) - 1);
 	os_ent *e = NULL;
 	int rc;
 
@@ -333,8 +339,11 @@ int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max,
 	memset(out, 0, sizeof(*out));
 	r->err[0] = '\0';
 	r->nops = 0;
-	rc = or_find(r, id, &pk, &off) ? or_pack_read(r, pk, off, max, &e, &base)
-					     : lw_or__loose_read(r, id, max, &e);
+	if (pos != UINT64_MAX && pk < r->s->npacks)
+		rc = or_pack_read(r, pk, off, max, &e, &base);
+	else
+		rc = or_find(r, id, &pk, &off) ? or_pack_read(r, pk, off, max, &e, &base)
+					       : lw_or__loose_read(r, id, max, &e);
 	if (rc != 0)
 		return rc;
 	out->data = e->data;

@@ -86,6 +86,11 @@ int lw_objreader_header(lw_objreader *r, const unsigned char id[20], int *type, 
 /* The whole object, refused (LW_ELIMIT) when it or a delta base it needs is
  * larger than max bytes. 0, LW_OBJ_MISSING, or < 0 as above. */
 int lw_objreader_read(lw_objreader *r, const unsigned char id[20], uint64_t max, lw_obj *out);
+/* The same, the object at pos: lw_objstore_position(lw_objreader_store(r),
+ * id), which the caller found in this very store (UINT64_MAX: look id up).
+ * It saves the index search of a reader that is handed the position. */
+int lw_objreader_read_at(lw_objreader *r, const unsigned char id[20], uint64_t pos, uint64_t max,
+	lw_obj *out);
 void lw_obj_release(lw_objreader *r, lw_obj *o);
 /* Data kept with a cached object for whoever reads its deltas later (the
  * keyword hits of a scanned blob). The cache takes `data` (malloc'd, `size`

@@ -21,9 +21,12 @@
 /* What a scanned blob's passes found, kept with it in the reader's cache
  * for its deltas: keyword hits v[0..n), then nruns base64/hex runs, then
  * nwins regex windows and ncands candidates (nruns or nwins SIZE_MAX: not
- * known) */
+ * known), then the noff rules whose hits were left out (lw_kwhits.off),
+ * for a delta at `path` (interned, hctx.paths) or at a path that leaves
+ * them out too. */
 typedef struct hkept {
-	size_t n, nruns, nwins, ncands;
+	const char *path;
+	size_t n, nruns, nwins, ncands, noff;
 	lw_kwhit v[];
 } hkept;
 

@@ -82,6 +82,7 @@ static void hw_job_view(const hctx *c, const hjobrec *r, hjob *j)
 	j->blob = r->blob;
 	j->commit = *lw_hist_commit_of(c, r->seq);
 	j->seq = r->seq;
+	j->key = r->key;
 	j->path = lw_pathtab_get(&c->paths, r->path);
 	lw_hist_places_of(&c->out, &r->blob, &j->place_first, &j->place_n);
 }
@@ -143,21 +144,23 @@ static int hw_read_libgit2(hworker *w, git_odb *odb, const hjob *job, const char
 }
 
 /* Keeps what the passes found with the blob, for its deltas */
-static void hw_keep(lw_objreader *rd, const lw_obj *obj, const lw_kwhits *hits,
+static void hw_keep(lw_objreader *rd, const lw_obj *obj, const char *path, const lw_kwhits *hits,
 	const lw_encruns *runs, const lw_wins *wins)
 {
 	size_t nr = runs->valid ? runs->n : 0, nw = wins->valid ? wins->nw : 0;
 	size_t nc = wins->valid ? wins->nc : 0;
 	size_t sz = sizeof(hkept) + hits->n * sizeof(lw_kwhit) + nr * sizeof(lw_encrun) +
-		nw * sizeof(lw_winrec) + nc * sizeof(lw_candrec);
+		nw * sizeof(lw_winrec) + nc * sizeof(lw_candrec) + hits->noff * sizeof(uint32_t);
 	hkept *k = malloc(sz);
 
 	if (!k)
 		return;
+	k->path = path;
 	k->n = hits->n;
 	k->nruns = runs->valid ? runs->n : SIZE_MAX;
 	k->nwins = wins->valid ? wins->nw : SIZE_MAX;
 	k->ncands = nc;
+	k->noff = hits->noff;
 	unsigned char *at = (unsigned char *)k->v;
 	if (hits->n)
 		memcpy(at, hits->v, hits->n * sizeof(lw_kwhit));
@@ -170,6 +173,9 @@ static void hw_keep(lw_objreader *rd, const lw_obj *obj, const lw_kwhits *hits,
 	at += nw * sizeof(lw_winrec);
 	if (nc)
 		memcpy(at, wins->c, nc * sizeof(lw_candrec));
+	at += nc * sizeof(lw_candrec);
+	if (hits->noff)
+		memcpy(at, hits->off, hits->noff * sizeof(uint32_t));
 	if (!lw_obj_keep(rd, obj, k, sz))
 		free(k);
 }
@@ -211,8 +217,16 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 	const lw_encrun *bruns = bh ? (const lw_encrun *)(bh->v + bh->n) : NULL;
 	const lw_winrec *bwins = bh ? (const lw_winrec *)(bruns + (bh->nruns == SIZE_MAX ? 0 : bh->nruns)) : NULL;
 
-	if (bh && obj->ops &&
-	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, hits) == 0) {
+	/* the base's hits serve a delta at its own path, or at one that leaves
+	 * out the rules they leave out (hkept) */
+	const char *path = chunk->fingerprint_path ? chunk->fingerprint_path : chunk->path;
+	const uint32_t *boff = bwins ? (const uint32_t *)((const lw_candrec *)(bwins +
+		(bh->nwins == SIZE_MAX ? 0 : bh->nwins)) + bh->ncands) : NULL;
+	int fits = bh && (bh->path == path || !bh->noff ||
+			  lw_scanner_rules_off(sc, boff, bh->noff, path));
+	if (fits && obj->ops &&
+	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, hits) == 0 &&
+	    lw_hits_set_off(hits, boff, bh->noff) == 0) {
 		p.hits = hits->v;
 		p.nhits = hits->n;
 		lw_hsink_count(&w->c->out, &w->c->st->delta_scans, 1);
@@ -238,7 +252,7 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		p.rec_wins = wins;
 	rc = lw_scanner_scan_passes(sc, chunk, sink, &p);
 	if (raw && hits->valid && obj->ent_)
-		hw_keep(rd, obj, hits, runs, wins);
+		hw_keep(rd, obj, path, hits, runs, wins);
 	return rc;
 }
 
@@ -268,7 +282,10 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	 * is within it. Only when it fails does the header (a delta's costs a
 	 * zlib start: 3 % of an audit) say whether the blob was too large;
 	 * then the read is tried again, so every failure reads as it did. */
-	rc = lw_objreader_read(rd, job->blob.id, c->opts->max_blob_size, &obj);
+	/* the walk found where the blob lies in the scan's store: a reader
+	 * on that same store reads it there without searching the index */
+	uint64_t pos = c->reader && lw_objreader_store(rd) == lw_objreader_store(c->reader) ? job->key : UINT64_MAX;
+	rc = lw_objreader_read_at(rd, job->blob.id, pos, c->opts->max_blob_size, &obj);
 	if (rc < 0) {
 		rc = lw_objreader_header(rd, job->blob.id, &type, &hsize);
 		if (rc == 0 && hw_over_bound(c, job, hex, hsize))

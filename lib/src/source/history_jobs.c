@@ -61,7 +61,9 @@ int lw_hist_push(hwalker *w, const git_oid *blob, uint64_t seq, const char *path
 	j->blob = *blob;
 	j->path = pid;
 	j->seq = seq;
-	j->key = lw_objstore_position(lw_objreader_store(w->reader), blob->id);
+	/* a position in the scan's own store, where workers may read by it
+	 * (hw_scan_blob) */
+	j->key = lw_objstore_position(lw_objreader_store(w->c->reader ? w->c->reader : w->reader), blob->id);
 	l->n++;
 	return 0;
 }
