@@ -118,7 +118,10 @@ static void check_all(const char *repo, const char *objdir, size_t cache, const 
 			bad++;
 			continue;
 		}
-		if (lw_objreader_read(r, v[i].id.id, UINT64_MAX, &o) != 0) {
+		/* every other object read at the position the store gives it
+		 * (UINT64_MAX, by id, when loose), as the audit's workers do */
+		uint64_t pos = i & 1 ? lw_objstore_position(s, v[i].id.id) : UINT64_MAX;
+		if (lw_objreader_read_at(r, v[i].id.id, pos, UINT64_MAX, &o) != 0) {
 			bad++;
 			continue;
 		}
