@@ -320,6 +320,22 @@ static void runs_probe(const unsigned char *d, size_t n, size_t a, size_t b, siz
 		runs_probe_at(d, n, b - 1, seen, out);
 }
 
+/* The first of br[0..n) (ascending starts) starting at or past x, or n:
+ * halves chosen by a conditional move, nothing to mispredict. */
+static size_t runs_first_from(const lw_encrun *br, size_t n, uint64_t x)
+{
+	const lw_encrun *b = br;
+
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		size_t half = n / 2;
+		b = b[half].start < x ? b + half : b;
+		n -= half;
+	}
+	return (size_t)(b - br) + (b->start < x);
+}
+
 static int run_cmp(const void *a, const void *b)
 {
 	const lw_encrun *x = a, *y = b;
@@ -327,10 +343,45 @@ static int run_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* The moved runs v[0..moved) are in order of start, and so, nearly always,
+ * are the probed v[moved..n): merged into one list in that order, in place
+ * from the back (the probed are few), a moved run first of two with one
+ * start. Probes step back a few bytes after a copy under six bytes long,
+ * and may find a run before the last: then the list is sorted whole, as it
+ * always was before. -1 (valid cleared) without memory. */
+static int runs_merge(lw_encruns *r, size_t moved)
+{
+	size_t nn = r->n - moved, i = moved, j = nn, k = r->n;
+	lw_encrun stack[256];
+
+	for (size_t q = moved + 1; q < r->n; q++)
+		if (r->v[q].start < r->v[q - 1].start) {
+			qsort(r->v, r->n, sizeof(*r->v), run_cmp);
+			return 0;
+		}
+	if (moved == 0 || nn == 0)
+		return 0;
+	lw_encrun *t = nn <= 256 ? stack : malloc(nn * sizeof(*t));
+	if (!t) {
+		r->valid = 0;
+		return -1;
+	}
+	memcpy(t, r->v + moved, nn * sizeof(*t));
+	while (j > 0) {
+		if (i > 0 && t[j - 1].start < r->v[i - 1].start)
+			r->v[--k] = r->v[--i];
+		else
+			r->v[--k] = t[--j];
+	}
+	if (t != stack)
+		free(t);
+	return 0;
+}
+
 int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, size_t nops,
 	const unsigned char *d, size_t len, lw_encruns *out)
 {
-	size_t seen[2] = { 0, 0 }, pos = 0;
+	size_t seen[2] = { 0, 0 }, pos = 0, moved;
 
 	pthread_once(&cls_once, cls_init);
 	out->n = 0;
@@ -338,18 +389,13 @@ int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, siz
 	/* the base's runs, with their context, inside each copied stretch */
 	for (size_t i = 0; i < nops && out->valid; i++) {
 		const lw_copyop *op = &ops[i];
-		size_t lo = 0, hi = nbr;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (br[mid].start < op->src + RUN_BEFORE)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t lo = runs_first_from(br, nbr, op->src + RUN_BEFORE);
 		for (size_t k = lo; k < nbr && br[k].start + br[k].len + RUN_AFTER <= op->src + op->len; k++)
 			runs_push(out, br[k].start - op->src + op->dst, br[k].len, (int)br[k].enc);
 	}
-	/* probes around inserted bytes and seams */
+	moved = out->n;
+	/* probes around inserted bytes and seams: in order of start too, as
+	 * the probes go forwards and each finds a whole run */
 	for (size_t i = 0; i <= nops && out->valid; i++) {
 		size_t a, b;
 		if (i < nops && ops[i].dst < pos)
@@ -371,8 +417,8 @@ int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, siz
 	if (!out->valid)
 		return -1;
 	/* found twice (moved and probed): keep one, in order of start */
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), run_cmp);
+	if (runs_merge(out, moved) < 0)
+		return -1;
 	size_t u = 0;
 	for (size_t i = 0; i < out->n; i++)
 		if (!u || out->v[i].start != out->v[u - 1].start)

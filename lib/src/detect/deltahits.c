@@ -80,6 +80,24 @@ static int dh_push(lw_kwhits *h, uint64_t end, uint32_t kw, uint32_t len)
 	return 0;
 }
 
+/* The first of v[lo..hi) (ascending ends) that ends past x, or hi: a
+ * search without branches to mispredict, the halves chosen by a
+ * conditional move (the searches were a third of this file's time). */
+static size_t dh_first_past(const lw_kwhit *v, size_t lo, size_t hi, uint64_t x)
+{
+	const lw_kwhit *b = v + lo;
+	size_t n = hi - lo;
+
+	if (n == 0)
+		return lo;
+	while (n > 1) {
+		size_t half = n / 2;
+		b = b[half].end <= x ? b + half : b;
+		n -= half;
+	}
+	return (size_t)(b - v) + (b->end <= x);
+}
+
 /* 1 when [start, end) lies inside one copied run */
 static int dh_copied(const lw_copyop *ops, size_t n, uint64_t start, uint64_t end)
 {
@@ -241,13 +259,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			if (lo + step < nbh)
 				hi = lo + step;
 		}
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (bh[mid].end <= op->src)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = dh_first_past(bh, lo, hi, op->src);
 		last = lo;
 		last_src = op->src;
 		/* the copy's hits are a run of the list, moved in one loop
@@ -263,14 +275,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 				step *= 2;
 			}
 			b = a + step <= nbh ? a + step - 1 : nbh;
-			while (a < b) {
-				size_t mid = a + (b - a) / 2;
-				if (bh[mid].end <= lim)
-					a = mid + 1;
-				else
-					b = mid;
-			}
-			hi_ = a;
+			hi_ = dh_first_past(bh, a, b, lim);
 		}
 		if (dh_reserve(out, hi_ - lo) < 0)
 			break;

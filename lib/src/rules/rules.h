@@ -15,6 +15,18 @@
 #define LW_MAX_WINDOW (1u << 20)
 
 typedef struct lw_rule {
+	/* What the keyword pass reads at every hit (scan_windows.c), first
+	 * and together: one or two cache lines of a rule, not four. */
+	int state;             /* 0 not compiled, 1 ready, -1 failed; atomic */
+	uint8_t anchored;      /* every match begins with one of the keywords */
+	/* the gate of an anchored rule (gate.c), set before state turns 1 */
+	uint8_t gate;          /* 1: the fields below are in force */
+	uint8_t gate_caseless; /* the literal is compared without case */
+	uint8_t gate_at0;      /* the lookbehinds pass at a chunk's first byte */
+	uint32_t gate_nlit;
+	uint32_t lookbehind;   /* bytes before a window its regex may look at */
+	uint8_t gate_prev[32]; /* bytes before a hit that the lookbehinds let pass */
+	char gate_lit[16];     /* what every match begins with */
 	lw_rule_info info;
 	lw_strlist tags, keywords, match_ex, no_match_ex;
 	uint32_t secret_group;
@@ -26,16 +38,6 @@ typedef struct lw_rule {
 	pcre2_code *code;
 	pcre2_code *acode; /* the same, anchored: for rules whose every match
 			      begins with a keyword (anchor.c); NULL otherwise */
-	int anchored;      /* every match begins with one of the keywords */
-	uint32_t lookbehind; /* bytes before a window its regex may look at */
-	/* the gate of an anchored rule (gate.c), set before state turns 1 */
-	int gate;              /* 1: the fields below are in force */
-	int gate_caseless;     /* the literal is compared without case */
-	int gate_at0;          /* the lookbehinds pass at a chunk's first byte */
-	uint8_t gate_prev[32]; /* bytes before a hit that the lookbehinds let pass */
-	char gate_lit[16];     /* what every match begins with */
-	size_t gate_nlit;
-	int state; /* 0 not compiled, 1 ready, -1 failed; atomic */
 	int jit;   /* JIT compiled successfully */
 	uint8_t needs[32]; /* with has_needs: every match holds one of these bytes */
 	int has_needs;
