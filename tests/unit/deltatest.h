@@ -103,6 +103,7 @@ static void given_passes(lw_scanner *sc, const char *text, size_t len, const cha
 	p.runs = dr->v;
 	p.nruns = dr->n;
 	p.have_runs = 1;
+	p.no_escape = dr->no_escape;
 	p.wins = bw->w;
 	p.nwins = bw->nw;
 	p.cands = bw->c;

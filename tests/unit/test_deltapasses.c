@@ -24,11 +24,16 @@ static const char *const rules = "{\"rules\":["
 
 static const char b64_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/* set: pieces hold no '%', so no %XX escape (the decoding pass then
+ * knows it has no percent-encoded run to look for) */
+static int no_percent;
+
 /* a piece of text: words, keywords, encoded runs, escapes, line ends */
 static void piece(char **buf, size_t *len)
 {
 	static const char *const words[] = { "tok", "tokens", "pass", "key", "key: ", "ey:", " ", "\n",
-		"\r\n", "\r", "=", "%41%42", "%", "-", "_", "word", "Z9", "\"", "TOKENS", "PaSs", "Key: " };
+		"\r\n", "\r", "=", "-", "_", "word", "Z9", "\"", "TOKENS", "PaSs", "Key: ", "%41%42", "%" };
+	size_t nwords = sizeof(words) / sizeof(words[0]) - (no_percent ? 2 : 0);
 	char run[200];
 	size_t n;
 
@@ -46,7 +51,7 @@ static void piece(char **buf, size_t *len)
 		tf_append(buf, len, run, n);
 		break;
 	default:
-		tf_appends(buf, len, words[tf_below(sizeof(words) / sizeof(words[0]))]);
+		tf_appends(buf, len, words[tf_below(nwords)]);
 	}
 }
 
@@ -130,7 +135,7 @@ static void test_lookbehind_edge(lw_scanner *sc)
 	full_passes(sc, base, strlen(base), "t.txt", &bh, &br, &bw, &bf);
 	full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
 	CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, 2, (const unsigned char *)text, len, &dh) == 0);
-	CHECK(lw_encruns_derive(br.v, br.n, ops, 2, (const unsigned char *)text, len, &dr) == 0);
+	CHECK(lw_encruns_derive(br.v, br.n, br.no_escape, ops, 2, (const unsigned char *)text, len, &dr) == 0);
 	delta_passes(sc, text, len, &dh, &dr, &bw, ops, 2, &df);
 	CHECK(bf.s && strstr(bf.s, "behind ")); /* the base has the finding */
 	CHECK(!ff.s || !strstr(ff.s, "behind ")); /* the delta has not */
@@ -220,8 +225,11 @@ int main(void)
 	lw_kwhits bh = { 0 };
 	lw_encruns br = { 0 };
 	lw_wins bw = { 0 };
+	size_t bad_escapes = 0, known_free = 0, new_escapes = 0;
 	full_passes(sc, base, blen, "t.txt", &bh, &br, &bw, NULL);
 	for (int round = 0; round < 3000; round++) {
+		/* deltas of escape-free bases insert escapes now and then */
+		no_percent = tf_below(2);
 		char *text = random_delta(base, blen, ops, &nops, 64, &len);
 		lw_kwhits fh = { 0 }, dh = { 0 };
 		lw_encruns fr = { 0 }, dr = { 0 };
@@ -229,9 +237,14 @@ int main(void)
 		fl ff = { 0 }, df = { 0 };
 		full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
 		CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
-		CHECK(lw_encruns_derive(br.v, br.n, ops, nops, (const unsigned char *)text, len, &dr) == 0);
+		CHECK(lw_encruns_derive(br.v, br.n, br.no_escape, ops, nops, (const unsigned char *)text, len, &dr) == 0);
 		bad_hits += !same_hits(&fh, &dh);
 		bad_runs += !same_runs(&fr, &dr);
+		/* "no escape" worked out through the delta is what the full pass
+		 * found; it may only not know of none */
+		bad_escapes += dr.no_escape && !fr.no_escape;
+		known_free += dr.no_escape;
+		new_escapes += br.no_escape && !fr.no_escape;
 		runs_seen += fr.n;
 		delta_passes(sc, text, len, &dh, &dr, &bw, ops, nops, &df);
 		if (ff.n != df.n || (ff.n && memcmp(ff.s, df.s, ff.n))) {
@@ -254,6 +267,7 @@ int main(void)
 			lw_kwhits_release(&bh);
 			lw_encruns_release(&br);
 			lw_wins_release(&bw);
+			no_percent = tf_below(2);
 			base = random_text(200, &blen);
 			full_passes(sc, base, blen, "t.txt", &bh, &br, &bw, NULL);
 		} else {
@@ -268,7 +282,10 @@ int main(void)
 			bw = fw;
 		}
 	}
-	printf("# %zu runs, %zu findings compared\n", runs_seen, finds_seen);
+	printf("# %zu runs, %zu findings compared; %zu deltas known to hold no escape, %zu of "
+	       "escape-free bases with new ones\n", runs_seen, finds_seen, known_free, new_escapes);
+	CHECK(bad_escapes == 0);
+	CHECK(known_free > 100 && new_escapes > 100);
 	CHECK(bad_hits == 0);
 	CHECK(bad_runs == 0);
 	CHECK(bad_finds == 0);

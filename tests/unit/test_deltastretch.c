@@ -103,7 +103,7 @@ static int delta_passes(lw_scanner *sc, const char *text, size_t len, const char
 	}
 	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len, dh) == 0);
 	CHECK(lw_hits_set_off(dh, bh->off, bh->noff) == 0);
-	CHECK(lw_encruns_derive(br->v, br->n, ops, nops, (const unsigned char *)text, len, dr) == 0);
+	CHECK(lw_encruns_derive(br->v, br->n, br->no_escape, ops, nops, (const unsigned char *)text, len, dr) == 0);
 	given_passes(sc, text, len, path, dh, dr, bw, ops, nops, wins, out);
 	return 1;
 }

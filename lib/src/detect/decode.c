@@ -216,8 +216,16 @@ static int next_b64_run(const unsigned char *d, size_t n, size_t *pos, size_t *s
 	return -1;
 }
 
-/* Finds the next token (no spaces or quotes) holding two or more %XX escapes. */
-static int next_pct_run(const unsigned char *d, size_t n, size_t *pos, size_t *start, size_t *len)
+/* 1 when a %XX escape begins at i: where a percent-encoded run can start */
+static int pct_escape_at(const unsigned char *d, size_t n, size_t i)
+{
+	return d[i] == '%' && i + 2 < n && hexv(d[i + 1]) >= 0 && hexv(d[i + 2]) >= 0;
+}
+
+/* Finds the next token (no spaces or quotes) holding two or more %XX
+ * escapes; *seen set when it passes an escape. */
+static int next_pct_run(const unsigned char *d, size_t n, size_t *pos, size_t *start, size_t *len,
+	int *seen)
 {
 	size_t i = *pos;
 
@@ -226,10 +234,11 @@ static int next_pct_run(const unsigned char *d, size_t n, size_t *pos, size_t *s
 		if (!q)
 			break;
 		i = (size_t)(q - d);
-		if (!(i + 2 < n && hexv(d[i + 1]) >= 0 && hexv(d[i + 2]) >= 0)) {
+		if (!pct_escape_at(d, n, i)) {
 			i++;
 			continue;
 		}
+		*seen = 1;
 		size_t s = i, e = i, esc = 0;
 		while (s > *pos && i - s < 4096 && d[s - 1] > 0x20 && d[s - 1] < 0x7f &&
 		       !strchr("\"'<>`", d[s - 1]))
@@ -378,14 +387,18 @@ static int runs_merge(lw_encruns *r, size_t moved)
 	return 0;
 }
 
-int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, size_t nops,
-	const unsigned char *d, size_t len, lw_encruns *out)
+int lw_encruns_derive(const lw_encrun *br, size_t nbr, int base_no_escape, const lw_copyop *ops,
+	size_t nops, const unsigned char *d, size_t len, lw_encruns *out)
 {
 	size_t seen[2] = { 0, 0 }, pos = 0, moved;
 
 	pthread_once(&cls_once, cls_init);
 	out->n = 0;
 	out->valid = 1;
+	/* An escape's three bytes inside one copy are an escape of the base:
+	 * with none there, only one reaching into inserted bytes or across a
+	 * seam can be new (looked for with the probes below). */
+	out->no_escape = base_no_escape;
 	/* the base's runs, with their context, inside each copied stretch */
 	for (size_t i = 0; i < nops && out->valid; i++) {
 		const lw_copyop *op = &ops[i];
@@ -406,6 +419,13 @@ int lw_encruns_derive(const lw_encrun *br, size_t nbr, const lw_copyop *ops, siz
 		} else {
 			a = pos; /* inserted bytes up to the next stretch or the end */
 			b = i < nops ? (size_t)ops[i].dst : len;
+		}
+		for (size_t e = a > 2 ? a - 2 : 0, end = b < len ? b : len; out->no_escape && e < end; e++) {
+			const unsigned char *q = memchr(d + e, '%', end - e);
+			if (!q)
+				break;
+			e = (size_t)(q - d);
+			out->no_escape = !pct_escape_at(d, len, e);
 		}
 		a = a > RUN_AFTER + 1 ? a - RUN_AFTER - 1 : 0;
 		b = b + RUN_BEFORE + 1 < len ? b + RUN_BEFORE + 1 : len;
@@ -467,12 +487,12 @@ static void budget_spent(const lw_decoder *dec, const lw_chunk *chunk, const lw_
 }
 
 int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink,
-	const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec)
+	const lw_encrun *runs, size_t nruns, int have_runs, int no_escape, lw_encruns *rec)
 {
 	const unsigned char *d = chunk->data;
 	size_t n = chunk->len, pos = 0, start, len, budget = dec->max, i = 0;
 	lw_buf buf;
-	int enc, rc = 0, spent = 0;
+	int enc, rc = 0, spent = 0, escapes = 0;
 
 	if (dec->depth <= 0)
 		return 0;
@@ -482,6 +502,7 @@ int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink 
 	if (rec && !have_runs) {
 		rec->n = 0;
 		rec->valid = 1;
+		rec->no_escape = 0;
 	}
 	/* base64 and hex runs first, then percent-encoded ones */
 	for (;;) {
@@ -510,14 +531,20 @@ int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink 
 	}
 	if (rc && rec && !have_runs)
 		rec->valid = 0;
-	for (pos = 0; !rc && !spent && (enc = next_pct_run(d, n, &pos, &start, &len)) >= 0;) {
+	/* percent-encoded runs, unless the chunk is known to hold no escape */
+	pos = no_escape ? n : 0;
+	while (!rc && !spent && (enc = next_pct_run(d, n, &pos, &start, &len, &escapes)) >= 0) {
 		if (len > budget) {
 			budget_spent(dec, chunk, sink);
+			spent = 1;
 			break;
 		}
 		budget -= len;
 		rc = scan_run(dec, chunk, sink, &buf, start, len, enc, budget);
 	}
+	/* looked through to the end: whether there was an escape is known */
+	if (rec && !have_runs && !rc && !spent)
+		rec->no_escape = !escapes;
 	lw_buf_release(&buf);
 	return rc;
 }

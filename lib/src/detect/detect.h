@@ -58,6 +58,10 @@ typedef struct lw_encruns {
 	lw_encrun *v;
 	size_t n, cap;
 	int valid; /* every run of the chunk is here */
+	/* 1: the chunk holds no %XX escape, so no percent-encoded run (the
+	 * decoding pass looked, or the delta's base held none and neither do
+	 * the delta's own bytes); 0: it may */
+	int no_escape;
 } lw_encruns;
 
 #define LW_MAX_KEPT_RUNS 65536
@@ -125,6 +129,7 @@ typedef struct lw_passes {
 	const lw_encrun *runs; /* the base64/hex runs, exactly; with have_runs */
 	size_t nruns;
 	int have_runs;
+	int no_escape;         /* with have_runs: the chunk holds no %XX escape */
 	const lw_winrec *wins; /* the base's regex windows and candidates, with */
 	size_t nwins;
 	const lw_candrec *cands;
@@ -173,12 +178,12 @@ typedef struct lw_decoder {
  * Base64/hex runs are given (have_runs), or found and, when rec is not
  * NULL, noted there. */
 int lw_scan_decoded(const lw_decoder *dec, const lw_chunk *chunk, const lw_sink *sink,
-	const lw_encrun *runs, size_t nruns, int have_runs, lw_encruns *rec);
+	const lw_encrun *runs, size_t nruns, int have_runs, int no_escape, lw_encruns *rec);
 
 /* A blob's base64/hex runs from its delta base's (decode.c): 0, or -1
  * with out->valid cleared. */
-int lw_encruns_derive(const lw_encrun *br, size_t nbr, const struct lw_copyop *ops, size_t nops,
-	const unsigned char *d, size_t len, lw_encruns *out);
+int lw_encruns_derive(const lw_encrun *br, size_t nbr, int base_no_escape, const struct lw_copyop *ops,
+	size_t nops, const unsigned char *d, size_t len, lw_encruns *out);
 
 const lw_scan_options *lw_scanner_options(const lw_scanner *sc);
 

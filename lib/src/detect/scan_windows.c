@@ -166,6 +166,14 @@ int lw_scan__collect(lw_scanner *sc)
 			rc = frc;
 	}
 	sc->nactive = 0;
+	/* Rules without keywords are mostly a credential file's, limited by
+	 * `paths`: when none is open to all paths and the joined `paths`
+	 * regex refuses the chunk's, none of them runs, and their own answers
+	 * (a cache line of each rule) need not be asked. */
+	const lw_chunk *ch = sc->chunk;
+	if (sc->rs->nalways && !sc->rs->nalways_open && !sc->paths.any_path &&
+	    !lw_paths_may_match(&sc->paths, sc->rs, ch->fingerprint_path ? ch->fingerprint_path : ch->path, sc->md))
+		return rc;
 	for (size_t i = 0; !rc && i < sc->rs->nalways; i++) {
 		size_t ri = sc->rs->always[i];
 		if ((sc->opts.only_rule < 0 || (size_t)sc->opts.only_rule == ri) &&

@@ -230,8 +230,8 @@ int lw_scanner_scan(lw_scanner *sc, const lw_chunk *chunk, const lw_sink *sink)
 		lw_decoder dec = { sc->opts.decode_depth, sc->opts.decode_max, lw_scan_child,
 			lw_scan_note_limit, sc };
 		rc = p ? lw_scan_decoded(&dec, chunk, sink, p->runs, p->nruns, p->have_runs,
-				 p->have_runs ? NULL : p->rec_runs)
-		       : lw_scan_decoded(&dec, chunk, sink, NULL, 0, 0, NULL);
+				 p->have_runs && p->no_escape, p->have_runs ? NULL : p->rec_runs)
+		       : lw_scan_decoded(&dec, chunk, sink, NULL, 0, 0, 0, NULL);
 	}
 	return rc;
 }

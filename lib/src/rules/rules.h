@@ -63,6 +63,7 @@ struct lw_ruleset {
 	size_t nkeywords;
 	size_t *always; /* rules without keywords */
 	size_t nalways;
+	size_t nalways_open; /* those of them without `paths` */
 	size_t *by_path; /* path rules: no regex, matched on the path alone */
 	size_t nby_path;
 	pcre2_code *paths_any; /* every rule's `paths` in one regex: a path it

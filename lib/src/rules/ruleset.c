@@ -378,8 +378,10 @@ static int lw_ruleset_build_index(lw_ruleset *rs, lw_error *err)
 			rs->by_path[rs->nby_path++] = i;
 			continue;
 		}
-		if (r->keywords.n == 0)
+		if (r->keywords.n == 0) {
 			rs->always[rs->nalways++] = i;
+			rs->nalways_open += r->paths.n == 0;
+		}
 		rs->nidentifiers += r->info.identifier != 0;
 		for (size_t j = 0; j < r->keywords.n; j++) {
 			kw[k] = r->keywords.v[j];

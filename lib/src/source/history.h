@@ -27,6 +27,7 @@
 typedef struct hkept {
 	const char *path;
 	size_t n, nruns, nwins, ncands, noff;
+	int no_escape; /* lw_encruns.no_escape */
 	lw_kwhit v[];
 } hkept;
 

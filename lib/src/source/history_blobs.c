@@ -161,6 +161,7 @@ static void hw_keep(lw_objreader *rd, const lw_obj *obj, const char *path, const
 	k->nwins = wins->valid ? wins->nw : SIZE_MAX;
 	k->ncands = nc;
 	k->noff = hits->noff;
+	k->no_escape = runs->valid && runs->no_escape;
 	unsigned char *at = (unsigned char *)k->v;
 	if (hits->n)
 		memcpy(at, hits->v, hits->n * sizeof(lw_kwhit));
@@ -234,10 +235,12 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		p.rec_hits = hits;
 	}
 	if (bh && obj->ops && bh->nruns != SIZE_MAX &&
-	    lw_encruns_derive(bruns, bh->nruns, obj->ops, obj->nops, chunk->data, chunk->len, runs) == 0) {
+	    lw_encruns_derive(bruns, bh->nruns, bh->no_escape, obj->ops, obj->nops, chunk->data, chunk->len,
+		    runs) == 0) {
 		p.runs = runs->v;
 		p.nruns = runs->n;
 		p.have_runs = 1;
+		p.no_escape = runs->no_escape;
 	} else if (raw) {
 		p.rec_runs = runs;
 	}

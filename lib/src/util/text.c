@@ -14,21 +14,7 @@ static int lw_utf16_guess(const unsigned char *d, size_t n)
 		return 2;
 	if (m < 16)
 		return 0;
-	size_t i = 0;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* eight bytes at a time, every blob read asks: the top bit of each
-	 * zero byte set (exactly: no carry crosses a byte), then counted at
-	 * the even bytes and the odd */
-	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
-	for (; i + 8 <= m; i += 8) {
-		uint64_t w;
-		memcpy(&w, d + i, 8);
-		uint64_t z = ~(((w & low7) + low7) | w | low7);
-		zero_even += (size_t)__builtin_popcountll(z & 0x0080008000800080ull);
-		zero_odd += (size_t)__builtin_popcountll(z & 0x8000800080008000ull);
-	}
-#endif
-	for (; i < m; i += 2) {
+	for (size_t i = 0; i < m; i += 2) {
 		zero_even += d[i] == 0;
 		zero_odd += d[i + 1] == 0;
 	}
