@@ -97,8 +97,9 @@ static int or_base_packed(const lw_objreader *r, int type, uint64_t boff, const 
 static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, os_ent **out,
 	os_ent **last_base)
 {
-	or_link *chain = NULL;
-	size_t n = 0, cap = 0;
+	/* most chains are short: their links on the stack, not the heap */
+	or_link stack[32], *chain = stack;
+	size_t n = 0, cap = sizeof(stack) / sizeof(stack[0]);
 	os_ent *base = NULL;
 	int rc = 0;
 	/* a delta's instructions are bounded by what they can produce */
@@ -145,13 +146,15 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 			break;
 		}
 		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			or_link *v = lw_reallocarray(chain, cap, sizeof(*v));
+			or_link *v = lw_reallocarray(chain == stack ? NULL : chain, cap * 2, sizeof(*v));
 			if (!v) {
 				rc = lw_or__fail(r, LW_ENOMEM, "out of memory");
 				break;
 			}
+			if (chain == stack)
+				memcpy(v, stack, sizeof(stack));
 			chain = v;
+			cap *= 2;
 		}
 		chain[n++] = (or_link){ pk, off, data, size };
 		if (or_base_packed(r, type, boff, bid, &pk, &off)) {
@@ -199,7 +202,8 @@ static int or_pack_read(lw_objreader *r, size_t pk, uint64_t off, uint64_t max, 
 		base = next;
 		lw_or__cache_put(r, base, or_key(l->pack, l->off));
 	}
-	free(chain);
+	if (chain != stack)
+		free(chain);
 	if (rc < 0) {
 		lw_or__unpin(r, base);
 		return rc;
