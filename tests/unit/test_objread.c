@@ -55,6 +55,7 @@ typedef struct listed {
 	int type;
 	uint64_t size;
 	uint64_t off; /* in its pack, from `git verify-pack -v` */
+	git_oid base; /* its delta base, from `git verify-pack -v`; zero: whole */
 } listed;
 
 /* the objects a git command lists one a line: "id type size" (cat-file
@@ -67,9 +68,10 @@ static size_t list_git(const char *cmd, listed **out)
 
 	FILE *p = popen(cmd, "r");
 	while (p && fgets(line, sizeof(line), p)) {
-		char hex[64], type[16];
+		char hex[64], type[16], bhex[64] = "";
 		unsigned long long size, psize, off = 0;
-		int got = sscanf(line, "%63s %15s %llu %llu %llu", hex, type, &size, &psize, &off);
+		unsigned depth = 0;
+		int got = sscanf(line, "%63s %15s %llu %llu %llu %u %63s", hex, type, &size, &psize, &off, &depth, bhex);
 		if (got < 3 || strlen(hex) != 40)
 			continue;
 		if (n == cap) {
@@ -80,6 +82,9 @@ static size_t list_git(const char *cmd, listed **out)
 		v[n].type = !strcmp(type, "commit") ? 1 : !strcmp(type, "tree") ? 2 : !strcmp(type, "blob") ? 3 : 4;
 		v[n].size = size;
 		v[n].off = off;
+		memset(&v[n].base, 0, sizeof(v[n].base));
+		if (got == 7 && strlen(bhex) == 40)
+			git_oid_fromstr(&v[n].base, bhex);
 		n++;
 	}
 	if (p)
@@ -253,6 +258,41 @@ static void check_two_stores(const char *dir_a, const char *dir_b)
 	free(b);
 }
 
+/* Every packed object's delta base, as lw_objstore_delta_base reads it
+ * from the entry's header (an offset back, or an id), is the one `git
+ * verify-pack -v` names; a whole object has none. */
+static void check_delta_bases(const char *objdir, const char *what)
+{
+	listed *v = NULL;
+	size_t n = list_offsets(objdir, &v), bad = 0, deltas = 0;
+	const char *d[1] = { objdir };
+	lw_objstore *s = NULL;
+	git_oid zero;
+
+	memset(&zero, 0, sizeof(zero));
+	CHECK(n > 100);
+	CHECK(lw_objstore_open(&s, d, 1) == 0);
+	for (size_t i = 0; s && i < n; i++) {
+		uint64_t base = 0, pos = lw_objstore_position(s, v[i].id.id);
+		int got = lw_objstore_delta_base(s, pos, &base);
+		if (git_oid_equal(&v[i].base, &zero)) {
+			bad += got != 0;
+			continue;
+		}
+		deltas++;
+		bad += got != 1 || base != lw_objstore_position(s, v[i].base.id);
+	}
+	uint64_t none;
+	CHECK(!s || lw_objstore_delta_base(s, UINT64_MAX, &none) == 0);
+	if (bad)
+		fprintf(stderr, "%s: %zu of %zu delta bases read wrong\n", what, bad, n);
+	CHECK(bad == 0);
+	printf("# %s: %zu of %zu objects are deltas\n", what, deltas, n);
+	CHECK(deltas > 20);
+	lw_objstore_free(s);
+	free(v);
+}
+
 /* `git rev-parse SPEC` in repo: hex (41 bytes or more) and id */
 static void rev_parse(const char *repo, const char *spec, char *hex, git_oid *id)
 {
@@ -356,6 +396,7 @@ int main(void)
 		 "git repack -adfq --depth=50 --window=50") == 0);
 	snprintf(objdir, sizeof(objdir), "%s/packed-ofs/.git/objects", root);
 	check_all("packed-ofs", objdir, 8 << 20, "offset deltas");
+	check_delta_bases(objdir, "offset deltas");
 	check_oidset("packed-ofs", objdir, 1);
 	{
 		char loose_dir[PATH_MAX + 32];
@@ -369,6 +410,7 @@ int main(void)
 		 "git -c repack.useDeltaBaseOffset=false repack -adfq --depth=50 --window=50") == 0);
 	snprintf(objdir, sizeof(objdir), "%s/packed-ref/.git/objects", root);
 	check_all("packed-ref", objdir, 8 << 20, "id deltas");
+	check_delta_bases(objdir, "id deltas");
 	{
 		char ofs_dir[PATH_MAX + 32];
 		snprintf(ofs_dir, sizeof(ofs_dir), "%s/packed-ofs/.git/objects", root);

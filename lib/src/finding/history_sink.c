@@ -185,7 +185,7 @@ void lw_hsink_add(hsink *c, const lw_finding *f, const hjob *job)
 	 * brought the blob to each */
 	for (size_t k = 0; rc == 0 && k < job->place_n; k++) {
 		const hplace *p = &c->place[job->place_first + k];
-		hjob pj = { p->blob, p->commit, p->seq, p->path, 0, 0, UINT64_MAX };
+		hjob pj = { p->blob, p->commit, p->seq, p->path, 0, 0, UINT64_MAX, 0 };
 		lw_finding g = *f;
 		/* inside an archive: the same member of the blob at p->path */
 		char *chain = hs_rebase(f->path, job->path, p->path);

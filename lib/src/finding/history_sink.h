@@ -39,6 +39,7 @@ typedef struct hjob {
 	const char *path;
 	size_t place_first, place_n;
 	uint64_t key; /* where it lies in the scan's store (hjobrec.key) */
+	int base;     /* another job's blob may be a delta of it */
 } hjob;
 
 /* A blob the walk had seen before, met at a path where it had not been:

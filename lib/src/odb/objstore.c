@@ -431,6 +431,49 @@ uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20])
 	return (uint64_t)p << 40 | (off & ((1ull << 40) - 1));
 }
 
+int lw_objstore_delta_base(const lw_objstore *s, uint64_t pos, uint64_t *base)
+{
+	const uint64_t low = (1ull << 40) - 1;
+	size_t pk = (size_t)(pos >> 40), bp;
+	uint64_t off = pos & low, bo;
+
+	if (pos == UINT64_MAX || pk >= s->npacks)
+		return 0;
+	const os_pack *p = &s->packs[pk];
+	const unsigned char *m = p->pack;
+	uint64_t end = p->packlen - 20, i = off, rel;
+	if (off < 12 || off >= end)
+		return 0;
+	unsigned c = m[i++], type = (c >> 4) & 7, shift = 4;
+	while (c & 0x80) {
+		if (i >= end || shift > 57)
+			return 0;
+		c = m[i++];
+		shift += 7;
+	}
+	if (type == 6) { /* an offset back from this entry */
+		if (i >= end)
+			return 0;
+		c = m[i++];
+		rel = c & 0x7f;
+		while (c & 0x80) {
+			if (i >= end || rel > (UINT64_MAX >> 8))
+				return 0;
+			c = m[i++];
+			rel = ((rel + 1) << 7) | (c & 0x7f);
+		}
+		if (rel == 0 || rel > off - 12)
+			return 0;
+		*base = (uint64_t)pk << 40 | (off - rel);
+		return 1;
+	}
+	if (type == 7 && end - i >= 20 && lw_os_find(s, m + i, &bp, &bo)) { /* an id */
+		*base = (uint64_t)bp << 40 | (bo & low);
+		return 1;
+	}
+	return 0;
+}
+
 int lw_os_loose_path(const lw_objstore *s, size_t dir, const unsigned char id[20], char *buf, size_t cap)
 {
 	static const char hexd[] = "0123456789abcdef";

@@ -63,6 +63,11 @@ const char *lw_objstore_dir(const lw_objstore *s, size_t i);
 /* A sort key giving pack order (pack number, offset); UINT64_MAX when the
  * object is not packed. Reading in this order keeps delta bases cached. */
 uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20]);
+/* Where the delta base of the packed object at pos (a position as above)
+ * lies, in the same form: 1 with *base set when pos holds a delta whose
+ * base is packed; 0 for a whole object, a base not packed, or a header
+ * that does not parse (reading the object says why). Its header only. */
+int lw_objstore_delta_base(const lw_objstore *s, uint64_t pos, uint64_t *base);
 /* A dense number for a packed object, below lw_objstore_packed(s): its
  * place in the packs' indexes (the first pack holding it). 1 with *pos set
  * when packed, else 0. */

@@ -51,9 +51,12 @@ typedef struct hplan {
 typedef struct hjobrec {
 	git_oid blob;
 	uint32_t path;
-	uint64_t seq;
+	uint64_t seq;                /* with LW_HJOB_BASE */
 	uint64_t key;                /* pack position */
 } hjobrec;
+/* set in seq once the jobs are in pack order: the blob is the delta base
+ * of another job's, so its passes are worth keeping (hw_match) */
+#define LW_HJOB_BASE ((uint64_t)1 << 63)
 
 /* a walker's jobs, in blocks of LW_HJOB_BLOCK that the merge frees as it
  * copies them: no block ever doubles */
@@ -73,6 +76,7 @@ typedef struct hqueue {
 	unsigned nworkers;
 	int ready;
 	int done;
+	int bases_known;              /* LW_HJOB_BASE is set in every job that is a base */
 } hqueue;
 
 /* A history scan: its plan, the walk's results (jobs, aliases, roots),

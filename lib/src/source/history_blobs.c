@@ -36,9 +36,54 @@ static int hq_key_cmp(const void *a, const void *b)
  * version resolved its chain again from the newest: six times the
  * inflation on a long history, which is why blobs are sent only once the
  * walk is over. */
+/* The job at key among the sorted jobs before `before`, or NULL. A base
+ * lies a little before its deltas in a pack, mostly: the search gallops
+ * back from there (on a history of millions of jobs, a plain binary search
+ * for each was seconds of cache misses). */
+static hjobrec *hq_at(hctx *c, uint64_t key, size_t before)
+{
+	size_t lo = 0, hi = before, step = 1;
+
+	while (hi > step && c->jobs.v[hi - step].key > key) {
+		hi -= step;
+		step *= 2;
+	}
+	if (hi > step)
+		lo = hi - step;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->jobs.v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < before && c->jobs.v[lo].key == key ? &c->jobs.v[lo] : NULL;
+}
+
+/* Marks the jobs whose blob is the delta base of another job's: only
+ * their passes are kept for deltas. More than half of a history's blobs
+ * are nobody's base; noting and keeping their windows, hits and runs was
+ * work for nothing. A header each, read in pack order. */
+static void hq_mark_bases(hctx *c)
+{
+	const lw_objstore *s = c->reader ? lw_objreader_store(c->reader) : NULL;
+
+	if (!s)
+		return;
+	for (size_t i = 0; i < c->jobs.n; i++) {
+		uint64_t base;
+		hjobrec *b;
+		if (lw_objstore_delta_base(s, c->jobs.v[i].key, &base) &&
+		    (b = hq_at(c, base, base < c->jobs.v[i].key ? i : c->jobs.n)))
+			b->seq |= LW_HJOB_BASE;
+	}
+	c->jobs.bases_known = 1;
+}
+
 int lw_hist_queue_start(hctx *c)
 {
 	qsort(c->jobs.v, c->jobs.n, sizeof(hjobrec), hq_key_cmp);
+	hq_mark_bases(c);
 	pthread_mutex_lock(&c->out.lock);
 	c->jobs.ready = 1;
 	c->jobs.next = 0;
@@ -80,8 +125,9 @@ static int hq_take(hctx *c, size_t *lo, size_t *hi)
 static void hw_job_view(const hctx *c, const hjobrec *r, hjob *j)
 {
 	j->blob = r->blob;
-	j->commit = *lw_hist_commit_of(c, r->seq);
-	j->seq = r->seq;
+	j->seq = r->seq & ~LW_HJOB_BASE;
+	j->commit = *lw_hist_commit_of(c, j->seq);
+	j->base = !c->jobs.bases_known || (r->seq & LW_HJOB_BASE);
 	j->key = r->key;
 	j->path = lw_pathtab_get(&c->paths, r->path);
 	lw_hist_places_of(&c->out, &r->blob, &j->place_first, &j->place_n);
@@ -214,6 +260,9 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 	wins->nw = wins->nc = 0;
 	wins->valid = 0;
 	raw = raw && !m->from_libgit2;
+	/* what the passes find is noted and kept only for a blob whose deltas
+	 * are to come (hq_mark_bases) */
+	int keep = raw && w->job && w->job->base;
 	const hkept *bh = raw && !w->c->opts->full_scan ? lw_obj_base_kept(obj, &ksize) : NULL;
 	const lw_encrun *bruns = bh ? (const lw_encrun *)(bh->v + bh->n) : NULL;
 	const lw_winrec *bwins = bh ? (const lw_winrec *)(bruns + (bh->nruns == SIZE_MAX ? 0 : bh->nruns)) : NULL;
@@ -231,7 +280,7 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		p.hits = hits->v;
 		p.nhits = hits->n;
 		lw_hsink_count(&w->c->out, &w->c->st->delta_scans, 1);
-	} else if (raw) {
+	} else if (keep) {
 		p.rec_hits = hits;
 	}
 	if (bh && obj->ops && bh->nruns != SIZE_MAX &&
@@ -241,7 +290,7 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		p.nruns = runs->n;
 		p.have_runs = 1;
 		p.no_escape = runs->no_escape;
-	} else if (raw) {
+	} else if (keep) {
 		p.rec_runs = runs;
 	}
 	if (bh && obj->ops && bh->nwins != SIZE_MAX) {
@@ -251,10 +300,10 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		p.ops = obj->ops;
 		p.nops = obj->nops;
 	}
-	if (raw)
+	if (keep)
 		p.rec_wins = wins;
 	rc = lw_scanner_scan_passes(sc, chunk, sink, &p);
-	if (raw && hits->valid && obj->ent_)
+	if (keep && hits->valid && obj->ent_)
 		hw_keep(rd, obj, path, hits, runs, wins);
 	return rc;
 }
