@@ -431,6 +431,11 @@ uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20])
 	return (uint64_t)p << 40 | (off & ((1ull << 40) - 1));
 }
 
+void lw_objstore_drop_pages(const lw_objstore *s)
+{
+	lw_os_drop_pages(s);
+}
+
 int lw_objstore_delta_base(const lw_objstore *s, uint64_t pos, uint64_t *base)
 {
 	const uint64_t low = (1ull << 40) - 1;

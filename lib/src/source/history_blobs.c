@@ -63,7 +63,10 @@ static hjobrec *hq_at(hctx *c, uint64_t key, size_t before)
 /* Marks the jobs whose blob is the delta base of another job's: only
  * their passes are kept for deltas. More than half of a history's blobs
  * are nobody's base; noting and keeping their windows, hits and runs was
- * work for nothing. A header each, read in pack order. */
+ * work for nothing. A header each, read in pack order; the pack's pages
+ * are let go of every LW_HDROP jobs (a page each at most), or reading
+ * every header kept a whole pack resident: 50 MiB on curl. */
+#define LW_HDROP 16384
 static void hq_mark_bases(hctx *c)
 {
 	const lw_objstore *s = c->reader ? lw_objreader_store(c->reader) : NULL;
@@ -71,6 +74,8 @@ static void hq_mark_bases(hctx *c)
 	if (!s)
 		return;
 	for (size_t i = 0; i < c->jobs.n; i++) {
+		if (i % LW_HDROP == LW_HDROP - 1 || i + 1 == c->jobs.n)
+			lw_objstore_drop_pages(s);
 		uint64_t base;
 		hjobrec *b;
 		if (lw_objstore_delta_base(s, c->jobs.v[i].key, &base) &&
