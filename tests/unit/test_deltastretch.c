@@ -189,8 +189,10 @@ static void test_merge_at_edge(lw_scanner *sc, uint64_t *taken)
 }
 
 /* how often a delta's hits came from a base at another path, and how
- * often the base's left-out rules sent it to the full pass */
-static size_t across_paths, refused;
+ * often the base's left-out rules sent it to the full pass; the windows
+ * taken by deltas passed as leaves (nothing noted: the audit's blobs that
+ * are nobody's base), and how many of those passes found otherwise */
+static size_t across_paths, refused, leaf_taken, leaf_bad;
 
 /* rounds of random chained deltas; returns the number of differences */
 static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds, uint64_t *taken,
@@ -229,6 +231,20 @@ static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds,
 		across_paths += derived && strcmp(bpath, path);
 		refused += !derived;
 		*taken += lw_scanner_stretch_taken(sc) - before;
+		if (derived) {
+			/* the same delta as a leaf: windows with no candidate
+			 * are not even opened (scan_stretch.c) */
+			fl lf = { 0 };
+			before = lw_scanner_stretch_taken(sc);
+			given_passes(sc, text, len, path, &dh, &dr, &bw, ops, nops, NULL, &lf);
+			leaf_taken += lw_scanner_stretch_taken(sc) - before;
+			if (lf.n != ff.n || (ff.n && memcmp(lf.s, ff.s, ff.n))) {
+				if (!leaf_bad++)
+					fprintf(stderr, "# leaf pass, max_window %zu round %d:\n# full: %s\n# leaf: %s\n",
+						max_window, round, ff.s ? ff.s : "", lf.s ? lf.s : "");
+			}
+			free(lf.s);
+		}
 		int wins_ok = same_wins(&fw, &dw);
 		int finds_ok = ff.n == df.n && (!ff.n || !memcmp(ff.s, df.s, ff.n));
 		if ((!wins_ok || !finds_ok) && !bad++)
@@ -318,6 +334,9 @@ int main(void)
 	printf("# %zu deltas derived from a base at another path, %zu sent to the full pass\n",
 		across_paths, refused);
 	CHECK(across_paths > 100 && refused > 100);
+	printf("# %zu windows taken in leaf passes; %zu leaf passes found otherwise\n", leaf_taken, leaf_bad);
+	CHECK(leaf_taken > 1000);
+	CHECK(leaf_bad == 0);
 	lw_ruleset_free(rs);
 	return tap_done();
 }

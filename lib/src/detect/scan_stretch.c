@@ -191,6 +191,19 @@ int lw_scan__stretch_hit(lw_scanner *sc, uint32_t kw, uint64_t end)
 		if (rc < 0)
 			return rc;
 	}
+	/* When no window is noted for the chunk's deltas (none will come) and
+	 * the base's gave no candidate, the window has nothing to give: its
+	 * closing reuses no candidate (or, with the bound reached, runs
+	 * nothing), and the next hit of the rule, past we, opens a window
+	 * whether W is open or not. So it is not opened at all: its hits are
+	 * skipped all the same (LW_SK_OPEN), and `open` stays 0, so that no
+	 * later window of the rule is taken for it when it closes. */
+	if (!sc->passes->rec_wins && sc->passes->wins[s->k].n == 0) {
+		s->open = 0;
+		s->state = LW_SK_OPEN;
+		sc->sk_taken++;
+		return 1;
+	}
 	lw_scan__open(sc, ri, (size_t)s->ws, (size_t)s->we);
 	s->open = 1;
 	s->ok = s->k;
