@@ -358,32 +358,18 @@ static int run_cmp(const void *a, const void *b)
  * start. Probes step back a few bytes after a copy under six bytes long,
  * and may find a run before the last: then the list is sorted whole, as it
  * always was before. -1 (valid cleared) without memory. */
+#define RUN_STARTS_BEFORE(a, b) ((a)->start < (b)->start)
 static int runs_merge(lw_encruns *r, size_t moved)
 {
-	size_t nn = r->n - moved, i = moved, j = nn, k = r->n;
-	lw_encrun stack[256];
-
 	for (size_t q = moved + 1; q < r->n; q++)
 		if (r->v[q].start < r->v[q - 1].start) {
 			qsort(r->v, r->n, sizeof(*r->v), run_cmp);
 			return 0;
 		}
-	if (moved == 0 || nn == 0)
-		return 0;
-	lw_encrun *t = nn <= 256 ? stack : malloc(nn * sizeof(*t));
-	if (!t) {
+	if (LW_MERGE_BACK(r->v, r->n, moved, RUN_STARTS_BEFORE) < 0) {
 		r->valid = 0;
 		return -1;
 	}
-	memcpy(t, r->v + moved, nn * sizeof(*t));
-	while (j > 0) {
-		if (i > 0 && t[j - 1].start < r->v[i - 1].start)
-			r->v[--k] = r->v[--i];
-		else
-			r->v[--k] = t[--j];
-	}
-	if (t != stack)
-		free(t);
 	return 0;
 }
 

@@ -139,27 +139,13 @@ static int dh_cmp(const void *a, const void *b)
  * the automaton's order: merged into one list in that order, in place
  * from the back (the automaton's are few: inserted bytes and seams), a
  * moved hit first of two equal. */
+#define DH_BEFORE(a, b) (dh_cmp((a), (b)) < 0)
 static int dh_merge(lw_kwhits *h, size_t moved)
 {
-	size_t n = h->n, nn = n - moved, i = moved, j = nn, k = n;
-	lw_kwhit stack[256];
-
-	if (moved == 0 || moved == n)
-		return 0;
-	lw_kwhit *t = nn <= 256 ? stack : malloc(nn * sizeof(*t));
-	if (!t) {
+	if (LW_MERGE_BACK(h->v, h->n, moved, DH_BEFORE) < 0) {
 		h->valid = 0;
 		return -1;
 	}
-	memcpy(t, h->v + moved, nn * sizeof(*t));
-	while (j > 0) {
-		if (i > 0 && dh_cmp(&t[j - 1], &h->v[i - 1]) < 0)
-			h->v[--k] = h->v[--i];
-		else
-			h->v[--k] = t[--j];
-	}
-	if (t != stack)
-		free(t);
 	return 0;
 }
 

@@ -53,6 +53,36 @@ void *lw_reallocarray(void *p, size_t n, size_t size);
 		lw_grow_rc_;                                                       \
 	})
 
+/* Array v of n elements holds two runs, v[0..moved) and v[moved..n), each
+ * in order: merged into one run in order, in place from the back, the second
+ * run (the short one: derived lists add a few found elements to many moved
+ * ones) set aside first, on the stack when 256 or fewer. BEFORE(a, b), on
+ * element pointers: a goes strictly before b; of two tied, the first run's
+ * goes first. 0, or -1 out of memory with v as it was. */
+#define LW_MERGE_BACK(v, n, moved, BEFORE)                                        \
+	__extension__({                                                           \
+		size_t lw_mb_n_ = (n), lw_mb_i_ = (moved), lw_mb_j_ = lw_mb_n_ - lw_mb_i_; \
+		size_t lw_mb_k_ = lw_mb_n_;                                       \
+		__typeof__(*(v)) lw_mb_stack_[256], *lw_mb_t_ = lw_mb_stack_;     \
+		int lw_mb_rc_ = 0;                                                \
+		if (lw_mb_i_ && lw_mb_j_ && lw_mb_j_ > 256 &&                     \
+		    !(lw_mb_t_ = malloc(lw_mb_j_ * sizeof(*(v)))))                 \
+			lw_mb_rc_ = -1;                                           \
+		if (lw_mb_i_ && lw_mb_j_ && !lw_mb_rc_) {                         \
+			memcpy(lw_mb_t_, (v) + lw_mb_i_, lw_mb_j_ * sizeof(*(v)));  \
+			while (lw_mb_j_ > 0) {                                    \
+				if (lw_mb_i_ > 0 &&                               \
+				    BEFORE(&lw_mb_t_[lw_mb_j_ - 1], &(v)[lw_mb_i_ - 1])) \
+					(v)[--lw_mb_k_] = (v)[--lw_mb_i_];        \
+				else                                              \
+					(v)[--lw_mb_k_] = lw_mb_t_[--lw_mb_j_];   \
+			}                                                         \
+			if (lw_mb_t_ != lw_mb_stack_)                             \
+				free(lw_mb_t_);                                   \
+		}                                                                 \
+		lw_mb_rc_;                                                        \
+	})
+
 void lw_wipe(void *p, size_t n);
 /* lw_wipe for a large buffer about to be freed, whose lines are likely out
  * of the caches: streaming stores, no line read first */
