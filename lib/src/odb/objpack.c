@@ -14,62 +14,26 @@ typedef struct or_link {
 	uint64_t off, data_off, size;
 } or_link;
 
-/* The entry header at off: type, size, where its data starts and, for a
- * delta, where (or which id) its base is. */
+/* The entry header at off (lw_os_entry), or the reader's message */
 static int or_entry(lw_objreader *r, const os_pack *p, uint64_t off, int *type, uint64_t *size,
 	uint64_t *data, uint64_t *base_off, const unsigned char **base_id)
 {
-	const unsigned char *m = p->pack;
-	uint64_t end = p->packlen - 20, i = off;
-	unsigned shift = 4;
-
-	if (off < 12 || off >= end)
+	switch (lw_os_entry(p, off, type, size, data, base_off, base_id)) {
+	case 0:
+		return 0;
+	case LW_OS_ENTRY_OUTSIDE:
 		return lw_or__fail(r, LW_EIO, "%s: offset %llu outside the pack", p->name, (unsigned long long)off);
-	unsigned c = m[i++];
-	*type = (c >> 4) & 7;
-	*size = c & 15;
-	while (c & 0x80) {
-		if (i >= end || shift > 57)
-			return lw_or__fail(r, LW_EIO, "%s: corrupt entry header at offset %llu", p->name,
-				(unsigned long long)off);
-		c = m[i++];
-		*size |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
+	case LW_OS_ENTRY_SIZE:
+		return lw_or__fail(r, LW_EIO, "%s: corrupt entry header at offset %llu", p->name,
+			(unsigned long long)off);
+	default:
+		return lw_or__fail(r, LW_EIO, "%s: corrupt entry at offset %llu", p->name, (unsigned long long)off);
 	}
-	if (*type == 6) {
-		uint64_t rel;
-		if (i >= end)
-			goto bad;
-		c = m[i++];
-		rel = c & 0x7f;
-		while (c & 0x80) {
-			if (i >= end || rel > (UINT64_MAX >> 8))
-				goto bad;
-			c = m[i++];
-			rel = ((rel + 1) << 7) | (c & 0x7f);
-		}
-		if (rel == 0 || rel > off - 12)
-			goto bad;
-		*base_off = off - rel;
-	} else if (*type == 7) {
-		if (end - i < 20)
-			goto bad;
-		*base_id = m + i;
-		i += 20;
-	} else if (*type < 1 || *type > 4) {
-		goto bad;
-	}
-	if (i >= end)
-		goto bad;
-	*data = i;
-	return 0;
-bad:
-	return lw_or__fail(r, LW_EIO, "%s: corrupt entry at offset %llu", p->name, (unsigned long long)off);
 }
 
 static uint64_t or_key(size_t pack, uint64_t off)
 {
-	return (uint64_t)(pack + 1) << 40 | (off & ((1ull << 40) - 1));
+	return lw_os_pos(pack + 1, off); /* 0: no entry */
 }
 
 /* Steps (*pk, *off) to a delta's base when the base is packed; 0 when it
@@ -334,7 +298,7 @@ int lw_objreader_read_at(lw_objreader *r, const unsigned char id[20], uint64_t p
 	lw_obj *out)
 {
 	size_t pk = (size_t)(pos >> 40);
-	uint64_t off = pos & ((1ull << 40) - 1);
+	uint64_t off = pos & LW_OS_POS_OFF;
 	os_ent *e = NULL;
 	int rc;
 

@@ -428,7 +428,7 @@ uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20])
 
 	if (!lw_os_find(s, id, &p, &off))
 		return UINT64_MAX;
-	return (uint64_t)p << 40 | (off & ((1ull << 40) - 1));
+	return lw_os_pos(p, off);
 }
 
 void lw_objstore_drop_pages(const lw_objstore *s)
@@ -436,44 +436,70 @@ void lw_objstore_drop_pages(const lw_objstore *s)
 	lw_os_drop_pages(s);
 }
 
-int lw_objstore_delta_base(const lw_objstore *s, uint64_t pos, uint64_t *base)
+int lw_os_entry(const os_pack *p, uint64_t off, int *type, uint64_t *size, uint64_t *data,
+	uint64_t *base_off, const unsigned char **base_id)
 {
-	const uint64_t low = (1ull << 40) - 1;
-	size_t pk = (size_t)(pos >> 40), bp;
-	uint64_t off = pos & low, bo;
-
-	if (pos == UINT64_MAX || pk >= s->npacks)
-		return 0;
-	const os_pack *p = &s->packs[pk];
 	const unsigned char *m = p->pack;
-	uint64_t end = p->packlen - 20, i = off, rel;
+	uint64_t end = p->packlen - 20, i = off;
+	unsigned shift = 4;
+
 	if (off < 12 || off >= end)
-		return 0;
-	unsigned c = m[i++], type = (c >> 4) & 7, shift = 4;
+		return LW_OS_ENTRY_OUTSIDE;
+	unsigned c = m[i++];
+	*type = (c >> 4) & 7;
+	*size = c & 15;
 	while (c & 0x80) {
 		if (i >= end || shift > 57)
-			return 0;
+			return LW_OS_ENTRY_SIZE;
 		c = m[i++];
+		*size |= (uint64_t)(c & 0x7f) << shift;
 		shift += 7;
 	}
-	if (type == 6) { /* an offset back from this entry */
+	if (*type == 6) { /* an offset back from this entry */
+		uint64_t rel;
 		if (i >= end)
-			return 0;
+			return LW_OS_ENTRY_CORRUPT;
 		c = m[i++];
 		rel = c & 0x7f;
 		while (c & 0x80) {
 			if (i >= end || rel > (UINT64_MAX >> 8))
-				return 0;
+				return LW_OS_ENTRY_CORRUPT;
 			c = m[i++];
 			rel = ((rel + 1) << 7) | (c & 0x7f);
 		}
 		if (rel == 0 || rel > off - 12)
-			return 0;
-		*base = (uint64_t)pk << 40 | (off - rel);
+			return LW_OS_ENTRY_CORRUPT;
+		*base_off = off - rel;
+	} else if (*type == 7) { /* an id */
+		if (end - i < 20)
+			return LW_OS_ENTRY_CORRUPT;
+		*base_id = m + i;
+		i += 20;
+	} else if (*type < 1 || *type > 4) {
+		return LW_OS_ENTRY_CORRUPT;
+	}
+	if (i >= end)
+		return LW_OS_ENTRY_CORRUPT;
+	*data = i;
+	return 0;
+}
+
+int lw_objstore_delta_base(const lw_objstore *s, uint64_t pos, uint64_t *base)
+{
+	size_t pk = (size_t)(pos >> 40), bp;
+	uint64_t size, data, boff = 0, bo;
+	const unsigned char *bid = NULL;
+	int type;
+
+	if (pos == UINT64_MAX || pk >= s->npacks ||
+	    lw_os_entry(&s->packs[pk], pos & LW_OS_POS_OFF, &type, &size, &data, &boff, &bid) < 0)
+		return 0;
+	if (type == 6) {
+		*base = lw_os_pos(pk, boff);
 		return 1;
 	}
-	if (type == 7 && end - i >= 20 && lw_os_find(s, m + i, &bp, &bo)) { /* an id */
-		*base = (uint64_t)bp << 40 | (bo & low);
+	if (type == 7 && lw_os_find(s, bid, &bp, &bo)) {
+		*base = lw_os_pos(bp, bo);
 		return 1;
 	}
 	return 0;

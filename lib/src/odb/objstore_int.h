@@ -30,6 +30,25 @@ struct lw_objstore {
 int lw_objstore_share(lw_objstore **out, const char *const *dirs, size_t n);
 void lw_objstore_unshare(lw_objstore *s);
 
+/* A position (lw_objstore_position): the pack's number above, its offset in
+ * the low 40 bits */
+#define LW_OS_POS_OFF ((1ull << 40) - 1)
+static inline uint64_t lw_os_pos(size_t pack, uint64_t off)
+{
+	return (uint64_t)pack << 40 | (off & LW_OS_POS_OFF);
+}
+
+/* The entry header at off in p: its type, size, where its data starts and,
+ * for a delta, where its base is (an offset, type 6) or which (an id,
+ * type 7). 0, or what is wrong: */
+enum {
+	LW_OS_ENTRY_OUTSIDE = -1, /* off is not inside the pack's entries */
+	LW_OS_ENTRY_SIZE = -2,    /* the size does not end */
+	LW_OS_ENTRY_CORRUPT = -3, /* the rest does not parse, or the type is none */
+};
+int lw_os_entry(const os_pack *p, uint64_t off, int *type, uint64_t *size, uint64_t *data,
+	uint64_t *base_off, const unsigned char **base_id);
+
 int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off);
 int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off);
 /* Lets go of the pages of the packs mapped into this process. They stay in
