@@ -103,7 +103,7 @@ int lw_or__inflate(lw_objreader *r, const unsigned char *src, size_t srclen,
 	r->inflated_in += (used ? used : want) + 4096;
 	if (r->inflated_in >= OR_DROP_EVERY) {
 		r->inflated_in = 0;
-		lw_os_drop_pages(r->s);
+		lw_objstore_drop_pages(r->s);
 	}
 	return rc;
 }

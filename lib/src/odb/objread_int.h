@@ -22,7 +22,7 @@ struct libdeflate_decompressor;
 /* ... but the last OR_BIG such objects are kept apart */
 #define OR_BIG 2
 /* bytes of the packs a reader touches (compressed bytes read, plus a page
- * per object) between lw_os_drop_pages calls */
+ * per object) between lw_objstore_drop_pages calls */
 #define OR_DROP_EVERY ((uint64_t)64 << 20)
 
 /* Where an id was found in the packs. A walk reads each tree again as the

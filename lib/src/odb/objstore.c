@@ -352,7 +352,7 @@ int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off)
 	return os_pack_index(p, id, &at) && os_pack_offset(p, at, off);
 }
 
-void lw_os_drop_pages(const lw_objstore *s)
+void lw_objstore_drop_pages(const lw_objstore *s)
 {
 	for (size_t i = 0; i < s->npacks; i++)
 		madvise(s->packs[i].pack, s->packs[i].packlen, MADV_DONTNEED);
@@ -429,11 +429,6 @@ uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20])
 	if (!lw_os_find(s, id, &p, &off))
 		return UINT64_MAX;
 	return lw_os_pos(p, off);
-}
-
-void lw_objstore_drop_pages(const lw_objstore *s)
-{
-	lw_os_drop_pages(s);
 }
 
 int lw_os_entry(const os_pack *p, uint64_t off, int *type, uint64_t *size, uint64_t *data,

@@ -68,8 +68,11 @@ uint64_t lw_objstore_position(const lw_objstore *s, const unsigned char id[20]);
  * base is packed; 0 for a whole object, a base not packed, or a header
  * that does not parse (reading the object says why). Its header only. */
 int lw_objstore_delta_base(const lw_objstore *s, uint64_t pos, uint64_t *base);
-/* Lets go of the packs' pages this process has read (they stay in the page
- * cache): resident memory bounded while a pass reads a whole pack. */
+/* Lets go of the pages of the packs mapped into this process. They stay in
+ * the page cache, and a later read maps them again (a minor fault): a
+ * history read once from end to end no longer keeps the whole pack
+ * resident, which was 350 MiB of an audit of git's 581 MiB peak. Safe
+ * while other threads read: the mappings are read-only, never written. */
 void lw_objstore_drop_pages(const lw_objstore *s);
 /* A dense number for a packed object, below lw_objstore_packed(s): its
  * place in the packs' indexes (the first pack holding it). 1 with *pos set

@@ -51,12 +51,6 @@ int lw_os_entry(const os_pack *p, uint64_t off, int *type, uint64_t *size, uint6
 
 int lw_os_pack_find(const os_pack *p, const unsigned char id[20], uint64_t *off);
 int lw_os_find(const lw_objstore *s, const unsigned char id[20], size_t *pack, uint64_t *off);
-/* Lets go of the pages of the packs mapped into this process. They stay in
- * the page cache, and a later read maps them again (a minor fault): a
- * history read once from end to end no longer keeps the whole pack
- * resident, which was 350 MiB of an audit of git's 581 MiB peak. Safe
- * while other threads read: the mappings are read-only, never written. */
-void lw_os_drop_pages(const lw_objstore *s);
 int lw_os_loose_path(const lw_objstore *s, size_t dir, const unsigned char id[20], char *buf, size_t cap);
 
 /* whether a declared size could be true: a lie is corruption (exit 3),
