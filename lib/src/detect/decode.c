@@ -329,20 +329,12 @@ static void runs_probe(const unsigned char *d, size_t n, size_t a, size_t b, siz
 		runs_probe_at(d, n, b - 1, seen, out);
 }
 
-/* The first of br[0..n) (ascending starts) starting at or past x, or n:
- * halves chosen by a conditional move, nothing to mispredict. */
+/* The first of br[0..n) (ascending starts) starting at or past x, or n */
 static size_t runs_first_from(const lw_encrun *br, size_t n, uint64_t x)
 {
-	const lw_encrun *b = br;
-
-	if (n == 0)
-		return 0;
-	while (n > 1) {
-		size_t half = n / 2;
-		b = b[half].start < x ? b + half : b;
-		n -= half;
-	}
-	return (size_t)(b - br) + (b->start < x);
+#define RUN_STARTS_BEFORE_X(r) ((r)->start < x)
+	return LW_PARTITION_POINT(br, 0, n, RUN_STARTS_BEFORE_X);
+#undef RUN_STARTS_BEFORE_X
 }
 
 static int run_cmp(const void *a, const void *b)

@@ -80,22 +80,13 @@ static int dh_push(lw_kwhits *h, uint64_t end, uint32_t kw, uint32_t len)
 	return 0;
 }
 
-/* The first of v[lo..hi) (ascending ends) that ends past x, or hi: a
- * search without branches to mispredict, the halves chosen by a
- * conditional move (the searches were a third of this file's time). */
+/* The first of v[lo..hi) (ascending ends) that ends past x, or hi,
+ * without branches (the searches were a third of this file's time). */
 static size_t dh_first_past(const lw_kwhit *v, size_t lo, size_t hi, uint64_t x)
 {
-	const lw_kwhit *b = v + lo;
-	size_t n = hi - lo;
-
-	if (n == 0)
-		return lo;
-	while (n > 1) {
-		size_t half = n / 2;
-		b = b[half].end <= x ? b + half : b;
-		n -= half;
-	}
-	return (size_t)(b - v) + (b->end <= x);
+#define DH_ENDS_BY_X(h) ((h)->end <= x)
+	return LW_PARTITION_POINT(v, lo, hi, DH_ENDS_BY_X);
+#undef DH_ENDS_BY_X
 }
 
 /* 1 when [start, end) lies inside one copied run */

@@ -53,6 +53,21 @@ void *lw_reallocarray(void *p, size_t n, size_t size);
 		lw_grow_rc_;                                                       \
 	})
 
+/* The first i in [lo, hi) where BEFORE(&v[i]) does not hold (it holds for
+ * a prefix of v[lo..hi)), or hi: a search without branches to mispredict,
+ * the halves chosen by a conditional move. */
+#define LW_PARTITION_POINT(v, lo, hi, BEFORE)                                     \
+	__extension__({                                                           \
+		size_t lw_pp_lo_ = (lo), lw_pp_n_ = (hi) - lw_pp_lo_;             \
+		__typeof__(&(v)[0]) lw_pp_b_ = (v) + lw_pp_lo_;                   \
+		while (lw_pp_n_ > 1) {                                            \
+			size_t lw_pp_h_ = lw_pp_n_ / 2;                           \
+			lw_pp_b_ = BEFORE(&lw_pp_b_[lw_pp_h_]) ? lw_pp_b_ + lw_pp_h_ : lw_pp_b_; \
+			lw_pp_n_ -= lw_pp_h_;                                     \
+		}                                                                 \
+		lw_pp_n_ ? (size_t)(lw_pp_b_ - (v)) + (BEFORE(lw_pp_b_) ? 1u : 0u) : lw_pp_lo_; \
+	})
+
 /* Array v of n elements holds two runs, v[0..moved) and v[moved..n), each
  * in order: merged into one run in order, in place from the back, the second
  * run (the short one: derived lists add a few found elements to many moved
