@@ -29,13 +29,6 @@ static int hq_key_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-/* Hands every blob the walk found to the workers, in pack order. Versions
- * of one file lie side by side in a pack, newest first and whole, the older
- * ones as deltas against them: read in that order, each delta finds its
- * base in the reader's cache. Read in walk order (oldest first), each old
- * version resolved its chain again from the newest: six times the
- * inflation on a long history, which is why blobs are sent only once the
- * walk is over. */
 /* The job at key among the sorted jobs before `before`, or NULL. A base
  * lies a little before its deltas in a pack, mostly: the search gallops
  * back from there (on a history of millions of jobs, a plain binary search
@@ -85,6 +78,13 @@ static void hq_mark_bases(hctx *c)
 	c->jobs.bases_known = 1;
 }
 
+/* Hands every blob the walk found to the workers, in pack order. Versions
+ * of one file lie side by side in a pack, newest first and whole, the older
+ * ones as deltas against them: read in that order, each delta finds its
+ * base in the reader's cache. Read in walk order (oldest first), each old
+ * version resolved its chain again from the newest: six times the
+ * inflation on a long history, which is why blobs are sent only once the
+ * walk is over. */
 int lw_hist_queue_start(hctx *c)
 {
 	qsort(c->jobs.v, c->jobs.n, sizeof(hjobrec), hq_key_cmp);
@@ -338,9 +338,9 @@ static void hw_scan_blob(hworker *w, git_odb *odb, lw_objreader *rd, lw_scanner 
 	/* The read is bounded by --max-blob-size itself, so a blob it returns
 	 * is within it. Only when it fails does the header (a delta's costs a
 	 * zlib start: 3 % of an audit) say whether the blob was too large;
-	 * then the read is tried again, so every failure reads as it did. */
-	/* the walk found where the blob lies in the scan's store: a reader
-	 * on that same store reads it there without searching the index */
+	 * then the read is tried again, so every failure reads as it did. The
+	 * first read goes where the walk found the blob in the scan's store,
+	 * when this reader is on that store: no index search. */
 	uint64_t pos = c->reader && lw_objreader_store(rd) == lw_objreader_store(c->reader) ? job->key : UINT64_MAX;
 	rc = lw_objreader_read_at(rd, job->blob.id, pos, c->opts->max_blob_size, &obj);
 	if (rc < 0) {
