@@ -97,14 +97,28 @@ static void delta_passes(lw_scanner *sc, const char *text, size_t len, const lw_
 	given_passes(sc, text, len, "t.txt", dh, dr, bw, ops, nops, NULL, out);
 }
 
-static int same_hits(const lw_kwhits *a, const lw_kwhits *b)
+/* The hits of a and b over text (one chunk) are the same, in the same
+ * order: but for hits left out of noted lists (a gate shut at them), which
+ * either may hold when a rule was compiled between the passes that made
+ * them (the hit was noted while its gate was not yet known). */
+static int same_hits(const lw_scanner *sc, const char *text, size_t len, const lw_kwhits *a,
+	const lw_kwhits *b)
 {
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].end != b->v[i].end || a->v[i].kw != b->v[i].kw || a->v[i].len != b->v[i].len)
+	const unsigned char *d = (const unsigned char *)text;
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		while (i < a->n && lw_scanner_hit_left_out(sc, a->v[i].kw, d, len, a->v[i].end))
+			i++;
+		while (j < b->n && lw_scanner_hit_left_out(sc, b->v[j].kw, d, len, b->v[j].end))
+			j++;
+		if (i == a->n || j == b->n)
+			return i == a->n && j == b->n;
+		if (a->v[i].end != b->v[j].end || a->v[i].kw != b->v[j].kw || a->v[i].len != b->v[j].len)
 			return 0;
-	return 1;
+		i++;
+		j++;
+	}
 }
 
 static int same_runs(const lw_encruns *a, const lw_encruns *b)
@@ -186,7 +200,7 @@ static void test_seam_splits(lw_scanner *sc)
 					CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text,
 						      (size_t)tl, &dh) == 0);
 					tried++;
-					if (!same_hits(&fh, &dh) && !bad++)
+					if (!same_hits(sc, text, (size_t)tl, &fh, &dh) && !bad++)
 						fprintf(stderr, "# split %zu of '%s' after '%s'%s: %zu hits, derived %zu\n", k,
 							kw, pad, insert ? " (inserted)" : "", fh.n, dh.n);
 					lw_kwhits_release(&bh);
@@ -238,7 +252,7 @@ int main(void)
 		full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
 		CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
 		CHECK(lw_encruns_derive(br.v, br.n, br.no_escape, ops, nops, (const unsigned char *)text, len, &dr) == 0);
-		bad_hits += !same_hits(&fh, &dh);
+		bad_hits += !same_hits(sc, text, len, &fh, &dh);
 		bad_runs += !same_runs(&fr, &dr);
 		/* "no escape" worked out through the delta is what the full pass
 		 * found; it may only not know of none */

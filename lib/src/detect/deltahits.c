@@ -1,11 +1,13 @@
 /*
  * deltahits.c - a blob's keyword hits worked out from its delta base's.
  *
- * A keyword hit depends only on the keyword's own bytes. So in a blob made
- * by copying runs of its base and inserting new bytes, every hit that lies
- * inside one copied run is a hit of the base, moved; every other hit touches
- * inserted bytes or a seam between two runs, and lies within a keyword's
- * length of one. The automaton runs only there. The result is the list the
+ * A keyword hit depends only on the keyword's own bytes, and whether a
+ * list holds it on the byte before it too (the gate, scan_windows.c). So
+ * in a blob made by copying runs of its base and inserting new bytes, every
+ * hit that lies inside one copied run with the byte before it is a hit of
+ * the base, moved; every other hit touches inserted bytes or a seam between
+ * two runs, lies within a keyword's length of one, or begins where a run
+ * does. The automaton runs only there. The result is the list the
  * automaton would give over the whole blob, in its order (by end, longer
  * keywords first, then by keyword number), so matching from it is matching
  * the whole blob, for a fraction of the keyword pass.
@@ -49,6 +51,8 @@ typedef struct dh_ctx {
 	size_t nops;
 	uint64_t base;
 	lw_kwhits *out;
+	const unsigned char *d; /* the delta's bytes */
+	uint64_t len;
 	lw_range *w;        /* the windows the automaton runs over */
 	size_t nw, capw;
 	lw_kwhits later;    /* the second lane's hits, appended after */
@@ -110,8 +114,10 @@ static int dh_on_hit(uint32_t kw, size_t end, void *payload)
 	uint32_t len = lw_scanner_keyword_len(x->sc, kw);
 	uint64_t e = x->base + end;
 
-	if (dh_copied(x->ops, x->nops, e - len, e))
+	if (e > len && dh_copied(x->ops, x->nops, e - len - 1, e))
 		return 0; /* the base's hit, moved */
+	if (lw_scanner_hit_left_out(x->sc, kw, x->d, x->len, e))
+		return 0; /* left out of every list, as from the base's */
 	return dh_push(x->out, e, kw, len) < 0 ? 1 : 0;
 }
 
@@ -164,6 +170,21 @@ static void dh_reach(const uint8_t *pairs, const unsigned char *d, uint64_t len,
 	*b = y;
 }
 
+/* [*a, *b) grown to hold every keyword that begins at p (within the run
+ * [p, q)): from p on, while the bytes are pairs of some keyword */
+static void dh_reach_from(const uint8_t *pairs, const unsigned char *d, uint64_t p, uint64_t q,
+	uint64_t reach, uint64_t *a, uint64_t *b)
+{
+	uint64_t y = p + 1, hi = p + 1 + reach < q ? p + 1 + reach : q;
+
+	while (y < hi && lw_ac_pair(pairs, d[y - 1], d[y]))
+		y++;
+	if (*a >= *b)
+		*a = p;
+	if (y > *b)
+		*b = y;
+}
+
 /* notes the window [ws, we) */
 static int dh_window(dh_ctx *x, uint64_t ws, uint64_t we)
 {
@@ -209,7 +230,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		out->valid = 0;
 		return -1;
 	}
-	dh_ctx x = { sc, ops, nops, 0, out, wk->w, 0, wk->capw, wk->later };
+	dh_ctx x = { sc, ops, nops, 0, out, d, len, wk->w, 0, wk->capw, wk->later };
 	const uint8_t *pairs = lw_ac_pairs(lw_scanner_automaton(sc));
 	uint64_t pos = 0, ws = 0, we = 0;
 	size_t moved;
@@ -260,7 +281,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		size_t n = out->n;
 		uint64_t src = op->src, shift = op->dst - op->src;
 		for (size_t k = lo; k < hi_; k++)
-			if (bh[k].end - bh[k].len >= src)
+			if (bh[k].end - bh[k].len > src)
 				v[n++] = (lw_kwhit){ bh[k].end + shift, bh[k].kw, bh[k].len };
 		out->n = n;
 	}
@@ -273,11 +294,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			break;
 		}
 		if (i < nops && ops[i].dst == pos) {
-			if (pos == 0) {
-				pos = ops[i].dst + ops[i].len;
-				continue;
-			}
-			a = pos; /* a seam between two runs */
+			a = pos; /* a seam between two runs, or the first run's start */
 			b = pos;
 		} else {
 			a = pos; /* inserted bytes up to the next run or the end */
@@ -290,6 +307,10 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		if (i < nops)
 			pos = ops[i].dst + ops[i].len;
 		dh_reach(pairs, d, len, reach, &a, &b);
+		/* and the hits that begin where the run does: their gates read
+		 * the byte before, which the run did not bring */
+		if (i < nops && ops[i].len)
+			dh_reach_from(pairs, d, ops[i].dst, ops[i].dst + ops[i].len, reach, &a, &b);
 		if (a >= b)
 			continue; /* a seam no keyword can cross */
 		/* windows a few bytes apart are cheaper run as one: the

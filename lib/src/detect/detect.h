@@ -29,7 +29,8 @@ typedef struct lw_kwhit {
 typedef struct lw_kwhits {
 	lw_kwhit *v;
 	size_t n, cap;
-	int valid; /* every hit of the chunk is here, but the off rules' */
+	int valid; /* every hit of the chunk is here, but the off rules' and
+		      those left out (lw_scanner_hit_left_out) */
 	/* Rules whose hits are left out, each once: those whose `paths` (or
 	 * allow.paths) left out the path of the chunk the list was noted for.
 	 * The list serves a chunk at another path only when that path leaves
@@ -156,6 +157,11 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const s
 int lw_hits_set_off(lw_kwhits *out, const uint32_t *off, size_t n);
 
 uint32_t lw_scanner_keyword_len(const lw_scanner *sc, uint32_t kw);
+/* 1 when the hit of keyword kw ending at `end` of d[0, len) is left out of
+ * noted lists: its rule's gate is shut there (gate.c) and read no byte past
+ * the keyword, so the hit is nothing to any pass (scan_windows.c) */
+int lw_scanner_hit_left_out(const lw_scanner *sc, uint32_t kw, const unsigned char *d, size_t len,
+	uint64_t end);
 
 /* the regex windows of deltas taken whole from their base's windows, their
  * hits skipped (scan_stretch.c), since the scanner was made */

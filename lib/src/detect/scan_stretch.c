@@ -23,8 +23,8 @@
  * there is W's, or one the gate shuts (gate.c) before i: one before i
  * ends before the window it belongs to ends, which is before ws, or
  * belongs to none (shut); one after j begins past we. Shut hits are left
- * to the keyword pass, which flushes or ignores them as it did in the
- * base (same bytes); hit i is the first hit in range not shut. A delta
+ * to the keyword pass, which ignores them as it did in the base (same
+ * bytes); hit i is the first hit in range not shut. A delta
  * hit ending in [ws, we] lies inside the copy by (1), so it is a base
  * hit, moved: the
  * delta's hits of r ending there are exactly W's, and no other hit of r

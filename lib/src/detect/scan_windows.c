@@ -27,6 +27,24 @@ static inline int lw_rule_path_off(lw_scanner *sc, uint32_t ri)
 	return !lw_scan__rule_path_ok(sc, ri);
 }
 
+/* 1 when rule r's regex cannot match at a hit at `hit` (gate.c) */
+static inline int lw_hit_shut(const lw_scanner *sc, const lw_rule *r, size_t hit)
+{
+	return r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
+	       lw_rule_gate_shut(r, sc->chunk->data, sc->chunk->len, hit);
+}
+
+int lw_scanner_hit_left_out(const lw_scanner *sc, uint32_t kw, const unsigned char *d, size_t len,
+	uint64_t end)
+{
+	const lw_rule *r = &sc->rs->rules[sc->rs->kw_rules[kw]];
+	uint32_t kl = sc->rs->kw_len[kw];
+
+	/* the gate's fields are read after state, which publishes them */
+	return r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
+	       r->gate_nlit <= kl && lw_rule_gate_shut(r, d, len, (size_t)end - kl);
+}
+
 static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 {
 	lw_scanner *sc = payload;
@@ -43,14 +61,12 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 	 * rule there, so it runs the regex itself: skipping is safe */
 	if (lw_rule_path_off(sc, ri))
 		return 0;
-	/* A hit where the anchored regex cannot match (gate.c) widens an open
-	 * window as before, and closes one it lies past, but opens none and is
-	 * not tried: a window it would have opened holds no match before the
-	 * next live hit, whose own window ends where that one would have
-	 * (window ends grow with the hit's end), so the candidates are the
-	 * same. */
-	int shut = r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
-		   lw_rule_gate_shut(r, d, len, hit);
+	/* A hit where the anchored regex cannot match (gate.c) is nothing to
+	 * the pass: it neither opens a window nor widens or closes one. A
+	 * window is the lines around the hits where the rule can match, not
+	 * around every spelling of its keywords ("CURLOPT" for "curl"). */
+	if (lw_hit_shut(sc, r, hit))
+		return 0;
 	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
 		/* inside the open window: only bytes past its end can widen it, so
 		 * a line dense with hits costs one pass, not one per hit */
@@ -60,12 +76,10 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		size_t at = sc->win_end[ri];
 		if (limit > at && (end > at || (d[at] != '\n' && d[at] != '\r')))
 			sc->win_end[ri] = lw_line_end(d, limit, end > at ? end : at);
-		if (r->anchored && !shut)
+		if (r->anchored)
 			lw_note_start(sc, ri, hit);
 		return 0;
 	}
-	if (shut && !sc->is_active[ri])
-		return 0;
 	ws = lw_line_start(d, hit, hit > mw ? hit - mw : 0);
 	limit = end + mw < len ? end + mw : len;
 	we = lw_line_end(d, limit, end);
@@ -77,12 +91,12 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 		if (ws <= sc->win_end[ri]) {
 			if (we > sc->win_end[ri])
 				sc->win_end[ri] = we;
-			if (r->anchored && !shut)
+			if (r->anchored)
 				lw_note_start(sc, ri, hit);
 			return 0;
 		}
-		if ((rc = lw_scan__flush(sc, ri)) < 0 || shut)
-			return rc < 0 ? rc : 0;
+		if ((rc = lw_scan__flush(sc, ri)) < 0)
+			return rc;
 	}
 	lw_scan__open(sc, ri, ws, we);
 	if (r->anchored)
@@ -109,6 +123,12 @@ static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 		}
 		return 0;
 	}
+	/* Nor are hits the gate shuts, when it read no byte past the keyword:
+	 * nothing to any pass (lw_on_keyword). A delta's hit is moved from
+	 * its base's list only with the byte before it (deltahits.c), so its
+	 * gate reads what the base's did. */
+	if (lw_scanner_hit_left_out(sc, kw, sc->chunk->data, sc->chunk->len, end))
+		return 0;
 	if (h->valid) {
 		if (h->n == h->cap) {
 			size_t cap = h->cap ? h->cap * 2 : 64;
