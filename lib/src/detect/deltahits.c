@@ -306,7 +306,8 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		}
 		if (i < nops)
 			pos = ops[i].dst + ops[i].len;
-		dh_reach(pairs, d, len, reach, &a, &b);
+		if (b > 0) /* nothing crosses the start of the blob */
+			dh_reach(pairs, d, len, reach, &a, &b);
 		/* and the hits that begin where the run does: their gates read
 		 * the byte before, which the run did not bring */
 		if (i < nops && ops[i].len)
