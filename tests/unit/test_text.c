@@ -4,7 +4,9 @@
  * first 2 KiB, eight bytes at a time. The decision must be the one made
  * byte by byte, as the rule reads (90 % of one side zero, under 10 % of the
  * other), at every length and alignment, near both thresholds, for
- * UTF-16LE, UTF-16BE, ASCII and binary buffers.
+ * UTF-16LE, UTF-16BE, ASCII and binary buffers; also where the first zero
+ * byte comes late (lw_text_prepare counts only from a zero byte in the first
+ * 2 KiB on).
  */
 #include "lwtest.h"
 
@@ -62,10 +64,16 @@ int main(void)
 		if (!buf)
 			break;
 		unsigned char *d = buf + off;
-		switch (tf_below(4)) {
+		switch (tf_below(5)) {
 		case 0: /* UTF-16 near the 90 % threshold: 0-20 % of pairs without a zero */
 		case 1:
 			make(d, n, (int)tf_below(2), tf_below(200), tf_below(3) ? 0 : tf_below(150));
+			break;
+		case 3: /* UTF-16 behind text without a zero byte, up to a tenth of
+			 * the counted pairs long: the first zero comes late */
+			make(d, n, (int)tf_below(2), 0, 0);
+			for (size_t i = 0, k = tf_below(n / 10 + 1) * 2; i < k && i < n; i++)
+				d[i] = (unsigned char)('A' + tf_below(26));
 			break;
 		case 2: /* text, a zero byte now and then */
 			for (size_t i = 0; i < n; i++)

@@ -4,7 +4,9 @@
 
 #include "internal.h"
 
-static int lw_utf16_guess(const unsigned char *d, size_t n)
+/* nul: the first NUL byte of d, or NULL when there is none in the first
+ * 2048 bytes (or more) */
+static int lw_utf16_guess(const unsigned char *d, size_t n, const unsigned char *nul)
 {
 	size_t m = n < 2048 ? n & ~(size_t)1 : 2048, zero_even = 0, zero_odd = 0;
 
@@ -12,7 +14,9 @@ static int lw_utf16_guess(const unsigned char *d, size_t n)
 		return 1; /* little-endian BOM */
 	if (n >= 2 && d[0] == 0xfe && d[1] == 0xff)
 		return 2;
-	if (m < 16)
+	/* without a zero byte in the first m, neither count below can be
+	 * nine tenths of anything: most text is decided by memchr alone */
+	if (m < 16 || !nul || (size_t)(nul - d) >= m)
 		return 0;
 	for (size_t i = 0; i < m; i += 2) {
 		zero_even += d[i] == 0;
@@ -72,13 +76,14 @@ static int lw_utf16_to_utf8(const unsigned char *d, size_t n, int be, lw_buf *ou
 	return out->overflow ? LW_ELIMIT : 0;
 }
 
+_Static_assert(LW_SNIFF_BYTES >= 2048, "the NUL search covers what lw_utf16_guess counts");
+
 int lw_text_prepare(const unsigned char *d, size_t n, lw_buf *out)
 {
-	int kind = lw_utf16_guess(d, n);
+	const unsigned char *nul = n ? memchr(d, '\0', n < LW_SNIFF_BYTES ? n : LW_SNIFF_BYTES) : NULL;
+	int kind = lw_utf16_guess(d, n, nul);
 
 	if (kind)
 		return lw_utf16_to_utf8(d, n, kind == 2, out) < 0 ? -1 : 1;
-	if (n && memchr(d, '\0', n < LW_SNIFF_BYTES ? n : LW_SNIFF_BYTES))
-		return -1;
-	return 0;
+	return nul ? -1 : 0;
 }
