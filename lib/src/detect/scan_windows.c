@@ -27,11 +27,12 @@ static inline int lw_rule_path_off(lw_scanner *sc, uint32_t ri)
 	return !lw_scan__rule_path_ok(sc, ri);
 }
 
-/* 1 when rule r's regex cannot match at a hit at `hit` (gate.c) */
-static inline int lw_hit_shut(const lw_scanner *sc, const lw_rule *r, size_t hit)
+/* 1 when rule r's regex cannot match at a hit at `hit` of d[0, len)
+ * (gate.c). The gate's fields are read after state, which publishes them. */
+static inline int lw_gate_shut_at(const lw_rule *r, const unsigned char *d, size_t len, size_t hit)
 {
 	return r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
-	       lw_rule_gate_shut(r, sc->chunk->data, sc->chunk->len, hit);
+	       lw_rule_gate_shut(r, d, len, hit);
 }
 
 int lw_scanner_hit_left_out(const lw_scanner *sc, uint32_t kw, const unsigned char *d, size_t len,
@@ -40,14 +41,13 @@ int lw_scanner_hit_left_out(const lw_scanner *sc, uint32_t kw, const unsigned ch
 	const lw_rule *r = &sc->rs->rules[sc->rs->kw_rules[kw]];
 	uint32_t kl = sc->rs->kw_len[kw];
 
-	/* the gate's fields are read after state, which publishes them */
-	return r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
-	       r->gate_nlit <= kl && lw_rule_gate_shut(r, d, len, (size_t)end - kl);
+	return lw_gate_shut_at(r, d, len, (size_t)end - kl) && r->gate_nlit <= kl;
 }
 
-static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
+/* The keyword pass at a hit of keyword kw ending at `end`; shut: the
+ * rule's gate there, -1 when not asked yet */
+static int lw_keyword_hit(lw_scanner *sc, uint32_t kw, size_t end, int shut)
 {
-	lw_scanner *sc = payload;
 	const unsigned char *d = sc->chunk->data;
 	size_t len = sc->chunk->len, mw = sc->opts.max_window;
 	uint32_t ri = sc->rs->kw_rules[kw];
@@ -65,7 +65,7 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 	 * the pass: it neither opens a window nor widens or closes one. A
 	 * window is the lines around the hits where the rule can match, not
 	 * around every spelling of its keywords ("CURLOPT" for "curl"). */
-	if (lw_hit_shut(sc, r, hit))
+	if (shut < 0 ? lw_gate_shut_at(r, d, len, hit) : shut)
 		return 0;
 	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
 		/* inside the open window: only bytes past its end can widen it, so
@@ -104,11 +104,16 @@ static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
 	return 0;
 }
 
+static int lw_on_keyword(uint32_t kw, size_t end, void *payload)
+{
+	return lw_keyword_hit(payload, kw, end, -1);
+}
+
+/* lw_on_keyword, noting the hit for the chunk's deltas */
 static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 {
 	lw_scanner *sc = payload;
 	lw_kwhits *h = sc->rec;
-
 	uint32_t ri = sc->rs->kw_rules[kw];
 
 	/* Not noted either, the rule listed instead (lw_kwhits.off): the list
@@ -127,7 +132,10 @@ static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 	 * nothing to any pass (lw_on_keyword). A delta's hit is moved from
 	 * its base's list only with the byte before it (deltahits.c), so its
 	 * gate reads what the base's did. */
-	if (lw_scanner_hit_left_out(sc, kw, sc->chunk->data, sc->chunk->len, end))
+	const lw_rule *r = &sc->rs->rules[ri];
+	uint32_t kl = sc->rs->kw_len[kw];
+	int shut = lw_gate_shut_at(r, sc->chunk->data, sc->chunk->len, end - kl);
+	if (shut && r->gate_nlit <= kl) /* lw_scanner_hit_left_out */
 		return 0;
 	if (h->valid) {
 		if (h->n == h->cap) {
@@ -139,11 +147,11 @@ static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 			}
 		}
 		if (h->n < h->cap)
-			h->v[h->n++] = (lw_kwhit){ end, kw, (uint32_t)sc->rs->kw_len[kw] };
+			h->v[h->n++] = (lw_kwhit){ end, kw, kl };
 		else
 			h->valid = 0;
 	}
-	return lw_on_keyword(kw, end, payload);
+	return lw_keyword_hit(sc, kw, end, shut);
 }
 
 int lw_scan__collect(lw_scanner *sc)
