@@ -12,17 +12,15 @@
 int lw_hist_id_line(const unsigned char **p, const unsigned char *end, const char *key, git_oid *out)
 {
 	size_t kl = strlen(key);
-	char hex[GIT_OID_HEXSZ + 1];
 
 	if ((size_t)(end - *p) < kl + GIT_OID_HEXSZ + 1 || memcmp(*p, key, kl) ||
 	    (*p)[kl + GIT_OID_HEXSZ] != '\n')
 		return 0;
-	memcpy(hex, *p + kl, GIT_OID_HEXSZ);
-	hex[GIT_OID_HEXSZ] = '\0';
+	const char *hex = (const char *)*p + kl;
 	for (int i = 0; i < GIT_OID_HEXSZ; i++)
 		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
 			return 0;
-	if (git_oid_fromstr(out, hex) < 0)
+	if (lw_hex_decode(hex, GIT_OID_RAWSZ, out->id) < 0)
 		return 0;
 	*p += kl + GIT_OID_HEXSZ + 1;
 	return 1;
