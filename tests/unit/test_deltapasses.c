@@ -148,7 +148,8 @@ static void test_lookbehind_edge(lw_scanner *sc)
 	lw_copyop ops[2] = { { 0, 0, 1 }, { 2, 2, len - 2 } };
 	full_passes(sc, base, strlen(base), "t.txt", &bh, &br, &bw, &bf);
 	full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
-	CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, 2, (const unsigned char *)text, len, &dh) == 0);
+	CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, 2, (const unsigned char *)text, len,
+		      (const unsigned char *)base, strlen(base), &dh) == 0);
 	CHECK(lw_encruns_derive(br.v, br.n, br.no_escape, ops, 2, (const unsigned char *)text, len, &dr) == 0);
 	delta_passes(sc, text, len, &dh, &dr, &bw, ops, 2, &df);
 	CHECK(bf.s && strstr(bf.s, "behind ")); /* the base has the finding */
@@ -198,7 +199,7 @@ static void test_seam_splits(lw_scanner *sc)
 					full_passes(sc, base, (size_t)bl, "t.txt", &bh, &br, &bw, NULL);
 					full_passes(sc, text, (size_t)tl, "t.txt", &fh, &fr, &fw, NULL);
 					CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text,
-						      (size_t)tl, &dh) == 0);
+						      (size_t)tl, (const unsigned char *)base, (size_t)bl, &dh) == 0);
 					tried++;
 					if (!same_hits(sc, text, (size_t)tl, &fh, &dh) && !bad++)
 						fprintf(stderr, "# split %zu of '%s' after '%s'%s: %zu hits, derived %zu\n", k,
@@ -239,7 +240,7 @@ int main(void)
 	lw_kwhits bh = { 0 };
 	lw_encruns br = { 0 };
 	lw_wins bw = { 0 };
-	size_t bad_escapes = 0, known_free = 0, new_escapes = 0;
+	size_t bad_escapes = 0, known_free = 0, new_escapes = 0, with_bytes = 0;
 	full_passes(sc, base, blen, "t.txt", &bh, &br, &bw, NULL);
 	for (int round = 0; round < 3000; round++) {
 		/* deltas of escape-free bases insert escapes now and then */
@@ -250,7 +251,12 @@ int main(void)
 		lw_wins fw = { 0 };
 		fl ff = { 0 }, df = { 0 };
 		full_passes(sc, text, len, "t.txt", &fh, &fr, &fw, &ff);
-		CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text, len, &dh) == 0);
+		/* with the base's bytes (a run's start after the same byte
+		 * needs no automaton), or without (it always does) */
+		int with_base = tf_below(4) != 0;
+		with_bytes += with_base;
+		CHECK(lw_hits_derive(sc, bh.v, bh.n, ops, nops, (const unsigned char *)text, len,
+			      with_base ? (const unsigned char *)base : NULL, with_base ? blen : 0, &dh) == 0);
 		CHECK(lw_encruns_derive(br.v, br.n, br.no_escape, ops, nops, (const unsigned char *)text, len, &dr) == 0);
 		bad_hits += !same_hits(sc, text, len, &fh, &dh);
 		bad_runs += !same_runs(&fr, &dr);
@@ -301,6 +307,7 @@ int main(void)
 	CHECK(bad_escapes == 0);
 	CHECK(known_free > 100 && new_escapes > 100);
 	CHECK(bad_hits == 0);
+	CHECK(with_bytes > 1000 && with_bytes < 2800);
 	CHECK(bad_runs == 0);
 	CHECK(bad_finds == 0);
 	CHECK(runs_seen > 1000);

@@ -94,14 +94,15 @@ static char *random_delta(const char *base, size_t blen, lw_copyop *ops, size_t 
  * base's hits leave out a rule path admits, the full pass instead, as in
  * the audit (history_blobs.c): 0. */
 static int delta_passes(lw_scanner *sc, const char *text, size_t len, const char *bpath, const char *path,
-	const lw_kwhits *bh, const lw_encruns *br, const lw_wins *bw, const lw_copyop *ops, size_t nops,
-	lw_kwhits *dh, lw_encruns *dr, lw_wins *wins, fl *out)
+	const char *base, size_t blen, const lw_kwhits *bh, const lw_encruns *br, const lw_wins *bw,
+	const lw_copyop *ops, size_t nops, lw_kwhits *dh, lw_encruns *dr, lw_wins *wins, fl *out)
 {
 	if (strcmp(bpath, path) && !lw_scanner_rules_off(sc, bh->off, bh->noff, path)) {
 		full_passes(sc, text, len, path, dh, dr, wins, out);
 		return 0;
 	}
-	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len, dh) == 0);
+	CHECK(lw_hits_derive(sc, bh->v, bh->n, ops, nops, (const unsigned char *)text, len,
+		      (const unsigned char *)base, blen, dh) == 0);
 	CHECK(lw_hits_set_off(dh, bh->off, bh->noff) == 0);
 	CHECK(lw_encruns_derive(br->v, br->n, br->no_escape, ops, nops, (const unsigned char *)text, len, dr) == 0);
 	given_passes(sc, text, len, path, dh, dr, bw, ops, nops, wins, out);
@@ -159,7 +160,8 @@ static void test_merge_at_edge(lw_scanner *sc, uint64_t *taken)
 	uint64_t before = lw_scanner_stretch_taken(sc);
 	lw_kwhits dh = { 0 };
 	lw_encruns dr = { 0 };
-	CHECK(delta_passes(sc, text, len, "a.txt", "a.txt", &bh, &br, &bw, ops, 1, &dh, &dr, &dw, &df) == 1);
+	CHECK(delta_passes(sc, text, len, "a.txt", "a.txt", base, blen, &bh, &br, &bw, ops, 1, &dh, &dr, &dw,
+		      &df) == 1);
 	lw_kwhits_release(&dh);
 	lw_encruns_release(&dr);
 	*taken += lw_scanner_stretch_taken(sc) - before;
@@ -227,7 +229,8 @@ static size_t random_rounds(const lw_ruleset *rs, size_t max_window, int rounds,
 		uint64_t before = lw_scanner_stretch_taken(sc);
 		lw_kwhits dh = { 0 };
 		lw_encruns dr = { 0 };
-		int derived = delta_passes(sc, text, len, bpath, path, &bh, &br, &bw, ops, nops, &dh, &dr, &dw, &df);
+		int derived = delta_passes(sc, text, len, bpath, path, base, blen, &bh, &br, &bw, ops, nops, &dh,
+			&dr, &dw, &df);
 		across_paths += derived && strcmp(bpath, path);
 		refused += !derived;
 		*taken += lw_scanner_stretch_taken(sc) - before;

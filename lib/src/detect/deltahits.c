@@ -4,10 +4,11 @@
  * A keyword hit depends only on the keyword's own bytes, and whether a
  * list holds it on the byte before it too (the gate, scan_windows.c). So
  * in a blob made by copying runs of its base and inserting new bytes, every
- * hit that lies inside one copied run with the byte before it is a hit of
- * the base, moved; every other hit touches inserted bytes or a seam between
- * two runs, lies within a keyword's length of one, or begins where a run
- * does. The automaton runs only there. The result is the list the
+ * hit that lies inside one copied run, after the byte it came after in the
+ * base, is a hit of the base, moved; every other hit touches inserted bytes
+ * or a seam between two runs, lies within a keyword's length of one, or
+ * begins where a run does that follows another byte than in the base. The
+ * automaton runs only there. The result is the list the
  * automaton would give over the whole blob, in its order (by end, longer
  * keywords first, then by keyword number), so matching from it is matching
  * the whole blob, for a fraction of the keyword pass.
@@ -53,6 +54,8 @@ typedef struct dh_ctx {
 	lw_kwhits *out;
 	const unsigned char *d; /* the delta's bytes */
 	uint64_t len;
+	const unsigned char *bbytes; /* the base's, or NULL */
+	uint64_t blen;
 	lw_range *w;        /* the windows the automaton runs over */
 	size_t nw, capw;
 	lw_kwhits later;    /* the second lane's hits, appended after */
@@ -93,8 +96,8 @@ static size_t dh_first_past(const lw_kwhit *v, size_t lo, size_t hi, uint64_t x)
 #undef DH_ENDS_BY_X
 }
 
-/* 1 when [start, end) lies inside one copied run */
-static int dh_copied(const lw_copyop *ops, size_t n, uint64_t start, uint64_t end)
+/* The copied run [start, end) lies inside, or NULL */
+static const lw_copyop *dh_copied(const lw_copyop *ops, size_t n, uint64_t start, uint64_t end)
 {
 	size_t lo = 0, hi = n;
 
@@ -105,7 +108,16 @@ static int dh_copied(const lw_copyop *ops, size_t n, uint64_t start, uint64_t en
 		else
 			hi = mid;
 	}
-	return lo < n && ops[lo].dst <= start && end <= ops[lo].dst + ops[lo].len;
+	return lo < n && ops[lo].dst <= start && end <= ops[lo].dst + ops[lo].len ? &ops[lo] : NULL;
+}
+
+/* 1 when a hit at the start of run op has the gate it had in the base: the
+ * byte before it is the base's byte before, or both are a blob's first */
+static int dh_start_same(const dh_ctx *x, const lw_copyop *op)
+{
+	if (op->dst == 0 || op->src == 0)
+		return op->dst == 0 && op->src == 0;
+	return x->bbytes && op->src <= x->blen && x->d[op->dst - 1] == x->bbytes[op->src - 1];
 }
 
 static int dh_on_hit(uint32_t kw, size_t end, void *payload)
@@ -113,8 +125,9 @@ static int dh_on_hit(uint32_t kw, size_t end, void *payload)
 	dh_ctx *x = payload;
 	uint32_t len = lw_scanner_keyword_len(x->sc, kw);
 	uint64_t e = x->base + end;
+	const lw_copyop *op = dh_copied(x->ops, x->nops, e - len, e);
 
-	if (e > len && dh_copied(x->ops, x->nops, e - len - 1, e))
+	if (op && (e - len > op->dst || dh_start_same(x, op)))
 		return 0; /* the base's hit, moved */
 	if (lw_scanner_hit_left_out(x->sc, kw, x->d, x->len, e))
 		return 0; /* left out of every list, as from the base's */
@@ -222,7 +235,8 @@ static int dh_run(dh_ctx *x, const unsigned char *d)
 }
 
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const lw_copyop *ops,
-	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out)
+	size_t nops, const unsigned char *d, size_t len, const unsigned char *base, size_t blen,
+	lw_kwhits *out)
 {
 	uint64_t reach = lw_ac_max_keyword(lw_scanner_automaton(sc));
 	dh_work *wk = out->work ? out->work : (out->work = calloc(1, sizeof(dh_work)));
@@ -230,7 +244,7 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		out->valid = 0;
 		return -1;
 	}
-	dh_ctx x = { sc, ops, nops, 0, out, d, len, wk->w, 0, wk->capw, wk->later };
+	dh_ctx x = { sc, ops, nops, 0, out, d, len, base, blen, wk->w, 0, wk->capw, wk->later };
 	const uint8_t *pairs = lw_ac_pairs(lw_scanner_automaton(sc));
 	uint64_t pos = 0, ws = 0, we = 0;
 	size_t moved;
@@ -280,8 +294,11 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 		lw_kwhit *v = out->v;
 		size_t n = out->n;
 		uint64_t src = op->src, shift = op->dst - op->src;
+		/* a hit at the run's start only when its gate reads what it
+		 * read in the base (dh_start_same) */
+		uint64_t from = dh_start_same(&x, op) ? src : src + 1;
 		for (size_t k = lo; k < hi_; k++)
-			if (bh[k].end - bh[k].len > src)
+			if (bh[k].end - bh[k].len >= from)
 				v[n++] = (lw_kwhit){ bh[k].end + shift, bh[k].kw, bh[k].len };
 		out->n = n;
 	}
@@ -308,9 +325,9 @@ int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const l
 			pos = ops[i].dst + ops[i].len;
 		if (b > 0) /* nothing crosses the start of the blob */
 			dh_reach(pairs, d, len, reach, &a, &b);
-		/* and the hits that begin where the run does: their gates read
-		 * the byte before, which the run did not bring */
-		if (i < nops && ops[i].len)
+		/* and the hits that begin where the run does, after another byte
+		 * than in the base: their gates read it */
+		if (i < nops && ops[i].len && !dh_start_same(&x, &ops[i]))
 			dh_reach_from(pairs, d, ops[i].dst, ops[i].dst + ops[i].len, reach, &a, &b);
 		if (a >= b)
 			continue; /* a seam no keyword can cross */

@@ -149,9 +149,12 @@ int lw_scanner_scan_passes(lw_scanner *sc, const lw_chunk *chunk, const lw_sink 
 	const lw_passes *p);
 
 /* A blob's keyword hits from its delta base's hits bh (deltahits.c); 0, or
- * -1 with out->valid cleared when they cannot be worked out. */
+ * -1 with out->valid cleared when they cannot be worked out. base: the
+ * base's bytes (blen), which spare the automaton where a copied run begins
+ * after the same byte as in the base; NULL: it runs there every time. */
 int lw_hits_derive(const lw_scanner *sc, const lw_kwhit *bh, size_t nbh, const struct lw_copyop *ops,
-	size_t nops, const unsigned char *d, size_t len, lw_kwhits *out);
+	size_t nops, const unsigned char *d, size_t len, const unsigned char *base, size_t blen,
+	lw_kwhits *out);
 /* out's off rules (lw_kwhits.off) are the base's, off[0..n): the moved
  * hits leave them out. -1 (valid cleared) without memory. */
 int lw_hits_set_off(lw_kwhits *out, const uint32_t *off, size_t n);

@@ -255,3 +255,11 @@ const void *lw_obj_base_kept(const lw_obj *o, size_t *size)
 	*size = b ? b->kept_size : 0;
 	return b ? b->kept : NULL;
 }
+
+const unsigned char *lw_obj_base_data(const lw_obj *o, size_t *len)
+{
+	const os_ent *b = o->base_;
+
+	*len = b ? b->len : 0;
+	return b ? b->data : NULL;
+}

@@ -110,6 +110,8 @@ void lw_obj_release(lw_objreader *r, lw_obj *o);
 int lw_obj_keep(lw_objreader *r, const lw_obj *o, void *data, size_t size);
 /* What was kept with o's delta base, or NULL */
 const void *lw_obj_base_kept(const lw_obj *o, size_t *size);
+/* The bytes of o's delta base (pinned with o), or NULL */
+const unsigned char *lw_obj_base_data(const lw_obj *o, size_t *len);
 const char *lw_objreader_error(const lw_objreader *r);
 
 /* A tree's entries, one at a time. 1 with *e filled, 0 at the end, -1 when

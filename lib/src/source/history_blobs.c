@@ -279,8 +279,11 @@ static int hw_match(void *arg, lw_scanner *sc, const lw_chunk *chunk, int raw, c
 		(bh->nwins == SIZE_MAX ? 0 : bh->nwins)) + bh->ncands) : NULL;
 	int fits = bh && (bh->path == path || !bh->noff ||
 			  lw_scanner_rules_off(sc, boff, bh->noff, path));
+	size_t blen;
+	const unsigned char *bbytes = lw_obj_base_data(obj, &blen);
 	if (fits && obj->ops &&
-	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, hits) == 0 &&
+	    lw_hits_derive(sc, bh->v, bh->n, obj->ops, obj->nops, chunk->data, chunk->len, bbytes, blen,
+		    hits) == 0 &&
 	    lw_hits_set_off(hits, boff, bh->noff) == 0) {
 		p.hits = hits->v;
 		p.nhits = hits->n;
