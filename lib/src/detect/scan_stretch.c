@@ -177,8 +177,7 @@ int lw_scan__stretch_hit(lw_scanner *sc, uint32_t kw, uint64_t end)
 	/* a hit the gate shuts (gate.c) opens nothing: the keyword pass's,
 	 * the window still armed for hit i */
 	const lw_rule *r = &sc->rs->rules[ri];
-	if (r->anchored && r->gate &&
-	    lw_rule_gate_shut(r, sc->chunk->data, sc->chunk->len, (size_t)end - sc->rs->kw_len[kw]))
+	if (lw_scan__gate_shut(r, sc->chunk->data, sc->chunk->len, (size_t)end - sc->rs->kw_len[kw]))
 		return 0;
 	/* hit i: condition (4) */
 	s->state = LW_SK_NONE;

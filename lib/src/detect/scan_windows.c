@@ -27,12 +27,11 @@ static inline int lw_rule_path_off(lw_scanner *sc, uint32_t ri)
 	return !lw_scan__rule_path_ok(sc, ri);
 }
 
-/* 1 when rule r's regex cannot match at a hit at `hit` of d[0, len)
- * (gate.c). The gate's fields are read after state, which publishes them. */
-static inline int lw_gate_shut_at(const lw_rule *r, const unsigned char *d, size_t len, size_t hit)
+/* A shut hit (shut: its gate's answer) is left out of noted lists when its
+ * gate read no byte past the keyword (kl bytes) */
+static inline int lw_left_out(const lw_rule *r, uint32_t kl, int shut)
 {
-	return r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
-	       lw_rule_gate_shut(r, d, len, hit);
+	return shut && r->gate_nlit <= kl;
 }
 
 int lw_scanner_hit_left_out(const lw_scanner *sc, uint32_t kw, const unsigned char *d, size_t len,
@@ -41,7 +40,7 @@ int lw_scanner_hit_left_out(const lw_scanner *sc, uint32_t kw, const unsigned ch
 	const lw_rule *r = &sc->rs->rules[sc->rs->kw_rules[kw]];
 	uint32_t kl = sc->rs->kw_len[kw];
 
-	return lw_gate_shut_at(r, d, len, (size_t)end - kl) && r->gate_nlit <= kl;
+	return lw_left_out(r, kl, lw_scan__gate_shut(r, d, len, (size_t)end - kl));
 }
 
 /* The keyword pass at a hit of keyword kw ending at `end`; shut: the
@@ -65,7 +64,7 @@ static int lw_keyword_hit(lw_scanner *sc, uint32_t kw, size_t end, int shut)
 	 * the pass: it neither opens a window nor widens or closes one. A
 	 * window is the lines around the hits where the rule can match, not
 	 * around every spelling of its keywords ("CURLOPT" for "curl"). */
-	if (shut < 0 ? lw_gate_shut_at(r, d, len, hit) : shut)
+	if (shut < 0 ? lw_scan__gate_shut(r, d, len, hit) : shut)
 		return 0;
 	if (sc->is_active[ri] && hit <= sc->win_end[ri] && !r->window) {
 		/* inside the open window: only bytes past its end can widen it, so
@@ -134,8 +133,8 @@ static int lw_on_keyword_rec(uint32_t kw, size_t end, void *payload)
 	 * gate reads what the base's did. */
 	const lw_rule *r = &sc->rs->rules[ri];
 	uint32_t kl = sc->rs->kw_len[kw];
-	int shut = lw_gate_shut_at(r, sc->chunk->data, sc->chunk->len, end - kl);
-	if (shut && r->gate_nlit <= kl) /* lw_scanner_hit_left_out */
+	int shut = lw_scan__gate_shut(r, sc->chunk->data, sc->chunk->len, end - kl);
+	if (lw_left_out(r, kl, shut))
 		return 0;
 	if (h->valid) {
 		if (h->n == h->cap) {

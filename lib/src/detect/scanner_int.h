@@ -110,6 +110,16 @@ static inline int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri)
 {
 	return sc->pok_gen[ri] == sc->gen ? sc->pok[ri] & 1 : lw_scan__rule_path_ok_slow(sc, ri);
 }
+
+/* 1 when rule r's regex cannot match at a hit at `hit` of d[0, len)
+ * (gate.c): such a hit is nothing to the keyword pass, nor to the stretch
+ * pass, which must agree with it. The gate's fields are read after state,
+ * which publishes them. */
+static inline int lw_scan__gate_shut(const lw_rule *r, const unsigned char *d, size_t len, size_t hit)
+{
+	return r->anchored && __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 1 && r->gate &&
+	       lw_rule_gate_shut(r, d, len, hit);
+}
 void lw_scan__diag(lw_scanner *sc, const lw_rule *r, size_t off, const char *msg);
 int lw_scan__secret_rejected(lw_scanner *sc, size_t rule, size_t soff, size_t slen);
 int lw_scan__line_has_allow(lw_scanner *sc, size_t ls, size_t le);
