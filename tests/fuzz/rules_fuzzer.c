@@ -72,7 +72,8 @@ static void read_rules(const lw_ruleset *rs)
 
 	for (size_t i = 0; i < n; i++) {
 		const lw_rule_info *r = lw_ruleset_rule(rs, i);
-		FUZZ_CHECK(r && r->id && r->description && r->regex && r->source);
+		/* a path rule (regex NULL) has paths to say where it reports */
+		FUZZ_CHECK(r && r->id && r->description && r->source && (r->regex || r->npaths));
 		FUZZ_CHECK(lw_ruleset_find(rs, r->id) == (long)i);
 		(void)touch(r->tags, r->ntags);
 		(void)touch(r->keywords, r->nkeywords);
@@ -102,7 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_rules(rs);
 	for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
 		lw_error e2 = { 0 };
+		char key[65];
 		(void)lw_rule_test(rs, i, &e2);
+		FUZZ_CHECK(lw_rule_check_key(rs, i, key) == 0 && strlen(key) == 64);
 	}
 	/* keeps a slow regex from making every unit slow; the limit path is the same */
 	opts.match_limit = 100000;

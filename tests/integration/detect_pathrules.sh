@@ -100,4 +100,16 @@ cd ..
 check "pre-receive: the push is rejected" test "$RC" != 0
 check_grep "pre-receive: names the file and the rule" "secrets/team\.kdbx:1:1: keepass-database-file" "$LW_TMP/push.out"
 
+# ===================== a path rule of the user's own configuration =====================
+# the configuration's rules are checked for catastrophic backtracking before
+# a scan, keyed by their regex; a path rule has none (this crashed the scan)
+mkdir u && printf 'x\n' >u/deploy.token && printf 'x\n' >u/notes.txt
+printf '{"rules":[{"id":"deploy-token-file","description":"a deploy token file","paths":["\\\\.token$"]}]}\n' >u/.leakwalk.json
+lw user1 scan --format json u
+rc_is "scan: the user's path rule finds its file (exit 1)" 1
+check "scan: by that rule, and nothing else" test "$(rules_at "$LW_TMP/user1.out")" = \
+	"deploy-token-file:u/deploy.token:1:1"
+lw user2 scan --format json u
+rc_is "scan again (the check's verdicts cached): the same" 1
+
 finish

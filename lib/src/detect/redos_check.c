@@ -99,8 +99,12 @@ int lw_ruleset_check(lw_ruleset *rs, lw_error *err)
 	return 0;
 }
 
+/* a path rule's regex is NULL; the key it gets may equal the regex "-"'s,
+ * which is harmless: neither can backtrack */
 static void key_put(lw_buf *b, const char *s)
 {
+	if (!s)
+		s = "-";
 	lw_buf_put(b, s, strlen(s) + 1);
 }
 
