@@ -190,14 +190,27 @@ int lw_scan__stretch_hit(lw_scanner *sc, uint32_t kw, uint64_t end)
 		if (rc < 0)
 			return rc;
 	}
-	/* When no window is noted for the chunk's deltas (none will come) and
-	 * the base's gave no candidate, the window has nothing to give: its
-	 * closing reuses no candidate (or, with the bound reached, runs
-	 * nothing), and the next hit of the rule, past we, opens a window
-	 * whether W is open or not. So it is not opened at all: its hits are
-	 * skipped all the same (LW_SK_OPEN), and `open` stays 0, so that no
-	 * later window of the rule is taken for it when it closes. */
-	if (!sc->passes->rec_wins && sc->passes->wins[s->k].n == 0) {
+	/* When the base's window gave no candidate, W has nothing to give:
+	 * its closing reuses no candidate (or, with the bound reached, runs
+	 * nothing), and the next hit of the rule, past we with its line,
+	 * opens a window whether W is open or not (no hit of the rule can
+	 * widen W, nor can the next armed window reach it: (4) holds for it
+	 * either way). So W is not opened at all: its hits are skipped all
+	 * the same (LW_SK_OPEN), and `open` stays 0, so that no later window
+	 * of the rule is taken for it when it closes. Its record for the
+	 * chunk's deltas is noted whole now, in the place its opening would
+	 * have reserved; and the rule is listed as its opening would have,
+	 * so that the windows left open at the chunk's end close in the same
+	 * order. With the candidate bound reached, the closing would mark
+	 * the records invalid: that is left to the full way. */
+	lw_wins *rec = sc->passes->rec_wins;
+	if (sc->passes->wins[s->k].n == 0 && !(rec && sc->cands_full)) {
+		if (!sc->listed[ri]) {
+			sc->listed[ri] = 1;
+			sc->active[sc->nactive++] = ri;
+		}
+		if (rec)
+			lw_wins_fill(rec, lw_wins_reserve(rec, ri, s->ws), s->we);
 		s->open = 0;
 		s->state = LW_SK_OPEN;
 		sc->sk_taken++;
