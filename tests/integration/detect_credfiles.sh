@@ -627,6 +627,23 @@ metadata:
   name: api
 EOF
 want k8s/dump.yaml 3 kubernetes-secret-data-sorted "$K3"
+# a TLS Secret as kubectl prints it: the certificate chains put the key
+# more than 16 KiB past "data:", and "kind: Secret" further still
+CA=$(rand_b64 8000) CRT=$(rand_b64 8000) TK=$(rand_b64 1600)
+pos k8s/tls-dump.yaml <<EOF
+apiVersion: v1
+data:
+  ca.crt: $CA
+  tls.crt: $CRT
+  tls.key: $TK
+kind: Secret
+metadata:
+  name: ingress-tls
+type: kubernetes.io/tls
+EOF
+want k8s/tls-dump.yaml 3 kubernetes-secret-data-sorted "$CA"
+want k8s/tls-dump.yaml 4 kubernetes-secret-data-sorted "$CRT"
+want k8s/tls-dump.yaml 5 kubernetes-secret-data-sorted "$TK"
 neg k8s/configmap.yaml <<EOF
 apiVersion: v1
 kind: ConfigMap
