@@ -627,9 +627,24 @@ metadata:
   name: api
 EOF
 want k8s/dump.yaml 3 kubernetes-secret-data-sorted "$K3"
-# a TLS Secret as kubectl prints it: the certificate chains put the key
-# more than 16 KiB past "data:", and "kind: Secret" further still
+# TLS Secrets: the certificate chains put the key more than 16 KiB past
+# "kind: Secret" and "data:", as written by hand (kind first) and as
+# kubectl prints it (data first, "kind: Secret" after the entries)
 CA=$(rand_b64 8000) CRT=$(rand_b64 8000) TK=$(rand_b64 1600)
+pos k8s/tls.yaml <<EOF
+apiVersion: v1
+kind: Secret
+metadata:
+  name: ingress-tls
+type: kubernetes.io/tls
+data:
+  ca.crt: $CA
+  tls.crt: $CRT
+  tls.key: $TK
+EOF
+want k8s/tls.yaml 7 kubernetes-secret-data "$CA"
+want k8s/tls.yaml 8 kubernetes-secret-data "$CRT"
+want k8s/tls.yaml 9 kubernetes-secret-data "$TK"
 pos k8s/tls-dump.yaml <<EOF
 apiVersion: v1
 data:
