@@ -422,6 +422,30 @@ database=/var/lib/mumble-server/mumble-server.sqlite
 serverpassword=$P20
 EOF
 want etc/mumble-server.ini 4 voice-server-password "$P20"
+# a variable set for one command only, as shell scripts, CI steps and
+# READMEs give a client its password (PGPASSWORD, MYSQL_PWD, SSHPASS)
+P40=$(secret) P41=$(secret) W40=$(weak 4) P42=$(secret)
+pos ci/restore.sh <<EOF
+#!/bin/sh
+set -e
+PGPASSWORD=$P40 pg_restore -h db.internal -U app -d shop dump.pgc
+MYSQL_PWD='$W40' mysql -u root shop < seed.sql
+SSHPASS="$P41" sshpass -e scp dump.pgc deploy@backup:/srv/
+LANG=C REDIS_PASSWORD=$P42 TZ=UTC ./bin/flush-cache --all
+EOF
+want ci/restore.sh 3 generic-password-unquoted "$P40"
+want ci/restore.sh 4 database-password-variable "$W40"
+want ci/restore.sh 5 generic-password-assignment "$P41"
+want ci/restore.sh 6 generic-password-unquoted "$P42"
+neg ci/build.sh <<EOF
+PWD=/srv/app make install
+OLDPWD=/tmp cd -
+BYPASS=yes make check
+COMPASS=north ./bin/nav
+PGPASSWORD=\$PGPASS psql -U app
+PGPASSWORD="\$(cat /run/secrets/pg)" psql -U app
+MYSQL_PWD= mysql -u root
+EOF
 pos ts3/start.sh <<EOF
 #!/bin/sh
 exec ./ts3server license_accepted=1 serveradmin_password=$P21
