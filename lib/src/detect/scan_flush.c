@@ -14,10 +14,7 @@ void lw_scan__open(lw_scanner *sc, uint32_t ri, size_t ws, size_t we)
 {
 	lw_wins *rec = sc->passes ? sc->passes->rec_wins : NULL;
 
-	if (!sc->listed[ri]) {
-		sc->listed[ri] = 1;
-		sc->active[sc->nactive++] = ri;
-	}
+	lw_scan__list(sc, ri);
 	sc->is_active[ri] = 1;
 	sc->win_start[ri] = ws;
 	sc->win_end[ri] = we;

@@ -205,10 +205,7 @@ int lw_scan__stretch_hit(lw_scanner *sc, uint32_t kw, uint64_t end)
 	 * the records invalid: that is left to the full way. */
 	lw_wins *rec = sc->passes->rec_wins;
 	if (sc->passes->wins[s->k].n == 0 && !(rec && sc->cands_full)) {
-		if (!sc->listed[ri]) {
-			sc->listed[ri] = 1;
-			sc->active[sc->nactive++] = ri;
-		}
+		lw_scan__list(sc, ri);
 		if (rec)
 			lw_wins_fill(rec, lw_wins_reserve(rec, ri, s->ws), s->we);
 		s->open = 0;

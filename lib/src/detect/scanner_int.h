@@ -111,6 +111,16 @@ static inline int lw_scan__rule_path_ok(lw_scanner *sc, size_t ri)
 	return sc->pok_gen[ri] == sc->gen ? sc->pok[ri] & 1 : lw_scan__rule_path_ok_slow(sc, ri);
 }
 
+/* Lists rule ri in active[] (once per chunk), whose windows left open at
+ * the chunk's end close in that order */
+static inline void lw_scan__list(lw_scanner *sc, uint32_t ri)
+{
+	if (!sc->listed[ri]) {
+		sc->listed[ri] = 1;
+		sc->active[sc->nactive++] = ri;
+	}
+}
+
 /* 1 when rule r's regex cannot match at a hit at `hit` of d[0, len)
  * (gate.c): such a hit is nothing to the keyword pass, nor to the stretch
  * pass, which must agree with it. The gate's fields are read after state,
